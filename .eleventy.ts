@@ -1,0 +1,21 @@
+// Wires the adapters together. All logic lives in src/; see src/pipeline.ts for the build stages.
+import { assetsPlugin } from "./src/eleventy/assets.ts";
+import { dataPlugin } from "./src/eleventy/data.ts";
+import { filtersPlugin } from "./src/eleventy/filters.ts";
+import type { EleventyConfig } from "./src/eleventy/types.ts";
+import { loadSiteConfig } from "./src/site.ts";
+
+export default function (eleventyConfig: EleventyConfig) {
+  const root = process.cwd();
+  const site = loadSiteConfig(root);
+  eleventyConfig.addPlugin(dataPlugin, { root, site });
+  eleventyConfig.addPlugin(filtersPlugin, site);
+  eleventyConfig.addPlugin(assetsPlugin, undefined);
+  return {
+    // The output folder is chosen by the runner (scripts/build.ts writes to a temporary folder first).
+    dir: { input: "layouts", includes: "_includes" },
+    templateFormats: ["njk"],
+    htmlTemplateEngine: "njk",
+    pathPrefix: site.pathPrefix,
+  };
+}

@@ -1,0 +1,14 @@
+// `npm run dev` / `npm start`: build, serve on http://localhost:8080 (PORT to change), rebuild when content or layouts change.
+import Eleventy from "@11ty/eleventy";
+import { loadSiteConfig } from "../src/site.ts";
+
+const site = loadSiteConfig(process.cwd());
+const port = Number(process.env.PORT ?? 8080);
+const eleventy = new Eleventy("layouts", site.outputDir, { configPath: ".eleventy.ts", runMode: "serve", source: "cli" });
+await eleventy.init();
+await eleventy.watch();
+await eleventy.serve(port);
+process.on("SIGINT", async () => {
+  await eleventy.stopWatch();
+  process.exit(0);
+});

@@ -1,0 +1,30 @@
+/** Formatting helpers used by the layouts as filters; plain functions, tested on their own. */
+
+/** "Ada Lovelace, Alan Turing and 40 more" when the list is longer than `shown`. */
+export function authorLine(authors: readonly string[], authorCount: number, shown: number): string {
+  const total = Math.max(authorCount, authors.length);
+  if (total <= shown && authors.length === total) {
+    return authors.length <= 2 ? authors.join(" and ") : `${authors.slice(0, -1).join(", ")} and ${authors.at(-1)}`;
+  }
+  const visible = authors.slice(0, Math.min(shown, authors.length));
+  return `${visible.join(", ")} and ${total - visible.length} more`;
+}
+
+/** "1 paper", "45 papers". */
+export function plural(count: number, noun: string, pluralNoun = `${noun}s`): string {
+  return `${count.toLocaleString("en-US")} ${count === 1 ? noun : pluralNoun}`;
+}
+
+/** "1,234". */
+export function formatNumber(value: number): string {
+  return value.toLocaleString("en-US");
+}
+
+/** Host name of a URL, for link labels: "github.com". */
+export function hostOf(url: string): string {
+  try {
+    return new URL(url).hostname.replace(/^www\./, "");
+  } catch {
+    return url;
+  }
+}

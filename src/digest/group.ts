@@ -1,0 +1,122 @@
+import type { RenderedPaper } from "../markdown/paper.ts";
+import { isoWeek, monthOf, weekBounds } from "./dates.ts";
+
+/** One digest day: its papers in reading order and its neighbours. */
+export interface Day {
+  date: string;
+  papers: RenderedPaper[];
+  /** The nearest older day with papers. */
+  prev?: string;
+  /** The nearest newer day with papers. */
+  next?: string;
+  week: string;
+  month: string;
+  hasMath: boolean;
+}
+
+/** A week (`YYYY-Www`) or month (`YYYY-MM`) of days, newest day first. */
+export interface Period {
+  key: string;
+  days: Day[];
+  count: number;
+  /** First and last calendar day the period covers. */
+  start: string;
+  end: string;
+  prev?: string;
+  next?: string;
+  hasMath: boolean;
+}
+
+/** The whole site's grouping: days, weeks and months, newest first. */
+export interface Digest {
+  papers: RenderedPaper[];
+  days: Day[];
+  weeks: Period[];
+  months: Period[];
+  /** Every tag with its papers, newest first; tags sorted by name. */
+  tags: TagGroup[];
+}
+
+/** The papers carrying one tag. */
+export interface TagGroup {
+  tag: string;
+  papers: RenderedPaper[];
+}
+
+/** Reading order within a day: most upvoted first, then by title, then by id so ties are stable. */
+export function comparePapers(a: RenderedPaper, b: RenderedPaper): number {
+  return b.upvotes - a.upvotes || a.titleText.localeCompare(b.titleText, "en") || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+}
+
+const newestFirst = <T extends { key?: string; date?: string }>(a: T, b: T) => {
+  const [x, y] = [a.key ?? a.date ?? "", b.key ?? b.date ?? ""];
+  return x < y ? 1 : x > y ? -1 : 0;
+};
+
+function linkNeighbours<T extends { prev?: string; next?: string }>(items: T[], key: (item: T) => string): void {
+  items.forEach((item, i) => {
+    if (i + 1 < items.length) item.prev = key(items[i + 1]!);
+    if (i > 0) item.next = key(items[i - 1]!);
+  });
+}
+
+function periods(days: Day[], keyOf: (day: Day) => string, bounds: (key: string) => { start: string; end: string }): Period[] {
+  const byKey = new Map<string, Day[]>();
+  for (const day of days) {
+    const key = keyOf(day);
+    const group = byKey.get(key);
+    if (group) group.push(day);
+    else byKey.set(key, [day]);
+  }
+  const list: Period[] = [...byKey].map(([key, group]) => ({
+    key,
+    days: group,
+    count: group.reduce((n, d) => n + d.papers.length, 0),
+    ...bounds(key),
+    hasMath: group.some((d) => d.hasMath),
+  }));
+  list.sort(newestFirst);
+  linkNeighbours(list, (p) => p.key);
+  return list;
+}
+
+const monthBounds = (month: string) => {
+  const [y, m] = month.split("-").map(Number);
+  const last = new Date(Date.UTC(y!, m!, 0)).getUTCDate();
+  return { start: `${month}-01`, end: `${month}-${String(last).padStart(2, "0")}` };
+};
+
+/** Groups papers by day, ISO week and month, each newest first, days linked to their neighbours. */
+export function groupDigest(papers: RenderedPaper[]): Digest {
+  const byDate = new Map<string, RenderedPaper[]>();
+  for (const paper of papers) {
+    const list = byDate.get(paper.date);
+    if (list) list.push(paper);
+    else byDate.set(paper.date, [paper]);
+  }
+  const days: Day[] = [...byDate].map(([date, list]) => ({
+    date,
+    papers: list.sort(comparePapers),
+    week: isoWeek(date),
+    month: monthOf(date),
+    hasMath: list.some((p) => p.hasMath),
+  }));
+  days.sort(newestFirst);
+  linkNeighbours(days, (d) => d.date);
+  const ordered = days.flatMap((d) => d.papers);
+  const byTag = new Map<string, RenderedPaper[]>();
+  for (const paper of ordered) {
+    for (const tag of paper.tags) {
+      const list = byTag.get(tag);
+      if (list) list.push(paper);
+      else byTag.set(tag, [paper]);
+    }
+  }
+  return {
+    tags: [...byTag].map(([tag, list]) => ({ tag, papers: list })).sort((a, b) => (a.tag < b.tag ? -1 : 1)),
+    papers: ordered,
+    days,
+    weeks: periods(days, (d) => d.week, weekBounds),
+    months: periods(days, (d) => d.month, monthBounds),
+  };
+}

@@ -1,0 +1,15 @@
+// Eleventy 3 ships JavaScript without type declarations; this declares the programmatic API our runners use.
+declare module "@11ty/eleventy" {
+  export default class Eleventy {
+    constructor(
+      input?: string,
+      output?: string,
+      options?: { configPath?: string; quietMode?: boolean; runMode?: "build" | "watch" | "serve"; source?: string; pathPrefix?: string },
+    );
+    init(): Promise<void>;
+    write(): Promise<unknown>;
+    watch(): Promise<void>;
+    serve(port?: number): Promise<void>;
+    stopWatch(): Promise<void>;
+  }
+}

@@ -1,0 +1,94 @@
+import MarkdownIt from "markdown-it";
+import type Token from "markdown-it/lib/token.mjs";
+import { tex } from "@mdit/plugin-tex";
+import { renderTex, type MathOutput } from "./katex.ts";
+
+/** A TeX formula that could not be typeset, located by line within the rendered source (0-based). */
+export interface MathProblem {
+  line: number;
+  tex: string;
+  message: string;
+}
+
+/** Per-render state handed through markdown-it's `env`. */
+interface RenderEnv {
+  output: MathOutput;
+  problems: MathProblem[];
+  formulas: number;
+}
+
+/** Result of rendering a Markdown text with math. */
+export interface Rendered {
+  html: string;
+  /** Number of formulas typeset: pages with none skip the KaTeX stylesheet. */
+  formulas: number;
+  problems: MathProblem[];
+}
+
+const allowedLink = /^(?:https?:|mailto:)/i;
+
+/** Records each inline token's line (block line plus preceding line breaks) so math errors can name it. */
+function lineNumbers(md: MarkdownIt): void {
+  md.core.ruler.push("line_numbers", (state) => {
+    for (const block of state.tokens) {
+      if (block.type !== "inline" || !block.children || !block.map) continue;
+      let line = block.map[0];
+      for (const child of block.children) {
+        child.meta = { ...child.meta, line };
+        if (child.type === "softbreak" || child.type === "hardbreak") line++;
+      }
+    }
+  });
+}
+
+/** Renders math tokens with our KaTeX wrapper, collecting errors instead of printing them. */
+function mathRenderer(display: boolean) {
+  return (tokens: Token[], idx: number, _options: unknown, env: RenderEnv): string => {
+    const token = tokens[idx]!;
+    const texSource = token.content.trim();
+    env.formulas++;
+    const result = renderTex(texSource, display, env.output);
+    if (result.ok) return display ? `<div class="math-display">${result.html}</div>\n` : result.html;
+    const line = (token.map?.[0] ?? (token.meta as { line?: number } | null)?.line ?? 0);
+    env.problems.push({ line, tex: texSource, message: result.message });
+    return `<code class="math-error">${MarkdownIt().utils.escapeHtml(texSource)}</code>`;
+  };
+}
+
+/**
+ * The one markdown-it instance for paper text: no raw HTML, no images, only http(s) and mailto links, `$`/`\(` inline
+ * and `$$`/`\[` display math typeset by KaTeX at build time.
+ */
+export function createMarkdown(): MarkdownIt {
+  const md = new MarkdownIt({ html: false, linkify: true, typographer: false });
+  md.disable(["image"]);
+  md.validateLink = (url) => allowedLink.test(url.trim());
+  // The renderer passed to the plugin is replaced below by one that sees the token (for line numbers).
+  md.use(tex, { delimiters: "all", render: () => "" });
+  md.renderer.rules.math_inline = mathRenderer(false);
+  md.renderer.rules.math_block = mathRenderer(true);
+  md.use(lineNumbers);
+  const defaultLinkOpen = md.renderer.rules.link_open ?? ((tokens, idx, options, _env, self) => self.renderToken(tokens, idx, options));
+  md.renderer.rules.link_open = (tokens, idx, options, env, self) => {
+    tokens[idx]!.attrSet("rel", "nofollow ugc noopener");
+    return defaultLinkOpen(tokens, idx, options, env, self);
+  };
+  return md;
+}
+
+let shared: MarkdownIt | undefined;
+const instance = () => (shared ??= createMarkdown());
+
+/** Renders a Markdown block (an abstract). */
+export function renderMarkdown(source: string, output: MathOutput = "htmlAndMathml"): Rendered {
+  const env: RenderEnv = { output, problems: [], formulas: 0 };
+  const html = instance().render(source, env);
+  return { html, formulas: env.formulas, problems: env.problems };
+}
+
+/** Renders one line of Markdown (a title) without a wrapping paragraph. */
+export function renderInlineMarkdown(source: string, output: MathOutput = "htmlAndMathml"): Rendered {
+  const env: RenderEnv = { output, problems: [], formulas: 0 };
+  const html = instance().renderInline(source, env);
+  return { html, formulas: env.formulas, problems: env.problems };
+}

@@ -1,0 +1,107 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
+
+/** The one typed site configuration: every link, feed and page reads it from here. */
+export interface SiteConfig {
+  /** Site title, shown in the header and feeds. Default "Paper Digest". */
+  title: string;
+  /** One-line description for feeds and the home page. */
+  description: string;
+  /** Absolute base URL of the deployed site, without the path prefix. Default "http://localhost:8080". */
+  url: string;
+  /** Path the site is served under, starting and ending with "/". Default "/". */
+  pathPrefix: string;
+  /** BCP 47 language of the site. Default "en". */
+  language: string;
+  /** Author names shown on a card before the list is shortened. Default 8. */
+  authorsShown: number;
+  /** Most items in a paper feed. Default 200. */
+  feedItems: number;
+  /** Most days covered by feeds (newest first). Default 30. */
+  feedDays: number;
+  /** Folder holding the paper files, relative to the project root. Default "content/papers". */
+  contentDir: string;
+  /** Folder the site is written to. Default "dist". */
+  outputDir: string;
+}
+
+export const defaultSiteConfig: SiteConfig = {
+  title: "Paper Digest",
+  description: "Daily digest of research papers.",
+  url: "http://localhost:8080",
+  pathPrefix: "/",
+  language: "en",
+  authorsShown: 8,
+  feedItems: 200,
+  feedDays: 30,
+  contentDir: "content/papers",
+  outputDir: "dist",
+};
+
+/** Environment variables that override the config file, for deploys and benchmarks. */
+const envOverrides: Record<string, keyof SiteConfig> = {
+  SITE_URL: "url",
+  SITE_PATH_PREFIX: "pathPrefix",
+  SITE_CONTENT_DIR: "contentDir",
+  SITE_OUTPUT_DIR: "outputDir",
+};
+
+/** Fills defaults, applies overrides and normalises URL and prefix; throws with a readable message when a value is wrong. */
+export function resolveSiteConfig(input: Partial<Record<keyof SiteConfig, unknown>> = {}): SiteConfig {
+  const config = { ...defaultSiteConfig } as Record<keyof SiteConfig, unknown>;
+  for (const [key, value] of Object.entries(input)) {
+    if (!(key in defaultSiteConfig)) {
+      throw new Error(`site config: unknown key "${key}" (known: ${Object.keys(defaultSiteConfig).join(", ")})`);
+    }
+    if (value !== undefined) config[key as keyof SiteConfig] = value;
+  }
+  for (const [key, def] of Object.entries(defaultSiteConfig)) {
+    const value = config[key as keyof SiteConfig];
+    if (typeof value !== typeof def) {
+      throw new Error(`site config: "${key}" must be a ${typeof def}, got ${JSON.stringify(value)}`);
+    }
+  }
+  const c = config as unknown as SiteConfig;
+  let url: URL;
+  try {
+    url = new URL(c.url);
+  } catch {
+    throw new Error(`site config: "url" must be an absolute http(s) URL, got ${JSON.stringify(c.url)}`);
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    throw new Error(`site config: "url" must be an absolute http(s) URL, got ${JSON.stringify(c.url)}`);
+  }
+  c.url = url.origin + url.pathname.replace(/\/+$/, "");
+  c.pathPrefix = `/${c.pathPrefix.replace(/^\/+|\/+$/g, "")}/`.replace("//", "/");
+  for (const key of ["authorsShown", "feedItems", "feedDays"] as const) {
+    if (!Number.isInteger(c[key]) || c[key] < 1) throw new Error(`site config: "${key}" must be a whole number >= 1`);
+  }
+  return c;
+}
+
+/** Reads `content/site.json` under `root` (if present), then environment overrides. */
+export function loadSiteConfig(root: string = process.cwd(), env: NodeJS.ProcessEnv = process.env): SiteConfig {
+  const file = path.join(root, "content", "site.json");
+  let fromFile: Record<string, unknown> = {};
+  try {
+    fromFile = JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown>;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT") {
+      throw new Error(`${path.relative(root, file)}: ${(error as Error).message}`);
+    }
+  }
+  for (const [name, key] of Object.entries(envOverrides)) {
+    if (env[name]) fromFile[key] = env[name];
+  }
+  return resolveSiteConfig(fromFile);
+}
+
+/** Site-relative path with the path prefix: `sitePath(c, "/date/2026-02-16/")`. */
+export function sitePath(config: Pick<SiteConfig, "pathPrefix">, target: string): string {
+  return config.pathPrefix + target.replace(/^\/+/, "");
+}
+
+/** Absolute URL of a site path, for feeds and canonical links. */
+export function absoluteUrl(config: Pick<SiteConfig, "url" | "pathPrefix">, target: string): string {
+  return config.url + sitePath(config, target);
+}

@@ -1,3 +1,4 @@
+import path from "node:path";
 import { formatProblem } from "./content/problems.ts";
 import { runEleventy } from "./eleventy/run.ts";
 import { writeAtomically } from "./output/atomic.ts";
@@ -17,7 +18,7 @@ export async function buildSite(options: { root: string; log?: (line: string) =>
     return { ok: false };
   }
   const data = { config: site, ...groupDigest(papers) };
-  await writeAtomically(`${options.root}/${site.outputDir}`, (temp) => runEleventy({ root: options.root, outputDir: temp, data }));
+  await writeAtomically(path.resolve(options.root, site.outputDir), (temp) => runEleventy({ root: options.root, outputDir: temp, data }));
   const seconds = ((performance.now() - started) / 1000).toFixed(2);
   log(`Built ${papers.length} papers on ${data.days.length} day${data.days.length === 1 ? "" : "s"} into ${site.outputDir}/ in ${seconds} s.`);
   return { ok: true };

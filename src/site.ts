@@ -44,6 +44,7 @@ const envOverrides: Record<string, keyof SiteConfig> = {
   SITE_PATH_PREFIX: "pathPrefix",
   SITE_CONTENT_DIR: "contentDir",
   SITE_OUTPUT_DIR: "outputDir",
+  SITE_TITLE: "title",
 };
 
 /** Fills defaults, applies overrides and normalises URL and prefix; throws with a readable message when a value is wrong. */
@@ -79,9 +80,9 @@ export function resolveSiteConfig(input: Partial<Record<keyof SiteConfig, unknow
   return c;
 }
 
-/** Reads `content/site.json` under `root` (if present), then environment overrides. */
+/** Reads `content/site.json` under `root` (or the file named by SITE_CONFIG), then environment overrides. */
 export function loadSiteConfig(root: string = process.cwd(), env: NodeJS.ProcessEnv = process.env): SiteConfig {
-  const file = path.join(root, "content", "site.json");
+  const file = env.SITE_CONFIG ? path.resolve(root, env.SITE_CONFIG) : path.join(root, "content", "site.json");
   let fromFile: Record<string, unknown> = {};
   try {
     fromFile = JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown>;

@@ -16,7 +16,10 @@ export function readPaperFiles(root: string, dir: string): { files: SourceFile[]
   const files: SourceFile[] = [];
   const problems: Problem[] = [];
   const base = path.resolve(root, dir);
-  const rel = (p: string) => path.relative(root, p).split(path.sep).join("/");
+  // Names in messages are relative to the project; a content folder elsewhere (a test fixture) is named from its
+  // grandparent, so it still reads `content/papers/...`.
+  const origin = base.startsWith(path.resolve(root) + path.sep) ? path.resolve(root) : path.dirname(path.dirname(base));
+  const rel = (p: string) => path.relative(origin, p).split(path.sep).join("/");
   const seen = new Map<string, string>();
   const walk = (folder: string) => {
     let entries;

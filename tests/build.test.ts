@@ -1,0 +1,21 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { fixtureSite, paper, type FixtureSite } from "./helpers/site.ts";
+
+describe("a fixture site build", () => {
+  let site: FixtureSite;
+  beforeAll(() => {
+    site = fixtureSite({
+      "2026-02-16/a.md": paper({ title: "Alpha $x^2$", arxiv: "2601.00001", upvotes: 3 }, "Bound $\\mathcal O(n)$."),
+      "2026-02-16/b.md": paper({ title: "Beta", arxiv: "2601.00002", upvotes: 9 }),
+    });
+  });
+  afterAll(() => site.cleanup());
+
+  it("builds the day page with papers ordered by upvotes", () => {
+    const result = site.build();
+    expect(result.status, result.stdout + result.stderr).toBe(0);
+    const html = site.read("date/2026-02-16/index.html");
+    expect(html.indexOf("Beta")).toBeLessThan(html.indexOf("Alpha"));
+    expect(html).toContain('<annotation encoding="application/x-tex">\\mathcal O(n)</annotation>');
+  });
+});

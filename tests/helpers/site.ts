@@ -1,0 +1,115 @@
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+/** The repository root (where package.json, layouts/ and .eleventy.ts live). */
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+
+/** Options for a paper file written by `paper()`; every field is written as given (strings are YAML source). */
+export interface PaperFields {
+  title?: string;
+  date?: string;
+  arxiv?: string;
+  authors?: string[];
+  [key: string]: unknown;
+}
+
+/** A paper file's text: front matter from `fields` (as YAML via JSON, which YAML accepts) and a body. */
+export function paper(fields: PaperFields, body = "An abstract."): string {
+  const defaults = { title: "A paper", date: "2026-02-16", authors: ["Ada Lovelace"] };
+  const all: Record<string, unknown> = { ...defaults, ...fields };
+  const lines = Object.entries(all)
+    .filter(([, v]) => v !== undefined)
+    .map(([k, v]) => `${k}: ${JSON.stringify(v)}`);
+  return `---\n${lines.join("\n")}\n---\n${body}\n`;
+}
+
+/** Result of running one of the project's commands. */
+export interface RunResult {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** A throw-away site folder: `content/papers/...` files, a site.json and an output folder, all under a temp dir. */
+export interface FixtureSite {
+  dir: string;
+  contentDir: string;
+  outputDir: string;
+  /** Writes (or overwrites) a file under content/papers/. */
+  write(relPath: string, text: string): void;
+  remove(relPath: string): void;
+  /** Runs `npm run build` logic for this site (a real subprocess), with extra environment variables. */
+  build(env?: Record<string, string>): RunResult;
+  /** Runs `npm run check` logic for this site. */
+  check(env?: Record<string, string>): RunResult;
+  /** Runs any script under scripts/ for this site. */
+  run(script: string, args?: string[], env?: Record<string, string>): RunResult;
+  /** Reads a built file, e.g. `date/2026-02-16/index.html`. */
+  read(relPath: string): string;
+  exists(relPath: string): boolean;
+  /** Every file under the output folder, relative, sorted. */
+  files(): string[];
+  cleanup(): void;
+}
+
+/** Creates a fixture site with the given paper files (`{"2026-02-16/a.md": paper({...})}`) and site settings. */
+export function fixtureSite(papers: Record<string, string>, site: Record<string, unknown> = {}): FixtureSite {
+  const dir = mkdtempSync(path.join(tmpdir(), "digest-site-"));
+  const contentDir = path.join(dir, "content", "papers");
+  const outputDir = path.join(dir, "dist");
+  mkdirSync(contentDir, { recursive: true });
+  writeFileSync(
+    path.join(dir, "content", "site.json"),
+    JSON.stringify({ title: "Test Digest", url: "https://digest.example.org", ...site }, null, 2),
+  );
+  const write = (relPath: string, text: string) => {
+    const file = path.join(contentDir, relPath);
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, text);
+  };
+  for (const [relPath, text] of Object.entries(papers)) write(relPath, text);
+  const run = (script: string, args: string[] = [], env: Record<string, string> = {}): RunResult => {
+    const result = spawnSync(process.execPath, ["--import", "tsx", path.join(repoRoot, "scripts", script), ...args], {
+      cwd: repoRoot,
+      encoding: "utf8",
+      env: {
+        ...process.env,
+        SITE_CONFIG: path.join(dir, "content", "site.json"),
+        SITE_CONTENT_DIR: contentDir,
+        SITE_OUTPUT_DIR: outputDir,
+        ...env,
+      },
+      timeout: 300_000,
+    });
+    return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+  };
+  const files = (): string[] => {
+    const out: string[] = [];
+    const walk = (d: string) => {
+      for (const e of readdirSync(d, { withFileTypes: true })) {
+        const full = path.join(d, e.name);
+        if (e.isDirectory()) walk(full);
+        else out.push(path.relative(outputDir, full).split(path.sep).join("/"));
+      }
+    };
+    if (existsSync(outputDir)) walk(outputDir);
+    return out.sort();
+  };
+  return {
+    dir,
+    contentDir,
+    outputDir,
+    write,
+    remove: (relPath) => rmSync(path.join(contentDir, relPath), { force: true }),
+    build: (env) => run("build.ts", [], env),
+    check: (env) => run("check.ts", [], env),
+    run,
+    read: (relPath) => readFileSync(path.join(outputDir, relPath), "utf8"),
+    exists: (relPath) => existsSync(path.join(outputDir, relPath)),
+    files,
+    cleanup: () => rmSync(dir, { recursive: true, force: true }),
+  };
+}

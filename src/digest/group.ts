@@ -73,7 +73,8 @@ function periods(days: Day[], keyOf: (day: Day) => string, bounds: (key: string)
     days: group,
     count: group.reduce((n, d) => n + d.papers.length, 0),
     ...bounds(key),
-    hasMath: group.some((d) => d.hasMath),
+    // Period pages list titles only, so only math in a title needs the stylesheet.
+    hasMath: group.some((d) => d.papers.some((p) => p.titleHasMath)),
   }));
   list.sort(newestFirst);
   linkNeighbours(list, (p) => p.key);

@@ -14,6 +14,8 @@ export interface RenderedPaper extends Paper {
   abstractHtml: string;
   /** True when the title or abstract holds typeset math, so the page needs KaTeX's stylesheet. */
   hasMath: boolean;
+  /** True when the title alone holds math (lists of titles need the stylesheet only then). */
+  titleHasMath: boolean;
 }
 
 const located = (paper: PaperText, field: "title" | "body", base: number, rendered: Rendered): Problem[] =>
@@ -36,6 +38,7 @@ export function renderPaper(paper: Paper): { paper: RenderedPaper; problems: Pro
       titleText: markdownMathToText(paper.title),
       abstractHtml: body.html,
       hasMath: title.formulas + body.formulas > 0,
+      titleHasMath: title.formulas > 0,
     },
     problems: [...located(paper, "title", paper.source.titleLine, title), ...located(paper, "body", paper.source.bodyLine, body)],
   };

@@ -1,5 +1,5 @@
 import matter from "gray-matter";
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from "yaml";
+import { CST, isMap, isScalar, LineCounter, Parser, parseDocument, type Document, type Node } from "yaml";
 import type { Problem } from "./problems.ts";
 
 /** Limits that keep one hostile file from costing more than a moment. */
@@ -8,6 +8,11 @@ export const frontMatterLimits = {
   fileChars: 200_000,
   /** Largest front-matter block, in characters. */
   frontMatterChars: 20_000,
+  /**
+   * Largest body (the abstract), in characters; arXiv caps abstracts at 1,920. Markdown and math parsing have
+   * superlinear corners, so this bound is what keeps a hostile body under a second.
+   */
+  bodyChars: 20_000,
   /** Most YAML aliases resolved (alias bombs). */
   aliases: 10,
   /** Deepest nesting of YAML collections. */
@@ -29,7 +34,9 @@ export interface ParsedFile {
 }
 
 // C0 controls except tab, newline and carriage return; DEL; C1 controls; lone surrogates can't survive UTF-8 decoding.
-const controlChar = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
+// Also the bidirectional overrides and isolates: they make the text a reviewer reads in a pull request differ from what
+// readers see ("Trojan Source"); right-to-left names need none of them.
+const controlChar = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/;
 
 /** Line (1-based) and printable name of the first control character in `text`, if any. */
 export function findControlChar(text: string): { line: number; code: string } | undefined {
@@ -39,24 +46,48 @@ export function findControlChar(text: string): { line: number; code: string } | 
   return { line, code: `U+${match[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")}` };
 }
 
-/** Depth of the deepest collection in a YAML node tree (iterative: a deep document must not blow the stack). */
-function depthOf(root: unknown): number {
-  let max = 0;
-  const stack: Array<[unknown, number]> = [[root, 0]];
+/** Path and name of the first control character in a parsed value or key (iterative walk). */
+function escapedControlChar(data: unknown): { path: (string | number)[]; code: string } | undefined {
+  const stack: Array<[unknown, (string | number)[]]> = [[data, []]];
   while (stack.length) {
-    const [node, depth] = stack.pop()!;
-    if (isMap(node) || isSeq(node)) {
-      max = Math.max(max, depth + 1);
-      if (max > frontMatterLimits.depth) return max;
-      for (const item of node.items) {
-        if (isMap(node)) {
-          const pair = item as { key: unknown; value: unknown };
-          stack.push([pair.key, depth + 1], [pair.value, depth + 1]);
-        } else stack.push([item, depth + 1]);
+    const [value, path] = stack.pop()!;
+    if (typeof value === "string") {
+      const found = findControlChar(value);
+      if (found) return { path, code: found.code };
+    } else if (Array.isArray(value)) {
+      value.forEach((item, i) => stack.push([item, [...path, i]]));
+    } else if (value && typeof value === "object") {
+      for (const [key, item] of Object.entries(value)) {
+        const found = findControlChar(key);
+        if (found) return { path: [...path, key], code: found.code };
+        stack.push([item, [...path, key]]);
       }
     }
   }
-  return max;
+  return undefined;
+}
+
+/**
+ * Offset of the first collection nested deeper than the limit, or of the first key that is itself a collection, found on
+ * the parser's syntax tree before the document is composed: composing recurses per level, and a few thousand levels
+ * (`- - - - x`, `? ? ? x`, `[[[[`) overflow the stack or exhaust memory. The walk itself is iterative.
+ */
+function firstStructureProblem(source: string): { offset: number; kind: "depth" | "key" } | undefined {
+  const stack: Array<[CST.Token | null | undefined, number]> = [...new Parser().parse(source)].map((t) => [t, 0]);
+  while (stack.length) {
+    const [token, depth] = stack.pop()!;
+    if (!token) continue;
+    if (token.type === "document") stack.push([token.value, depth]);
+    else if (CST.isCollection(token)) {
+      if (depth + 1 > frontMatterLimits.depth) return { offset: token.offset, kind: "depth" };
+      for (const item of token.items) {
+        const key = "key" in item ? item.key : undefined;
+        if (CST.isCollection(key)) return { offset: key.offset, kind: "key" };
+        stack.push([key, depth + 1], [item.value, depth + 1]);
+      }
+    }
+  }
+  return undefined;
 }
 
 /**
@@ -84,9 +115,20 @@ export function parsePaperFile(raw: string, file: string): ParsedFile {
     });
     return none;
   }
-  const close = lines.findIndex((line, i) => i > 0 && line.trimEnd() === "---");
+  // gray-matter ends the front matter at the first line that merely starts with "---"; anything but an exact "---"
+  // there would make it and our line numbers disagree about where the body begins.
+  const close = lines.findIndex((line, i) => i > 0 && line.startsWith("---"));
   if (close === -1) {
     problems.push({ file, line: 1, message: `front matter is not closed: add a line "---" after the last field` });
+    return none;
+  }
+  if (lines[close]!.trimEnd() !== "---") {
+    problems.push({ file, line: close + 1, message: `a line starting with "---" ends the front matter and must be exactly "---"` });
+    return none;
+  }
+  const bodyChars = text.length - lines.slice(0, close + 1).join("\n").length - 1;
+  if (bodyChars > frontMatterLimits.bodyChars) {
+    problems.push({ file, line: close + 2, field: "body", message: `the abstract is ${bodyChars} characters; the limit is ${frontMatterLimits.bodyChars}` });
     return none;
   }
   const yamlText = lines.slice(1, close).join("\n");
@@ -105,13 +147,19 @@ export function parsePaperFile(raw: string, file: string): ParsedFile {
   // gray-matter hands over the text right after the opening "---", starting with its newline, so offsets in this
   // source map to file lines one to one: offset 0 is on line 1.
   let yamlSource = "";
+  let structure: ReturnType<typeof firstStructureProblem>;
   const parseYaml = (source: string): Record<string, unknown> => {
     yamlSource = source;
+    structure = firstStructureProblem(source);
+    if (structure) return {};
     doc = parseDocument(source, {
       version: "1.2",
       schema: "core",
       uniqueKeys: true,
       strict: true,
+      // Without this the core schema still honours YAML 1.1's !!binary, !!set, !!omap and !!timestamp, which turn text
+      // into bytes, sets and Date objects; with it they are unresolved tags, reported like any other.
+      resolveKnownTags: false,
       prettyErrors: false,
       lineCounter,
     });
@@ -121,35 +169,43 @@ export function parsePaperFile(raw: string, file: string): ParsedFile {
   const refuse = () => {
     throw new Error("only YAML front matter is accepted");
   };
-  const split = matter(text, {
+  matter(text, {
     language: "yaml",
     engines: { yaml: parseYaml, javascript: refuse, js: refuse, json: refuse, coffee: refuse, cson: refuse, toml: refuse },
   } as unknown as Parameters<typeof matter>[1]);
   const bodyLine = close + 2;
-  const body = split.content;
+  // The body is everything after the closing line (gray-matter would keep trailing blanks of that line as a first line).
+  const body = lines.slice(close + 1).join("\n");
   const fileLine = (offset: number) => lineCounter.linePos(offset).line;
 
+  if (structure) {
+    const line = yamlSource.slice(0, structure.offset).split("\n").length;
+    const message = structure.kind === "depth"
+      ? `front matter is nested deeper than ${frontMatterLimits.depth} levels`
+      : "a key must be a plain name, not a list or a set of fields";
+    return { ...none, body, bodyLine, problems: [{ file, line, message }] };
+  }
   if (!doc) {
     // An empty front matter never reaches the engine.
     return { ...none, body, bodyLine, problems: [{ file, line: 1, message: "front matter is empty" }] };
   }
   const parsed: Document.Parsed = doc;
   for (const error of [...parsed.errors, ...parsed.warnings]) {
-    const line = error.linePos ? error.linePos[0].line : undefined;
+    // With prettyErrors off the parser sets no linePos; the offset is always there.
+    const line = fileLine(error.pos[0]);
     const message = error.message.split("\n")[0]!.replace(/ at line \d+, column \d+.*$/, "");
-    problems.push({ file, line, message: `invalid YAML: ${message}` });
+    const hint = error.code === "TAG_RESOLVE_FAILED" ? " (tags such as !!binary or !!js/function are not accepted; write plain values)" : "";
+    problems.push({ file, line, message: `invalid YAML: ${message}${hint}` });
   }
   if (problems.length) return { ...none, body, bodyLine };
-  if (depthOf(parsed.contents) > frontMatterLimits.depth) {
-    problems.push({ file, line: 2, message: `front matter is nested deeper than ${frontMatterLimits.depth} levels` });
-    return { ...none, body, bodyLine };
-  }
 
   let data: unknown;
   try {
     data = parsed.toJS({ maxAliasCount: frontMatterLimits.aliases });
   } catch (error) {
-    problems.push({ file, line: 2, message: `invalid YAML: ${(error as Error).message}` });
+    // The only error toJS throws on a well-formed document is the alias limit (an alias bomb).
+    const message = (error as Error).message;
+    problems.push({ file, line: 2, message: `invalid YAML: ${message}${/alias/i.test(message) ? ` (the limit is ${frontMatterLimits.aliases} aliases)` : ""}` });
     return { ...none, body, bodyLine };
   }
   if (data === null || typeof data !== "object" || Array.isArray(data)) {
@@ -178,5 +234,11 @@ export function parsePaperFile(raw: string, file: string): ParsedFile {
     const node = nodeAt(path);
     return isScalar(node) && node.range ? yamlSource.slice(node.range[0], node.range[1]).trim() : undefined;
   };
+  // "\u0000" or "\e" in a double-quoted string is not in the file text, so the check above cannot see it.
+  const escaped = escapedControlChar(data);
+  if (escaped) {
+    problems.push({ file, line: lineOf(escaped.path), message: `control character ${escaped.code} is not allowed (written as an escape)` });
+    return { ...none, body, bodyLine };
+  }
   return { data: data as Record<string, unknown>, body, bodyLine, lineOf, sourceOf, problems };
 }

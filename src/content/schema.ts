@@ -41,6 +41,14 @@ export function isWebUrl(value: string): boolean {
   }
 }
 
+/** True for an arXiv id without version suffix: "2509.25149" or "hep-th/9901001". */
+export function isArxivId(value: string): boolean {
+  return arxivNew.test(value) || arxivOld.test(value);
+}
+
+/** The abstract line `npm run new` writes when it has no abstract; refused here until a contributor replaces it. */
+export const abstractPlaceholder = "TODO: replace this line with the paper's abstract.";
+
 /** Derived arXiv links, so every arXiv paper links its abstract page and PDF. */
 export function arxivLinks(arxiv: string): { abs: string; pdf: string } {
   return { abs: `https://arxiv.org/abs/${arxiv}`, pdf: `https://arxiv.org/pdf/${arxiv}` };
@@ -56,7 +64,9 @@ const fieldPath = (field: string): (string | number)[] =>
   field.split(/[.[\]]+/).filter(Boolean).map((part) => (/^\d+$/.test(part) ? Number(part) : part));
 
 const describe = (value: unknown): string =>
-  value === null ? "nothing (null)" : Array.isArray(value) ? "a list" : typeof value === "object" ? "a set of fields" : `${typeof value} ${JSON.stringify(value)}`;
+  value === null ? "nothing (null)" : Array.isArray(value) ? "a list" : typeof value === "object" ? "a set of fields"
+    // String(), not JSON: YAML's .inf and .nan would print as "null".
+    : typeof value === "number" ? `number ${String(value)}` : `${typeof value} ${JSON.stringify(value)}`;
 
 /**
  * Validates parsed front matter and body into a Paper. Every problem is collected; the paper is returned only when
@@ -188,7 +198,7 @@ export function validatePaper(parsed: ParsedFile, file: string): { paper?: Paper
   }
   let authorCount = authors?.length ?? 0;
   if (data.authorCount !== undefined) {
-    if (!Number.isInteger(data.authorCount) || (data.authorCount as number) < 1) {
+    if (!Number.isSafeInteger(data.authorCount) || (data.authorCount as number) < 1) {
       at("authorCount", `must be a whole number >= 1, got ${describe(data.authorCount)}`);
     } else if (authors && (data.authorCount as number) < authors.length) {
       at("authorCount", `is ${data.authorCount} but ${authors.length} authors are listed`);
@@ -197,7 +207,8 @@ export function validatePaper(parsed: ParsedFile, file: string): { paper?: Paper
 
   let upvotes = 0;
   if (data.upvotes !== undefined && data.upvotes !== null) {
-    if (!Number.isInteger(data.upvotes) || (data.upvotes as number) < 0) at("upvotes", `must be a whole number >= 0, got ${describe(data.upvotes)}`);
+    // Safe integers only: 1e300 is an "integer" to JavaScript and would print as a 301-digit count.
+    if (!Number.isSafeInteger(data.upvotes) || (data.upvotes as number) < 0) at("upvotes", `must be a whole number >= 0, got ${describe(data.upvotes)}`);
     else upvotes = data.upvotes as number;
   }
 
@@ -249,6 +260,9 @@ export function validatePaper(parsed: ParsedFile, file: string): { paper?: Paper
 
   if (parsed.body.trim() === "") {
     problems.push({ file, line: parsed.bodyLine, field: "body", message: "the abstract is missing: write it below the front matter" });
+  } else if (parsed.body.includes(abstractPlaceholder)) {
+    const line = parsed.bodyLine + parsed.body.slice(0, parsed.body.indexOf(abstractPlaceholder)).split("\n").length - 1;
+    problems.push({ file, line, field: "body", message: "still holds the placeholder written by `npm run new`: replace that line with the paper's abstract" });
   }
 
   if (problems.length || !title || !day || !id || !authors) return { problems };

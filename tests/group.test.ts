@@ -1,0 +1,116 @@
+import { describe, expect, it } from "vitest";
+import { comparePapers, groupDigest } from "../src/digest/group.ts";
+import type { RenderedPaper } from "../src/markdown/paper.ts";
+
+/** A typeset paper with only the fields grouping looks at filled in. */
+function rendered(id: string, date: string, fields: Partial<RenderedPaper> = {}): RenderedPaper {
+  const title = fields.title ?? `Paper ${id}`;
+  return {
+    id, title, date, authors: ["A"], authorCount: 1, upvotes: 0, tags: [], links: {}, body: "b",
+    source: { file: `content/papers/${date}/${id}.md`, titleLine: 2, bodyLine: 8 },
+    slug: id, titleHtml: title, titleText: fields.titleText ?? title, abstractHtml: "<p>b</p>", hasMath: false, titleHasMath: false,
+    ...fields,
+  };
+}
+
+const ids = (papers: readonly RenderedPaper[]) => papers.map((p) => p.id);
+
+// Days across a year boundary, two ISO weeks with a gap, four months.
+const papers = [
+  rendered("a", "2025-12-29"),
+  rendered("b", "2026-01-01", { upvotes: 3, tags: ["rl"] }),
+  rendered("c", "2026-01-01", { upvotes: 10, tags: ["theory", "rl"] }),
+  rendered("d", "2026-01-04", { hasMath: true }),
+  rendered("e", "2026-01-13", { tags: ["theory"], hasMath: true, titleHasMath: true }),
+  rendered("f", "2027-01-01"),
+  rendered("g", "2021-01-03"),
+];
+
+describe("groupDigest", () => {
+  const digest = groupDigest(papers.map((p) => ({ ...p })));
+
+  it("lists days newest first, each linked to the nearest days that have papers", () => {
+    expect(digest.days.map((d) => [d.date, d.prev, d.next])).toEqual([
+      ["2027-01-01", "2026-01-13", undefined],
+      ["2026-01-13", "2026-01-04", "2027-01-01"],
+      ["2026-01-04", "2026-01-01", "2026-01-13"],
+      ["2026-01-01", "2025-12-29", "2026-01-04"],
+      ["2025-12-29", "2021-01-03", "2026-01-01"],
+      ["2021-01-03", undefined, "2025-12-29"],
+    ]);
+  });
+
+  it("orders papers newest day first, then by upvotes within a day", () => {
+    expect(ids(digest.papers)).toEqual(["f", "e", "d", "c", "b", "a", "g"]);
+    expect(ids(digest.days.find((d) => d.date === "2026-01-01")!.papers)).toEqual(["c", "b"]);
+  });
+
+  it("groups days into ISO weeks across the year boundary", () => {
+    expect(digest.weeks.map((w) => [w.key, w.days.map((d) => d.date), w.count, w.start, w.end])).toEqual([
+      ["2026-W53", ["2027-01-01"], 1, "2026-12-28", "2027-01-03"],
+      ["2026-W03", ["2026-01-13"], 1, "2026-01-12", "2026-01-18"],
+      ["2026-W01", ["2026-01-04", "2026-01-01", "2025-12-29"], 4, "2025-12-29", "2026-01-04"],
+      ["2020-W53", ["2021-01-03"], 1, "2020-12-28", "2021-01-03"],
+    ]);
+    // Neighbours skip weeks without papers.
+    const w01 = digest.weeks.find((w) => w.key === "2026-W01")!;
+    expect([w01.prev, w01.next]).toEqual(["2020-W53", "2026-W03"]);
+  });
+
+  it("groups days into months with their first and last calendar day", () => {
+    expect(digest.months.map((m) => [m.key, m.count, m.start, m.end, m.prev, m.next])).toEqual([
+      ["2027-01", 1, "2027-01-01", "2027-01-31", "2026-01", undefined],
+      ["2026-01", 4, "2026-01-01", "2026-01-31", "2025-12", "2027-01"],
+      ["2025-12", 1, "2025-12-01", "2025-12-31", "2021-01", "2026-01"],
+      ["2021-01", 1, "2021-01-01", "2021-01-31", undefined, "2025-12"],
+    ]);
+  });
+
+  it("knows which days, weeks and months need the math stylesheet", () => {
+    // Days show abstracts, so any math counts; weeks and months list titles, so only math in a title does.
+    expect(digest.days.filter((d) => d.hasMath).map((d) => d.date)).toEqual(["2026-01-13", "2026-01-04"]);
+    expect(digest.weeks.filter((w) => w.hasMath).map((w) => w.key)).toEqual(["2026-W03"]);
+    expect(digest.months.filter((m) => m.hasMath).map((m) => m.key)).toEqual(["2026-01"]);
+  });
+
+  it("lists tags by name, each with its papers in reading order", () => {
+    expect(digest.tags.map((t) => [t.tag, ids(t.papers)])).toEqual([
+      ["rl", ["c", "b"]],
+      ["theory", ["e", "c"]],
+    ]);
+  });
+
+  it("does not depend on the order files were read in", () => {
+    const reversed = groupDigest(papers.map((p) => ({ ...p })).reverse());
+    expect(reversed).toEqual(digest);
+  });
+
+  it("ends a month on its real last day", () => {
+    const months = groupDigest([rendered("x", "2024-02-10"), rendered("y", "2026-02-10"), rendered("z", "2026-04-30")]).months;
+    expect(months.map((m) => m.end)).toEqual(["2026-04-30", "2026-02-28", "2024-02-29"]);
+  });
+
+  it("gives an empty site no days, weeks, months or tags", () => {
+    expect(groupDigest([])).toEqual({ papers: [], days: [], weeks: [], months: [], tags: [] });
+  });
+});
+
+describe("comparePapers", () => {
+  it("puts the most upvoted first, then sorts by title text, then by id", () => {
+    const day = [
+      rendered("p1", "2026-01-01", { upvotes: 5, titleText: "beta" }),
+      rendered("p2", "2026-01-01", { upvotes: 5, titleText: "Alpha" }),
+      rendered("p3", "2026-01-01", { upvotes: 9, titleText: "Zeta" }),
+      rendered("p5", "2026-01-01", { upvotes: 0, titleText: "Same" }),
+      rendered("p4", "2026-01-01", { upvotes: 0, titleText: "Same" }),
+      rendered("p6", "2026-01-01", { upvotes: 5, titleText: "α-stable laws" }),
+    ];
+    expect(ids([...day].sort(comparePapers))).toEqual(["p3", "p2", "p1", "p6", "p4", "p5"]);
+  });
+
+  it("sorts by the readable title, not the TeX source", () => {
+    const a = rendered("a", "2026-01-01", { title: "$\\alpha$ rules", titleText: "α rules" });
+    const b = rendered("b", "2026-01-01", { title: "Beta rules", titleText: "Beta rules" });
+    expect(ids([a, b].sort(comparePapers))).toEqual(["b", "a"]);
+  });
+});

@@ -1,0 +1,129 @@
+import * as cheerio from "cheerio";
+import { describe, expect, it } from "vitest";
+import { katexSafeOptions, katexVersion, renderTex } from "../src/markdown/katex.ts";
+import { createMarkdown, renderInlineMarkdown, renderMarkdown } from "../src/markdown/markdown.ts";
+
+/** The TeX sources of every typeset formula, read back from KaTeX's MathML annotation. */
+const typeset = (html: string) => cheerio.load(html)('annotation[encoding="application/x-tex"]').map((_, el) => cheerio.load(el).text()).get();
+
+describe("renderMarkdown: math", () => {
+  it.each([
+    ["$x^2$", "x^2", false],
+    ["\\(x^2\\)", "x^2", false],
+    ["$$\\sum_i x_i$$", "\\sum_i x_i", true],
+    ["\\[\\sum_i x_i\\]", "\\sum_i x_i", true],
+    ["$$\n\\int_0^1 f\n$$", "\\int_0^1 f", true],
+  ])("typesets %j as HTML plus MathML", (source, tex, display) => {
+    const { html, formulas, problems } = renderMarkdown(source);
+    expect(problems).toEqual([]);
+    expect(formulas).toBe(1);
+    expect(typeset(html)).toEqual([tex]);
+    const $ = cheerio.load(html);
+    expect($(".katex .katex-mathml math").length).toBe(1);
+    expect($(".katex .katex-html").length).toBe(1);
+    expect($("math").attr("display")).toBe(display ? "block" : undefined);
+    expect($(".math-display").length).toBe(display ? 1 : 0);
+  });
+
+  it.each([
+    ["Costs $5 and $10.", "Costs $5 and $10."],
+    ["Write \\$x\\$ for dollars.", "Write $x$ for dollars."],
+    ["A price of $ 5 $ stays.", "A price of $ 5 $ stays."],
+  ])("leaves dollar amounts as text: %j", (source, text) => {
+    const { html, formulas } = renderMarkdown(source);
+    expect(formulas).toBe(0);
+    expect(cheerio.load(html).text().trim()).toBe(text);
+  });
+
+  it("writes MathML alone for feeds", () => {
+    const { html } = renderMarkdown("$x^2$", "mathml");
+    const $ = cheerio.load(html);
+    expect($("math").length).toBe(1);
+    expect($(".katex-html").length).toBe(0);
+  });
+
+  it("counts formulas so pages without math skip the stylesheet", () => {
+    expect(renderMarkdown("No math here.").formulas).toBe(0);
+    expect(renderMarkdown("$a$, $b$ and\n\n$$c$$").formulas).toBe(3);
+  });
+
+  it("renders a title inline, without a paragraph", () => {
+    const { html, formulas } = renderInlineMarkdown("A $\\mathcal O(n)$ bound");
+    expect(html.startsWith("A <span class=\"katex\">")).toBe(true);
+    expect(html).not.toContain("<p>");
+    expect(formulas).toBe(1);
+  });
+});
+
+describe("renderMarkdown: TeX errors", () => {
+  it("returns each error with its line and TeX, and prints the TeX as code instead of a red box", () => {
+    const source = ["First line,", "second $\\frac{1}{$ line,", "third $\\href{https://evil.example}{x}$.", "", "New paragraph $\\url{https://x}$."].join("\n");
+    const { html, problems } = renderMarkdown(source);
+    expect(problems).toEqual([
+      { line: 1, tex: "\\frac{1}{", message: "Unexpected end of input in a macro argument, expected '}'" },
+      { line: 2, tex: "\\href{https://evil.example}{x}", message: "\\href is not allowed: TeX may not emit links, HTML or images" },
+      { line: 4, tex: "\\url{https://x}", message: "\\url is not allowed: TeX may not emit links, HTML or images" },
+    ]);
+    const $ = cheerio.load(html);
+    expect($("code.math-error").map((_, el) => $(el).text()).get()).toEqual(["\\frac{1}{", "\\href{https://evil.example}{x}", "\\url{https://x}"]);
+    expect($("a").length).toBe(0);
+    expect($(".katex-error").length).toBe(0);
+  });
+
+  it.each(["\\href{https://x.org}{a}", "\\url{https://x.org}", "\\includegraphics{x.png}", "\\htmlClass{a}{b}", "\\htmlId{a}{b}", "\\htmlStyle{color:red}{b}", "\\htmlData{a=b}{c}"])(
+    "refuses %s",
+    (tex) => {
+      const result = renderTex(tex, false, "htmlAndMathml");
+      expect(result.ok).toBe(false);
+      expect(result.ok ? "" : result.message).toMatch(/is not allowed: TeX may not emit links, HTML or images$/);
+    },
+  );
+
+  it("keeps a macro defined in one formula out of the next", () => {
+    const { problems } = renderMarkdown("$\\def\\foo{x}\\foo$ and $\\foo$");
+    expect(problems).toEqual([{ line: 0, tex: "\\foo", message: "Undefined control sequence: \\foo" }]);
+  });
+
+  it("stops a macro that expands forever", () => {
+    const { problems } = renderMarkdown("$\\def\\a{\\a}\\a$");
+    expect(problems[0]!.message).toMatch(/Too many expansions/);
+  });
+
+  it("uses the safe settings", () => {
+    expect(katexSafeOptions).toMatchObject({ throwOnError: true, trust: false, globalGroup: false });
+    expect(katexVersion).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+});
+
+describe("renderMarkdown: untrusted Markdown", () => {
+  const source = [
+    "<script>alert(1)</script> <img src=x onerror=alert(2)>",
+    "![pic](https://example.org/a.png)",
+    "[js](javascript:alert(3)) [data](data:text/html,x) [vb](vbscript:x)",
+    "[ok](https://example.org/) [mail](mailto:a@example.org) https://bare.example.org/",
+  ].join("\n");
+  const $ = cheerio.load(renderMarkdown(source).html);
+
+  it("prints raw HTML as text", () => {
+    expect($("script, img, [onerror]").length).toBe(0);
+    expect($.text()).toContain("<script>alert(1)</script>");
+  });
+
+  it("makes no images", () => {
+    expect($("img").length).toBe(0);
+  });
+
+  it("links only http(s) and mailto, each marked as user content", () => {
+    const links = $("a").map((_, a) => [[$(a).attr("href"), $(a).attr("rel")]]).get();
+    expect(links).toEqual([
+      ["https://example.org/a.png", "nofollow ugc noopener"],
+      ["https://example.org/", "nofollow ugc noopener"],
+      ["mailto:a@example.org", "nofollow ugc noopener"],
+      ["https://bare.example.org/", "nofollow ugc noopener"],
+    ]);
+  });
+
+  it("gives every caller its own instance", () => {
+    expect(createMarkdown()).not.toBe(createMarkdown());
+  });
+});

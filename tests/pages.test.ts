@@ -1,0 +1,303 @@
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import path from "node:path";
+import * as cheerio from "cheerio";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { katexVersion } from "../src/markdown/katex.ts";
+import { digestPapers } from "./fixtures/digest.ts";
+import { fixtureSite, type FixtureSite } from "./helpers/site.ts";
+
+const siteUrl = "https://digest.example.org";
+const katexCss = `/assets/katex-${katexVersion}/katex.min.css`;
+
+/** Builds a fixture site of the test digest and fails with the build's own output when it does not succeed. */
+function buildDigest(env: Record<string, string>): FixtureSite {
+  const site = fixtureSite(digestPapers, { url: siteUrl, description: "Test digest." });
+  const result = site.build(env);
+  if (result.status !== 0) throw new Error(`build failed (${result.status}):\n${result.stdout}\n${result.stderr}`);
+  return site;
+}
+
+const html = (file: string) => file.endsWith(".html");
+
+describe("the built digest", () => {
+  let site: FixtureSite;
+  let tokyo: FixtureSite;
+  beforeAll(() => {
+    site = buildDigest({ TZ: "America/Los_Angeles" });
+    tokyo = buildDigest({ TZ: "Asia/Tokyo" });
+  });
+  afterAll(() => {
+    site?.cleanup();
+    tokyo?.cleanup();
+  });
+
+  const page = (rel: string) => cheerio.load(site.read(rel));
+  /** Paper slugs of the cards on a day page, in order. */
+  const cards = ($: cheerio.CheerioAPI) => $("main article.paper").map((_, a) => $(a).attr("id")!.replace(/^paper-/, "")).get();
+  /** Paper slugs linked from a week or month page, in order. */
+  const listed = ($: cheerio.CheerioAPI) =>
+    $("main section.day a[href^='/papers/']").map((_, a) => $(a).attr("href")!.replace(/^\/papers\/|\/$/g, "")).get();
+  const days = ($: cheerio.CheerioAPI) => $("main section.day").map((_, s) => $(s).attr("aria-labelledby")!.replace(/^day-/, "")).get();
+  const pager = ($: cheerio.CheerioAPI) => [$("nav.pager a[rel=prev]").attr("href"), $("nav.pager a[rel=next]").attr("href")];
+
+  it("writes one page per day, ISO week, month and paper, and nothing for days without papers", () => {
+    const pages = site.files().filter(html);
+    expect(pages.filter((f) => f.startsWith("date/"))).toEqual(
+      ["2021-01-03", "2025-12-29", "2026-01-01", "2026-01-04", "2026-01-05", "2027-01-01"].map((d) => `date/${d}/index.html`),
+    );
+    expect(pages.filter((f) => f.startsWith("week/"))).toEqual(
+      ["2020-W53", "2026-W01", "2026-W02", "2026-W53"].map((w) => `week/${w}/index.html`),
+    );
+    expect(pages.filter((f) => f.startsWith("month/"))).toEqual(["2021-01", "2025-12", "2026-01", "2027-01"].map((m) => `month/${m}/index.html`));
+    expect(pages.filter((f) => f.startsWith("papers/"))).toEqual(
+      ["2101.00001", "2301.12942", "2601.00010", "2601.00011", "2601.00012", "2601.00013", "2601.00020", "2701.00001", "delta-paper", "hep-th_9901001"]
+        .map((id) => `papers/${id}/index.html`),
+    );
+    expect(pages).toContain("index.html");
+    expect(pages).toContain("archive/index.html");
+  });
+
+  it("shows the latest day on the home page", () => {
+    const $ = page("index.html");
+    expect($("main h1").text()).toMatch(/^Friday, 1 January 2027/);
+    expect(cards($)).toEqual(["2701.00001"]);
+    expect(pager($)).toEqual(["/date/2026-01-05/", undefined]);
+  });
+
+  it("orders a day's papers by upvotes, then by title as a reader sorts it", () => {
+    const $ = page("date/2026-01-01/index.html");
+    expect($("main h1").text()).toBe("Thursday, 1 January 2026 5 papers");
+    // 10; then the three with 5 by title (Alpha, beta, Delta: case does not split them); then 0.
+    expect(cards($)).toEqual(["2601.00010", "2601.00012", "2601.00011", "delta-paper", "2601.00013"]);
+  });
+
+  it("links each day to the nearest days that have papers, across the gaps", () => {
+    const expected: [string, (string | undefined)[]][] = [
+      ["2021-01-03", [undefined, "/date/2025-12-29/"]],
+      ["2025-12-29", ["/date/2021-01-03/", "/date/2026-01-01/"]],
+      ["2026-01-01", ["/date/2025-12-29/", "/date/2026-01-04/"]],
+      ["2026-01-04", ["/date/2026-01-01/", "/date/2026-01-05/"]],
+      ["2027-01-01", ["/date/2026-01-05/", undefined]],
+    ];
+    for (const [date, links] of expected) expect(pager(page(`date/${date}/index.html`)), date).toEqual(links);
+  });
+
+  it("links each day to its ISO week and its month", () => {
+    const up = (date: string) => page(`date/${date}/index.html`)(".pager-up a").map((_, a) => cheerio.load(a)("a").attr("href")).get();
+    expect(up("2025-12-29")).toEqual(["/week/2026-W01/", "/month/2025-12/"]);
+    expect(up("2021-01-03")).toEqual(["/week/2020-W53/", "/month/2021-01/"]);
+    expect(up("2027-01-01")).toEqual(["/week/2026-W53/", "/month/2027-01/"]);
+  });
+
+  it("puts 2025-12-29, 2026-01-01 and 2026-01-04 in week 1 of 2026", () => {
+    const $ = page("week/2026-W01/index.html");
+    expect($("main h1").text()).toBe("Week 1, 2026 (29 December – 4 January)");
+    expect(days($)).toEqual(["2026-01-04", "2026-01-01", "2025-12-29"]);
+    expect(listed($)).toEqual(["2301.12942", "2601.00010", "2601.00012", "2601.00011", "delta-paper", "2601.00013", "hep-th_9901001"]);
+    expect($("nav.pager").text()).toContain("7 papers on 3 days");
+    expect(pager($)).toEqual(["/week/2020-W53/", "/week/2026-W02/"]);
+  });
+
+  it("puts 2027-01-01 in week 53 of 2026 and 2021-01-03 in week 53 of 2020", () => {
+    const w53 = page("week/2026-W53/index.html");
+    expect(w53("main h1").text()).toBe("Week 53, 2026 (28 December – 3 January)");
+    expect(days(w53)).toEqual(["2027-01-01"]);
+    const w2020 = page("week/2020-W53/index.html");
+    expect(days(w2020)).toEqual(["2021-01-03"]);
+    expect(pager(w2020)).toEqual([undefined, "/week/2026-W01/"]);
+  });
+
+  it("splits the same days by calendar month", () => {
+    const jan = page("month/2026-01/index.html");
+    expect(jan("main h1").text()).toBe("January 2026");
+    expect(days(jan)).toEqual(["2026-01-05", "2026-01-04", "2026-01-01"]);
+    expect(jan("nav.pager").text()).toContain("7 papers on 3 days");
+    expect(pager(jan)).toEqual(["/month/2025-12/", "/month/2027-01/"]);
+    expect(days(page("month/2025-12/index.html"))).toEqual(["2025-12-29"]);
+  });
+
+  it("lists every month, day, week and tag with counts in the archive", () => {
+    const $ = page("archive/index.html");
+    expect($("main h1").text()).toBe("Archive 10 papers");
+    const months = $("section.archive-month").map((_, s) => [[$(s).find("h2 a").attr("href"), $(s).find("h2 small").text()]]).get();
+    expect(months).toEqual([
+      ["/month/2027-01/", "1 paper"],
+      ["/month/2026-01/", "7 papers"],
+      ["/month/2025-12/", "1 paper"],
+      ["/month/2021-01/", "1 paper"],
+    ]);
+    const items = (selector: string) => $(`${selector} li`).map((_, li) => [[$(li).find("a").attr("href"), $(li).find("small").text()]]).get();
+    expect(items(".archive-days")).toEqual([
+      ["/date/2027-01-01/", "1 paper"],
+      ["/date/2026-01-05/", "1 paper"],
+      ["/date/2026-01-04/", "1 paper"],
+      ["/date/2026-01-01/", "5 papers"],
+      ["/date/2025-12-29/", "1 paper"],
+      ["/date/2021-01-03/", "1 paper"],
+    ]);
+    expect(items(".archive-weeks")).toEqual([
+      ["/week/2026-W53/", "1 paper"],
+      ["/week/2026-W02/", "1 paper"],
+      ["/week/2026-W01/", "7 papers"],
+      ["/week/2020-W53/", "1 paper"],
+    ]);
+    expect(items(".archive-tags")).toEqual([
+      ["/tags/reinforcement-learning/", "1 paper"],
+      ["/tags/theory/", "2 papers"],
+    ]);
+  });
+
+  it("shows every field of a paper, with arXiv abstract and PDF links derived from the id", () => {
+    const $ = page("papers/2301.12942/index.html");
+    expect($("main h1").text()).toBe("Refined Regret for Adversarial MDPs");
+    expect($(".authors-full .author").map((_, a) => $(a).text()).get()).toEqual(["Yan Dai", "Haipeng Luo", "Chen-Yu Wei"]);
+    expect($(".authors-full").text()).toContain("and 2 more");
+    const details = Object.fromEntries($("dl.paper-details dt").map((_, dt) => [[$(dt).text(), $(dt).next("dd").text().trim()]]).get());
+    expect(details).toMatchObject({
+      Listed: "Sunday, 4 January 2026",
+      arXiv: "2301.12942",
+      Published: "30 Jan 2023",
+      Category: "cs.LG",
+      Organization: "University of Southern California",
+      Venue: "NeurIPS 2025",
+      DOI: "10.1145/3580305.3599256",
+      Authors: "5",
+      Upvotes: "1,234",
+      Tags: "#reinforcement-learning #theory",
+    });
+    expect($("dl.paper-details a[href='https://doi.org/10.1145/3580305.3599256']").length).toBe(1);
+    expect($("dl.paper-details a[href='/date/2026-01-04/']").length).toBe(1);
+    const links = $("ul.paper-links a").map((_, a) => [[$(a).text(), $(a).attr("href")]]).get();
+    expect(links).toEqual([
+      ["arXiv:2301.12942", "https://arxiv.org/abs/2301.12942"],
+      ["PDF", "https://arxiv.org/pdf/2301.12942"],
+      ["Code", "https://github.com/example/regret"],
+      ["Project page", "https://regret.example.org/"],
+    ]);
+    expect($("link[rel=canonical]").attr("href")).toBe(`${siteUrl}/papers/2301.12942/`);
+  });
+
+  it("links a paper not on arXiv to its own page, without arXiv or PDF links", () => {
+    const $ = page("papers/delta-paper/index.html");
+    const links = $("ul.paper-links a").map((_, a) => [[$(a).text(), $(a).attr("href")]]).get();
+    expect(links).toEqual([["openreview.net", "https://openreview.net/forum?id=delta"]]);
+    expect($("dl.paper-details dt").map((_, dt) => $(dt).text()).get()).not.toContain("arXiv");
+  });
+
+  it("gives an old-style arXiv id a URL-safe page and correct arXiv links", () => {
+    const $ = page("papers/hep-th_9901001/index.html");
+    expect($("ul.paper-links a").map((_, a) => $(a).attr("href")).get()).toEqual([
+      "https://arxiv.org/abs/hep-th/9901001",
+      "https://arxiv.org/pdf/hep-th/9901001",
+    ]);
+  });
+
+  it("typesets math at build time as KaTeX HTML plus MathML", () => {
+    const $ = page("papers/2301.12942/index.html");
+    const tex = $(".abstract annotation[encoding='application/x-tex']").map((_, a) => $(a).text()).get();
+    expect(tex).toEqual(["\\tilde{\\mathcal O}(K^{2/3})", "\\tilde{\\mathcal O}(\\sqrt K)", "\\sum_{k=1}^K \\ell_k(\\pi_k) - \\min_\\pi \\sum_{k=1}^K \\ell_k(\\pi)"]);
+    expect($(".abstract .katex .katex-mathml math").length).toBe(3);
+    expect($(".abstract .katex .katex-html").length).toBe(3);
+    expect($(".abstract .math-display math[display=block]").length).toBe(1);
+    // The title of a paper with math in it is typeset too, and read as plain text in <title>.
+    const alpha = page("papers/2601.00012/index.html");
+    expect(alpha("h1 annotation").text()).toBe("\\alpha");
+    expect(alpha("title").text()).toMatch(/^Alpha α-Stable Laws · /);
+  });
+
+  it("links the KaTeX stylesheet only on pages with math", () => {
+    const hasCss = (rel: string) => page(rel)(`link[rel=stylesheet][href='${katexCss}']`).length === 1;
+    const withMath = ["papers/2301.12942/index.html", "papers/2601.00012/index.html", "date/2026-01-04/index.html", "date/2026-01-01/index.html", "week/2026-W01/index.html", "month/2026-01/index.html"];
+    const without = ["index.html", "archive/index.html", "papers/delta-paper/index.html", "date/2026-01-05/index.html", "week/2026-W02/index.html", "month/2025-12/index.html", "404.html"];
+    for (const rel of withMath) expect(hasCss(rel), rel).toBe(true);
+    for (const rel of without) expect(hasCss(rel), rel).toBe(false);
+  });
+
+  it("serves KaTeX's CSS and every font it names from the site itself", () => {
+    const css = site.read(katexCss.slice(1));
+    const fonts = [...css.matchAll(/url\(([^)]+)\)/g)].map((m) => m[1]!.replace(/^["']|["']$/g, ""));
+    expect(fonts.length).toBeGreaterThan(20);
+    for (const font of fonts) {
+      expect(font, "fonts are relative to the stylesheet").toMatch(/^fonts\/KaTeX_[\w-]+\.(woff2|woff|ttf)$/);
+      expect(site.exists(`assets/katex-${katexVersion}/${font}`), font).toBe(true);
+    }
+    const installed = readFileSync(createRequire(import.meta.url).resolve("katex/dist/katex.min.css"));
+    expect(createHash("sha256").update(site.read(katexCss.slice(1))).digest("hex")).toBe(createHash("sha256").update(installed).digest("hex"));
+  });
+
+  it("links no stylesheet, script or font from another host", () => {
+    for (const rel of site.files().filter(html)) {
+      const $ = page(rel);
+      const loaded = [...$("link[rel=stylesheet]").map((_, l) => $(l).attr("href")).get(), ...$("script[src]").map((_, s) => $(s).attr("src")).get()];
+      for (const url of loaded) expect(url, `${rel}: ${url}`).toMatch(/^\/(?!\/)/);
+      expect(site.read(rel), rel).not.toMatch(/cdn\.jsdelivr|unpkg\.com|cdnjs|googleapis/);
+    }
+  });
+
+  it("prints HTML in titles, authors, organizations and abstracts as inert text", () => {
+    for (const rel of ["papers/2601.00020/index.html", "date/2026-01-05/index.html", "week/2026-W02/index.html", "tags/theory/index.html"]) {
+      if (!site.exists(rel)) continue;
+      const $ = page(rel);
+      expect($("script").filter((_, s) => $(s).text().includes("alert")).length, rel).toBe(0);
+      expect($("[onerror], iframe, img[src=x]").length, rel).toBe(0);
+      expect($("a[href^='javascript:']").length, rel).toBe(0);
+    }
+    const $ = page("papers/2601.00020/index.html");
+    expect($("h1").text()).toBe("Hostile <script>alert('title')</script> Title");
+    expect($("title").text()).toMatch(/^Hostile <script>alert\('title'\)<\/script> Title · /);
+    expect($(".authors-full .author").first().text()).toBe("Mallory <img src=x onerror=alert('author')>");
+    expect($("dl.paper-details").text()).toContain("<b>Org</b>");
+    expect($(".abstract").text()).toContain("<script>alert('abstract')</script>");
+    expect($(".abstract").text()).toContain("<iframe src=\"https://evil.example\"></iframe>");
+  });
+
+  it("writes byte-identical output in any time zone", () => {
+    const files = site.files();
+    expect(tokyo.files()).toEqual(files);
+    const differing = files.filter((f) => !readFileSync(path.join(site.outputDir, f)).equals(readFileSync(path.join(tokyo.outputDir, f))));
+    expect(differing).toEqual([]);
+    for (const built of [site, tokyo]) {
+      const $ = cheerio.load(built.read("date/2026-01-01/index.html"));
+      expect($("main h1").text()).toMatch(/^Thursday, 1 January 2026/);
+      expect($("main article.paper").length).toBe(5);
+    }
+  });
+});
+
+describe("the built digest under a path prefix", () => {
+  let site: FixtureSite;
+  beforeAll(() => {
+    site = buildDigest({ SITE_PATH_PREFIX: "/digest/" });
+  });
+  afterAll(() => site?.cleanup());
+
+  it("starts every internal link and source with the prefix", () => {
+    const pages = site.files().filter(html);
+    expect(pages.length).toBeGreaterThan(20);
+    let checked = 0;
+    for (const rel of pages) {
+      const $ = cheerio.load(site.read(rel));
+      $("[href], [src], [action], [srcset]").each((_, el) => {
+        for (const attr of ["href", "src", "action", "srcset"]) {
+          const value = $(el).attr(attr);
+          if (value === undefined) continue;
+          checked++;
+          if (/^[a-z][a-z0-9+.-]*:/i.test(value) && !value.startsWith(siteUrl)) continue; // another site, mailto:
+          if (value.startsWith(siteUrl)) expect(value, `${rel}: ${attr}=${value}`).toMatch(new RegExp(`^${siteUrl}/digest/`));
+          else expect(value, `${rel}: ${attr}=${value}`).toMatch(/^\/digest\//);
+        }
+      });
+      const canonical = $("link[rel=canonical]").attr("href");
+      expect(canonical, rel).toBe(`${siteUrl}/digest/${rel.replace(/index\.html$/, "")}`);
+    }
+    expect(checked).toBeGreaterThan(200);
+  });
+
+  it("keeps the output layout: the prefix is where the site is served, not a folder in it", () => {
+    expect(site.exists("index.html")).toBe(true);
+    expect(site.exists("digest/index.html")).toBe(false);
+    expect(site.exists(katexCss.slice(1))).toBe(true);
+  });
+});

@@ -1,0 +1,109 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { absoluteUrl, defaultSiteConfig, loadSiteConfig, resolveSiteConfig, sitePath } from "../src/site.ts";
+
+describe("resolveSiteConfig", () => {
+  it("fills every default", () => {
+    expect(resolveSiteConfig()).toEqual(defaultSiteConfig);
+    expect(defaultSiteConfig).toMatchObject({ url: "http://localhost:8080", pathPrefix: "/", contentDir: "content/papers", outputDir: "dist" });
+  });
+
+  it.each([
+    ["/", "/"],
+    ["", "/"],
+    ["digest", "/digest/"],
+    ["/digest", "/digest/"],
+    ["digest/", "/digest/"],
+    ["//digest//", "/digest/"],
+    ["/a/b/", "/a/b/"],
+  ])("normalises the path prefix %j to %j", (pathPrefix, expected) => {
+    expect(resolveSiteConfig({ pathPrefix }).pathPrefix).toBe(expected);
+  });
+
+  it.each([
+    ["https://digest.example.org/", "https://digest.example.org"],
+    ["https://digest.example.org", "https://digest.example.org"],
+    ["https://example.org/sub/", "https://example.org/sub"],
+    ["HTTPS://Example.ORG:443/", "https://example.org"],
+  ])("normalises the url %j to %j", (url, expected) => {
+    expect(resolveSiteConfig({ url }).url).toBe(expected);
+  });
+
+  it.each([
+    [{ titel: "x" }, /unknown key "titel"/],
+    [{ title: 5 }, /"title" must be a string, got 5/],
+    [{ feedItems: "10" }, /"feedItems" must be a number/],
+    [{ url: "digest.example.org" }, /"url" must be an absolute http\(s\) URL/],
+    [{ url: "ftp://example.org" }, /"url" must be an absolute http\(s\) URL/],
+    [{ authorsShown: 0 }, /"authorsShown" must be a whole number >= 1/],
+    [{ feedDays: 1.5 }, /"feedDays" must be a whole number >= 1/],
+  ] as const)("refuses %j", (input, message) => {
+    expect(() => resolveSiteConfig(input as Record<string, unknown>)).toThrow(message);
+  });
+});
+
+describe("loadSiteConfig", () => {
+  let dir: string | undefined;
+  afterEach(() => {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+    dir = undefined;
+  });
+  const project = (siteJson?: string) => {
+    dir = mkdtempSync(path.join(tmpdir(), "digest-config-"));
+    mkdirSync(path.join(dir, "content"));
+    if (siteJson !== undefined) writeFileSync(path.join(dir, "content", "site.json"), siteJson);
+    return dir;
+  };
+
+  it("reads content/site.json under the root", () => {
+    const root = project(JSON.stringify({ title: "My Digest", pathPrefix: "digest" }));
+    expect(loadSiteConfig(root, {})).toMatchObject({ title: "My Digest", pathPrefix: "/digest/", url: "http://localhost:8080" });
+  });
+
+  it("uses the defaults when there is no file", () => {
+    expect(loadSiteConfig(project(), {})).toEqual(defaultSiteConfig);
+  });
+
+  it("lets environment variables override the file", () => {
+    const root = project(JSON.stringify({ url: "https://a.example.org", pathPrefix: "/" }));
+    const config = loadSiteConfig(root, {
+      SITE_URL: "https://b.example.org/",
+      SITE_PATH_PREFIX: "/digest/",
+      SITE_CONTENT_DIR: "/tmp/papers",
+      SITE_OUTPUT_DIR: "out",
+      SITE_TITLE: "From env",
+    });
+    expect(config).toMatchObject({ url: "https://b.example.org", pathPrefix: "/digest/", contentDir: "/tmp/papers", outputDir: "out", title: "From env" });
+  });
+
+  it("reads the file named by SITE_CONFIG instead", () => {
+    const root = project(JSON.stringify({ title: "Default file" }));
+    writeFileSync(path.join(root, "other.json"), JSON.stringify({ title: "Other file" }));
+    expect(loadSiteConfig(root, { SITE_CONFIG: "other.json" }).title).toBe("Other file");
+  });
+
+  it("names the file when its JSON is broken", () => {
+    const root = project("{ title: oops");
+    expect(() => loadSiteConfig(root, {})).toThrow(/^content\/site\.json: /);
+  });
+});
+
+describe("links", () => {
+  it.each([
+    ["/", "/", "/"],
+    ["/", "/date/2026-02-16/", "/date/2026-02-16/"],
+    ["/", "assets/site.css", "/assets/site.css"],
+    ["/digest/", "/", "/digest/"],
+    ["/digest/", "/date/2026-02-16/", "/digest/date/2026-02-16/"],
+    ["/digest/", "//archive/", "/digest/archive/"],
+  ])("sitePath with prefix %s: %s -> %s", (pathPrefix, target, expected) => {
+    expect(sitePath({ pathPrefix }, target)).toBe(expected);
+  });
+
+  it("makes absolute URLs from the site URL and the prefix", () => {
+    expect(absoluteUrl({ url: "https://x.example.org", pathPrefix: "/" }, "/papers/2509.25149/")).toBe("https://x.example.org/papers/2509.25149/");
+    expect(absoluteUrl({ url: "https://x.example.org", pathPrefix: "/digest/" }, "/")).toBe("https://x.example.org/digest/");
+  });
+});

@@ -23,6 +23,8 @@ export interface SiteConfig {
   contentDir: string;
   /** Folder the site is written to. Default "dist". */
   outputDir: string;
+  /** Folder for the build cache (typeset papers from earlier builds); safe to delete at any time. Default ".cache". */
+  cacheDir: string;
 }
 
 export const defaultSiteConfig: SiteConfig = {
@@ -36,6 +38,7 @@ export const defaultSiteConfig: SiteConfig = {
   feedDays: 30,
   contentDir: "content/papers",
   outputDir: "dist",
+  cacheDir: ".cache",
 };
 
 /** Environment variables that override the config file, for deploys and benchmarks. */
@@ -44,6 +47,7 @@ const envOverrides: Record<string, keyof SiteConfig> = {
   SITE_PATH_PREFIX: "pathPrefix",
   SITE_CONTENT_DIR: "contentDir",
   SITE_OUTPUT_DIR: "outputDir",
+  SITE_CACHE_DIR: "cacheDir",
   SITE_TITLE: "title",
 };
 
@@ -72,8 +76,16 @@ export function resolveSiteConfig(input: Partial<Record<keyof SiteConfig, unknow
   if (url.protocol !== "http:" && url.protocol !== "https:") {
     throw new Error(`site config: "url" must be an absolute http(s) URL, got ${JSON.stringify(c.url)}`);
   }
-  c.url = url.origin + url.pathname.replace(/\/+$/, "");
   c.pathPrefix = `/${c.pathPrefix.replace(/^\/+|\/+$/g, "")}/`.replace("//", "/");
+  // A path in the URL is the path prefix said another way; keep it in one place so links never carry it twice.
+  const urlPath = `${url.pathname.replace(/\/+$/, "")}/`;
+  if (urlPath !== "/") {
+    if (c.pathPrefix !== "/" && c.pathPrefix !== urlPath) {
+      throw new Error(`site config: "url" has the path ${urlPath} but "pathPrefix" is ${c.pathPrefix}; give the path in one of them`);
+    }
+    c.pathPrefix = urlPath;
+  }
+  c.url = url.origin;
   for (const key of ["authorsShown", "feedItems", "feedDays"] as const) {
     if (!Number.isInteger(c[key]) || c[key] < 1) throw new Error(`site config: "${key}" must be a whole number >= 1`);
   }

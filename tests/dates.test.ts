@@ -72,7 +72,7 @@ describe.each(zones)("calendar arithmetic with TZ=%s", (zone) => {
     expect(formatShortDay("2026-01-01")).toBe("1 Jan 2026");
     expect(formatMonth("2025-12")).toBe("December 2025");
     expect(formatWeek("2026-W08")).toBe("Week 8, 2026 (16–22 February)");
-    expect(formatWeek("2026-W01")).toBe("Week 1, 2026 (29 December – 4 January)");
+    expect(formatWeek("2026-W01")).toBe("Week 1, 2026 (29 December 2025 – 4 January 2026)");
     expect(formatWeekShort("2020-W53")).toBe("Week 53, 2020");
   });
 });

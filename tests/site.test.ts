@@ -25,10 +25,18 @@ describe("resolveSiteConfig", () => {
   it.each([
     ["https://digest.example.org/", "https://digest.example.org"],
     ["https://digest.example.org", "https://digest.example.org"],
-    ["https://example.org/sub/", "https://example.org/sub"],
+    ["https://example.org/sub/", "https://example.org"],
     ["HTTPS://Example.ORG:443/", "https://example.org"],
   ])("normalises the url %j to %j", (url, expected) => {
     expect(resolveSiteConfig({ url }).url).toBe(expected);
+  });
+
+  it("takes a path in the url as the path prefix, so links never carry it twice", () => {
+    const config = resolveSiteConfig({ url: "https://example.org/sub/" });
+    expect(config.pathPrefix).toBe("/sub/");
+    expect(absoluteUrl(config, "/date/2026-02-16/")).toBe("https://example.org/sub/date/2026-02-16/");
+    expect(resolveSiteConfig({ url: "https://example.org/sub", pathPrefix: "/sub/" }).pathPrefix).toBe("/sub/");
+    expect(() => resolveSiteConfig({ url: "https://example.org/sub", pathPrefix: "/other/" })).toThrow(/path \/sub\/ but "pathPrefix" is \/other\//);
   });
 
   it.each([

@@ -74,9 +74,14 @@ export function formatMonth(month: string): string {
 /** "Week 8, 2026 (16–22 February)". */
 export function formatWeek(week: string): string {
   const { start, end } = weekBounds(week);
-  const [, sm, sd] = parts(start);
-  const [, em, ed] = parts(end);
-  const range = sm === em ? `${sd}–${ed} ${monthNames[em - 1]}` : `${sd} ${monthNames[sm - 1]} – ${ed} ${monthNames[em - 1]}`;
+  const [sy, sm, sd] = parts(start);
+  const [ey, em, ed] = parts(end);
+  const range =
+    sy !== ey
+      ? `${sd} ${monthNames[sm - 1]} ${sy} – ${ed} ${monthNames[em - 1]} ${ey}`
+      : sm === em
+        ? `${sd}–${ed} ${monthNames[em - 1]}`
+        : `${sd} ${monthNames[sm - 1]} – ${ed} ${monthNames[em - 1]}`;
   return `Week ${Number(week.slice(6))}, ${week.slice(0, 4)} (${range})`;
 }
 

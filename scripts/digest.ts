@@ -1,0 +1,4 @@
+// `npm run digest -- --date YYYY-MM-DD [--send]`: write a day's digest email, and send it to the subscribers.
+import { digestCommand } from "../src/email/command.ts";
+
+process.exitCode = await digestCommand(process.argv.slice(2), process.env, process.cwd(), (line) => console.log(line));

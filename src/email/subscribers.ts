@@ -1,0 +1,88 @@
+import { appendFileSync, existsSync, readFileSync, realpathSync } from "node:fs";
+import path from "node:path";
+
+/**
+ * Readers' addresses never live in the repository (a public fork would publish them): the subscribers list and the
+ * sent-log beside it are files elsewhere, named by an option or an environment variable.
+ */
+
+/** The subscribers list as read: addresses to send to, and lines that are not addresses (`file:line: ...`). */
+export interface Subscribers {
+  addresses: string[];
+  problems: string[];
+}
+
+// Deliberately loose: the SMTP server is the judge of deliverability; this only catches lines that are clearly not one address.
+const addressPattern = /^[^\s@<>(),;:"]+@[^\s@<>(),;:"]+\.[^\s@<>(),;:"]+$/;
+
+/** Reads a subscribers file: one address per line; blank lines and `#` comments are skipped; duplicates (any case) once. */
+export function readSubscribers(file: string): Subscribers {
+  const addresses: string[] = [];
+  const problems: string[] = [];
+  const seen = new Set<string>();
+  readFileSync(file, "utf8").split(/\r?\n/).forEach((raw, i) => {
+    const line = raw.replace(/#.*/, "").trim();
+    if (!line) return;
+    if (!addressPattern.test(line)) {
+      problems.push(`${file}:${i + 1}: "${line}" is not an email address (one address per line)`);
+      return;
+    }
+    if (seen.has(line.toLowerCase())) return;
+    seen.add(line.toLowerCase());
+    addresses.push(line);
+  });
+  return { addresses, problems };
+}
+
+/** The deepest existing folder of `target` resolved through symbolic links, plus the part that does not exist yet. */
+function resolveReal(target: string): string {
+  let existing = path.resolve(target);
+  const rest: string[] = [];
+  while (!existsSync(existing) && path.dirname(existing) !== existing) {
+    rest.unshift(path.basename(existing));
+    existing = path.dirname(existing);
+  }
+  return path.join(realpathSync(existing), ...rest);
+}
+
+/**
+ * Why `file` must not hold readers' addresses, or undefined when it may: it is inside the project folder `root`, or
+ * inside any Git working tree (whose history would keep the addresses forever).
+ */
+export function repositoryHolding(file: string, root: string): string | undefined {
+  const real = resolveReal(file);
+  const project = resolveReal(root);
+  if (real === project || real.startsWith(project + path.sep)) return `it is inside the project folder ${project}`;
+  for (let dir = path.dirname(real); ; dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, ".git"))) return `it is inside the Git repository ${dir}`;
+    if (path.dirname(dir) === dir) return undefined;
+  }
+}
+
+/** The sent-log kept beside a subscribers file: `subscribers.txt` -> `subscribers.txt.sent.log`. */
+export function sentLogPath(subscribersFile: string): string {
+  return `${path.resolve(subscribersFile)}.sent.log`;
+}
+
+const key = (date: string, address: string) => `${date}\t${address.toLowerCase()}`;
+
+/** Every (day, address) already sent, from a sent-log of tab-separated `day address message-id` lines. */
+export function readSentLog(file: string): Set<string> {
+  if (!existsSync(file)) return new Set();
+  return new Set(
+    readFileSync(file, "utf8").split("\n").filter(Boolean).map((line) => {
+      const [date = "", address = ""] = line.split("\t");
+      return key(date, address);
+    }),
+  );
+}
+
+/** True when the day's digest was already sent to the address, according to a set from `readSentLog`. */
+export function alreadySent(log: ReadonlySet<string>, date: string, address: string): boolean {
+  return log.has(key(date, address));
+}
+
+/** Records one successful send, appended at once so an interrupted run never sends it again. */
+export function recordSent(file: string, date: string, address: string, messageId = ""): void {
+  appendFileSync(file, `${date}\t${address}\t${messageId}\n`, { mode: 0o600 });
+}

@@ -1,0 +1,138 @@
+import { escapeHtml } from "markdown-it/lib/common/utils.mjs";
+import type { PaperLinks } from "../content/paper.ts";
+import { authorLine, hostOf } from "../digest/format.ts";
+import type { RenderedPaper } from "../markdown/paper.ts";
+import { readableText } from "../markdown/readable-math.ts";
+import { absoluteUrl, type SiteConfig } from "../site.ts";
+
+/** One feed entry, format-neutral: feeds.ts writes it as RSS, Atom or JSON Feed. */
+export interface FeedItem {
+  /** Stable `tag:` URI (RFC 4151), see `feedId`. */
+  id: string;
+  /** Plain text: math turned into readable Unicode. */
+  title: string;
+  /** Absolute URL of the item's page on the site. */
+  link: string;
+  /** The digest day, `YYYY-MM-DD`; feeds date it at 00:00:00Z. */
+  date: string;
+  authors: string[];
+  /** The author list as one line ("A, B and C"), for formats with a single author field. */
+  authorText: string;
+  tags: string[];
+  /** The paper's external links (arXiv, PDF, code, ...), also listed at the end of `html`. */
+  links: { label: string; url: string }[];
+  /** HTML with math as MathML (feed readers strip CSS) and absolute links only. */
+  html: string;
+}
+
+/**
+ * The year in every id. A `tag:` URI names an authority (the site's host) and a date it held it; the date is fixed
+ * because ids must never change, so it cannot follow the content or the build.
+ */
+const idYear = "2026";
+
+/**
+ * Stable id of a feed or item: `tag:<host>,2026:<name>`, e.g. `tag:digest.example.org,2026:papers/2509.25149`.
+ * It depends only on the site's host and the paper id, so moving to https or to another path prefix keeps every id.
+ */
+export function feedId(site: Pick<SiteConfig, "url">, name: string): string {
+  return `tag:${new URL(site.url).hostname},${idYear}:${name}`;
+}
+
+/** A paper's external links in display order, with their labels (shared by feeds and the email digest). */
+export function paperLinkList(paper: Pick<RenderedPaper, "arxiv" | "links">): { label: string; url: string }[] {
+  const labels: Record<Exclude<keyof PaperLinks, "abs">, string> = {
+    pdf: "PDF", code: "Code", project: "Project page", data: "Data", model: "Model", demo: "Demo", video: "Video",
+    slides: "Slides", poster: "Poster", blog: "Blog post",
+  };
+  const list: { label: string; url: string }[] = [];
+  if (paper.links.abs) list.push({ label: paper.arxiv ? `arXiv:${paper.arxiv}` : hostOf(paper.links.abs), url: paper.links.abs });
+  for (const [name, label] of Object.entries(labels)) {
+    const url = paper.links[name as keyof typeof labels];
+    if (url) list.push({ label, url });
+  }
+  return list;
+}
+
+/** Links as HTML anchors separated by middle dots. */
+export function linksHtml(links: readonly { label: string; url: string }[]): string {
+  return links.map((link) => `<a href="${escapeHtml(link.url)}">${escapeHtml(link.label)}</a>`).join(" · ");
+}
+
+/** Absolute URL of a paper's page. */
+export function paperUrl(site: Pick<SiteConfig, "url" | "pathPrefix">, paper: Pick<RenderedPaper, "slug">): string {
+  return absoluteUrl(site, `/papers/${paper.slug}/`);
+}
+
+/** Everything a feed says about a paper except its abstract, which is the costly part to render. */
+export function paperSummary(paper: RenderedPaper, site: SiteConfig): Omit<FeedItem, "html"> {
+  return {
+    id: feedId(site, `papers/${paper.id}`),
+    // Not `titleText`: readableText reads KaTeX's parse, so `\tilde{\mathcal O}` becomes "Õ", not "tildeO".
+    title: readableText(paper.title),
+    link: paperUrl(site, paper),
+    date: paper.date,
+    authors: paper.authors,
+    authorText: authorLine(paper.authors, paper.authorCount, paper.authors.length),
+    tags: paper.tags,
+    links: paperLinkList(paper),
+  };
+}
+
+const mathmlOpen = '<span class="katex-mathml">';
+const mathmlClose = "</math></span>";
+const htmlOpen = '<span class="katex-html" aria-hidden="true">';
+
+/**
+ * The page's abstract HTML (KaTeX's HTML plus MathML) reduced to MathML alone, byte for byte what
+ * `renderMarkdown(body, "mathml")` gives: the MathML is already there, and the build cache keeps the page HTML,
+ * so the feeds need not typeset every abstract a second time.
+ */
+export function mathmlOnly(html: string): string {
+  let out = "";
+  let at = 0;
+  for (let start = html.indexOf(mathmlOpen); start >= 0; start = html.indexOf(mathmlOpen, at)) {
+    const end = html.indexOf(mathmlClose, start);
+    if (end < 0) break;
+    out += html.slice(at, start) + html.slice(start + mathmlOpen.length, end + "</math>".length);
+    at = end + mathmlClose.length;
+    if (!html.startsWith(htmlOpen, at)) continue;
+    // KaTeX's HTML is spans (and SVG) all the way down, its text escaped: counting span tags finds where it ends.
+    const tags = /<span\b|<\/span>/g;
+    tags.lastIndex = at;
+    for (let depth = 0, m = tags.exec(html); m; m = tags.exec(html)) {
+      depth += m[0] === "</span>" ? -1 : 1;
+      if (depth === 0) {
+        at = tags.lastIndex;
+        break;
+      }
+    }
+  }
+  // Display math sits in one more wrapper in the HTML output; MathML marks it with `display="block"` instead.
+  return (out + html.slice(at)).replace(/<span class="katex-display">(<span class="katex"><math[^>]*>[\s\S]*?<\/math><\/span>)<\/span>/g, "$1");
+}
+
+/** A paper as a feed item: its abstract with math as MathML, followed by its links. */
+export function paperItem(paper: RenderedPaper, site: SiteConfig): FeedItem {
+  const summary = paperSummary(paper, site);
+  const links = summary.links.length ? `<p>${linksHtml(summary.links)}</p>\n` : "";
+  return { ...summary, html: mathmlOnly(paper.abstractHtml) + links };
+}
+
+/**
+ * The feed window: items on the newest `feedDays` days, at most `feedItems` of them. Expects items newest day first,
+ * as the digest orders them.
+ */
+export function feedWindow<T extends { date: string }>(items: readonly T[], site: Pick<SiteConfig, "feedDays" | "feedItems">): T[] {
+  const days = new Set<string>();
+  const kept: T[] = [];
+  for (const item of items) {
+    if (!days.has(item.date)) {
+      if (days.size === site.feedDays) break;
+      days.add(item.date);
+    }
+    kept.push(item);
+    if (kept.length === site.feedItems) break;
+  }
+  return kept;
+}

@@ -1,0 +1,209 @@
+import * as cheerio from "cheerio";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { feedId, feedWindow, mathmlOnly } from "../src/feeds/items.ts";
+import { renderMarkdown } from "../src/markdown/markdown.ts";
+import { parseStrictXml, readFeed } from "./helpers/feeds.ts";
+import { fixtureSite, paper, type FixtureSite } from "./helpers/site.ts";
+
+const base = "https://digest.example.org/sub/";
+const id = (name: string) => `tag:digest.example.org,2026:${name}`;
+
+/** Four papers on three days; with feedDays 2 the oldest day falls out of the window. */
+const papers = {
+  "2026-02-17/c.md": paper(
+    { title: "A paper without arXiv", id: "custom-paper", url: "https://example.org/paper", date: "2026-02-17", tags: ["theory"] },
+    "Plain abstract.",
+  ),
+  "2026-02-16/a.md": paper(
+    {
+      title: "Regret $\\tilde{\\mathcal O}(\\sqrt K)$ for MDPs", arxiv: "2601.00001", upvotes: 5,
+      authors: ["Yan Dai", "Haipeng Luo"], tags: ["theory", "reinforcement-learning"],
+      links: { code: "https://github.com/example/regret?x=1&y=2" },
+    },
+    "We improve the bound to $\\tilde{\\mathcal O}(\\sqrt K)$.\n\n$$\\sum_{k=1}^K \\ell_k \\le \\sqrt{K}$$",
+  ),
+  "2026-02-16/b.md": paper(
+    { title: "Hostile ]]> & <b>bold</b> 🦀", arxiv: "2601.00002", upvotes: 1, tags: ["vision"] },
+    "Ends ]]> early, twice ]]> & more <script>alert(1)</script> and a crab 🦀 and 𝔼.",
+  ),
+  "2026-02-10/d.md": paper({ title: "Old news", arxiv: "2601.00003", date: "2026-02-10", tags: ["theory"] }),
+};
+
+describe("feeds of a fixture site", () => {
+  let site: FixtureSite;
+  beforeAll(() => {
+    site = fixtureSite(papers, { pathPrefix: "/sub/", feedDays: 2 });
+    const result = site.build();
+    expect(result.status, result.stdout + result.stderr).toBe(0);
+  });
+  afterAll(() => site.cleanup());
+
+  const xmlFeeds = [
+    "feed.xml", "atom.xml", "digest.xml",
+    "tags/theory/feed.xml", "tags/theory/atom.xml", "tags/vision/feed.xml", "tags/reinforcement-learning/atom.xml",
+  ];
+
+  it("writes every feed, each strict XML or valid JSON", () => {
+    for (const file of xmlFeeds) {
+      const { root } = parseStrictXml(site.read(file));
+      expect(root, file).toBe(file.endsWith("atom.xml") ? "feed" : "rss");
+    }
+    for (const file of ["feed.json", "tags/theory/feed.json", "tags/vision/feed.json"]) {
+      expect(JSON.parse(site.read(file)).version, file).toBe("https://jsonfeed.org/version/1.1");
+    }
+  });
+
+  it("RSS: one item per paper in the window, newest day first, with stable ids, dates and absolute links", async () => {
+    const feed = await readFeed(site.read("feed.xml"));
+    expect(feed.feedUrl).toBe(`${base}feed.xml`);
+    expect(feed.link).toBe(base);
+    expect(feed.items.map((i) => i.guid)).toEqual([id("papers/custom-paper"), id("papers/2601.00001"), id("papers/2601.00002")]);
+    expect(feed.items.map((i) => i.link)).toEqual([`${base}papers/custom-paper/`, `${base}papers/2601.00001/`, `${base}papers/2601.00002/`]);
+    expect(feed.items.map((i) => i.isoDate)).toEqual(["2026-02-17T00:00:00.000Z", "2026-02-16T00:00:00.000Z", "2026-02-16T00:00:00.000Z"]);
+    // The channel's own date is the newest item's, never the build time.
+    expect(feed.lastBuildDate).toBe("Tue, 17 Feb 2026 00:00:00 GMT");
+
+    const regret = feed.items[1]!;
+    expect(regret.title).toBe("Regret Õ(√K) for MDPs");
+    expect(regret.creator).toBe("Yan Dai and Haipeng Luo");
+    expect(regret.categories).toEqual(["theory", "reinforcement-learning"]);
+    const $ = cheerio.load(regret["content:encoded"]!);
+    expect($("math")).toHaveLength(2);
+    expect($("math[display=block]")).toHaveLength(1);
+    expect($('annotation[encoding="application/x-tex"]').first().text()).toBe("\\tilde{\\mathcal O}(\\sqrt K)");
+    expect($("a").map((_, a) => $(a).attr("href")).get()).toEqual([
+      "https://arxiv.org/abs/2601.00001", "https://arxiv.org/pdf/2601.00001", "https://github.com/example/regret?x=1&y=2",
+    ]);
+    expect($("a").map((_, a) => $(a).text()).get()).toEqual(["arXiv:2601.00001", "PDF", "Code"]);
+  });
+
+  it("RSS: every URL in the feed is absolute", () => {
+    const xml = site.read("feed.xml") + site.read("atom.xml") + site.read("digest.xml");
+    const urls = [...xml.matchAll(/(?:href|src)="([^"]*)"|<link>([^<]*)<\/link>/g)].map((m) => m[1] ?? m[2]!);
+    expect(urls.length).toBeGreaterThan(10);
+    for (const url of urls) expect(url, url).toMatch(/^https:\/\//);
+  });
+
+  it("hostile abstract text stays text: the feed parses and the script is inert", async () => {
+    for (const file of ["feed.xml", "atom.xml"]) {
+      const feed = await readFeed(site.read(file));
+      const hostile = feed.items.find((i) => (i.guid ?? i.id) === id("papers/2601.00002"))!;
+      const html = hostile["content:encoded"] ?? hostile.content!;
+      const $ = cheerio.load(html);
+      expect($("script"), file).toHaveLength(0);
+      expect($("p").first().text(), file).toBe("Ends ]]> early, twice ]]> & more <script>alert(1)</script> and a crab 🦀 and 𝔼.");
+      const title = file === "atom.xml" ? cheerio.load(hostile.title!).text() : hostile.title!;
+      expect(title.replace(/\u200B/g, ""), file).toBe("Hostile ]]> & <b>bold</b> 🦀");
+    }
+    const json = JSON.parse(site.read("feed.json")) as { items: { id: string; title: string; content_html: string }[] };
+    const item = json.items.find((i) => i.id === id("papers/2601.00002"))!;
+    expect(item.title).toBe("Hostile ]]> & <b>bold</b> 🦀");
+    expect(cheerio.load(item.content_html)("script")).toHaveLength(0);
+  });
+
+  it("Atom and JSON carry the same items as RSS, with every author", async () => {
+    const atom = await readFeed(site.read("atom.xml"));
+    expect(atom.items.map((i) => i.id)).toEqual([id("papers/custom-paper"), id("papers/2601.00001"), id("papers/2601.00002")]);
+    expect(atom.items.map((i) => i.link)).toEqual([`${base}papers/custom-paper/`, `${base}papers/2601.00001/`, `${base}papers/2601.00002/`]);
+    expect(atom.items[1]!.pubDate).toBe("2026-02-16T00:00:00.000Z");
+    expect(atom.items[1]!.content).toContain("<math");
+    const json = JSON.parse(site.read("feed.json")) as { items: { id: string; url: string; tags: string[]; authors: { name: string }[]; date_published: string }[] };
+    expect(json.items.map((i) => i.id)).toEqual(atom.items.map((i) => i.id));
+    expect(json.items[1]).toMatchObject({
+      url: `${base}papers/2601.00001/`,
+      date_published: "2026-02-16T00:00:00.000Z",
+      tags: ["theory", "reinforcement-learning"],
+      authors: [{ name: "Yan Dai" }, { name: "Haipeng Luo" }],
+    });
+  });
+
+  it("a tag feed holds only papers with its tag, within the window", async () => {
+    const theory = await readFeed(site.read("tags/theory/feed.xml"));
+    expect(theory.feedUrl).toBe(`${base}tags/theory/feed.xml`);
+    expect(theory.items.map((i) => i.guid)).toEqual([id("papers/custom-paper"), id("papers/2601.00001")]);
+    for (const item of theory.items) expect(item.categories).toContain("theory");
+    const vision = JSON.parse(site.read("tags/vision/feed.json")) as { items: { id: string; tags: string[] }[] };
+    expect(vision.items.map((i) => i.id)).toEqual([id("papers/2601.00002")]);
+  });
+
+  it("the digest feed has one item per day listing that day's papers", async () => {
+    const digest = await readFeed(site.read("digest.xml"));
+    expect(digest.items.map((i) => i.title)).toEqual(["Tuesday, 17 February 2026 (1 paper)", "Monday, 16 February 2026 (2 papers)"]);
+    expect(digest.items.map((i) => i.guid)).toEqual([id("date/2026-02-17"), id("date/2026-02-16")]);
+    expect(digest.items.map((i) => i.link)).toEqual([`${base}date/2026-02-17/`, `${base}date/2026-02-16/`]);
+    const $ = cheerio.load(digest.items[1]!["content:encoded"]!);
+    expect($("li strong a").map((_, a) => `${$(a).text()} ${$(a).attr("href")}`).get()).toEqual([
+      `Regret Õ(√K) for MDPs ${base}papers/2601.00001/`,
+      `Hostile ]]> & <b>bold</b> 🦀 ${base}papers/2601.00002/`,
+    ]);
+    expect($("li").first().find("a").map((_, a) => $(a).text()).get()).toEqual(["Regret Õ(√K) for MDPs", "arXiv:2601.00001", "PDF", "Code"]);
+    expect($("li").first().text()).toContain("Yan Dai and Haipeng Luo");
+    expect($("script")).toHaveLength(0);
+  });
+
+  it("every page links the feeds; a tag page links its own", () => {
+    const $ = cheerio.load(site.read("index.html"));
+    const alternates = $('link[rel="alternate"]').map((_, l) => `${$(l).attr("type")} ${$(l).attr("href")}`).get();
+    expect(alternates).toEqual([
+      `application/rss+xml ${base}feed.xml`,
+      `application/atom+xml ${base}atom.xml`,
+      `application/feed+json ${base}feed.json`,
+      `application/rss+xml ${base}digest.xml`,
+    ]);
+    const tag = cheerio.load(site.read("tags/theory/index.html"));
+    expect(tag('link[rel="alternate"]').first().attr("href")).toBe(`${base}tags/theory/feed.xml`);
+    expect(tag('a[href="/sub/tags/theory/atom.xml"]')).toHaveLength(1);
+  });
+
+  it("two builds of the same content give byte-identical feeds, in any time zone", () => {
+    const feedFiles = () => site.files().filter((f) => /(?:feed|atom|digest)\.(?:xml|json)$/.test(f));
+    const before = new Map(feedFiles().map((f) => [f, site.read(f)]));
+    const result = site.build({ TZ: "Pacific/Kiritimati" });
+    expect(result.status, result.stdout + result.stderr).toBe(0);
+    expect(feedFiles()).toEqual([...before.keys()]);
+    for (const [file, body] of before) expect(site.read(file), file).toBe(body);
+  });
+});
+
+describe("feedWindow", () => {
+  const items = ["2026-02-17", "2026-02-17", "2026-02-16", "2026-02-15", "2026-02-15"].map((date, i) => ({ date, i }));
+  const cases: [number, number, number[]][] = [
+    [30, 200, [0, 1, 2, 3, 4]],
+    [2, 200, [0, 1, 2]],
+    [1, 200, [0, 1]],
+    [30, 3, [0, 1, 2]],
+    [2, 2, [0, 1]],
+  ];
+  for (const [feedDays, feedItems, expected] of cases) {
+    it(`keeps ${expected.length} items for ${feedDays} days and at most ${feedItems}`, () => {
+      expect(feedWindow(items, { feedDays, feedItems }).map((x) => x.i)).toEqual(expected);
+    });
+  }
+});
+
+describe("feedId", () => {
+  it("depends on the host and the name only, so a move to https or another path prefix keeps every id", () => {
+    const ids = ["http://digest.example.org", "https://digest.example.org", "https://digest.example.org:8443"].map((url) =>
+      feedId({ url }, "papers/2601.00001"));
+    expect(new Set(ids)).toEqual(new Set(["tag:digest.example.org,2026:papers/2601.00001"]));
+    expect(feedId({ url: "https://other.example.org" }, "papers/2601.00001")).not.toBe(ids[0]);
+  });
+});
+
+describe("mathmlOnly", () => {
+  const bodies = [
+    "No math at all, x < y & z.",
+    "Bound $\\tilde{\\mathcal O}(\\sqrt K)$ and $K^{2/3}$.",
+    "$$\\begin{pmatrix}a&b\\\\c&d\\end{pmatrix}$$\n\nthen \\[\\left(\\frac12\\right)\\]",
+    // KaTeX draws these with SVG inside its HTML: the whole HTML part must still go.
+    "$\\overbrace{abc}^{n}$, $\\sqrt{\\frac{a}{b}}$, $\\widehat{xyz}$ and $\\xrightarrow{f}$",
+    "Text $\\text{<b>&}$ ]]> $a<b$",
+  ];
+  for (const body of bodies) {
+    it(`gives what KaTeX's MathML output gives for ${JSON.stringify(body.slice(0, 40))}`, () => {
+      const reduced = mathmlOnly(renderMarkdown(body).html);
+      expect(reduced).toBe(renderMarkdown(body, "mathml").html);
+      expect(reduced).not.toContain("katex-html");
+    });
+  }
+});

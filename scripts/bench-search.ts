@@ -1,0 +1,268 @@
+// `npm run bench:search -- --papers 10000,100000 [--runs 3] [--keep] [--site DIR]`: builds synthetic sites of that many papers and
+// prints, per size, the search index's size and build time and the bytes a first query fetches in headless Chromium.
+// Deterministic corpus (seeded PRNG); medians over --runs. Heavy at 100k: several minutes and ~2 GB of memory.
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { loadPapers } from "../src/content/load.ts";
+import type { RenderedPaper } from "../src/markdown/paper.ts";
+import { writeSearchIndex } from "../src/search/index.ts";
+import { searchRanking, searchRecords } from "../src/search/records.ts";
+import type { Page } from "playwright-core";
+import { launchChromium } from "../tests/helpers/chromium.ts";
+import { serveStatic } from "../tests/helpers/static-server.ts";
+
+const { values } = parseArgs({
+  options: {
+    papers: { type: "string", default: "10000" },
+    runs: { type: "string", default: "3" },
+    keep: { type: "boolean", default: false },
+    // Measure an already built site (from --keep) instead of building one; the corpus is regenerated for the queries.
+    site: { type: "string" },
+  },
+});
+const sizes = values.papers.split(",").map((s) => Number(s.replace(/_/g, "").trim()));
+const runs = Math.max(1, Number(values.runs));
+const root = path.resolve(import.meta.dirname, "..");
+
+/** mulberry32: a small seeded PRNG, so every run indexes the same corpus. */
+function seeded(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(a ^ (a >>> 15), a | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+interface Corpus {
+  papers: RenderedPaper[];
+  queries: { kind: string; query: string }[];
+}
+
+/**
+ * A corpus shaped like a busy arXiv digest. Abstract and title words are drawn from the word frequencies of the example
+ * papers in content/papers (so common words, TeX and punctuation are as frequent as in real abstracts), mixed with a
+ * long tail of made-up rare words (new method names, symbols) so the vocabulary keeps growing with the site, as it
+ * does. Authors recur with a Zipf law; 150-300-word abstracts; 45 papers a day.
+ */
+function corpus(count: number): Corpus {
+  const random = seeded(42);
+  const int = (n: number) => Math.floor(random() * n);
+  const pick = <T>(list: readonly T[]) => list[int(list.length)]!;
+  // Zipf rank (s = 1): small ranks are frequent, the long tail is rare.
+  const zipf = (n: number) => Math.min(n - 1, Math.floor(Math.exp(random() * Math.log(n + 1)) - 1));
+  const examples = loadPapers(root, "content/papers").papers;
+  if (!examples.length) throw new Error("bench:search needs the example papers in content/papers to model word frequencies");
+  const abstractWords = examples.flatMap((p) => p.body.split(/\s+/).filter(Boolean));
+  const titleWords = examples.flatMap((p) => p.title.split(/\s+/).filter(Boolean));
+  const syllables = "ka ri to ne mo sa lu vi de pa ro mi zu te la no shi be gu ra fi ho ze ta ke na po ly qua tri bel dor fen gar hul jin kor mar nel pir quin sol tav ur vex wyn xor yal zed".split(" ");
+  const word = (parts: number) => Array.from({ length: parts }, () => pick(syllables)).join("");
+  const capital = (s: string) => s[0]!.toUpperCase() + s.slice(1);
+  const tail = Array.from({ length: 200_000 }, (_, i) => word(2 + (i % 3)));
+  const tailCount = new Map<string, number>();
+  const tailWord = () => {
+    const w = tail[zipf(tail.length)]!;
+    tailCount.set(w, (tailCount.get(w) ?? 0) + 1);
+    return w;
+  };
+  const exampleNames = examples.flatMap((p) => p.authors).map((a) => a.split(" "));
+  const firstNames = [...new Set(exampleNames.map((n) => n[0]!))];
+  const lastNames = [...new Set(exampleNames.map((n) => n.at(-1)!))].concat(Array.from({ length: 3000 }, () => capital(word(2 + int(2)))));
+  const authors = [...new Set(Array.from({ length: 60_000 }, () => `${pick(firstNames)} ${pick(lastNames)}`))];
+  const organizations = Array.from({ length: 300 }, () => `${capital(word(2))} ${pick(["University", "Lab", "Institute", "AI", "Research"])}`);
+  const tags = Array.from({ length: 80 }, () => `${word(2)}-${word(2)}`);
+  const papers: RenderedPaper[] = [];
+  const start = Date.UTC(2021, 0, 4);
+  for (let i = 0; i < count; i++) {
+    const date = new Date(start + Math.floor(i / 45) * 86_400_000).toISOString().slice(0, 10);
+    const arxiv = `${date.slice(2, 4)}${date.slice(5, 7)}.${String(10000 + i).padStart(5, "0")}`;
+    const body = Array.from({ length: 150 + int(151) }, () => (random() < 0.06 ? tailWord() : pick(abstractWords))).join(" ");
+    const title = capital(Array.from({ length: 6 + int(8) }, () => (random() < 0.12 ? tailWord() : pick(titleWords))).join(" "));
+    const authorList = [...new Set(Array.from({ length: random() < 0.05 ? 20 + int(60) : 2 + int(9) }, () => authors[zipf(authors.length)]!))];
+    papers.push({
+      id: arxiv,
+      arxiv,
+      slug: arxiv,
+      title,
+      titleText: title,
+      titleHtml: title,
+      date,
+      authors: authorList,
+      authorCount: authorList.length,
+      organization: random() < 0.4 ? organizations[zipf(organizations.length)] : undefined,
+      upvotes: zipf(500),
+      tags: [...new Set(Array.from({ length: int(4) }, () => tags[zipf(tags.length)]!))],
+      links: {},
+      body,
+      abstractHtml: "",
+      hasMath: false,
+      titleHasMath: false,
+      source: { file: `synthetic/${arxiv}.md`, titleLine: 2, bodyLine: 10 },
+    });
+  }
+  // A rare word: in the tail, found in only a few abstracts.
+  const rare = tail.slice(50_000).find((w) => (tailCount.get(w) ?? 0) >= 2 && (tailCount.get(w) ?? 0) <= 5) ?? tail[50_000]!;
+  const middle = papers[Math.floor(count / 2)]!;
+  return {
+    papers,
+    queries: [
+      { kind: "common word", query: "learning" },
+      { kind: "two words", query: "language models" },
+      { kind: "rare word", query: rare },
+      { kind: "author", query: authors[3]! },
+      { kind: "arXiv id", query: middle.arxiv! },
+      { kind: "TeX command", query: "\\mathcal" },
+    ],
+  };
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
+const kb = (bytes: number) => `${(bytes / 1024).toFixed(bytes < 10_240 ? 1 : 0)} KB`;
+
+function folderSize(dir: string): { bytes: number; files: number } {
+  let bytes = 0;
+  let files = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) {
+      const inner = folderSize(full);
+      bytes += inner.bytes;
+      files += inner.files;
+    } else {
+      bytes += statSync(full).size;
+      files++;
+    }
+  }
+  return { bytes, files };
+}
+
+/** A page with the real header box and client code, the minimum a first query needs. */
+function writeSearchPage(siteDir: string): void {
+  mkdirSync(path.join(siteDir, "assets"), { recursive: true });
+  for (const file of ["search-boot.js", "search.js", "search.css"]) copyFileSync(path.join(root, "layouts", "assets", file), path.join(siteDir, "assets", file));
+  const ranking = JSON.stringify(searchRanking).replaceAll('"', "&quot;");
+  writeFileSync(
+    path.join(siteDir, "index.html"),
+    `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>bench</title>
+<script type="module" src="/assets/search-boot.js"></script></head><body>
+<form action="/search/" role="search" data-search data-search-root="/" data-search-ranking="${ranking}"><input id="site-search" type="search" name="q"></form>
+</body></html>`,
+  );
+}
+
+/** Milliseconds from an input event to the dropdown showing `query`'s results, measured in the page. */
+function timeQuery(page: Page, query: string): Promise<number> {
+  return page.evaluate(async (q) => {
+    const input = document.getElementById("site-search") as HTMLInputElement;
+    const list = document.getElementById("site-search-results")!;
+    delete list.dataset.query;
+    const started = performance.now();
+    input.value = q;
+    input.dispatchEvent(new Event("input", { bubbles: true }));
+    while (list.dataset.query !== q) await new Promise((r) => setTimeout(r, 1));
+    return performance.now() - started;
+  }, query);
+}
+
+interface QueryResult {
+  kind: string;
+  query: string;
+  /** Bytes fetched from the first keystroke to the results, per mode and run. */
+  bytes: Record<Mode, number[]>;
+  /** Of those, code and fixed files (everything but Pagefind's .pf_* index files). */
+  code: Record<Mode, number[]>;
+  requests: number[];
+  warmMs: number[];
+  newWordMs: number[];
+  firstHit: string;
+}
+
+/** Pasted: the whole query in one input event. Typed: one key every 150 ms (80 words a minute), so prefixes search too. */
+const modes = [
+  { name: "pasted", gzip: false },
+  { name: "pasted-gzip", gzip: true },
+  { name: "typed-gzip", gzip: true },
+] as const;
+type Mode = (typeof modes)[number]["name"];
+const perMode = (): Record<Mode, number[]> => ({ pasted: [], "pasted-gzip": [], "typed-gzip": [] });
+
+for (const count of sizes) {
+  console.error(`\n${count.toLocaleString("en-US")} papers: generating…`);
+  const { papers, queries } = corpus(count);
+  const siteDir = values.site ? path.resolve(values.site) : mkdtempSync(path.join(tmpdir(), `bench-search-${count}-`));
+  const buildTimes: number[] = [];
+  let recordsMs = 0;
+  for (let run = 0; run < runs && !values.site; run++) {
+    rmSync(path.join(siteDir, "pagefind"), { recursive: true, force: true });
+    const t0 = performance.now();
+    const records = searchRecords(papers, { pathPrefix: "/", language: "en", authorsShown: 8 });
+    const t1 = performance.now();
+    await writeSearchIndex(records, siteDir);
+    buildTimes.push((performance.now() - t1) / 1000);
+    recordsMs = t1 - t0;
+    console.error(`  index build ${run + 1}/${runs}: ${buildTimes.at(-1)!.toFixed(1)} s (+ ${(recordsMs / 1000).toFixed(1)} s for records)`);
+  }
+  writeSearchPage(siteDir);
+  const size = folderSize(path.join(siteDir, "pagefind"));
+  const part = (sub: string) => kb(folderSize(path.join(siteDir, "pagefind", sub)).bytes);
+  const meta = readdirSync(path.join(siteDir, "pagefind")).find((f) => f.endsWith(".pf_meta"))!;
+
+  const results: QueryResult[] = queries.map((q) => ({ ...q, bytes: perMode(), code: perMode(), requests: [], warmMs: [], newWordMs: [], firstHit: "" }));
+  const browser = await launchChromium();
+  for (const mode of modes) {
+    const server = await serveStatic(siteDir, { gzip: mode.gzip });
+    for (let run = 0; run < runs; run++) {
+      for (const result of results) {
+        // A fresh context per query: cold cache, as for a reader's first search.
+        const context = await browser.newContext();
+        const page = await context.newPage();
+        await page.goto(server.url);
+        await page.waitForLoadState("networkidle");
+        const before = server.log.length;
+        if (mode.name === "typed-gzip") {
+          await page.focus("#site-search");
+          await page.keyboard.type(result.query, { delay: 150 });
+        } else await page.fill("#site-search", result.query);
+        await page.waitForFunction((q) => document.getElementById("site-search-results")?.dataset.query === q, result.query, { timeout: 300_000 });
+        await page.waitForLoadState("networkidle");
+        const fetched = server.log.slice(before);
+        result.bytes[mode.name].push(fetched.reduce((n, r) => n + r.bytes, 0));
+        result.code[mode.name].push(fetched.filter((r) => !/\.pf_/.test(r.path)).reduce((n, r) => n + r.bytes, 0));
+        if (mode.name === "pasted") {
+          result.requests.push(fetched.length);
+          result.firstHit = (await page.getAttribute("#site-search-result-0 a", "href")) ?? "(none)";
+          // Keystroke to results on screen (debounce included) once code and index are loaded: the same query again,
+          // every chunk cached (warm), then a new word whose index chunk must still be fetched.
+          result.warmMs.push(await timeQuery(page, result.query));
+          result.newWordMs.push(await timeQuery(page, result.kind === "common word" ? "neural network" : "learning"));
+        }
+        await context.close();
+      }
+    }
+    await server.close();
+  }
+  await browser.close();
+
+  const first = results[0]!;
+  console.log(`\n### ${count.toLocaleString("en-US")} papers\n`);
+  console.log(`- Index on disk: ${kb(size.bytes)} in ${size.files.toLocaleString("en-US")} files: page table (${meta}) ${kb(statSync(path.join(siteDir, "pagefind", meta)).size)}, ` +
+    `word index ${part("index")}, fragments ${part("fragment")}, filters ${part("filter")}.`);
+  if (buildTimes.length) console.log(`- Index build: ${median(buildTimes).toFixed(1)} s (median of ${runs}), plus ${(recordsMs / 1000).toFixed(1)} s to make the records.`);
+  console.log(`- Code and fixed files in every first query (search.js, search.css, pagefind.js, wasm, entry json): ` +
+    `${kb(median(first.code.pasted))} raw, ${kb(median(first.code["pasted-gzip"]))} with gzip.\n`);
+  console.log("| query | kind | first query, pasted | pasted, gzip | typed, gzip | requests | keystroke to results, warm | then a new word | first result |");
+  console.log("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |");
+  for (const r of results) {
+    const cells = [kb(median(r.bytes.pasted)), kb(median(r.bytes["pasted-gzip"])), kb(median(r.bytes["typed-gzip"])), String(median(r.requests))];
+    console.log(`| \`${r.query}\` | ${r.kind} | ${cells.join(" | ")} | ${median(r.warmMs).toFixed(0)} ms | ${median(r.newWordMs).toFixed(0)} ms | ${r.firstHit} |`);
+  }
+  if (values.keep || values.site) console.error(`site in ${siteDir}`);
+  else rmSync(siteDir, { recursive: true, force: true });
+}

@@ -1,0 +1,31 @@
+import type Token from "markdown-it/lib/token.mjs";
+import { createMarkdown } from "../markdown/markdown.ts";
+
+let parser: ReturnType<typeof createMarkdown> | undefined;
+
+/** Inline tokens as text: words as written, math as its TeX source between `$`, link targets dropped. */
+function inlineText(tokens: readonly Token[]): string {
+  let out = "";
+  for (const token of tokens) {
+    if (token.type === "text" || token.type === "code_inline") out += token.content;
+    else if (token.type === "math_inline") out += `$${token.content}$`;
+    else if (token.type === "softbreak" || token.type === "hardbreak") out += " ";
+    else if (token.children) out += inlineText(token.children);
+  }
+  return out;
+}
+
+/**
+ * Markdown with math as plain text for the search index: emphasis, links and lists are stripped, TeX is kept as its
+ * source (`$\mathcal O(n)$`) so a reader can search for `\mathcal`. Parsing only; nothing is typeset.
+ */
+export function searchText(markdown: string): string {
+  parser ??= createMarkdown();
+  const parts: string[] = [];
+  for (const token of parser.parse(markdown, {})) {
+    if (token.type === "inline") parts.push(inlineText(token.children ?? []));
+    else if (token.type === "math_block") parts.push(`$$${token.content.trim()}$$`);
+    else if (token.type === "fence" || token.type === "code_block") parts.push(token.content);
+  }
+  return parts.join(" ").replace(/\s+/g, " ").trim();
+}

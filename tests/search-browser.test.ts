@@ -1,0 +1,222 @@
+import { readFileSync, readdirSync, statSync } from "node:fs";
+import path from "node:path";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { chromiumMissing, launchChromium } from "./helpers/chromium.ts";
+import { fixtureSite, paper, repoRoot, type FixtureSite } from "./helpers/site.ts";
+import { serveStatic, type StaticServer } from "./helpers/static-server.ts";
+
+/** The example papers from content/papers, plus two fixture papers that compete with them for the same words. */
+function papers(): Record<string, string> {
+  const files: Record<string, string> = {};
+  const root = path.join(repoRoot, "content", "papers");
+  const walk = (dir: string) => {
+    for (const name of readdirSync(dir)) {
+      const full = path.join(dir, name);
+      if (statSync(full).isDirectory()) walk(full);
+      else if (name.endsWith(".md")) files[path.relative(root, full)] = readFileSync(full, "utf8");
+    }
+  };
+  walk(root);
+  // Cites 2509.25149 three times and says "Kronecker" four times: the exact id and the title word must still win.
+  files["2026-02-17/citing.md"] = paper(
+    { title: "A survey of low-precision training", date: "2026-02-17", arxiv: "2602.09001", authors: ["Grace Hopper"], tags: ["quantization"], organization: "Fixture Lab", upvotes: 1 },
+    "We revisit 2509.25149 in depth: 2509.25149 trains in NVFP4, and 2509.25149 is our baseline. Kronecker products, Kronecker sums, Kronecker factors and Kronecker everything.",
+  );
+  files["2026-02-17/markup.md"] = paper(
+    { title: "Markup in abstracts", date: "2026-02-17", arxiv: "2602.09002", authors: ["Ada Lovelace"], tags: ["quantization", "safety"], upvotes: 7 },
+    "Inequalities such as $a < b$ and text like <b>zanzibar</b> stay text in results.",
+  );
+  return files;
+}
+
+const skip = chromiumMissing();
+if (skip) console.warn(skip);
+
+describe.skipIf(Boolean(skip))("search in the browser", () => {
+  let site: FixtureSite;
+  let prefixed: FixtureSite;
+  let server: StaticServer;
+  let prefixedServer: StaticServer;
+  let browser: Browser;
+  const problems: string[] = [];
+
+  beforeAll(async () => {
+    site = fixtureSite(papers());
+    prefixed = fixtureSite(papers(), { pathPrefix: "/digest/" });
+    for (const s of [site, prefixed]) {
+      const result = s.build();
+      expect(result.status, result.stdout + result.stderr).toBe(0);
+    }
+    server = await serveStatic(site.outputDir);
+    prefixedServer = await serveStatic(prefixed.outputDir, { mount: "/digest/" });
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    await prefixedServer?.close();
+    site?.cleanup();
+    prefixed?.cleanup();
+  });
+
+  /** A fresh page that records console errors (CSP violations land there) and every requested URL. */
+  async function open(url: string, options: { javaScriptEnabled?: boolean } = {}): Promise<{ page: Page; requests: string[] }> {
+    const context = await browser.newContext(options);
+    const page = await context.newPage();
+    const requests: string[] = [];
+    page.on("request", (request) => requests.push(new URL(request.url()).pathname));
+    page.on("console", (message) => {
+      if (message.type() === "error") problems.push(`${page.url()}: ${message.text()}`);
+    });
+    page.on("pageerror", (error) => problems.push(`${page.url()}: ${error.message}`));
+    await page.goto(url);
+    return { page, requests };
+  }
+
+  /** Types into the header box and returns the result links once the dropdown shows that query. */
+  async function boxResults(page: Page, query: string): Promise<string[]> {
+    await page.fill("#site-search", query);
+    await page.waitForFunction((q) => document.getElementById("site-search-results")?.dataset.query === q, query.trim());
+    return page.$$eval("#site-search-results .search-result a", (links) => links.map((a) => new URL((a as HTMLAnchorElement).href).pathname));
+  }
+
+  it("loads no search code or index on a page until the reader uses the box", async () => {
+    const { page, requests } = await open(server.url);
+    await page.waitForLoadState("networkidle");
+    expect(requests).toContain("/assets/search-boot.js");
+    expect(requests.filter((r) => /pagefind|search\.js|search\.css/.test(r))).toEqual([]);
+    // The only search code every page pays for is the boot script.
+    expect(statSync(path.join(site.outputDir, "assets", "search-boot.js")).size).toBeLessThan(1500);
+    await page.focus("#site-search");
+    await page.waitForRequest((request) => request.url().endsWith("/pagefind/pagefind.js"));
+    expect(requests).toContain("/assets/search.js");
+    await page.context().close();
+  });
+
+  const cases: [kind: string, query: string, first: string][] = [
+    ["a title word (also four times in another abstract)", "Kronecker", "/papers/2411.15002/"],
+    ["an author", "Haipeng Luo", "/papers/2301.12942/"],
+    ["an arXiv id (cited three times by another paper)", "2509.25149", "/papers/2509.25149/"],
+    ["an arXiv id with prefix and version", "arXiv:2509.25149v2", "/papers/2509.25149/"],
+    ["a TeX command from an abstract", "\\odot", "/papers/2503.13974/"],
+    ["a tag", "safety", "/papers/2602.09002/"],
+    ["an organization", "Fixture Lab", "/papers/2602.09001/"],
+  ];
+  it.each(cases)("puts the right paper first for %s: %s", async (_kind, query, first) => {
+    const { page } = await open(server.url);
+    const results = await boxResults(page, query);
+    expect(results[0]).toBe(first);
+    await page.context().close();
+  });
+
+  it("shows title, authors, day and a highlighted excerpt in which paper text stays text", async () => {
+    const { page } = await open(server.url);
+    await boxResults(page, "zanzibar");
+    const first = page.locator("#site-search-results .search-result").first();
+    expect(await first.locator(".search-title").textContent()).toBe("Markup in abstracts");
+    expect(await first.locator(".search-facts").textContent()).toBe("Ada Lovelace · 17 Feb 2026 · ▲ 7");
+    expect(await first.locator(".search-excerpt mark").first().textContent()).toMatch(/zanzibar/);
+    expect(await first.locator(".search-excerpt").textContent()).toContain("<b>zanzibar</b>");
+    expect(await first.locator(".search-excerpt b").count()).toBe(0);
+    await page.context().close();
+  });
+
+  it("is driven by the keyboard: / focuses, arrows move, Enter opens, Escape closes", async () => {
+    const { page } = await open(`${server.url}archive/`);
+    await page.keyboard.press("/");
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe("site-search");
+    await page.keyboard.type("reinforcement learning");
+    await page.waitForSelector('#site-search-results[data-query="reinforcement learning"]', { state: "attached" });
+    const input = page.locator("#site-search");
+    expect(await input.getAttribute("aria-expanded")).toBe("true");
+    await page.keyboard.press("ArrowDown");
+    await page.keyboard.press("ArrowDown");
+    await page.keyboard.press("ArrowUp");
+    expect(await input.getAttribute("aria-activedescendant")).toBe("site-search-result-0");
+    expect(await page.locator("#site-search-result-0").getAttribute("aria-selected")).toBe("true");
+    await page.keyboard.press("Escape");
+    expect(await input.getAttribute("aria-expanded")).toBe("false");
+    expect(await input.getAttribute("aria-activedescendant")).toBeNull();
+    // Down reopens the list on its first result; Enter opens that paper.
+    await page.keyboard.press("ArrowDown");
+    expect(await input.getAttribute("aria-expanded")).toBe("true");
+    expect(await input.getAttribute("aria-activedescendant")).toBe("site-search-result-0");
+    const target = new URL((await page.locator("#site-search-result-0 a").getAttribute("href"))!, page.url()).pathname;
+    await Promise.all([page.waitForURL((url) => url.pathname === target), page.keyboard.press("Enter")]);
+    expect(await page.locator("h1.paper-title").count()).toBe(1);
+    await page.context().close();
+  });
+
+  it("without JavaScript the box leads to the search page", async () => {
+    const { page } = await open(server.url, { javaScriptEnabled: false });
+    await page.fill("#site-search", "regret");
+    await Promise.all([page.waitForURL((url) => url.pathname === "/search/"), page.press("#site-search", "Enter")]);
+    expect(new URL(page.url()).searchParams.get("q")).toBe("regret");
+    expect(await page.locator("noscript").count()).toBe(1);
+    await page.context().close();
+  });
+
+  it("the search page reads ?q=, filters by tag, organization and year, and sorts", async () => {
+    const { page } = await open(`${server.url}search/?q=Kronecker`);
+    const list = page.locator("#search-results");
+    const links = () => page.$$eval("#search-results .search-result a", (as) => as.map((a) => new URL((a as HTMLAnchorElement).href).pathname));
+    await page.waitForSelector('#search-results[data-query="q=Kronecker"]', { state: "attached" });
+    expect((await links())[0]).toBe("/papers/2411.15002/");
+    expect(await page.inputValue("#search-q")).toBe("Kronecker");
+    // Newest first: the fixture paper is listed a day later than the example papers.
+    await page.selectOption("select[name=sort]", "date");
+    await page.waitForSelector('#search-results[data-query="q=Kronecker&sort=date"]', { state: "attached" });
+    expect((await links())[0]).toBe("/papers/2602.09001/");
+    expect(new URL(page.url()).search).toBe("?q=Kronecker&sort=date");
+    // Filter options come with counts from the index.
+    expect(await page.locator("select[name=tag] option").allTextContents()).toEqual(["any", "quantization (2)", "safety (1)"]);
+    expect(await page.locator("select[name=year] option").allTextContents()).toEqual(["any", "2026 (47)"]);
+    await page.fill("#search-q", "");
+    await page.selectOption("select[name=tag]", "quantization");
+    await page.selectOption("select[name=sort]", "upvotes");
+    await page.waitForSelector('#search-results[data-query="tag=quantization&sort=upvotes"]', { state: "attached" });
+    expect(await links()).toEqual(["/papers/2602.09002/", "/papers/2602.09001/"]);
+    await page.selectOption("select[name=organization]", "Fixture Lab");
+    await page.waitForSelector('#search-results[data-query="tag=quantization&organization=Fixture+Lab&sort=upvotes"]', { state: "attached" });
+    expect(await links()).toEqual(["/papers/2602.09001/"]);
+    expect(await list.getAttribute("role")).toBe("listbox");
+    await page.context().close();
+  });
+
+  it("sorts every page of results by upvotes or by day", async () => {
+    for (const sort of ["upvotes", "date"]) {
+      const { page } = await open(`${server.url}search/?year=2026&sort=${sort}`);
+      await page.waitForFunction((q) => document.getElementById("search-results")?.dataset.query === q, `year=2026&sort=${sort}`);
+      // Three pages of 20: whole values, then a value (0 upvotes, or a day) split across pages.
+      while (await page.isVisible(".search-more")) {
+        const count = await page.locator("#search-results .search-result").count();
+        await page.click(".search-more");
+        await page.waitForFunction((n) => document.querySelectorAll("#search-results .search-result").length > n, count);
+      }
+      const rows = await page.$$eval("#search-results .search-result", (items) =>
+        items.map((li) => [li.querySelector("a")!.getAttribute("href"), li.querySelector(".search-facts")!.textContent!.split(" · ")]),
+      );
+      expect(new Set(rows.map(([href]) => href)).size).toBe(47);
+      // Facts read "authors · 16 Feb 2026 · ▲ 4".
+      const keys = rows.map(([, facts]) => (sort === "upvotes" ? Number(facts!.at(-1)!.replace("▲", "")) : Date.parse(facts!.at(-2)!)));
+      expect(keys.every(Number.isFinite)).toBe(true);
+      expect(keys).toEqual([...keys].sort((a, b) => b - a));
+      await page.context().close();
+    }
+  });
+
+  it("works under a path prefix, fetching only under it", async () => {
+    prefixedServer.reset();
+    const { page, requests } = await open(prefixedServer.url);
+    const results = await boxResults(page, "2509.25149");
+    expect(results[0]).toBe("/digest/papers/2509.25149/");
+    expect(requests.filter((r) => !r.startsWith("/digest/"))).toEqual([]);
+    expect(prefixedServer.log.filter((r) => r.status !== 200)).toEqual([]);
+    await page.context().close();
+  });
+
+  it("runs without console errors or Content-Security-Policy violations", () => {
+    expect(problems).toEqual([]);
+  });
+});

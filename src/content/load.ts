@@ -11,6 +11,27 @@ export interface SourceFile {
   text: string;
 }
 
+const utf8 = new TextDecoder("utf-8", { fatal: true });
+
+/** The text of a UTF-8 file, or the first line with invalid bytes (reading with "utf8" would silently write U+FFFD). */
+export function decodeUtf8(bytes: Uint8Array): { text: string } | { line: number } {
+  try {
+    return { text: utf8.decode(bytes) };
+  } catch {
+    let start = 0;
+    for (let line = 1; ; line++) {
+      const end = bytes.indexOf(0x0a, start);
+      try {
+        utf8.decode(bytes.subarray(start, end === -1 ? bytes.length : end));
+      } catch {
+        return { line };
+      }
+      if (end === -1) return { line };
+      start = end + 1;
+    }
+  }
+}
+
 /** Every entry under `dir`, sorted; symbolic links and non-Markdown files become problems, never silently skipped. */
 export function readPaperFiles(root: string, dir: string): { files: SourceFile[]; problems: Problem[] } {
   const files: SourceFile[] = [];
@@ -32,10 +53,16 @@ export function readPaperFiles(root: string, dir: string): { files: SourceFile[]
     for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
       const full = path.join(folder, entry.name);
       const file = rel(full);
-      const folded = file.toLowerCase();
+      // NFC too: macOS file systems treat "é" written as one or as two code points as the same name.
+      const folded = file.normalize("NFC").toLowerCase();
       const twin = seen.get(folded);
       if (twin) {
-        problems.push({ file, message: `differs from ${twin} only by letter case; the two collide on case-insensitive file systems` });
+        problems.push({
+          file,
+          message: file.toLowerCase() === twin.toLowerCase()
+            ? `differs from ${twin} only by letter case; the two collide on case-insensitive file systems`
+            : `differs from ${twin} only in how its accented letters are encoded; the two collide on macOS`,
+        });
         continue;
       }
       seen.set(folded, file);
@@ -50,7 +77,11 @@ export function readPaperFiles(root: string, dir: string): { files: SourceFile[]
       } else {
         const size = lstatSync(full).size;
         if (size > 1_000_000) problems.push({ file, message: `is ${size} bytes; a paper file must be under 1 MB` });
-        else files.push({ file, text: readFileSync(full, "utf8") });
+        else {
+          const decoded = decodeUtf8(readFileSync(full));
+          if ("text" in decoded) files.push({ file, text: decoded.text });
+          else problems.push({ file, line: decoded.line, message: "is not valid UTF-8 text: save the file as UTF-8" });
+        }
       }
     }
   };
@@ -65,31 +96,60 @@ export interface Loaded {
   rejected: PaperText[];
 }
 
-/** Parses and validates paper files, reporting every problem in every file plus duplicate ids across files. */
-export function parsePapers(files: SourceFile[]): Loaded {
+/** One file parsed and validated on its own, without looking at other files (plain data: it may cross threads). */
+export interface ParsedPaper {
+  paper?: Paper;
+  problems: Problem[];
+  /** Title and body of a file rejected for other reasons, so its math can be checked too. */
+  rejected?: PaperText;
+  /** Line of the `arxiv` or `id` field, for a duplicate id. */
+  idLine?: number;
+}
+
+/** Parses and validates one paper file. */
+export function parsePaper(file: string, text: string): ParsedPaper {
+  const parsed = parsePaperFile(text, file);
+  const result = validatePaper(parsed, file);
+  const problems = [...parsed.problems, ...result.problems];
+  if (!result.paper) {
+    if (!parsed.data) return { problems };
+    const title = typeof parsed.data.title === "string" ? parsed.data.title : "";
+    return { problems, rejected: { title, body: parsed.body, source: { file, titleLine: parsed.lineOf(["title"]) ?? 2, bodyLine: parsed.bodyLine } } };
+  }
+  return { paper: result.paper, problems, idLine: parsed.lineOf([result.paper.arxiv ? "arxiv" : "id"]) };
+}
+
+/**
+ * Parses and validates paper files, reporting every problem in every file plus duplicate ids across files. `known`
+ * holds papers already validated from these very bytes (the build cache, by file path): they skip parsing unless
+ * their id collides, which needs the file's line numbers. `parsed` holds files already parsed (on worker threads).
+ */
+export function parsePapers(files: SourceFile[], known?: ReadonlyMap<string, Paper>, parsed?: ReadonlyMap<string, ParsedPaper>): Loaded {
   const papers: Paper[] = [];
   const rejected: PaperText[] = [];
   const problems: Problem[] = [];
   const byId = new Map<string, Paper>();
   for (const { file, text } of files) {
-    const parsed = parsePaperFile(text, file);
-    const result = validatePaper(parsed, file);
-    problems.push(...parsed.problems, ...result.problems);
-    if (!result.paper) {
-      if (parsed.data) {
-        const title = typeof parsed.data.title === "string" ? parsed.data.title : "";
-        rejected.push({ title, body: parsed.body, source: { file, titleLine: parsed.lineOf(["title"]) ?? 2, bodyLine: parsed.bodyLine } });
-      }
+    const cached = known?.get(file);
+    if (cached && !byId.has(cached.id)) {
+      byId.set(cached.id, cached);
+      papers.push(cached);
       continue;
     }
-    const twin = byId.get(result.paper.id);
+    const one = parsed?.get(file) ?? parsePaper(file, text);
+    problems.push(...one.problems);
+    if (!one.paper) {
+      if (one.rejected) rejected.push(one.rejected);
+      continue;
+    }
+    const twin = byId.get(one.paper.id);
     if (twin) {
-      const field = result.paper.arxiv ? "arxiv" : "id";
-      problems.push({ file, line: parsed.lineOf([field]), field, message: `"${result.paper.id}" is already used by ${twin.source.file}; each paper has one file` });
+      const field = one.paper.arxiv ? "arxiv" : "id";
+      problems.push({ file, line: one.idLine, field, message: `"${one.paper.id}" is already used by ${twin.source.file}; each paper has one file` });
       continue;
     }
-    byId.set(result.paper.id, result.paper);
-    papers.push(result.paper);
+    byId.set(one.paper.id, one.paper);
+    papers.push(one.paper);
   }
   return { papers, problems: sortProblems(problems), rejected };
 }

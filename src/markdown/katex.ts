@@ -27,12 +27,29 @@ export const katexSafeOptions = {
   trust: false,
 } as const satisfies KatexOptions;
 
+/**
+ * Limits on the TeX of one text (a title or an abstract). KaTeX's time grows faster than the length of a formula (150,000
+ * characters took 20 s) and its output is ~300 bytes per character of a matrix, so both are bounded; real abstracts use
+ * a few hundred characters of TeX in all.
+ */
+export const texLimits = {
+  /** Longest formula, in characters. */
+  formulaChars: 1000,
+  /** Most formulas in one text. */
+  formulas: 300,
+  /** Most characters of TeX in one text. */
+  totalChars: 3000,
+};
+
 /** Result of typesetting one formula: the markup, or the reason it cannot be typeset. */
 export type TexResult = { ok: true; html: string } | { ok: false; message: string };
 
 /** Typesets one formula with the safe settings; a TeX error or an untrusted command is returned, never rendered as a red box. */
 export function renderTex(tex: string, displayMode: boolean, output: MathOutput): TexResult {
   const refused: string[] = [];
+  if (tex.length > texLimits.formulaChars) {
+    return { ok: false, message: `the formula is ${tex.length} characters; the limit is ${texLimits.formulaChars}` };
+  }
   try {
     const html = katex.renderToString(tex, {
       ...katexSafeOptions,
@@ -49,6 +66,8 @@ export function renderTex(tex: string, displayMode: boolean, output: MathOutput)
     }
     return { ok: true, html };
   } catch (error) {
+    // KaTeX recurses per nesting level; thousands of braces overflow the stack, which is a content problem too.
+    if (error instanceof RangeError) return { ok: false, message: "the formula is nested too deeply" };
     const e = error as { rawMessage?: string; message?: string };
     return { ok: false, message: e.rawMessage ?? e.message ?? String(error) };
   }

@@ -1,7 +1,9 @@
 import MarkdownIt from "markdown-it";
 import type Token from "markdown-it/lib/token.mjs";
+import { escapeHtml } from "markdown-it/lib/common/utils.mjs";
 import { tex } from "@mdit/plugin-tex";
-import { renderTex, type MathOutput } from "./katex.ts";
+import { renderTex, texLimits, type MathOutput } from "./katex.ts";
+import { linearTexDelimiters } from "./linear-tex.ts";
 
 /** A TeX formula that could not be typeset, located by line within the rendered source (0-based). */
 export interface MathProblem {
@@ -15,6 +17,8 @@ interface RenderEnv {
   output: MathOutput;
   problems: MathProblem[];
   formulas: number;
+  /** Characters of TeX met so far, for the per-text budget. */
+  texChars: number;
 }
 
 /** Result of rendering a Markdown text with math. */
@@ -47,11 +51,17 @@ function mathRenderer(display: boolean) {
     const token = tokens[idx]!;
     const texSource = token.content.trim();
     env.formulas++;
-    const result = renderTex(texSource, display, env.output);
+    env.texChars += texSource.length;
+    // Over the budget, formulas are not typeset at all; the budget is reported once, at the formula that crossed it.
+    const overBudget = env.formulas > texLimits.formulas || env.texChars > texLimits.totalChars;
+    const crossed = overBudget && env.formulas - 1 <= texLimits.formulas && env.texChars - texSource.length <= texLimits.totalChars;
+    const result = overBudget
+      ? { ok: false as const, message: `too much math in one text: the limits are ${texLimits.formulas} formulas and ${texLimits.totalChars} characters of TeX` }
+      : renderTex(texSource, display, env.output);
     if (result.ok) return display ? `<div class="math-display">${result.html}</div>\n` : result.html;
     const line = (token.map?.[0] ?? (token.meta as { line?: number } | null)?.line ?? 0);
-    env.problems.push({ line, tex: texSource, message: result.message });
-    return `<code class="math-error">${MarkdownIt().utils.escapeHtml(texSource)}</code>`;
+    if (!overBudget || crossed) env.problems.push({ line, tex: texSource, message: result.message });
+    return `<code class="math-error">${escapeHtml(texSource)}</code>`;
   };
 }
 
@@ -67,6 +77,7 @@ export function createMarkdown(): MarkdownIt {
   md.use(tex, { delimiters: "all", render: () => "" });
   md.renderer.rules.math_inline = mathRenderer(false);
   md.renderer.rules.math_block = mathRenderer(true);
+  md.use(linearTexDelimiters);
   md.use(lineNumbers);
   const defaultLinkOpen = md.renderer.rules.link_open ?? ((tokens, idx, options, _env, self) => self.renderToken(tokens, idx, options));
   md.renderer.rules.link_open = (tokens, idx, options, env, self) => {
@@ -81,14 +92,14 @@ const instance = () => (shared ??= createMarkdown());
 
 /** Renders a Markdown block (an abstract). */
 export function renderMarkdown(source: string, output: MathOutput = "htmlAndMathml"): Rendered {
-  const env: RenderEnv = { output, problems: [], formulas: 0 };
+  const env: RenderEnv = { output, problems: [], formulas: 0, texChars: 0 };
   const html = instance().render(source, env);
   return { html, formulas: env.formulas, problems: env.problems };
 }
 
 /** Renders one line of Markdown (a title) without a wrapping paragraph. */
 export function renderInlineMarkdown(source: string, output: MathOutput = "htmlAndMathml"): Rendered {
-  const env: RenderEnv = { output, problems: [], formulas: 0 };
+  const env: RenderEnv = { output, problems: [], formulas: 0, texChars: 0 };
   const html = instance().renderInline(source, env);
   return { html, formulas: env.formulas, problems: env.problems };
 }

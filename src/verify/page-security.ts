@@ -1,0 +1,70 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import * as cheerio from "cheerio";
+import type { Element } from "domhandler";
+import type { Problem } from "../content/problems.ts";
+import { listFiles } from "./files.ts";
+
+/** Sources each directive may list; anything else (unsafe-inline, unsafe-eval, hosts, data:, *) is a problem. */
+const allowedSources: Record<string, readonly string[]> = {
+  "default-src": ["'self'", "'none'"],
+  // Pagefind's search runs WebAssembly, which needs 'wasm-unsafe-eval' (not 'unsafe-eval': no eval() of strings).
+  "script-src": ["'self'", "'none'", "'wasm-unsafe-eval'"],
+  "object-src": ["'none'"],
+  "base-uri": ["'none'", "'self'"],
+};
+const requiredDirectives = ["default-src", "script-src", "object-src", "base-uri"];
+const unsafeUrl = /^\s*(?:javascript|vbscript|data):/i;
+
+/** Splits a Content-Security-Policy into directive -> sources. */
+export function parseCsp(policy: string): Map<string, string[]> {
+  const directives = new Map<string, string[]>();
+  for (const part of policy.split(";")) {
+    const [name, ...sources] = part.trim().split(/\s+/);
+    if (name && !directives.has(name.toLowerCase())) directives.set(name.toLowerCase(), sources);
+  }
+  return directives;
+}
+
+/**
+ * Checks every HTML page under `dir` for what the security model promises readers: a Content-Security-Policy meta
+ * tag that allows no inline script, no <script> without src, no on* event attributes, no javascript:, vbscript: or
+ * data: URLs, no embedded frames or objects, and style attributes only inside KaTeX's output.
+ */
+export function checkPageSecurity(dir: string): Problem[] {
+  const problems: Problem[] = [];
+  for (const file of listFiles(dir).filter((f) => f.endsWith(".html"))) {
+    const $ = cheerio.load(readFileSync(path.join(dir, file), "utf8"), { sourceCodeLocationInfo: true });
+    const at = (el: { sourceCodeLocation?: { startLine: number } | null } | undefined, field: string, message: string) => {
+      problems.push({ file, line: el?.sourceCodeLocation?.startLine, field, message });
+    };
+
+    const metas = $("head meta").filter((_, el) => ($(el).attr("http-equiv") ?? "").toLowerCase() === "content-security-policy");
+    if (metas.length !== 1) at(undefined, "csp", `has ${metas.length} Content-Security-Policy meta tags in <head>; expected exactly one`);
+    metas.each((_, el) => {
+      const csp = parseCsp($(el).attr("content") ?? "");
+      for (const name of requiredDirectives) if (!csp.has(name)) at(el, "csp", `Content-Security-Policy has no ${name}`);
+      for (const [name, allowed] of Object.entries(allowedSources)) {
+        for (const source of csp.get(name) ?? []) {
+          if (!allowed.includes(source)) at(el, "csp", `Content-Security-Policy ${name} allows ${source}`);
+        }
+      }
+    });
+    $("script:not([src])").each((_, el) => at(el, "script", "has an inline <script>; scripts must be files (src=...)"));
+    $("iframe, frame, object, embed, base").each((_, el) => at(el, el.tagName, `has a <${el.tagName}> element`));
+    $("*").each((_, node) => {
+      if (node.type !== "tag" && node.type !== "script" && node.type !== "style") return;
+      const el = node as Element;
+      for (const [name, value] of Object.entries(el.attribs)) {
+        if (/^on/i.test(name)) at(el, `${el.tagName}[${name}]`, `has an event handler attribute ${name}`);
+        else if (["href", "src", "action", "formaction", "xlink:href"].includes(name) && unsafeUrl.test(value)) {
+          at(el, `${el.tagName}[${name}]`, `has an unsafe URL "${value.slice(0, 60)}"`);
+        }
+      }
+    });
+    $("[style]").each((_, el) => {
+      if ($(el).closest(".katex").length === 0) at(el, `${el.tagName}[style]`, "has a style attribute outside KaTeX's output");
+    });
+  }
+  return problems;
+}

@@ -1,25 +1,64 @@
 import path from "node:path";
+import { linkReusedPages, pageReuse, splitSelection } from "./cache/pages.ts";
+import { paperKeyOf } from "./cache/papers.ts";
 import { formatProblem } from "./content/problems.ts";
 import { runEleventy } from "./eleventy/run.ts";
 import { writeAtomically } from "./output/atomic.ts";
-import { checkContent } from "./pipeline.ts";
+import { checkContentParallel } from "./pipeline.ts";
 import { groupDigest } from "./digest/group.ts";
 import { loadSiteConfig } from "./site.ts";
+
+/** Papers shown on the pages of one Eleventy run (see splitSelection): about 1 GB of memory at most. */
+const pagesPerRun = 20_000;
 
 /** Validates all content, then builds the site atomically; prints every problem and writes nothing when any exists. */
 export async function buildSite(options: { root: string; log?: (line: string) => void }): Promise<{ ok: boolean }> {
   const log = options.log ?? ((line: string) => console.log(line));
   const started = performance.now();
   const site = loadSiteConfig(options.root);
-  const { papers, problems } = checkContent(options.root, site);
+  const { papers, problems, cached } = await checkContentParallel(options.root, site);
+  const checked = performance.now();
   if (problems.length) {
     for (const problem of problems) log(formatProblem(problem));
     log(`\n${problems.length} problem${problems.length === 1 ? "" : "s"}; the site was not built (${site.outputDir}/ is unchanged).`);
     return { ok: false };
   }
-  const data = { config: site, ...groupDigest(papers) };
-  await writeAtomically(path.resolve(options.root, site.outputDir), (temp) => runEleventy({ root: options.root, outputDir: temp, data }));
-  const seconds = ((performance.now() - started) / 1000).toFixed(2);
-  log(`Built ${papers.length} papers on ${data.days.length} day${data.days.length === 1 ? "" : "s"} into ${site.outputDir}/ in ${seconds} s.`);
+  const digest = groupDigest(papers);
+  const outputDir = path.resolve(options.root, site.outputDir);
+  // Pages whose inputs match the previous build's are linked from the previous output instead of rendered again.
+  const reuse = pageReuse({ root: options.root, site, outputDir, cacheDir: path.resolve(options.root, site.cacheDir), paperKey: paperKeyOf });
+  const plan = reuse.plan(digest);
+  const data = { config: site, ...digest };
+  const grouped = performance.now();
+  const s = (ms: number) => (ms / 1000).toFixed(2);
+  if (plan.upToDate) {
+    log(
+      `Nothing changed since the last build: ${site.outputDir}/ is up to date with ${papers.length} papers ` +
+        `(content ${s(checked - started)}, group ${s(grouped - checked)}, pages 0.00, feeds and search 0.00, swap 0.00).`,
+    );
+    return { ok: true };
+  }
+  let written = 0;
+  const { pagesWritten } = await writeAtomically(outputDir, async (temp) => {
+    linkReusedPages(plan.reuse, outputDir, temp);
+    // Several Eleventy runs into the same folder when there are many pages to render, so memory stays bounded; the
+    // last run also writes the feeds and the search index (the pages that are not paginated are written by each).
+    const parts = splitSelection(plan.render, pagesPerRun);
+    let result = { pagesWritten: 0 };
+    for (const [i, render] of parts.entries()) {
+      result = await runEleventy({ root: options.root, outputDir: temp, data: { ...data, render }, wholeSite: i === parts.length - 1 });
+    }
+    written = performance.now();
+    return result;
+  });
+  reuse.commit(plan);
+  const done = performance.now();
+  log(
+    `Built ${papers.length} papers (${cached} from the cache) on ${data.days.length} day${data.days.length === 1 ? "" : "s"}, ` +
+      `${plan.keys.size} paginated pages (${plan.reuse.length} unchanged) ` +
+      `into ${site.outputDir}/ in ${s(done - started)} s ` +
+      `(content ${s(checked - started)}, group ${s(grouped - checked)}, pages ${s(pagesWritten - grouped)}, ` +
+      `feeds and search ${s(written - pagesWritten)}, swap ${s(done - written)}).`,
+  );
   return { ok: true };
 }

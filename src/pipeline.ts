@@ -1,7 +1,11 @@
-import { loadPapers } from "./content/load.ts";
+import path from "node:path";
+import type { PageSelection } from "./cache/pages.ts";
+import { openPaperCache } from "./cache/papers.ts";
+import { parsePapers, readPaperFiles } from "./content/load.ts";
 import { ContentError, sortProblems, type Problem } from "./content/problems.ts";
 import { groupDigest, type Digest } from "./digest/group.ts";
 import { checkPaperMath, renderPaper, type RenderedPaper } from "./markdown/paper.ts";
+import { parsedPaper, processFile, startRenderPool, type FileResult } from "./render/pool.ts";
 import type { SiteConfig } from "./site.ts";
 
 /**
@@ -9,24 +13,78 @@ import type { SiteConfig } from "./site.ts";
  *   1. read      content/papers/** -> source files (non-.md, links and case collisions are problems)
  *   2. validate  front matter -> Paper records (every problem in every file, duplicate ids)
  *   3. render    title and abstract -> HTML with KaTeX (TeX errors are problems with file and line)
+ *   (2 and 3 are skipped for a file whose bytes, path and pipeline code match an earlier build: src/cache/)
  *   4. group     papers -> days, ISO weeks, months, newest first
  * Pages, feeds and the search index are written from the result by the Eleventy adapters.
  */
 export interface SiteData extends Digest {
   config: SiteConfig;
+  /** The paginated pages this build writes (layouts paginate over these); default: all of them. Others are reused. */
+  render?: PageSelection;
 }
 
+/** Result of stages 1 to 3. */
+export interface CheckedContent {
+  papers: RenderedPaper[];
+  problems: Problem[];
+  /** How many papers came from the build cache instead of being parsed and typeset. */
+  cached: number;
+}
+
+/** Below this many papers to typeset, starting worker threads costs more than it saves. */
+const parallelFrom = 500;
+
+/** Stage 1 with the cache: the files, their problems, and the papers the cache already has for their bytes. */
+function readWithCache(root: string, config: SiteConfig) {
+  const found = readPaperFiles(root, config.contentDir);
+  const cache = openPaperCache(path.resolve(root, config.cacheDir, "papers"));
+  return { found, cache, known: cache.lookup(found.files) };
+}
+
+/**
+ * Stages 2 and 3 merged in file order (papers from the cache taken as they are), given each other file's parse and
+ * typesetting results; the cache keeps every paper without a problem.
+ */
+function collect(read: ReturnType<typeof readWithCache>, results: ReadonlyMap<string, FileResult>): CheckedContent {
+  const { found, cache, known } = read;
+  const parsed = new Map([...results].map(([file, result]) => [file, parsedPaper(result)]));
+  const loaded = parsePapers(found.files, known, parsed);
+  const problems = [...found.problems, ...loaded.problems, ...loaded.rejected.flatMap(checkPaperMath)];
+  let cached = 0;
+  const papers = loaded.papers.map((paper) => {
+    if (known.get(paper.source.file) === paper) {
+      cached++;
+      return paper as RenderedPaper;
+    }
+    // A paper whose cached id collided was parsed here, on the spot: it is typeset here too.
+    const result = results.get(paper.source.file)?.rendered ?? renderPaper(paper);
+    problems.push(...result.problems);
+    return result.paper;
+  });
+  cache.save(papers, problems);
+  return { papers, problems: sortProblems(problems), cached };
+}
+
+const misses = (read: ReturnType<typeof readWithCache>) => read.found.files.filter((file) => !read.known.has(file.file));
+
 /** Stages 1 to 3: every paper typeset, and every problem found on the way. */
-export function checkContent(root: string, config: SiteConfig): { papers: RenderedPaper[]; problems: Problem[] } {
-  const loaded = loadPapers(root, config.contentDir);
-  const problems = [...loaded.problems, ...loaded.rejected.flatMap(checkPaperMath)];
-  const papers: RenderedPaper[] = [];
-  for (const paper of loaded.papers) {
-    const rendered = renderPaper(paper);
-    problems.push(...rendered.problems);
-    papers.push(rendered.paper);
+export function checkContent(root: string, config: SiteConfig): CheckedContent {
+  const read = readWithCache(root, config);
+  return collect(read, new Map(misses(read).map((file) => [file.file, processFile(file)])));
+}
+
+/** Stages 1 to 3 as `checkContent`, parsing and typesetting on every core when many files are not in the cache. */
+export async function checkContentParallel(root: string, config: SiteConfig): Promise<CheckedContent> {
+  const read = readWithCache(root, config);
+  const todo = misses(read);
+  if (todo.length < parallelFrom) return collect(read, new Map(todo.map((file) => [file.file, processFile(file)])));
+  const pool = startRenderPool();
+  try {
+    const results = await pool.process(todo);
+    return collect(read, new Map(todo.map((file, i) => [file.file, results[i]!])));
+  } finally {
+    await pool.close();
   }
-  return { papers, problems: sortProblems(problems) };
 }
 
 /** For `npm run dev`: the site from every paper without problems, and the problems of the rest (left out until fixed). */

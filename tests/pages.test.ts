@@ -93,7 +93,7 @@ describe("the built digest", () => {
 
   it("puts 2025-12-29, 2026-01-01 and 2026-01-04 in week 1 of 2026", () => {
     const $ = page("week/2026-W01/index.html");
-    expect($("main h1").text()).toBe("Week 1, 2026 (29 December – 4 January)");
+    expect($("main h1").text()).toBe("Week 1, 2026 (29 December 2025 – 4 January 2026)");
     expect(days($)).toEqual(["2026-01-04", "2026-01-01", "2025-12-29"]);
     expect(listed($)).toEqual(["2301.12942", "2601.00010", "2601.00012", "2601.00011", "delta-paper", "2601.00013", "hep-th_9901001"]);
     expect($("nav.pager").text()).toContain("7 papers on 3 days");
@@ -102,7 +102,7 @@ describe("the built digest", () => {
 
   it("puts 2027-01-01 in week 53 of 2026 and 2021-01-03 in week 53 of 2020", () => {
     const w53 = page("week/2026-W53/index.html");
-    expect(w53("main h1").text()).toBe("Week 53, 2026 (28 December – 3 January)");
+    expect(w53("main h1").text()).toBe("Week 53, 2026 (28 December 2026 – 3 January 2027)");
     expect(days(w53)).toEqual(["2027-01-01"]);
     const w2020 = page("week/2020-W53/index.html");
     expect(days(w2020)).toEqual(["2021-01-03"]);

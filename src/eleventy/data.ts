@@ -1,15 +1,47 @@
 import path from "node:path";
 import { formatProblem } from "../content/problems.ts";
+import { allPages, pageReuse, type PagePlan } from "../cache/pages.ts";
+import { paperKeyOf } from "../cache/papers.ts";
 import { buildSiteData, lenientSiteData, type SiteData } from "../pipeline.ts";
 import type { SiteConfig } from "../site.ts";
 import { katexVersion } from "../markdown/katex.ts";
 import type { EleventyConfig } from "./types.ts";
 
 let prepared: SiteData | undefined;
+let preparedWholeSite = true;
+let served: SiteData | undefined;
 
-/** Hands over site data the build runner already validated, so the next Eleventy build does not compute it again. */
-export function usePreparedSiteData(data: SiteData): void {
+/** The site data the latest build rendered its pages from, for adapters that write files after the pages (search). */
+export function servedSiteData(): SiteData | undefined {
+  return served;
+}
+
+/** A promise with its resolve function (Promise.withResolvers is not in Node 20). */
+function deferred<T>(): { promise: Promise<T>; resolve: (value: T) => void } {
+  let resolve!: (value: T) => void;
+  const promise = new Promise<T>((r) => (resolve = r));
+  return { promise, resolve };
+}
+
+let ready = deferred<SiteData | undefined>();
+
+/**
+ * Resolves with what `servedSiteData()` will return for the current build as soon as that is known, before the pages
+ * render: whole-site work that runs in its own process (Pagefind) can start then and overlap the page rendering.
+ * Call it from an `eleventy.before` handler.
+ */
+export function whenSiteDataReady(): Promise<SiteData | undefined> {
+  return ready.promise;
+}
+
+/**
+ * Hands over site data the build runner already validated, so the next Eleventy build does not compute it again.
+ * `wholeSite` false: that build writes only some pages (`data.render`), and adapters that write whole-site files
+ * (feeds, search) skip it, as `servedSiteData()` is undefined for it.
+ */
+export function usePreparedSiteData(data: SiteData, wholeSite = true): void {
   prepared = data;
+  preparedWholeSite = wholeSite;
 }
 
 /** Makes the validated, typeset papers available to every layout as `digest`, and `site` for the configuration. */
@@ -17,13 +49,37 @@ export function dataPlugin(eleventyConfig: EleventyConfig, options: { root: stri
   const { root, site } = options;
   eleventyConfig.addGlobalData("site", Object.freeze({ ...site }));
   eleventyConfig.addGlobalData("katex", Object.freeze({ css: `/assets/katex-${katexVersion}/katex.min.css` }));
+  // While serving, a page whose inputs did not change since it was written is left as it is (src/cache/pages.ts).
+  const reuse = pageReuse({
+    root,
+    site,
+    outputDir: path.resolve(root, site.outputDir),
+    cacheDir: path.resolve(root, site.cacheDir),
+    paperKey: paperKeyOf,
+  });
+  let plan: PagePlan | undefined;
   // Frozen so Eleventy shares it between pages instead of deep-copying it into each one.
   eleventyConfig.addGlobalData("digest", () => {
-    const data = prepared ?? (process.env.ELEVENTY_RUN_MODE === "build" ? buildSiteData(root, site) : devSiteData(root, site));
+    let data = prepared ?? (process.env.ELEVENTY_RUN_MODE === "build" ? buildSiteData(root, site) : devSiteData(root, site));
+    if (!prepared && process.env.ELEVENTY_RUN_MODE !== "build") {
+      plan = reuse.plan(data);
+      data = { ...data, render: plan.render };
+    }
+    const frozen = Object.freeze({ ...data, render: data.render ?? allPages(data) });
+    served = prepared && !preparedWholeSite ? undefined : frozen;
     prepared = undefined;
-    return Object.freeze(data);
+    preparedWholeSite = true;
+    ready.resolve(served);
+    return frozen;
   });
-  eleventyConfig.addWatchTarget(path.join(root, site.contentDir));
+  eleventyConfig.on("eleventy.after", () => {
+    // A dev server's output is not a complete site (Eleventy serves the assets without copying them).
+    if (plan) reuse.commit(plan, false);
+    plan = undefined;
+    ready = deferred();
+  });
+  // resolve, not join: the content folder may be given as an absolute path (SITE_CONTENT_DIR).
+  eleventyConfig.addWatchTarget(path.resolve(root, site.contentDir));
 }
 
 /** While serving, a broken paper must not take the whole site down: report its problems and leave it out. */

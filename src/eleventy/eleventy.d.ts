@@ -4,7 +4,15 @@ declare module "@11ty/eleventy" {
     constructor(
       input?: string,
       output?: string,
-      options?: { configPath?: string; quietMode?: boolean; runMode?: "build" | "watch" | "serve"; source?: string; pathPrefix?: string },
+      options?: {
+        configPath?: string;
+        quietMode?: boolean;
+        runMode?: "build" | "watch" | "serve";
+        source?: string;
+        pathPrefix?: string;
+        /** Runs before the project's configuration file, with the same configuration API. */
+        config?: (eleventyConfig: import("./types.ts").EleventyConfig) => void;
+      },
     );
     init(): Promise<void>;
     write(): Promise<unknown>;

@@ -6,6 +6,7 @@ export interface EleventyConfig {
   addWatchTarget(target: string): void;
   addPlugin<O>(plugin: (config: EleventyConfig, options: O) => void, options: O): void;
   on(event: string, handler: (...args: never[]) => unknown): void;
+  addExtension(extension: string, options: Record<string, unknown>): void;
   setServerOptions(options: Record<string, unknown>): void;
   ignores: { add(glob: string): void };
   setQuietMode(quiet: boolean): void;

@@ -23,8 +23,11 @@ const located = (paper: PaperText, field: "title" | "body", base: number, render
     file: paper.source.file,
     line: base + p.line,
     field,
-    message: `TeX error in "${p.tex}": ${p.message}`,
+    message: `TeX error in "${quoted(p.tex)}": ${p.message}`,
   }));
+
+// A formula refused for its size would otherwise fill the terminal; the line number finds it.
+const quoted = (tex: string) => (tex.length > 80 ? `${tex.slice(0, 80)}…` : tex);
 
 /** Typesets a paper's title and abstract; TeX errors come back as problems located in the file. */
 export function renderPaper(paper: Paper): { paper: RenderedPaper; problems: Problem[] } {

@@ -80,6 +80,8 @@ export function fixtureSite(papers: Record<string, string>, site: Record<string,
         SITE_CONFIG: path.join(dir, "content", "site.json"),
         SITE_CONTENT_DIR: contentDir,
         SITE_OUTPUT_DIR: outputDir,
+        // Each fixture is a project of its own, with its own build cache.
+        SITE_CACHE_DIR: path.join(dir, ".cache"),
         ...env,
       },
       timeout: 300_000,

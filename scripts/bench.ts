@@ -1,0 +1,157 @@
+// `npm run bench -- --papers 10000 [--runs 3] [--dev] [--no-baseline] [--keep] [--json FILE]`
+// Builds a synthetic corpus in a temporary folder and measures, in one run, the baseline Eleventy project and our full
+// build: cold (no cache, no output), warm (nothing changed) and after adding one paper. Prints medians of wall time,
+// CPU time, peak memory of the process tree, the build's own phase breakdown, output size, and ratios to the baseline.
+import { existsSync, mkdirSync, mkdtempSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { fileURLToPath } from "node:url";
+import { baselineCommand, writeBaselineProject } from "./bench/baseline.ts";
+import { generateCorpus } from "./bench/corpus.ts";
+import { measureDevLatency } from "./bench/dev.ts";
+import { folderSize, measure, median, type Measured } from "./bench/measure.ts";
+
+const { values } = parseArgs({
+  options: {
+    papers: { type: "string", default: "1000" },
+    runs: { type: "string", default: "3" },
+    dev: { type: "boolean", default: false },
+    "no-baseline": { type: "boolean", default: false },
+    keep: { type: "boolean", default: false },
+    json: { type: "string" },
+  },
+});
+const count = Number(values.papers);
+const runs = Number(values.runs);
+const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const nodeModules = path.join(repo, "node_modules");
+const tmp = mkdtempSync(path.join(os.tmpdir(), "digest-bench-"));
+const site = path.join(tmp, "site");
+const contentDir = path.join(site, "content", "papers");
+const outputDir = path.join(site, "dist");
+const cacheDir = path.join(site, ".cache");
+const baselineDir = path.join(tmp, "baseline");
+const log = (line: string) => console.log(line);
+
+log(`Benchmark: ${count} papers, ${runs} run(s), temporary folder ${tmp}`);
+log(`Machine: ${os.availableParallelism()} cores (${os.cpus()[0]?.model ?? "?"}), ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM, Node ${process.version}, load average ${os.loadavg().map((l) => l.toFixed(1)).join(" ")}`);
+let started = performance.now();
+mkdirSync(contentDir, { recursive: true });
+writeFileSync(path.join(site, "content", "site.json"), JSON.stringify({ title: "Benchmark Digest", url: "https://bench.example.org" }));
+const corpus = generateCorpus(contentDir, count);
+log(`Corpus: ${corpus.papers} papers on ${corpus.days.length} days, ${mb(folderSize(contentDir).bytes)} (${s(performance.now() - started)} s to write)`);
+if (!values["no-baseline"]) {
+  started = performance.now();
+  writeBaselineProject(baselineDir, contentDir, corpus.files, nodeModules);
+  log(`Baseline project: ${baselineDir} (${s(performance.now() - started)} s to write)`);
+}
+
+// The build runs exactly as `npm run build` does (tsx, the repository as working directory), pointed at the corpus.
+const buildEnv = {
+  ...process.env,
+  SITE_CONFIG: path.join(site, "content", "site.json"),
+  SITE_CONTENT_DIR: contentDir,
+  SITE_OUTPUT_DIR: outputDir,
+  SITE_CACHE_DIR: cacheDir,
+};
+const ourBuild = () => measure(process.execPath, ["--import", "tsx", path.join(repo, "scripts", "build.ts")], { cwd: repo, env: buildEnv });
+const baseline = baselineCommand(nodeModules);
+
+type Scenario = "baseline" | "cold" | "warm" | "one more paper";
+const failures: string[] = [];
+const results = new Map<Scenario, Measured[]>();
+const record = (scenario: Scenario, result: Measured) => {
+  if (result.status !== 0) {
+    const why = `${scenario} failed (exit ${result.status}) after ${s(result.wallMs)} s at ${gb(result.peakRss)} GiB:\n` +
+      `${result.stdout.slice(-2000)}\n${result.stderr.slice(-2000)}`;
+    // The baseline running out of memory is a result; our build failing is not.
+    if (scenario === "baseline") {
+      log(`  ${why.split("\n")[0]}; last error line: ${result.stderr.trim().split("\n").filter(Boolean).slice(-1)[0] ?? ""}`);
+      failures.push(why);
+      return;
+    }
+    console.error(why);
+    process.exit(1);
+  }
+  results.set(scenario, [...(results.get(scenario) ?? []), result]);
+  const phases = phasesOf(result.stdout);
+  log(`  ${scenario.padEnd(15)} ${s(result.wallMs).padStart(7)} s wall ${s(result.cpuMs).padStart(7)} s CPU ${gb(result.peakRss).padStart(6)} GiB peak` +
+    (phases.size ? `  (${[...phases].map(([k, v]) => `${k} ${v.toFixed(2)}`).join(", ")})` : ""));
+};
+
+const extraPath = path.join(contentDir, corpus.extra.file);
+let sizes: { ours?: { bytes: number; files: number }; baseline?: { bytes: number; files: number } } = {};
+for (let run = 1; run <= runs; run++) {
+  log(`Run ${run}/${runs}`);
+  if (!values["no-baseline"]) {
+    rmSync(path.join(baselineDir, "_site"), { recursive: true, force: true });
+    record("baseline", await measure(baseline.command, baseline.args, { cwd: baselineDir }));
+    if (!failures.length) sizes.baseline = folderSize(path.join(baselineDir, "_site"));
+  }
+  if (existsSync(extraPath)) unlinkSync(extraPath);
+  rmSync(outputDir, { recursive: true, force: true });
+  rmSync(cacheDir, { recursive: true, force: true });
+  record("cold", await ourBuild());
+  sizes.ours = folderSize(outputDir);
+  record("warm", await ourBuild());
+  writeFileSync(extraPath, corpus.extra.text);
+  record("one more paper", await ourBuild());
+  unlinkSync(extraPath);
+}
+
+let dev: number[] | undefined;
+if (values.dev) {
+  log("Dev server: time from writing a new paper file to its page being served");
+  dev = await measureDevLatency({ repo, env: buildEnv, contentDir, corpus, samples: 3, log });
+}
+
+// Report: medians over the runs.
+const base = results.get("baseline");
+const baseWall = base ? median(base.map((r) => r.wallMs)) : undefined;
+const baseCpu = base ? median(base.map((r) => r.cpuMs)) : undefined;
+const ratio = (value: number, against: number | undefined) => (against ? (value / against).toFixed(2) : "-");
+log(`\nResults (${count} papers, median of ${runs} run(s))`);
+log("| build | wall s | CPU s | peak GiB | wall / baseline | CPU / baseline |");
+log("| --- | ---: | ---: | ---: | ---: | ---: |");
+const summary: Record<string, unknown> = {};
+for (const [scenario, list] of results) {
+  const wall = median(list.map((r) => r.wallMs));
+  const cpu = median(list.map((r) => r.cpuMs));
+  const peak = Math.max(...list.map((r) => r.peakRss));
+  log(`| ${scenario} | ${s(wall)} | ${s(cpu)} | ${gb(peak)} | ${ratio(wall, baseWall)} | ${ratio(cpu, baseCpu)} |`);
+  const phases: Record<string, number> = {};
+  for (const key of phasesOf(list[0]!.stdout).keys()) phases[key] = median(list.map((r) => phasesOf(r.stdout).get(key) ?? 0));
+  summary[scenario] = { wallMs: wall, cpuMs: cpu, peakRss: peak, runs: list.map((r) => r.wallMs), phases };
+}
+log("\nPhases of our build (median seconds)");
+for (const scenario of ["cold", "warm", "one more paper"] as const) {
+  const phases = (summary[scenario] as { phases: Record<string, number> } | undefined)?.phases ?? {};
+  log(`  ${scenario.padEnd(15)} ${Object.entries(phases).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(", ")}`);
+}
+log(`\nOutput: ours ${mb(sizes.ours?.bytes ?? 0)} in ${sizes.ours?.files ?? 0} files` +
+  (sizes.baseline ? `; baseline ${mb(sizes.baseline.bytes)} in ${sizes.baseline.files} files (ratio ${ratio(sizes.ours?.bytes ?? 0, sizes.baseline.bytes)})` : ""));
+if (dev) log(`Dev server, new paper served after: ${dev.map((ms) => `${s(ms)} s`).join(", ")} (median ${s(median(dev))} s)`);
+if (values.json) {
+  writeFileSync(values.json, JSON.stringify({ papers: count, runs, machine: machine(), results: summary, sizes, dev, failures }, null, 2));
+}
+if (!values.keep) rmSync(tmp, { recursive: true, force: true });
+else log(`Kept ${tmp}`);
+
+function phasesOf(stdout: string): Map<string, number> {
+  const match = /\(content ([\d.]+), group ([\d.]+), pages ([\d.]+), feeds and search ([\d.]+), swap ([\d.]+)\)/.exec(stdout);
+  const names = ["content", "group", "pages", "feeds and search", "swap"];
+  return new Map(match ? names.map((name, i) => [name, Number(match[i + 1])]) : []);
+}
+function machine() {
+  return { cores: os.availableParallelism(), cpu: os.cpus()[0]?.model, memory: os.totalmem(), node: process.version };
+}
+function s(ms: number): string {
+  return (ms / 1000).toFixed(2);
+}
+function gb(bytes: number): string {
+  return (bytes / 2 ** 30).toFixed(2);
+}
+function mb(bytes: number): string {
+  return `${(bytes / 2 ** 20).toFixed(0)} MB`;
+}

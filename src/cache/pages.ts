@@ -1,0 +1,325 @@
+import { createHash } from "node:crypto";
+import { existsSync, linkSync, copyFileSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync, renameSync } from "node:fs";
+import path from "node:path";
+import type { Day, Digest, Period, TagGroup } from "../digest/group.ts";
+import type { RenderedPaper } from "../markdown/paper.ts";
+
+/** The paginated pages a build writes: per kind, the items whose page is (re)rendered. Layouts paginate over these. */
+export interface PageSelection {
+  papers: RenderedPaper[];
+  days: Day[];
+  weeks: Period[];
+  months: Period[];
+  tags: TagGroup[];
+}
+
+/** Which pages this build renders, which it takes unchanged from the previous output, and every page's key. */
+export interface PagePlan {
+  render: PageSelection;
+  /** Hash of all page keys (see PageManifest.site). */
+  site: string;
+  /** True when the output folder holds exactly what this build would write: then there is nothing to do. */
+  upToDate: boolean;
+  /** Output paths (relative, `/`-separated) whose previous file is still right. */
+  reuse: string[];
+  /** Output path -> key of what the page is made from, for the manifest written after the build. */
+  keys: Map<string, string>;
+}
+
+/** What the previous build wrote: per output path, the page's key and the file's size and modification time. */
+export interface PageManifest {
+  output: string;
+  /** `mtime` in nanoseconds, as a decimal string. */
+  pages: Record<string, [key: string, size: number, mtime: string]>;
+  /** Hash of every page key: equal keys mean the whole site, feeds and search index included, would come out the same. */
+  site?: string;
+  /** Every file in the output folder then, with its size and modification time. */
+  files?: Record<string, [size: number, mtime: string]>;
+}
+
+type Kind = keyof PageSelection;
+
+/**
+ * Where each paginated template writes an item (the permalinks in layouts/*.njk). A page is only ever reused from a
+ * file that the manifest says this very path held with this very key, so a permalink changed in a layout without
+ * changing this table costs reuse, never correctness: the code fingerprint changes with the layout and every page
+ * is rendered again.
+ */
+const outputPaths: { [K in Kind]: (item: PageSelection[K][number]) => string } = {
+  papers: (paper) => `papers/${paper.slug}/index.html`,
+  days: (day) => `date/${day.date}/index.html`,
+  weeks: (week) => `week/${week.key}/index.html`,
+  months: (month) => `month/${month.key}/index.html`,
+  tags: (group) => `tags/${group.tag}/index.html`,
+};
+
+/** Every page of every paginated kind: the selection that renders everything (no previous output to reuse). */
+export function allPages(digest: Digest): PageSelection {
+  return { papers: digest.papers, days: digest.days, weeks: digest.weeks, months: digest.months, tags: digest.tags };
+}
+
+const templateTag = /\{[{%][\s\S]*?[}%]\}/g;
+
+/**
+ * True when a paginated template or any partial reads the whole digest or Eleventy collections in a template tag
+ * (front matter aside): then any page may show anything, and every page's key must cover the whole digest. Pages
+ * that are not paginated (home, archive) are rendered every build and may read anything.
+ */
+export function layoutsReadGlobals(layoutsDir: string): boolean {
+  const files = listFiles(layoutsDir).filter((file) => file.endsWith(".njk"));
+  const partials = path.join(layoutsDir, "_includes") + path.sep;
+  return files.some((file) => {
+    const text = readFileSync(file, "utf8");
+    const frontMatter = /^---\n([\s\S]*?)\n---\n/.exec(text);
+    if (!file.startsWith(partials) && !/^pagination:/m.test(frontMatter?.[1] ?? "")) return false;
+    const source = text.slice(frontMatter?.[0].length ?? 0);
+    return [...source.matchAll(templateTag)].some(([tag]) => /(?<![.\w])(?:digest|collections)\b/.test(tag));
+  });
+}
+
+/** Every file under `dir`, sorted (absolute paths). */
+function listFiles(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (folder: string) => {
+    for (const entry of readdirSync(folder, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      const full = path.join(folder, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else if (entry.isFile()) out.push(full);
+    }
+  };
+  if (existsSync(dir)) walk(dir);
+  return out;
+}
+
+/** Hash of the files' paths (relative to `root`) and bytes. */
+function hashFiles(root: string, files: string[]): string {
+  const hash = createHash("sha256");
+  for (const file of files) {
+    hash.update(path.relative(root, file)).update("\0");
+    if (existsSync(file)) hash.update(readFileSync(file));
+    hash.update("\0");
+  }
+  return hash.digest("hex");
+}
+
+const runningCode = new Map<string, string>();
+
+/**
+ * A hash of everything besides the digest that decides a page's bytes: the layouts and assets (read every time: a dev
+ * server renders with the layouts on disk), the code (src/, the Eleventy configuration and the locked package
+ * versions, hashed once per process: a running process renders with the code it loaded), the Node version (number
+ * formatting) and the site configuration. Any change to any of them renders every page again.
+ */
+export function siteCodeFingerprint(root: string, siteConfig: object): string {
+  let code = runningCode.get(root);
+  if (code === undefined) {
+    code = hashFiles(root, [...listFiles(path.join(root, "src")), path.join(root, ".eleventy.ts"), path.join(root, "package-lock.json")]);
+    runningCode.set(root, code);
+  }
+  return createHash("sha256")
+    .update(hashFiles(root, listFiles(path.join(root, "layouts"))))
+    .update(code)
+    .update(process.version)
+    .update(JSON.stringify(siteConfig))
+    .digest("hex");
+}
+
+/**
+ * Decides which paginated pages to render. A page's key hashes the site code and its item, each paper in it standing
+ * for its content key (a hash of its file and the code that rendered it). A page is reused only when the manifest
+ * describes `previousDir`, records the same key for its path, and the file there still has the recorded size and
+ * modification time (so a file edited or deleted by hand is rendered again).
+ */
+export function planPages(
+  digest: Digest,
+  options: {
+    code: string;
+    paperKey: (paper: RenderedPaper) => string | undefined;
+    /** Whether layouts read the whole digest (see layoutsReadGlobals); then every key covers it. */
+    globals: boolean;
+    manifest: PageManifest | undefined;
+    previousDir: string;
+  },
+): PagePlan {
+  const { paperKey, manifest, previousDir } = options;
+  const replacer = (_key: string, value: unknown) => {
+    if (value && typeof value === "object" && "slug" in value && "abstractHtml" in value) {
+      return paperKey(value as RenderedPaper) ?? value;
+    }
+    return value;
+  };
+  let base = options.code;
+  if (options.globals) base += createHash("sha256").update(JSON.stringify(digest.days, replacer)).digest("hex");
+  const render = { papers: [], days: [], weeks: [], months: [], tags: [] } as PageSelection;
+  const reuse: string[] = [];
+  const keys = new Map<string, string>();
+  const usable = manifest && path.resolve(manifest.output) === path.resolve(previousDir) ? manifest.pages : {};
+  const pages = allPages(digest);
+  for (const kind of Object.keys(outputPaths) as Kind[]) {
+    const toPath = outputPaths[kind] as (item: unknown) => string;
+    for (const item of pages[kind]) {
+      const file = toPath(item);
+      const key = createHash("sha256").update(base).update(kind).update(JSON.stringify(item, replacer)).digest("hex");
+      keys.set(file, key);
+      const known = usable[file];
+      if (known && known[0] === key && unchanged(path.join(previousDir, file), known)) reuse.push(file);
+      else (render[kind] as unknown[]).push(item);
+    }
+  }
+  const site = createHash("sha256").update([...keys.values()].join("\n")).digest("hex");
+  const upToDate = manifest?.site === site && usable === manifest.pages && reuse.length === keys.size && sameFiles(previousDir, manifest.files);
+  return { render, reuse, keys, site, upToDate };
+}
+
+/** Size and modification time of every file under `dir`, by relative `/`-separated path. */
+function fileStats(dir: string): Record<string, [number, string]> {
+  const files: Record<string, [number, string]> = {};
+  for (const file of listFiles(dir)) {
+    const stat = statSync(file, { bigint: true });
+    files[path.relative(dir, file).split(path.sep).join("/")] = [Number(stat.size), String(stat.mtimeNs)];
+  }
+  return files;
+}
+
+/** True when `dir` holds exactly the recorded files, each with its recorded size and modification time. */
+function sameFiles(dir: string, recorded: PageManifest["files"]): boolean {
+  if (!recorded) return false;
+  const now = fileStats(dir);
+  const names = Object.keys(now);
+  return names.length === Object.keys(recorded).length &&
+    names.every((name) => recorded[name]?.[0] === now[name]![0] && recorded[name]?.[1] === now[name]![1]);
+}
+
+function unchanged(file: string, [, size, mtime]: [string, number, string]): boolean {
+  try {
+    const stat = statSync(file, { bigint: true });
+    return stat.isFile() && Number(stat.size) === size && String(stat.mtimeNs) === mtime;
+  } catch {
+    return false;
+  }
+}
+
+/** Hard-links reused pages from the previous output into the new one (copies where links are impossible). */
+export function linkReusedPages(reuse: readonly string[], previousDir: string, outputDir: string): void {
+  const made = new Set<string>();
+  for (const file of reuse) {
+    const target = path.join(outputDir, file);
+    const dir = path.dirname(target);
+    if (!made.has(dir)) {
+      mkdirSync(dir, { recursive: true });
+      made.add(dir);
+    }
+    try {
+      linkSync(path.join(previousDir, file), target);
+    } catch {
+      copyFileSync(path.join(previousDir, file), target);
+    }
+  }
+}
+
+/**
+ * The manifest of `outputDir` after a build from `plan`: every planned page whose file exists there, and every file.
+ * A planned page that was not written (a layout's permalink no longer matches `outputPaths`) is left out, so it is
+ * rendered next time too, and so is the whole site.
+ */
+export function pageManifest(plan: Pick<PagePlan, "keys" | "site">, outputDir: string): PageManifest {
+  const files = fileStats(outputDir);
+  const pages: PageManifest["pages"] = {};
+  let complete = true;
+  for (const [file, key] of plan.keys) {
+    const stat = files[file];
+    if (stat) pages[file] = [key, ...stat];
+    else complete = false;
+  }
+  return { output: path.resolve(outputDir), pages, ...(complete ? { site: plan.site, files } : {}) };
+}
+
+/** Reads a manifest written by `writeManifest`; a missing or damaged one means nothing is reused. */
+export function readManifest(file: string): PageManifest | undefined {
+  try {
+    const manifest = JSON.parse(readFileSync(file, "utf8")) as PageManifest;
+    return typeof manifest.output === "string" && manifest.pages && typeof manifest.pages === "object" ? manifest : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Writes the manifest atomically (beside, then renamed), so a killed build never leaves half of one. */
+export function writeManifest(file: string, manifest: PageManifest): void {
+  mkdirSync(path.dirname(file), { recursive: true });
+  const temp = `${file}.tmp-${process.pid}`;
+  writeFileSync(temp, JSON.stringify(manifest));
+  renameSync(temp, file);
+}
+
+/** Page reuse for one site: plans against the manifest of the output folder, then records the folder's new pages. */
+export interface PageReuse {
+  /** The plan for this digest against the pages now in the output folder. */
+  plan(digest: Digest): PagePlan;
+  /**
+   * After the pages are in the output folder: records them, so the next build can reuse them. `complete` false (a dev
+   * server, whose output lacks the copied assets) records the pages only, never the whole folder as up to date.
+   */
+  commit(plan: PagePlan, complete?: boolean): void;
+}
+
+/**
+ * Page reuse for the site at `root` writing to `outputDir`, with its manifest in `cacheDir`. `paperKey` gives a
+ * paper's content key (src/cache/papers.ts); a paper without one makes every page that shows it render.
+ */
+export function pageReuse(options: {
+  root: string;
+  site: object;
+  outputDir: string;
+  cacheDir: string;
+  paperKey: (paper: RenderedPaper) => string | undefined;
+}): PageReuse {
+  const manifestFile = path.join(options.cacheDir, "pages.json");
+  return {
+    plan: (digest) =>
+      planPages(digest, {
+        code: siteCodeFingerprint(options.root, options.site),
+        paperKey: options.paperKey,
+        globals: layoutsReadGlobals(path.join(options.root, "layouts")),
+        manifest: readManifest(manifestFile),
+        previousDir: options.outputDir,
+      }),
+    commit: (plan, complete = true) => {
+      const manifest = pageManifest(plan, options.outputDir);
+      writeManifest(manifestFile, complete ? manifest : { output: manifest.output, pages: manifest.pages });
+    },
+  };
+}
+
+/**
+ * Splits a selection into parts of at most about `budget` papers shown (a paper page shows one, a day page all of its
+ * abstracts; week, month and tag pages list titles, counted as a tenth), so each Eleventy run holds a bounded amount
+ * of rendered HTML: Eleventy keeps every page it wrote in memory until its run ends. Always at least one part; all
+ * but the first are full.
+ */
+export function splitSelection(selection: PageSelection, budget: number): PageSelection[] {
+  const weights: { [K in Kind]: (item: PageSelection[K][number]) => number } = {
+    papers: () => 1,
+    days: (day) => day.papers.length,
+    weeks: (week) => Math.ceil(week.count / 10),
+    months: (month) => Math.ceil(month.count / 10),
+    tags: (group) => Math.ceil(group.papers.length / 10),
+  };
+  const empty = (): PageSelection => ({ papers: [], days: [], weeks: [], months: [], tags: [] });
+  const parts = [empty()];
+  let used = 0;
+  for (const kind of Object.keys(weights) as Kind[]) {
+    const weigh = weights[kind] as (item: unknown) => number;
+    for (const item of selection[kind]) {
+      const weight = weigh(item);
+      if (used > 0 && used + weight > budget) {
+        parts.push(empty());
+        used = 0;
+      }
+      (parts.at(-1)![kind] as unknown[]).push(item);
+      used += weight;
+    }
+  }
+  // The remainder first: the last part is a full one, and the search index is built alongside the last run.
+  return parts.reverse();
+}

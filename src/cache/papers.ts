@@ -1,0 +1,99 @@
+import { createHash } from "node:crypto";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import type { SourceFile } from "../content/load.ts";
+import type { Problem } from "../content/problems.ts";
+import { katexSafeOptions, katexVersion } from "../markdown/katex.ts";
+import type { RenderedPaper } from "../markdown/paper.ts";
+import { codeFingerprint } from "./fingerprint.ts";
+import { openStore, type Store } from "./store.ts";
+
+/** Modules whose code decides what a paper file becomes; everything they import, transitively, is fingerprinted. */
+const pipelineModules = ["../content/load.ts", "../markdown/paper.ts", "./papers.ts", "./store.ts"].map((m) =>
+  fileURLToPath(new URL(m, import.meta.url)),
+);
+
+/** What, besides the paper file itself, decides the rendered paper. Defaults are the running code's. */
+export interface RenderInputs {
+  /** KaTeX version. Default: the installed one. */
+  katexVersion: string;
+  /** KaTeX options. Default: `katexSafeOptions`. */
+  katexOptions: object;
+  /** Hash of the parsing, validating and rendering code and its packages. Default: computed from the source files. */
+  code: string;
+}
+
+let runningCode: string | undefined;
+
+/** The fingerprint of everything but the file that goes into a rendered paper: KaTeX version and options, code. */
+export function renderFingerprint(inputs: Partial<RenderInputs> = {}): string {
+  const code = inputs.code ?? (runningCode ??= codeFingerprint(pipelineModules));
+  const options = inputs.katexOptions ?? katexSafeOptions;
+  const version = inputs.katexVersion ?? katexVersion;
+  return createHash("sha256").update(JSON.stringify([version, options, code])).digest("hex");
+}
+
+/** Rendered papers from earlier builds, keyed by file path and bytes: a paper whose file is unchanged is not parsed, validated or typeset again. */
+export interface PaperCache {
+  /** The cached papers for these files, by file path; remembers the files' keys for `save`. */
+  lookup(files: readonly SourceFile[]): Map<string, RenderedPaper>;
+  /** Stores the papers of this build whose files had no problem, and writes the cache folder. */
+  save(papers: readonly RenderedPaper[], problems: readonly Problem[]): void;
+}
+
+const open = new Map<string, PaperCache>();
+
+/** Content keys of the papers this process got from or gave to a paper cache: a key names exactly one rendered paper. */
+const contentKeys = new WeakMap<RenderedPaper, string>();
+
+/** The content key of a paper that went through a paper cache (a hash of its file and the code that rendered it). */
+export function paperKeyOf(paper: RenderedPaper): string | undefined {
+  return contentKeys.get(paper);
+}
+
+/**
+ * The paper cache in `dir` (a folder of its own, e.g. `.cache/papers`). One instance per folder and fingerprint and
+ * process, so a dev server's rebuilds reuse what is already decoded in memory.
+ */
+export function openPaperCache(dir: string, inputs: Partial<RenderInputs> = {}): PaperCache {
+  const fingerprint = renderFingerprint(inputs);
+  const id = `${path.resolve(dir)}\0${fingerprint}`;
+  let cache = open.get(id);
+  if (!cache) {
+    cache = paperCache(openStore<RenderedPaper>(path.resolve(dir), fingerprint), fingerprint);
+    open.set(id, cache);
+  }
+  return cache;
+}
+
+function paperCache(store: Store<RenderedPaper>, fingerprint: string): PaperCache {
+  let keys = new Map<string, string>();
+  const keyOf = (file: SourceFile) =>
+    createHash("sha256").update(fingerprint).update("\0").update(file.file).update("\0").update(file.text).digest("hex");
+  return {
+    lookup(files) {
+      keys = new Map(files.map((file) => [file.file, keyOf(file)]));
+      const found = new Map<string, RenderedPaper>();
+      for (const [file, key] of keys) {
+        const paper = store.get(key);
+        // The path is part of the key; checking it again costs nothing and guards against a damaged entry.
+        if (paper && paper.source?.file === file) {
+          found.set(file, paper);
+          contentKeys.set(paper, key);
+        }
+      }
+      return found;
+    },
+    save(papers, problems) {
+      const broken = new Set(problems.map((problem) => problem.file));
+      for (const paper of papers) {
+        const key = keys.get(paper.source.file);
+        if (key && !broken.has(paper.source.file)) {
+          store.set(key, paper);
+          contentKeys.set(paper, key);
+        }
+      }
+      store.save();
+    },
+  };
+}

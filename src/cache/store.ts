@@ -1,0 +1,148 @@
+import { appendFileSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import path from "node:path";
+
+/**
+ * A persistent key-value store for build results, in `<dir>/<fingerprint>/`: 16 shard files of lines
+ * `<64-hex key> <JSON value>`. A build appends what it computed (one write per shard); a shard whose stale entries
+ * outnumber the live ones is rewritten with only the live ones. Lines that do not parse (a build killed mid-write) are
+ * misses, never errors. Entries are only ever found by their key, a hash of everything the value was computed from,
+ * so a lookup can miss but never return something stale.
+ */
+export interface Store<T> {
+  /** The value stored under `key`, if any. */
+  get(key: string): T | undefined;
+  /** Records a value computed in this build; it is written by `save()`. */
+  set(key: string, value: T): void;
+  /** Writes new entries and compacts; keeps entries read or set since the last save as the live ones. */
+  save(): void;
+  /** Lookups since the last save: found and not found. */
+  readonly stats: { hits: number; misses: number };
+}
+
+const keyPattern = /^[0-9a-f]{64}$/;
+const shardOf = (key: string) => key[0]!;
+const newline = 0x0a;
+
+type Raw = { buffer: Buffer; start: number; end: number };
+
+/**
+ * Byte ranges of a shard file's lines, by key (values are decoded only when asked for), and the number of lines; a
+ * file cut short by a killed build counts as all stale, so the next save rewrites it instead of appending to a torn line.
+ */
+function indexShard(file: string, into: Map<string, Raw>): number {
+  let buffer: Buffer;
+  try {
+    buffer = readFileSync(file);
+  } catch {
+    return 0;
+  }
+  let lines = 0;
+  for (let start = 0; start < buffer.length; ) {
+    let end = buffer.indexOf(newline, start);
+    if (end === -1) end = buffer.length;
+    if (end - start > 65 && buffer[start + 64] === 0x20) {
+      into.set(buffer.toString("latin1", start, start + 64), { buffer, start: start + 65, end });
+      lines++;
+    }
+    start = end + 1;
+  }
+  return buffer.length && buffer[buffer.length - 1] !== newline ? Number.MAX_SAFE_INTEGER : lines;
+}
+
+/** One key: its value once decoded, its bytes in a shard file until then, and whether a shard file holds it. */
+interface Entry<T> {
+  value?: T;
+  raw?: Raw;
+  onDisk: boolean;
+}
+
+/** Opens (or creates) the store for one fingerprint in `dir`, a folder of its own: other fingerprints' stores there are deleted on save. */
+export function openStore<T>(dir: string, fingerprint: string): Store<T> {
+  const folder = path.join(dir, fingerprint.slice(0, 32));
+  const entries = new Map<string, Entry<T>>();
+  const linesPerShard = new Map<string, number>();
+  try {
+    for (const name of readdirSync(folder)) {
+      if (!/^[0-9a-f]\.jsonl$/.test(name)) continue;
+      const raws = new Map<string, Raw>();
+      linesPerShard.set(name[0]!, indexShard(path.join(folder, name), raws));
+      for (const [key, raw] of raws) entries.set(key, { raw, onDisk: true });
+    }
+  } catch {
+    // No store yet.
+  }
+  const live = new Set<string>();
+  const stats = { hits: 0, misses: 0 };
+
+  const get = (key: string): T | undefined => {
+    const entry = entries.get(key);
+    if (entry && entry.value === undefined && entry.raw) {
+      try {
+        entry.value = JSON.parse(entry.raw.buffer.toString("utf8", entry.raw.start, entry.raw.end)) as T;
+      } catch {
+        entries.delete(key);
+      }
+    }
+    const value = entries.get(key)?.value;
+    if (value === undefined) stats.misses++;
+    else {
+      stats.hits++;
+      live.add(key);
+    }
+    return value;
+  };
+
+  const set = (key: string, value: T): void => {
+    if (!keyPattern.test(key)) throw new Error(`cache key must be 64 hex digits, got ${JSON.stringify(key)}`);
+    const entry = entries.get(key);
+    if (entry) entry.value = value;
+    else entries.set(key, { value, onDisk: false });
+    live.add(key);
+  };
+
+  const line = (key: string, entry: Entry<T>) =>
+    `${key} ${entry.raw ? entry.raw.buffer.toString("utf8", entry.raw.start, entry.raw.end) : JSON.stringify(entry.value)}\n`;
+
+  const save = (): void => {
+    mkdirSync(folder, { recursive: true });
+    for (const name of readdirSync(dir)) {
+      if (name !== path.basename(folder)) rmSync(path.join(dir, name), { recursive: true, force: true });
+    }
+    const liveByShard = new Map<string, string[]>();
+    for (const key of live) {
+      const list = liveByShard.get(shardOf(key)) ?? [];
+      list.push(key);
+      liveByShard.set(shardOf(key), list);
+    }
+    for (const shard of "0123456789abcdef") {
+      const file = path.join(folder, `${shard}.jsonl`);
+      const keys = liveByShard.get(shard) ?? [];
+      const fresh = keys.filter((key) => !entries.get(key)!.onDisk);
+      const stored = linesPerShard.get(shard) ?? 0;
+      const stale = stored - (keys.length - fresh.length);
+      if (stale > 64 && stale > keys.length) {
+        // Written beside the shard, then renamed over it: a reader sees the old shard or the new one, never half of one.
+        const temp = `${file}.tmp-${process.pid}`;
+        writeFileSync(temp, keys.map((key) => line(key, entries.get(key)!)).join(""));
+        renameSync(temp, file);
+        linesPerShard.set(shard, keys.length);
+      } else if (fresh.length) {
+        appendFileSync(file, fresh.map((key) => line(key, entries.get(key)!)).join(""));
+        linesPerShard.set(shard, stored + fresh.length);
+      }
+    }
+    // A dev server rebuilds from what this build used, kept decoded; the rest stays on disk only, and file bytes are let go.
+    for (const [key, entry] of entries) {
+      if (!live.has(key)) entries.delete(key);
+      else {
+        entry.onDisk = true;
+        delete entry.raw;
+      }
+    }
+    live.clear();
+    stats.hits = 0;
+    stats.misses = 0;
+  };
+
+  return { get, set, save, stats };
+}

@@ -1,0 +1,255 @@
+import { spawnSync } from "node:child_process";
+import { appendFileSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { codeFingerprint } from "../src/cache/fingerprint.ts";
+import { renderFingerprint, type RenderInputs } from "../src/cache/papers.ts";
+import { openStore } from "../src/cache/store.ts";
+import { katexSafeOptions, katexVersion } from "../src/markdown/katex.ts";
+import { fixtureSite, paper, repoRoot, type FixtureSite } from "./helpers/site.ts";
+
+const temps: string[] = [];
+const tempDir = () => {
+  const dir = mkdtempSync(path.join(tmpdir(), "digest-cache-"));
+  temps.push(dir);
+  return dir;
+};
+afterEach(() => {
+  for (const dir of temps.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+const key = (n: number) => n.toString(16).padStart(64, "0");
+const key2 = (n: number) => `f${n.toString(16).padStart(63, "0")}`;
+
+describe("the cache store", () => {
+  it("returns what a previous process saved under the same fingerprint, and nothing under another", () => {
+    const dir = tempDir();
+    const first = openStore<{ html: string }>(dir, "a".repeat(64));
+    expect(first.get(key(1))).toBeUndefined();
+    first.set(key(1), { html: "<p>one</p>" });
+    first.save();
+    expect(openStore<{ html: string }>(dir, "a".repeat(64)).get(key(1))).toEqual({ html: "<p>one</p>" });
+    const other = openStore<{ html: string }>(dir, "b".repeat(64));
+    expect(other.get(key(1))).toBeUndefined();
+    other.save();
+    // Saving under a new fingerprint deletes the old fingerprint's entries.
+    expect(readdirSync(dir)).toEqual(["b".repeat(32)]);
+  });
+
+  it("treats a line cut short by a killed build as a miss, and repairs the shard on the next save", () => {
+    const dir = tempDir();
+    const store = openStore<number>(dir, "c".repeat(64));
+    store.set(key(1), 1);
+    store.set(key(2), 2);
+    store.save();
+    const shard = path.join(dir, "c".repeat(32), "0.jsonl");
+    appendFileSync(shard, `${key(3)} {"unfinished`);
+    const reopened = openStore<number>(dir, "c".repeat(64));
+    expect([reopened.get(key(1)), reopened.get(key(2)), reopened.get(key(3))]).toEqual([1, 2, undefined]);
+    reopened.set(key(4), 4);
+    reopened.save();
+    expect(readFileSync(shard, "utf8").trim().split("\n").map((line) => line.slice(0, 64))).toEqual([key(1), key(2), key(4)]);
+    expect(openStore<number>(dir, "c".repeat(64)).get(key(4))).toBe(4);
+  });
+
+  it("drops entries no build uses any more once they outnumber the live ones", () => {
+    const dir = tempDir();
+    const store = openStore<number>(dir, "d".repeat(64));
+    for (let n = 0; n < 200; n++) store.set(key2(n), n);
+    store.save();
+    const next = openStore<number>(dir, "d".repeat(64));
+    for (let n = 0; n < 10; n++) expect(next.get(key2(n))).toBe(n);
+    next.save();
+    const lines = readFileSync(path.join(dir, "d".repeat(32), "f.jsonl"), "utf8").trim().split("\n");
+    expect(lines).toHaveLength(10);
+    expect(openStore<number>(dir, "d".repeat(64)).get(key2(150))).toBeUndefined();
+  });
+});
+
+describe("the render fingerprint", () => {
+  const base: RenderInputs = { katexVersion, katexOptions: katexSafeOptions, code: "code" };
+  const cases: [string, Partial<RenderInputs>][] = [
+    ["KaTeX options", { katexOptions: { ...katexSafeOptions, maxSize: 10 } }],
+    ["KaTeX version", { katexVersion: "0.0.1" }],
+    ["pipeline code", { code: "other code" }],
+  ];
+  for (const [what, change] of cases) {
+    it(`changes with the ${what}`, () => {
+      expect(renderFingerprint({ ...base, ...change })).not.toBe(renderFingerprint(base));
+      expect(renderFingerprint({ ...base })).toBe(renderFingerprint(base));
+    });
+  }
+
+  it("covers every module reachable by relative imports, and the versions of imported packages", () => {
+    const dir = tempDir();
+    writeFileSync(path.join(dir, "a.ts"), `import { b } from "./b.ts";\nimport katex from "katex";\nexport const a = b;\n`);
+    writeFileSync(path.join(dir, "b.ts"), `export const b = 1;\n`);
+    writeFileSync(path.join(dir, "unrelated.ts"), `export const c = 1;\n`);
+    mkdirSync(path.join(dir, "node_modules", "katex"), { recursive: true });
+    writeFileSync(path.join(dir, "node_modules", "katex", "package.json"), `{"version": "1.0.0"}`);
+    const entry = [path.join(dir, "a.ts")];
+    const before = codeFingerprint(entry);
+    writeFileSync(path.join(dir, "unrelated.ts"), `export const c = 2;\n`);
+    expect(codeFingerprint(entry)).toBe(before);
+    writeFileSync(path.join(dir, "b.ts"), `export const b = 2;\n`);
+    const edited = codeFingerprint(entry);
+    expect(edited).not.toBe(before);
+    writeFileSync(path.join(dir, "node_modules", "katex", "package.json"), `{"version": "1.0.1"}`);
+    expect(codeFingerprint(entry)).not.toBe(edited);
+  });
+});
+
+const builtLine = (result: { stdout: string }) => /^(Built|Nothing changed).*$/m.exec(result.stdout)?.[0] ?? result.stdout;
+const fromCache = (result: { stdout: string }) => Number(/\((\d+) from the cache\)/.exec(result.stdout)?.[1]);
+const unchangedPages = (result: { stdout: string }) => Number(/\((\d+) unchanged\)/.exec(result.stdout)?.[1]);
+
+/** Every output file's bytes, by path. */
+function snapshot(dir: string): Map<string, string> {
+  const out = new Map<string, string>();
+  const walk = (d: string) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const full = path.join(d, e.name);
+      if (e.isDirectory()) walk(full);
+      else out.set(path.relative(dir, full), readFileSync(full, "latin1"));
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+const papers = {
+  "2026-02-16/a.md": paper({ title: "Alpha $x^2$", arxiv: "2602.00001", upvotes: 3, tags: ["theory"] }, "Bound $\\mathcal O(n)$ here."),
+  "2026-02-16/b.md": paper({ title: "Beta", arxiv: "2602.00002", upvotes: 9 }, "Plain abstract."),
+  "2026-02-17/c.md": paper({ title: "Gamma", arxiv: "2602.00003", date: "2026-02-17", tags: ["theory"] }, "Display $$\\sum_i x_i$$ math."),
+};
+
+/** Builds `site` and fails with the build's output when it does not succeed. */
+function build(site: Pick<FixtureSite, "build">) {
+  const result = site.build();
+  expect(result.status, result.stdout + result.stderr).toBe(0);
+  return result;
+}
+
+/** The same content built from nothing (no cache, no previous output): what an incremental build must equal. */
+function cleanBuild(site: FixtureSite): Map<string, string> {
+  const clean = fixtureSite({});
+  try {
+    rmSync(clean.contentDir, { recursive: true });
+    cpSync(site.contentDir, clean.contentDir, { recursive: true });
+    writeFileSync(path.join(clean.dir, "content", "site.json"), readFileSync(path.join(site.dir, "content", "site.json")));
+    // Same folder names as the fixture so the only difference can be the build's history.
+    build(clean);
+    return snapshot(clean.outputDir);
+  } finally {
+    clean.cleanup();
+  }
+}
+
+describe("builds with a cache", () => {
+  let site: FixtureSite | undefined;
+  afterEach(() => site?.cleanup());
+
+  it("reuse typeset papers and unchanged pages, and still equal a build from nothing", () => {
+    site = fixtureSite(papers, { url: "https://digest.example.org" });
+    expect(fromCache(build(site))).toBe(0);
+    const second = build(site);
+    expect(builtLine(second)).toMatch(/^Nothing changed since the last build/);
+
+    // Editing one abstract typesets that paper again and rewrites only the pages that show it.
+    site.write("2026-02-16/a.md", paper({ title: "Alpha $x^2$", arxiv: "2602.00001", upvotes: 3, tags: ["theory"] }, "Bound $\\mathcal O(n \\log n)$ now."));
+    const edited = build(site);
+    expect(fromCache(edited)).toBe(2);
+    expect(unchangedPages(edited)).toBeGreaterThan(0);
+    expect(site.read("papers/2602.00001/index.html")).toContain("\\mathcal O(n \\log n)</annotation>");
+    expect(site.read("date/2026-02-16/index.html")).toContain("\\mathcal O(n \\log n)</annotation>");
+    expect(site.read("date/2026-02-16/index.html")).not.toContain("\\mathcal O(n)</annotation>");
+    expect(snapshot(site.outputDir)).toEqual(cleanBuild(site));
+
+    // A new paper on a new day changes the neighbours' links; a deleted paper's page goes away.
+    site.write("2026-02-18/d.md", paper({ title: "Delta", arxiv: "2602.00004", date: "2026-02-18", tags: ["theory"] }, "New."));
+    site.remove("2026-02-16/b.md");
+    const changed = build(site);
+    expect(fromCache(changed)).toBe(2);
+    expect(site.exists("papers/2602.00002/index.html")).toBe(false);
+    expect(site.read("date/2026-02-17/index.html")).toContain('href="/date/2026-02-18/"');
+    expect(snapshot(site.outputDir)).toEqual(cleanBuild(site));
+  });
+
+  it("render a page again when its file in the output was changed or deleted by hand", () => {
+    site = fixtureSite(papers, { url: "https://digest.example.org" });
+    build(site);
+    const original = site.read("papers/2602.00003/index.html");
+    writeFileSync(path.join(site.outputDir, "papers/2602.00003/index.html"), original.replace("Gamma", "Gamma tampered"));
+    rmSync(path.join(site.outputDir, "papers/2602.00001/index.html"));
+    const result = build(site);
+    expect(builtLine(result)).toMatch(/^Built/);
+    expect(site.read("papers/2602.00003/index.html")).toBe(original);
+    expect(site.exists("papers/2602.00001/index.html")).toBe(true);
+  });
+});
+
+/**
+ * A throw-away copy of the project's code (src, layouts, scripts, config) next to a fixture site, so a test can edit a
+ * layout or the KaTeX options and build with the edited code.
+ */
+function projectCopy(): { root: string; build(site: FixtureSite): ReturnType<typeof spawnSync> & { stdout: string } } {
+  const root = tempDir();
+  for (const entry of ["src", "layouts", "scripts", ".eleventy.ts", "package.json", "package-lock.json", "tsconfig.json"]) {
+    cpSync(path.join(repoRoot, entry), path.join(root, entry), { recursive: true });
+  }
+  symlinkSync(path.join(repoRoot, "node_modules"), path.join(root, "node_modules"), "dir");
+  return {
+    root,
+    build(site) {
+      const result = spawnSync(process.execPath, ["--import", "tsx", path.join(root, "scripts", "build.ts")], {
+        cwd: root,
+        encoding: "utf8",
+        env: {
+          ...process.env,
+          SITE_CONFIG: path.join(site.dir, "content", "site.json"),
+          SITE_CONTENT_DIR: site.contentDir,
+          SITE_OUTPUT_DIR: site.outputDir,
+          SITE_CACHE_DIR: path.join(site.dir, ".cache"),
+        },
+        timeout: 300_000,
+      });
+      expect(result.status, result.stdout + result.stderr).toBe(0);
+      return result;
+    },
+  };
+}
+
+describe("code changes", () => {
+  let site: FixtureSite | undefined;
+  afterEach(() => site?.cleanup());
+
+  it("a changed layout renders every page again but keeps the typeset papers", () => {
+    site = fixtureSite(papers, { url: "https://digest.example.org" });
+    const project = projectCopy();
+    project.build(site);
+    const layout = path.join(project.root, "layouts", "paper.njk");
+    writeFileSync(layout, readFileSync(layout, "utf8").replace('<h2>Abstract</h2>', '<h2>Abstract</h2><p class="edited-layout"></p>'));
+    const result = project.build(site);
+    expect(fromCache(result)).toBe(3);
+    expect(unchangedPages(result)).toBe(0);
+    for (const id of ["2602.00001", "2602.00002", "2602.00003"]) {
+      expect(site.read(`papers/${id}/index.html`)).toContain('<p class="edited-layout"></p>');
+    }
+  });
+
+  it("changed KaTeX options typeset every paper again, with the new options", () => {
+    // maxSize caps \rule sizes: 25em is drawn 20em wide under our options, 19em wide under the edited ones.
+    site = fixtureSite({ "2026-02-16/r.md": paper({ arxiv: "2602.00009" }, "A rule $\\rule{25em}{1em}$.") }, { url: "https://digest.example.org" });
+    const project = projectCopy();
+    expect(fromCache(project.build(site))).toBe(0);
+    expect(site.read("papers/2602.00009/index.html")).toContain("border-right-width:20em");
+    expect(builtLine(project.build(site))).toMatch(/^Nothing changed since the last build/);
+    const katexFile = path.join(project.root, "src", "markdown", "katex.ts");
+    const source = readFileSync(katexFile, "utf8");
+    expect(source).toContain("maxSize: 20,");
+    writeFileSync(katexFile, source.replace("maxSize: 20,", "maxSize: 19,"));
+    expect(fromCache(project.build(site))).toBe(0);
+    expect(site.read("papers/2602.00009/index.html")).toContain("border-right-width:19em");
+  });
+});

@@ -2,7 +2,7 @@
 // Builds a synthetic corpus in a temporary folder and measures, in one run, the baseline Eleventy project and our full
 // build: cold (no cache, no output), warm (nothing changed) and after adding one paper. Prints medians of wall time,
 // CPU time, peak memory of the process tree, the build's own phase breakdown, output size, and ratios to the baseline.
-import { existsSync, mkdirSync, mkdtempSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
@@ -55,7 +55,11 @@ const buildEnv = {
   SITE_OUTPUT_DIR: outputDir,
   SITE_CACHE_DIR: cacheDir,
 };
-const ourBuild = () => measure(process.execPath, ["--import", "tsx", path.join(repo, "scripts", "build.ts")], { cwd: repo, env: buildEnv });
+// Node flags of `npm run build` (the heap limit), so the benchmark runs the build exactly as the script does.
+const buildScript = (JSON.parse(readFileSync(path.join(repo, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts.build ?? "";
+const nodeFlags = buildScript.match(/--max-old-space-size=\d+/g) ?? [];
+const ourBuild = () =>
+  measure(process.execPath, [...nodeFlags, "--import", "tsx", path.join(repo, "scripts", "build.ts")], { cwd: repo, env: buildEnv });
 const baseline = baselineCommand(nodeModules);
 
 type Scenario = "baseline" | "cold" | "warm" | "one more paper";

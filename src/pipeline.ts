@@ -5,7 +5,7 @@ import { parsePapers, readPaperFiles } from "./content/load.ts";
 import { ContentError, sortProblems, type Problem } from "./content/problems.ts";
 import { groupDigest, type Digest } from "./digest/group.ts";
 import { checkPaperMath, renderPaper, type RenderedPaper } from "./markdown/paper.ts";
-import { parsedPaper, processFile, startRenderPool, type FileResult } from "./render/pool.ts";
+import { compact, parsedPaper, processFile, startRenderPool, type FileResult } from "./render/pool.ts";
 import type { SiteConfig } from "./site.ts";
 
 /**
@@ -70,14 +70,14 @@ const misses = (read: ReturnType<typeof readWithCache>) => read.found.files.filt
 /** Stages 1 to 3: every paper typeset, and every problem found on the way. */
 export function checkContent(root: string, config: SiteConfig): CheckedContent {
   const read = readWithCache(root, config);
-  return collect(read, new Map(misses(read).map((file) => [file.file, processFile(file)])));
+  return collect(read, new Map(misses(read).map((file) => [file.file, compact(processFile(file))])));
 }
 
 /** Stages 1 to 3 as `checkContent`, parsing and typesetting on every core when many files are not in the cache. */
 export async function checkContentParallel(root: string, config: SiteConfig): Promise<CheckedContent> {
   const read = readWithCache(root, config);
   const todo = misses(read);
-  if (todo.length < parallelFrom) return collect(read, new Map(todo.map((file) => [file.file, processFile(file)])));
+  if (todo.length < parallelFrom) return collect(read, new Map(todo.map((file) => [file.file, compact(processFile(file))])));
   const pool = startRenderPool();
   try {
     const results = await pool.process(todo);

@@ -73,7 +73,7 @@ export function dataPlugin(eleventyConfig: EleventyConfig, options: { root: stri
     return frozen;
   });
   eleventyConfig.on("eleventy.after", () => {
-    // A dev server's output is not a complete site (Eleventy serves the assets without copying them).
+    // Pages only: a dev server's output is never taken as a complete build (it leaves out papers with problems).
     if (plan) reuse.commit(plan, false);
     plan = undefined;
     ready = deferred();

@@ -21,6 +21,15 @@ export function processFile({ file, text }: SourceFile): FileResult {
   return paper ? { parsed, rendered: renderPaper(paper) } : { parsed };
 }
 
+/**
+ * The same data in a fraction of the memory. Typeset HTML is built by thousands of string concatenations, and V8
+ * keeps such strings as trees of pieces (57 KB a paper, against 22 KB once flat); at 100,000 papers that is the
+ * difference between 2 and 6 GB. A JSON round trip flattens every string, and the results are plain data.
+ */
+export function compact<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value)) as T;
+}
+
 /** The parse result of a processed file, with its paper (the typeset one when there is one). */
 export function parsedPaper(result: FileResult): ParsedPaper {
   return result.rendered ? { ...result.parsed, paper: result.rendered.paper } : result.parsed;
@@ -37,9 +46,9 @@ export interface RenderPool {
 const batchSize = 50;
 
 /**
- * Starts `size` workers (default: one per core besides this thread's, which works too) at once, so their start-up (loading KaTeX, markdown-it and yaml)
- * overlaps with whatever the main thread does next. If a worker cannot start or fails, the files it had are processed
- * on the main thread: the result is the same, only slower.
+ * Starts `size` workers (default: one per core but this thread's, which works too) at once, so their start-up
+ * (loading KaTeX, markdown-it and yaml) overlaps with whatever the main thread does next. If a worker cannot start or
+ * fails, the files it had are processed on the main thread: the result is the same, only slower.
  */
 export function startRenderPool(size: number = availableParallelism() - 1): RenderPool {
   const workers = Array.from({ length: Math.max(1, size) }, () => new Worker(new URL("./worker.ts", import.meta.url)));
@@ -58,9 +67,9 @@ export function startRenderPool(size: number = availableParallelism() - 1): Rend
         const batch = files.slice(start, (next += batchSize));
         try {
           const done = await new Promise<FileResult[]>((resolve, reject) => {
-            const onMessage = (message: { results: FileResult[] }) => {
+            const onMessage = (message: { json: string }) => {
               worker.off("error", onError);
-              resolve(message.results);
+              resolve(JSON.parse(message.json) as FileResult[]);
             };
             const onError = (error: Error) => {
               worker.off("message", onMessage);
@@ -73,7 +82,7 @@ export function startRenderPool(size: number = availableParallelism() - 1): Rend
           done.forEach((result, i) => (results[start + i] = result));
         } catch {
           broken.add(worker);
-          batch.forEach((file, i) => (results[start + i] = processFile(file)));
+          compact(batch.map(processFile)).forEach((result, i) => (results[start + i] = result));
         }
       }
     };
@@ -82,13 +91,13 @@ export function startRenderPool(size: number = availableParallelism() - 1): Rend
       while (next < files.length) {
         const start = next;
         const batch = files.slice(start, (next += batchSize));
-        batch.forEach((file, i) => (results[start + i] = processFile(file)));
+        compact(batch.map(processFile)).forEach((result, i) => (results[start + i] = result));
         await new Promise((resolve) => setImmediate(resolve));
       }
     };
     await Promise.all([...workers.map(drain), drainHere()]);
     // Every worker broke: whatever is left is processed here.
-    for (; next < files.length; next++) results[next] = processFile(files[next]!);
+    for (; next < files.length; next++) results[next] = compact(processFile(files[next]!));
     return results;
   };
 

@@ -54,9 +54,7 @@ function runNew(site: FixtureSite, args: string[], env: Record<string, string> =
       cwd: repoRoot,
       env: {
         ...process.env,
-        SITE_CONFIG: path.join(site.dir, "content", "site.json"),
-        SITE_CONTENT_DIR: site.contentDir,
-        SITE_OUTPUT_DIR: site.outputDir,
+        ...site.env,
         ...env,
       },
     });

@@ -38,6 +38,8 @@ export interface FixtureSite {
   dir: string;
   contentDir: string;
   outputDir: string;
+  /** Environment variables that point the project's scripts at this site (config, content, output, cache). */
+  env: Record<string, string>;
   /** Writes (or overwrites) a file under content/papers/. */
   write(relPath: string, text: string): void;
   remove(relPath: string): void;
@@ -71,19 +73,18 @@ export function fixtureSite(papers: Record<string, string>, site: Record<string,
     writeFileSync(file, text);
   };
   for (const [relPath, text] of Object.entries(papers)) write(relPath, text);
+  const siteEnv = {
+    SITE_CONFIG: path.join(dir, "content", "site.json"),
+    SITE_CONTENT_DIR: contentDir,
+    SITE_OUTPUT_DIR: outputDir,
+    // Each fixture is a project of its own, with its own build cache.
+    SITE_CACHE_DIR: path.join(dir, ".cache"),
+  };
   const run = (script: string, args: string[] = [], env: Record<string, string> = {}): RunResult => {
     const result = spawnSync(process.execPath, ["--import", "tsx", path.join(repoRoot, "scripts", script), ...args], {
       cwd: repoRoot,
       encoding: "utf8",
-      env: {
-        ...process.env,
-        SITE_CONFIG: path.join(dir, "content", "site.json"),
-        SITE_CONTENT_DIR: contentDir,
-        SITE_OUTPUT_DIR: outputDir,
-        // Each fixture is a project of its own, with its own build cache.
-        SITE_CACHE_DIR: path.join(dir, ".cache"),
-        ...env,
-      },
+      env: { ...process.env, ...siteEnv, ...env },
       timeout: 300_000,
     });
     return { status: result.status, stdout: result.stdout, stderr: result.stderr };
@@ -104,6 +105,7 @@ export function fixtureSite(papers: Record<string, string>, site: Record<string,
     dir,
     contentDir,
     outputDir,
+    env: siteEnv,
     write,
     remove: (relPath) => rmSync(path.join(contentDir, relPath), { force: true }),
     build: (env) => run("build.ts", [], env),

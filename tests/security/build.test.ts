@@ -135,10 +135,7 @@ describe("nothing is lost: the previous site survives failed and interrupted bui
       cwd: repoRoot,
       env: {
         ...process.env,
-        SITE_CONFIG: path.join(site.dir, "content", "site.json"),
-        SITE_CONTENT_DIR: site.contentDir,
-        SITE_OUTPUT_DIR: site.outputDir,
-        SITE_CACHE_DIR: path.join(site.dir, ".cache"),
+        ...site.env,
       },
       stdio: "ignore",
     });

@@ -1,5 +1,5 @@
 import matter from "gray-matter";
-import { CST, isMap, isScalar, LineCounter, Parser, parseDocument, type Document, type Node } from "yaml";
+import { Composer, CST, isMap, isScalar, LineCounter, Parser, YAMLParseError, type Document, type Node } from "yaml";
 import type { Problem } from "./problems.ts";
 
 /** Limits that keep one hostile file from costing more than a moment. */
@@ -72,8 +72,8 @@ function escapedControlChar(data: unknown): { path: (string | number)[]; code: s
  * the parser's syntax tree before the document is composed: composing recurses per level, and a few thousand levels
  * (`- - - - x`, `? ? ? x`, `[[[[`) overflow the stack or exhaust memory. The walk itself is iterative.
  */
-function firstStructureProblem(source: string): { offset: number; kind: "depth" | "key" } | undefined {
-  const stack: Array<[CST.Token | null | undefined, number]> = [...new Parser().parse(source)].map((t) => [t, 0]);
+function firstStructureProblem(tokens: readonly CST.Token[]): { offset: number; kind: "depth" | "key" } | undefined {
+  const stack: Array<[CST.Token | null | undefined, number]> = tokens.map((t) => [t, 0]);
   while (stack.length) {
     const [token, depth] = stack.pop()!;
     if (!token) continue;
@@ -150,9 +150,11 @@ export function parsePaperFile(raw: string, file: string): ParsedFile {
   let structure: ReturnType<typeof firstStructureProblem>;
   const parseYaml = (source: string): Record<string, unknown> => {
     yamlSource = source;
-    structure = firstStructureProblem(source);
+    // Tokenise once: the structure check and the composer read the same syntax tree (what parseDocument does inside).
+    const tokens = [...new Parser(lineCounter.addNewLine).parse(source)];
+    structure = firstStructureProblem(tokens);
     if (structure) return {};
-    doc = parseDocument(source, {
+    const composer = new Composer({
       version: "1.2",
       schema: "core",
       uniqueKeys: true,
@@ -160,9 +162,14 @@ export function parsePaperFile(raw: string, file: string): ParsedFile {
       // Without this the core schema still honours YAML 1.1's !!binary, !!set, !!omap and !!timestamp, which turn text
       // into bytes, sets and Date objects; with it they are unresolved tags, reported like any other.
       resolveKnownTags: false,
-      prettyErrors: false,
-      lineCounter,
     });
+    for (const next of composer.compose(tokens, true, source.length)) {
+      if (!doc) doc = next;
+      else {
+        doc.errors.push(new YAMLParseError(next.range.slice(0, 2) as [number, number], "MULTIPLE_DOCS", "Source contains multiple documents"));
+        break;
+      }
+    }
     return {};
   };
   // gray-matter splits the file; our engine parses. Every other engine (js, json, coffee...) is refused outright.

@@ -8,7 +8,7 @@ import { parseArgs } from "node:util";
 import { loadPapers } from "../src/content/load.ts";
 import type { RenderedPaper } from "../src/markdown/paper.ts";
 import { writeSearchIndex } from "../src/search/index.ts";
-import { searchRanking, searchRecords } from "../src/search/records.ts";
+import { searchRecords } from "../src/search/records.ts";
 import type { Page } from "playwright-core";
 import { launchChromium } from "../tests/helpers/chromium.ts";
 import { serveStatic } from "../tests/helpers/static-server.ts";
@@ -145,14 +145,16 @@ function folderSize(dir: string): { bytes: number; files: number } {
 
 /** A page with the real header box and client code, the minimum a first query needs. */
 function writeSearchPage(siteDir: string): void {
-  mkdirSync(path.join(siteDir, "assets"), { recursive: true });
+  mkdirSync(path.join(siteDir, "assets", "search"), { recursive: true });
   for (const file of ["search-boot.js", "search.js", "search.css"]) copyFileSync(path.join(root, "layouts", "assets", file), path.join(siteDir, "assets", file));
-  const ranking = JSON.stringify(searchRanking).replaceAll('"', "&quot;");
+  for (const file of readdirSync(path.join(root, "src", "search", "client"))) {
+    copyFileSync(path.join(root, "src", "search", "client", file), path.join(siteDir, "assets", "search", file));
+  }
   writeFileSync(
     path.join(siteDir, "index.html"),
     `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>bench</title>
 <script type="module" src="/assets/search-boot.js"></script></head><body>
-<form action="/search/" role="search" data-search data-search-root="/" data-search-ranking="${ranking}"><input id="site-search" type="search" name="q"></form>
+<form action="/search/" role="search" data-search data-search-root="/"><input id="site-search" type="search" name="q"></form>
 </body></html>`,
   );
 }
@@ -176,7 +178,7 @@ interface QueryResult {
   query: string;
   /** Bytes fetched from the first keystroke to the results, per mode and run. */
   bytes: Record<Mode, number[]>;
-  /** Of those, code and fixed files (everything but Pagefind's .pf_* index files). */
+  /** Of those, code and the index table (everything but the index's chunks and result files). */
   code: Record<Mode, number[]>;
   requests: number[];
   warmMs: number[];
@@ -200,19 +202,18 @@ for (const count of sizes) {
   const buildTimes: number[] = [];
   let recordsMs = 0;
   for (let run = 0; run < runs && !values.site; run++) {
-    rmSync(path.join(siteDir, "pagefind"), { recursive: true, force: true });
+    rmSync(path.join(siteDir, "search"), { recursive: true, force: true });
     const t0 = performance.now();
-    const records = searchRecords(papers, { pathPrefix: "/", language: "en", authorsShown: 8 });
+    const records = searchRecords(papers, { pathPrefix: "/", authorsShown: 8 });
     const t1 = performance.now();
-    await writeSearchIndex(records, siteDir);
+    await writeSearchIndex(records, siteDir, "en");
     buildTimes.push((performance.now() - t1) / 1000);
     recordsMs = t1 - t0;
     console.error(`  index build ${run + 1}/${runs}: ${buildTimes.at(-1)!.toFixed(1)} s (+ ${(recordsMs / 1000).toFixed(1)} s for records)`);
   }
   writeSearchPage(siteDir);
-  const size = folderSize(path.join(siteDir, "pagefind"));
-  const part = (sub: string) => kb(folderSize(path.join(siteDir, "pagefind", sub)).bytes);
-  const meta = readdirSync(path.join(siteDir, "pagefind")).find((f) => f.endsWith(".pf_meta"))!;
+  const size = folderSize(path.join(siteDir, "search"));
+  const part = (sub: string) => kb(folderSize(path.join(siteDir, "search", sub)).bytes);
 
   const results: QueryResult[] = queries.map((q) => ({ ...q, bytes: perMode(), code: perMode(), requests: [], warmMs: [], newWordMs: [], firstHit: "" }));
   const browser = await launchChromium();
@@ -234,7 +235,7 @@ for (const count of sizes) {
         await page.waitForLoadState("networkidle");
         const fetched = server.log.slice(before);
         result.bytes[mode.name].push(fetched.reduce((n, r) => n + r.bytes, 0));
-        result.code[mode.name].push(fetched.filter((r) => !/\.pf_/.test(r.path)).reduce((n, r) => n + r.bytes, 0));
+        result.code[mode.name].push(fetched.filter((r) => !/\/search\/[wptuf]\//.test(r.path)).reduce((n, r) => n + r.bytes, 0));
         if (mode.name === "pasted") {
           result.requests.push(fetched.length);
           result.firstHit = (await page.getAttribute("#site-search-result-0 a", "href")) ?? "(none)";
@@ -252,10 +253,10 @@ for (const count of sizes) {
 
   const first = results[0]!;
   console.log(`\n### ${count.toLocaleString("en-US")} papers\n`);
-  console.log(`- Index on disk: ${kb(size.bytes)} in ${size.files.toLocaleString("en-US")} files: page table (${meta}) ${kb(statSync(path.join(siteDir, "pagefind", meta)).size)}, ` +
-    `word index ${part("index")}, fragments ${part("fragment")}, filters ${part("filter")}.`);
+  console.log(`- Index on disk: ${kb(size.bytes)} in ${size.files.toLocaleString("en-US")} files: table (meta.ix) ${kb(statSync(path.join(siteDir, "search", "meta.ix")).size)}, ` +
+    `dictionary ${part("w")}, postings ${part("p")}, result files ${part("f")}, filters ${part("t")}, upvotes ${part("u")}.`);
   if (buildTimes.length) console.log(`- Index build: ${median(buildTimes).toFixed(1)} s (median of ${runs}), plus ${(recordsMs / 1000).toFixed(1)} s to make the records.`);
-  console.log(`- Code and fixed files in every first query (search.js, search.css, pagefind.js, wasm, entry json): ` +
+  console.log(`- Code and fixed files in every first query (search.js, search.css, engine.js, words.js, meta.ix): ` +
     `${kb(median(first.code.pasted))} raw, ${kb(median(first.code["pasted-gzip"]))} with gzip.\n`);
   console.log("| query | kind | first query, pasted | pasted, gzip | typed, gzip | requests | keystroke to results, warm | then a new word | first result |");
   console.log("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |");

@@ -85,11 +85,11 @@ describe.skipIf(Boolean(skip))("search in the browser", () => {
     const { page, requests } = await open(server.url);
     await page.waitForLoadState("networkidle");
     expect(requests).toContain("/assets/search-boot.js");
-    expect(requests.filter((r) => /pagefind|search\.js|search\.css/.test(r))).toEqual([]);
+    expect(requests.filter((r) => /\/search\/|search\.js|search\.css/.test(r))).toEqual([]);
     // The only search code every page pays for is the boot script.
     expect(statSync(path.join(site.outputDir, "assets", "search-boot.js")).size).toBeLessThan(1500);
     await page.focus("#site-search");
-    await page.waitForRequest((request) => request.url().endsWith("/pagefind/pagefind.js"));
+    await page.waitForRequest((request) => request.url().endsWith("/search/meta.ix"));
     expect(requests).toContain("/assets/search.js");
     await page.context().close();
   });

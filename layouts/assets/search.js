@@ -1,22 +1,28 @@
-// Search, loaded on first use by search-boot.js: Pagefind's chunked index (a query fetches only the chunks it needs),
-// a dropdown under the header box, and the /search/ page with filters and sorting. Plain ES module, no build step.
+// Search, loaded on first use by search-boot.js: our chunked index (src/search/index.ts writes it; a query fetches only
+// the chunks it needs), a dropdown under the header box, and the /search/ page with filters and sorting.
+// Plain ES module, no build step.
+import { createEngine } from "./search/engine.js";
 
 const boxLimit = 8;
 const pageSize = 20;
 
+/** An index file, gunzipped in the browser: static hosts serve it as it is, whatever they compress. */
+async function fetchIndexFile(url) {
+  const response = await fetch(url, url.endsWith("/meta.ix") ? { cache: "no-cache" } : {});
+  if (!response.ok) throw new Error(`search index: ${url}: HTTP ${response.status}`);
+  const stream = response.body.pipeThrough(new DecompressionStream("gzip"));
+  return new Uint8Array(await new Response(stream).arrayBuffer());
+}
+
 let engine;
-/** Pagefind, imported and configured once; `form` carries the site root (path prefix) and the ranking options. */
-function pagefind(form) {
-  engine ??= (async () => {
+/** The engine, created once; `form` carries the site root (path prefix). */
+function searchEngine(form) {
+  if (!engine) {
     const root = form.dataset.searchRoot || "/";
     addStylesheet(`${root}assets/search.css`);
-    const pf = await import(`${root}pagefind/pagefind.js`);
-    // Record URLs carry the path prefix already. No worker: 12 KB less in every first query, and a search takes
-    // milliseconds (a few hundred only for the commonest words on a 100,000-paper site; see the README).
-    await pf.options({ baseUrl: "/", noWorker: true, excerptLength: 26, ranking: JSON.parse(form.dataset.searchRanking || "{}") });
-    await pf.init();
-    return pf;
-  })();
+    engine = createEngine((file) => fetchIndexFile(`${root}search/${file}`));
+    engine.ready().catch(() => (engine = undefined));
+  }
   return engine;
 }
 
@@ -30,16 +36,18 @@ const arxivQuery = /^(?:arxiv:\s*|https?:\/\/(?:www\.)?arxiv\.org\/(?:abs|pdf)\/
 /** An arXiv id typed or pasted in any common form (`arXiv:2509.25149v2`, an abs or pdf URL) becomes the bare id. */
 function normalizeQuery(query) {
   const trimmed = query.trim();
-  return arxivQuery.exec(trimmed)?.[1] ?? trimmed;
+  // A trailing space stays: it tells the engine the last word is complete (not a prefix to complete).
+  return arxivQuery.exec(trimmed)?.[1] ?? query.trimStart();
 }
 
-// Pagefind matches words as prefixes, and a one- or two-letter prefix ("le", "language m") needs the index chunks of
-// every word it starts: a query ending in such a short word waits for the reader to pause; others go after a debounce.
+// The last word is completed as a prefix, and a one- or two-letter prefix ("le", "language m") reads the dictionary
+// chunks of every word it starts: a query ending in such a short word waits for the reader to pause; others go after
+// a debounce.
 const debounceMs = 80;
 const shortWordMs = 400;
 /** How long to wait after a keystroke before searching `query`; Infinity for a lone letter (never searched as typed). */
 function delayFor(query) {
-  const normalized = normalizeQuery(query);
+  const normalized = normalizeQuery(query).trim();
   const last = normalized.split(/\s+/).at(-1);
   if (!normalized) return 0;
   if (normalized.length === 1) return Infinity;
@@ -61,27 +69,24 @@ function shortDay(iso = "") {
   return y ? `${d} ${months[m - 1]} ${y}` : "";
 }
 
-/** The excerpt as text with only Pagefind's <mark> kept: paper text never becomes markup. */
-function excerptNode(excerpt) {
+/** The excerpt's pieces as text nodes, matched words in <mark>: paper text never becomes markup. */
+function excerptNode(pieces) {
   const node = el("span", { class: "search-excerpt" });
-  const parsed = new DOMParser().parseFromString(`<body>${excerpt}</body>`, "text/html").body;
-  for (const child of parsed.childNodes) node.append(child.nodeName === "MARK" ? el("mark", {}, child.textContent) : child.textContent);
+  for (const [text, marked] of pieces) node.append(marked ? el("mark", {}, text) : text);
   return node;
 }
 
 function resultItem(data, id) {
-  const meta = data.meta || {};
-  const upvotes = data.filters?.upvotes?.[0];
-  const facts = [meta.authors, shortDay(data.filters?.day?.[0]), upvotes && `▲ ${upvotes}`].filter(Boolean).join(" · ");
+  const facts = [data.authors, shortDay(data.day), `▲ ${data.upvotes}`].filter(Boolean).join(" · ");
   return el(
     "li",
     { id, role: "option", class: "search-result", "aria-selected": "false" },
     el(
       "a",
       { href: data.url, tabindex: "-1" },
-      el("span", { class: "search-title" }, meta.title || data.url),
+      el("span", { class: "search-title" }, data.title || data.url),
       el("span", { class: "search-facts" }, facts),
-      excerptNode(data.excerpt || ""),
+      excerptNode(data.excerpt),
     ),
   );
 }
@@ -159,12 +164,12 @@ export function searchBox(form) {
       status.textContent = "";
       return;
     }
-    const pf = await pagefind(form);
-    const response = await pf.search(query);
-    const data = await Promise.all(response.results.slice(0, boxLimit).map((r) => r.data()));
+    const search = searchEngine(form);
+    const response = await search.search(query);
+    const data = await Promise.all(response.ids.slice(0, boxLimit).map((id) => search.result(id, response)));
     if (!isLatest()) return;
     keys.reset();
-    const total = response.results.length;
+    const total = response.total;
     const all = `${form.action}?q=${encodeURIComponent(input.value.trim())}`;
     list.replaceChildren(
       ...data.map((d, i) => resultItem(d, `site-search-result-${i}`)),
@@ -188,64 +193,26 @@ export function searchBox(form) {
   form.addEventListener("focusout", (event) => {
     if (!form.contains(event.relatedTarget)) show(false);
   });
-  pagefind(form);
+  searchEngine(form);
   if (input.value.trim()) update();
 }
 
-/**
- * Results in order of a filter's values (`day` newest first, `upvotes` highest first), ties by relevance. Pagefind's
- * own sort keys would put a sort order per paper into the file every query loads; filters load only when sorting.
- * Each page takes at most three searches: whole values that fit the page in one, then a partly shown value.
- */
-function sortedPages(pf, query, filters, key, values) {
-  let index = 0;
-  let skip = 0;
-  return async (size) => {
-    const out = [];
-    while (out.length < size && index < values.length) {
-      const [value, count] = values[index];
-      if (skip > 0 || count > size - out.length) {
-        const response = await pf.search(query, { filters: { ...filters, [key]: value } });
-        const part = response.results.slice(skip, skip + size - out.length);
-        out.push(...(await Promise.all(part.map((r) => r.data()))));
-        skip += part.length;
-        if (skip >= response.results.length) [index, skip] = [index + 1, 0];
-      } else {
-        const group = [];
-        for (let room = size - out.length; index < values.length && values[index][1] <= room; index++) {
-          group.push(values[index][0]);
-          room -= values[index][1];
-        }
-        const response = await pf.search(query, { filters: { ...filters, [key]: { any: group } } });
-        const data = await Promise.all(response.results.map((r) => r.data()));
-        const rank = new Map(group.map((v, i) => [v, i]));
-        out.push(...data.sort((a, b) => rank.get(a.filters[key][0]) - rank.get(b.filters[key][0])));
-      }
-    }
-    return { items: out, done: index >= values.length };
-  };
-}
-
-/** Pages of results in relevance order. */
-function relevancePages(results) {
+/** Pages of results, in the order the engine returned them. */
+function resultPages(search, response) {
   let shown = 0;
   return async (size) => {
-    const items = await Promise.all(results.slice(shown, shown + size).map((r) => r.data()));
+    const items = await Promise.all(response.ids.slice(shown, shown + size).map((id) => search.result(id, response)));
     shown += items.length;
-    return { items, done: shown >= results.length };
+    return { items, done: shown >= response.total };
   };
 }
 
 const filterNames = ["tag", "organization", "year"];
-const sortOrders = {
-  date: { key: "day", compare: (a, b) => (a[0] < b[0] ? 1 : a[0] > b[0] ? -1 : 0) },
-  upvotes: { key: "upvotes", compare: (a, b) => Number(b[0]) - Number(a[0]) },
-};
+const sortOrders = new Set(["date", "upvotes"]);
 
 /** The /search/ page: `?q=`, filters and sort from the address, results with paging, the address kept in step. */
 export function searchPage(form) {
   const input = form.q;
-  const root = form.dataset.searchRoot || "/";
   const status = document.querySelector(".search-status");
   const list = document.getElementById("search-results");
   const more = document.querySelector(".search-more");
@@ -261,8 +228,7 @@ export function searchPage(form) {
   let shown = 0;
 
   const fillFilters = async () => {
-    const response = await fetch(`${root}pagefind/search-filters.json`);
-    const options = response.ok ? await response.json() : {};
+    const options = await searchEngine(form).filterOptions().catch(() => ({}));
     for (const name of filterNames) {
       const select = form.elements[name];
       const values = options[name] || [];
@@ -286,7 +252,7 @@ export function searchPage(form) {
     const query = normalizeQuery(input.value) || null;
     const filters = {};
     for (const name of filterNames) if (form.elements[name].value) filters[name] = form.elements[name].value;
-    const sort = sortOrders[form.elements.sort.value];
+    const sort = sortOrders.has(form.elements.sort.value) ? form.elements.sort.value : "";
     const address = new URLSearchParams();
     if (input.value.trim()) address.set("q", input.value.trim());
     for (const [name, value] of Object.entries(filters)) address.set(name, value);
@@ -302,19 +268,10 @@ export function searchPage(form) {
       return;
     }
     status.textContent = "Searching…";
-    const pf = await pagefind(form);
-    let total;
-    if (sort) {
-      // `any: []` restricts nothing but makes Pagefind count the matches per value of the sort filter.
-      const response = await pf.search(query, { filters: { ...filters, [sort.key]: { any: [] } } });
-      const values = Object.entries(response.filters[sort.key] || {}).filter(([, n]) => n > 0).sort(sort.compare);
-      total = response.results.length;
-      nextPage = sortedPages(pf, query, filters, sort.key, values);
-    } else {
-      const response = await pf.search(query, { filters });
-      total = response.results.length;
-      nextPage = relevancePages(response.results);
-    }
+    const search = searchEngine(form);
+    const response = await search.search(query ?? "", { filters, sort });
+    const total = response.total;
+    nextPage = resultPages(search, response);
     if (!isLatest()) return;
     keys.reset();
     list.replaceChildren();

@@ -27,7 +27,7 @@ let ready = deferred<SiteData | undefined>();
 
 /**
  * Resolves with what `servedSiteData()` will return for the current build as soon as that is known, before the pages
- * render: whole-site work that runs in its own process (Pagefind) can start then and overlap the page rendering.
+ * render: whole-site work (the search index) can start then and overlap the page rendering.
  * Call it from an `eleventy.before` handler.
  */
 export function whenSiteDataReady(): Promise<SiteData | undefined> {

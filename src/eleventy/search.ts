@@ -1,6 +1,6 @@
 import path from "node:path";
 import { writeSearchIndex } from "../search/index.ts";
-import { searchRanking, searchRecords } from "../search/records.ts";
+import { searchRecords } from "../search/records.ts";
 import type { SiteConfig } from "../site.ts";
 import type { SiteData } from "../pipeline.ts";
 import { servedSiteData, whenSiteDataReady } from "./data.ts";
@@ -8,18 +8,16 @@ import type { EleventyConfig } from "./types.ts";
 
 /**
  * Writes the search index from the paper records in every build, into the folder this build writes to (a temporary
- * folder during `npm run build`), and gives layouts the client's ranking options as `search.ranking` (JSON). In a
- * one-off build, indexing starts as soon as the papers are known and runs in Pagefind's own process while the pages
- * render; the build ends when both are done.
+ * folder during `npm run build`). In a one-off build, indexing starts as soon as the papers are known, alongside the
+ * pages; the build ends when both are done.
  */
 export function searchPlugin(eleventyConfig: EleventyConfig, site: SiteConfig): void {
-  eleventyConfig.addGlobalData("search", Object.freeze({ ranking: JSON.stringify(searchRanking) }));
   let builds = 0;
   let output = "";
   let indexing: Promise<unknown> | undefined;
   // Only the latest build writes its index: a build that failed before its data was ready never does.
   const index = (data: SiteData | undefined, build: number, folder: string) =>
-    data && build === builds ? writeSearchIndex(searchRecords(data.papers, site), folder) : undefined;
+    data && build === builds ? writeSearchIndex(searchRecords(data.papers, site), folder, site.language) : undefined;
   eleventyConfig.on("eleventy.before", ({ directories, runMode }: { directories: { output: string }; runMode?: string }) => {
     const build = ++builds;
     output = path.resolve(directories.output);

@@ -14,13 +14,12 @@ const contentTypes: Record<string, string> = {
   ".woff2": "font/woff2",
   ".woff": "font/woff",
   ".ttf": "font/ttf",
-  ".wasm": "application/wasm",
-  // Pagefind's wasm bundle and index chunks: binary, fetched as ArrayBuffers.
-  ".pagefind": "application/wasm",
+  // Search index files: gzip-compressed by the build, unpacked by the browser.
+  ".ix": "application/octet-stream",
 };
 
-// Types a static host (GitHub Pages, Netlify) gzips on the fly; Pagefind's .pf_* chunks are compressed already.
-const compressible = new Set([".html", ".css", ".js", ".json", ".xml", ".svg", ".pagefind", ".wasm"]);
+// Types a static host (GitHub Pages, Netlify) gzips on the fly; the search index's .ix files are compressed already.
+const compressible = new Set([".html", ".css", ".js", ".json", ".xml", ".svg"]);
 
 /** One response the server sent: path and body bytes on the wire (after gzip when used). */
 export interface Served {

@@ -1,0 +1,185 @@
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { gunzipSync } from "node:zlib";
+import { afterAll, describe, expect, it } from "vitest";
+import { createEngine, excerpt, parseQuery } from "../src/search/client/engine.js";
+import { indexWords, wordsOf } from "../src/search/client/words.js";
+import { writeSearchIndex } from "../src/search/index.ts";
+import type { SearchRecord } from "../src/search/records.ts";
+
+const dirs: string[] = [];
+afterAll(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
+let counter = 0;
+/** A search record; `fields` default to a bland abstract so that only what a test sets can match. */
+function record(fields: Partial<SearchRecord["fields"]> = {}, rest: Partial<SearchRecord> = {}): SearchRecord {
+  const id = fields.id ?? `2601.${String(10000 + counter++)}`;
+  return {
+    url: `/papers/${id}/`,
+    day: "2026-02-16",
+    upvotes: 0,
+    title: fields.title ?? "Untitled",
+    authors: fields.authors ?? "",
+    tags: [],
+    ...rest,
+    fields: { title: "Untitled", authors: "Some One", organization: "", tags: "", category: "", body: "Nothing to see.", ...fields, id },
+  };
+}
+
+/** Writes the index of `records` and returns an engine reading its files, plus every file it loaded. */
+async function indexed(records: SearchRecord[]) {
+  const dir = mkdtempSync(path.join(tmpdir(), "search-index-"));
+  dirs.push(dir);
+  const written = await writeSearchIndex(records, dir, "en");
+  const loaded: string[] = [];
+  const engine = createEngine(async (file: string) => {
+    loaded.push(file);
+    return new Uint8Array(gunzipSync(readFileSync(path.join(dir, "search", file.replace(/\?.*$/, "")))));
+  });
+  const urls = async (query: string, options?: Parameters<typeof engine.search>[1]) => {
+    const found = await engine.search(query, options);
+    return Promise.all(found.ids.map(async (id: number) => (await engine.result(id, found)).url));
+  };
+  return { dir, written, engine, loaded, urls };
+}
+
+const listFiles = (dir: string): string[] =>
+  readdirSync(dir, { withFileTypes: true })
+    .flatMap((e) => (e.isDirectory() ? listFiles(path.join(dir, e.name)).map((f) => `${e.name}/${f}`) : [e.name]))
+    .sort();
+
+describe("words", () => {
+  it("cuts TeX commands, dotted numbers and letter runs; lower case, accents dropped", () => {
+    expect(indexWords("Schölkopf's $\\mathcal{O}(n)$ bound, arXiv:2509.25149v2 and GPT-4o in 3.5 days")).toEqual([
+      "scholkopf", "\\mathcal", "bound", "arxiv", "2509.25149", "v2", "gpt", "4o", "3.5", "days",
+    ]);
+    // Stop words and single letters are not indexed.
+    expect(indexWords("the a of x model")).toEqual(["model"]);
+    expect(wordsOf("Élan vital")).toEqual([
+      { word: "elan", start: 0, end: 4 },
+      { word: "vital", start: 5, end: 10 },
+    ]);
+  });
+
+  it("treats the last word of a query as a prefix unless a space follows it", () => {
+    expect(parseQuery("language mod")).toEqual([{ word: "language", prefix: false }, { word: "mod", prefix: true }]);
+    expect(parseQuery("language model ")).toEqual([{ word: "language", prefix: false }, { word: "model", prefix: false }]);
+    // A stop word is dropped once complete, kept while it may still become another word.
+    expect(parseQuery("the regret of")).toEqual([{ word: "regret", prefix: false }, { word: "of", prefix: true }]);
+  });
+});
+
+describe("search index and engine", () => {
+  it("ranks a title word above a paper that only repeats it, an exact arXiv id above papers citing it", async () => {
+    const { urls } = await indexed([
+      record({ id: "2411.15002", title: "Kronecker-factored curvature for hedging", body: "We hedge with curvature." }),
+      record({ id: "2602.09001", title: "A survey", body: "Kronecker products, Kronecker sums, Kronecker factors. We revisit 2509.25149: 2509.25149 and 2509.25149 again." }),
+      record({ id: "2509.25149", title: "Pretraining in four bits", body: "Large language models." }),
+    ]);
+    expect((await urls("Kronecker"))[0]).toBe("/papers/2411.15002/");
+    expect((await urls("2509.25149"))[0]).toBe("/papers/2509.25149/");
+    expect(await urls("2509.25149")).toHaveLength(2);
+  });
+
+  it("finds authors, organizations, tags and TeX commands, ranking the paper that has them as fields first", async () => {
+    const { urls } = await indexed([
+      record({ id: "mentions", body: "As Luo et al. showed, Haipeng is a name; safety first, NVIDIA GPUs, NVIDIA safety, $\\odot$." }),
+      record({ id: "fields", authors: "Yan Dai, Haipeng Luo", organization: "NVIDIA", tags: "safety robustness", body: "Regret bounds with $a \\odot b$." }),
+    ]);
+    for (const query of ["Haipeng Luo", "NVIDIA", "safety"]) expect((await urls(query))[0], query).toBe("/papers/fields/");
+    expect(await urls("\\odot")).toHaveLength(2);
+  });
+
+  it("matches every form of a word (stems), completes the word being typed, and needs every word", async () => {
+    const { urls, engine } = await indexed([
+      record({ id: "a", body: "A language model for code." }),
+      record({ id: "b", body: "Modeling languages formally." }),
+      record({ id: "c", body: "Models of computation." }),
+      record({ id: "d", body: "Landscapes of loss." }),
+    ]);
+    expect(await urls("models ")).toEqual(expect.arrayContaining(["/papers/a/", "/papers/b/", "/papers/c/"]));
+    expect(await urls("language models")).toEqual(expect.arrayContaining(["/papers/a/", "/papers/b/"]));
+    expect(await urls("language models")).toHaveLength(2);
+    // "lan" completes to language and landscapes; typed on with a space it must be a whole word.
+    expect(await urls("lan")).toHaveLength(3);
+    expect(await urls("lan ")).toEqual([]);
+    expect(await urls("the")).toEqual([]);
+    expect(await urls("zzz")).toEqual([]);
+    const found = await engine.search("models ");
+    expect([...found.highlight].sort()).toEqual(["model", "modeling", "models"]);
+  });
+
+  it("folds case and accents both ways", async () => {
+    const { urls } = await indexed([record({ id: "a", authors: "Bernhard Schölkopf" }), record({ id: "b", authors: "Bernhard Scholz" })]);
+    expect(await urls("scholkopf")).toEqual(["/papers/a/"]);
+    expect(await urls("SCHÖLKOPF")).toEqual(["/papers/a/"]);
+  });
+
+  it("filters by tag, organization and year; sorts by day or upvotes, ties by relevance", async () => {
+    const { urls, engine } = await indexed([
+      record({ id: "old", body: "graphs graphs graphs" }, { day: "2025-12-30", upvotes: 50, tags: ["graphs"] }),
+      record({ id: "mid", body: "graphs" }, { day: "2026-01-02", upvotes: 5, tags: ["graphs", "theory"], organization: "Lab A" }),
+      // Same length: new1 says graphs twice, so it comes first among the papers of its day.
+      record({ id: "new1", body: "graphs graphs more" }, { day: "2026-02-01", upvotes: 5 }),
+      record({ id: "new2", body: "graphs more text" }, { day: "2026-02-01", upvotes: 9, organization: "Lab A" }),
+    ]);
+    expect(await urls("graphs", { sort: "date" })).toEqual(["/papers/new1/", "/papers/new2/", "/papers/mid/", "/papers/old/"]);
+    expect(await urls("graphs", { sort: "upvotes" })).toEqual(["/papers/old/", "/papers/new2/", "/papers/new1/", "/papers/mid/"]);
+    expect(await urls("graphs", { filters: { year: "2026" }, sort: "date" })).toEqual(["/papers/new1/", "/papers/new2/", "/papers/mid/"]);
+    expect(await urls("", { filters: { tag: "graphs" } })).toEqual(["/papers/mid/", "/papers/old/"]);
+    expect(await urls("", { filters: { organization: "Lab A", year: "2026" }, sort: "upvotes" })).toEqual(["/papers/new2/", "/papers/mid/"]);
+    expect(await urls("", { filters: { tag: "no-such-tag" } })).toEqual([]);
+    expect(await urls("")).toEqual([]);
+    expect(await engine.filterOptions()).toEqual({
+      tag: [["graphs", 2], ["theory", 1]],
+      organization: [["Lab A", 2]],
+      year: [["2026", 3], ["2025", 1]],
+    });
+  });
+
+  it("loads only the table, the chunks of the query's words and the results asked for", async () => {
+    const records = Array.from({ length: 3000 }, (_, i) =>
+      record({ id: `p${i}`, title: `Paper ${i}`, body: `Common words here, and a unique word zeta${String(i).padStart(4, "0")} plus w${i}x${i * 7}.` }),
+    );
+    const { engine, loaded, written } = await indexed(records);
+    expect(written.files).toBeGreaterThan(3000);
+    const found = await engine.search("zeta1234 ");
+    expect(found.total).toBe(1);
+    const shown = await engine.result(found.ids[0]!, found);
+    expect(shown.url).toBe("/papers/p1234/");
+    expect(shown.excerpt).toEqual([["Common words here, and a unique word ", false], ["zeta1234", true], [" plus w1234x8638.", false]]);
+    expect(loaded[0]).toBe("meta.ix");
+    expect(loaded.filter((f) => f.startsWith("w/"))).toHaveLength(1);
+    expect(loaded.filter((f) => f.startsWith("p/"))).toHaveLength(1);
+    expect(loaded.filter((f) => f.startsWith("f/"))).toEqual([expect.stringMatching(/^f\/1\/1234\.ix\?v=[0-9a-f]{16}$/)]);
+    // A prefix spanning several dictionary chunks searches its commonest completions only.
+    const prefix = await engine.search("zeta");
+    expect(prefix.total).toBe(12);
+    expect(new Set(loaded.filter((f) => f.startsWith("w/"))).size).toBeGreaterThan(1);
+  });
+
+  it("writes the same bytes for the same records, and a new version when a paper changes", async () => {
+    const records = Array.from({ length: 200 }, (_, i) => record({ id: `q${i}`, body: `Words ${i} and ${i * 31} about ${i % 5}.` }, { upvotes: i % 13 }));
+    const [a, b] = [await indexed(records), await indexed(records)];
+    const files = listFiles(path.join(a.dir, "search"));
+    expect(files).toEqual(listFiles(path.join(b.dir, "search")));
+    for (const file of files) expect(readFileSync(path.join(a.dir, "search", file)).equals(readFileSync(path.join(b.dir, "search", file))), file).toBe(true);
+    const changed = await indexed(records.map((r, i) => (i === 7 ? { ...r, fields: { ...r.fields, body: "Edited." } } : r)));
+    const version = async (x: typeof a) => (await x.engine.ready()).version;
+    expect(await version(changed)).not.toBe(await version(a));
+  });
+});
+
+describe("excerpt", () => {
+  it("cuts about 26 words around the first match, marks matches and completions, keeps markup as text", () => {
+    const text = `${"word ".repeat(40)}the <b>zanzibar</b> result ${"tail ".repeat(40)}`.trim();
+    const pieces = excerpt(text, new Set(["zanzibar"]));
+    expect(pieces[0]).toEqual(["…", false]);
+    expect(pieces.at(-1)).toEqual(["…", false]);
+    expect(pieces.filter(([, marked]) => marked)).toEqual([["zanzibar", true]]);
+    expect(pieces.map(([t]) => t).join("")).toContain("the <b>zanzibar</b> result");
+    expect(excerpt("Short text about zebras.", new Set(), ["zeb"])).toEqual([["Short text about ", false], ["zebras", true], [".", false]]);
+    expect(excerpt("", new Set())).toEqual([["", false]]);
+  });
+});

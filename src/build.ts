@@ -5,6 +5,7 @@ import { formatProblem } from "./content/problems.ts";
 import { runEleventy } from "./eleventy/run.ts";
 import { writeAtomically } from "./output/atomic.ts";
 import { checkContentParallel } from "./pipeline.ts";
+import { buildSearchIndex } from "./search/build.ts";
 import { groupDigest } from "./digest/group.ts";
 import { loadSiteConfig } from "./site.ts";
 
@@ -40,14 +41,18 @@ export async function buildSite(options: { root: string; log?: (line: string) =>
   }
   let written = 0;
   const { pagesWritten } = await writeAtomically(outputDir, async (temp) => {
+    // The search index is written by a worker thread while the pages render.
+    const indexing = buildSearchIndex(papers, temp, site);
+    indexing.catch(() => {});
     linkReusedPages(plan.reuse, outputDir, temp);
     // Several Eleventy runs into the same folder when there are many pages to render, so memory stays bounded; the
-    // last run also writes the feeds and the search index (the pages that are not paginated are written by each).
+    // last run also writes the feeds (the pages that are not paginated are written by each).
     const parts = splitSelection(plan.render, pagesPerRun);
     let result = { pagesWritten: 0 };
     for (const [i, render] of parts.entries()) {
       result = await runEleventy({ root: options.root, outputDir: temp, data: { ...data, render }, wholeSite: i === parts.length - 1 });
     }
+    await indexing;
     written = performance.now();
     return result;
   });

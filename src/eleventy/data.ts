@@ -16,24 +16,6 @@ export function servedSiteData(): SiteData | undefined {
   return served;
 }
 
-/** A promise with its resolve function (Promise.withResolvers is not in Node 20). */
-function deferred<T>(): { promise: Promise<T>; resolve: (value: T) => void } {
-  let resolve!: (value: T) => void;
-  const promise = new Promise<T>((r) => (resolve = r));
-  return { promise, resolve };
-}
-
-let ready = deferred<SiteData | undefined>();
-
-/**
- * Resolves with what `servedSiteData()` will return for the current build as soon as that is known, before the pages
- * render: whole-site work (the search index) can start then and overlap the page rendering.
- * Call it from an `eleventy.before` handler.
- */
-export function whenSiteDataReady(): Promise<SiteData | undefined> {
-  return ready.promise;
-}
-
 /**
  * Hands over site data the build runner already validated, so the next Eleventy build does not compute it again.
  * `wholeSite` false: that build writes only some pages (`data.render`), and adapters that write whole-site files
@@ -69,14 +51,12 @@ export function dataPlugin(eleventyConfig: EleventyConfig, options: { root: stri
     served = prepared && !preparedWholeSite ? undefined : frozen;
     prepared = undefined;
     preparedWholeSite = true;
-    ready.resolve(served);
     return frozen;
   });
   eleventyConfig.on("eleventy.after", () => {
     // Pages only: a dev server's output is never taken as a complete build (it leaves out papers with problems).
     if (plan) reuse.commit(plan, false);
     plan = undefined;
-    ready = deferred();
   });
   // resolve, not join: the content folder may be given as an absolute path (SITE_CONTENT_DIR).
   eleventyConfig.addWatchTarget(path.resolve(root, site.contentDir));

@@ -18,7 +18,8 @@ import { filterOptions, searchFields, type SearchField, type SearchRecord } from
  *                    varint gaps, n weight bytes (sqrt of the score, times 16).
  *   t/<hash>.ix      the papers of one tag or organization (count, then varint gaps), loaded when filtering.
  *   u/<hash>.ix      every paper's upvotes (varints), loaded when sorting by upvotes.
- *   f/<n>/<id>.ix    one paper as a result shows it: page, title, authors, day, upvotes, abstract text.
+ *   f/<n>/<g>.ix     papers g*4 .. g*4+3 as results show them: page, title, authors, day, upvotes, abstract text
+ *                    (4 to a file: a few KB more per query than one file each, a quarter of the files to write).
  *
  * Words are cut by the same code in both places (src/search/client/words.js). Forms of a word share a stem (Porter,
  * English sites only), so `models` finds `model` and `modeling`; the dictionary keeps the words as written so that
@@ -46,7 +47,8 @@ const b = 0.75;
 /** Target uncompressed sizes of postings and dictionary chunks: a common word's list gets a chunk of its own. */
 const postingsChunkBytes = 48 * 1024;
 const dictionaryChunkBytes = 16 * 1024;
-/** Result files per folder. */
+/** Papers per result file, and result files per folder. */
+export const papersPerFragment = 4;
 const fragmentsPerFolder = 1000;
 
 /** Bytes with unsigned LEB128 varints, growing as needed. */
@@ -93,7 +95,7 @@ class Int32List {
   }
 }
 
-const gzip = (data: Uint8Array | string) => gzipSync(data, { level: 9 });
+const gzip = (data: Uint8Array | string) => gzipSync(data, { level: 6 });
 const hashName = (data: Uint8Array) => createHash("sha256").update(data).digest("hex").slice(0, 16);
 const dayNumber = (day: string) => Date.parse(`${day}T00:00:00Z`) / 86_400_000;
 
@@ -269,13 +271,17 @@ export function buildIndexParts(records: readonly SearchRecord[], language: stri
     previousDay = day;
   }
 
-  const fragments = (from: number, to: number): [string, Uint8Array][] =>
-    records.slice(from, to).map((r, i) => {
-      const id = from + i;
-      const shown = { url: r.url, title: r.title, authors: r.authors, day: r.day, upvotes: r.upvotes, text: r.fields.body };
-      return [`f/${Math.floor(id / fragmentsPerFolder)}/${id}.ix`, gzip(JSON.stringify(shown))];
-    });
-  const meta = (version: string) => gzip(JSON.stringify({ version, docs: records.length, language, days, dict, post, filters, upvotes }));
+  // Result files for papers `from` to `to` (multiples of papersPerFragment).
+  const fragments = (from: number, to: number): [string, Uint8Array][] => {
+    const out: [string, Uint8Array][] = [];
+    for (let first = from; first < to; first += papersPerFragment) {
+      const group = first / papersPerFragment;
+      const shown = records.slice(first, first + papersPerFragment).map((r) => ({ url: r.url, title: r.title, authors: r.authors, day: r.day, upvotes: r.upvotes, text: r.fields.body }));
+      out.push([`f/${Math.floor(group / fragmentsPerFolder)}/${group}.ix`, gzip(JSON.stringify(shown))]);
+    }
+    return out;
+  };
+  const meta = (version: string) => gzip(JSON.stringify({ version, docs: records.length, language, days, dict, post, filters, upvotes, fragment: papersPerFragment, folder: fragmentsPerFolder }));
   return { files, fragments, meta };
 }
 
@@ -309,7 +315,7 @@ export async function writeSearchIndex(records: readonly SearchRecord[], siteDir
     await writeAll(outputPath, batch);
   };
   await write(parts.files);
-  for (let from = 0; from < records.length; from += 2000) await write(parts.fragments(from, Math.min(records.length, from + 2000)));
+  for (let from = 0; from < records.length; from += 4000) await write(parts.fragments(from, Math.min(records.length, from + 4000)));
   const meta = parts.meta(version.digest("hex").slice(0, 16));
   await write([["meta.ix", meta]], false);
   return { outputPath, records: records.length, files, bytes };

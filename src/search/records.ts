@@ -28,8 +28,14 @@ export const shownFilters = ["tag", "organization", "year"] as const;
 
 type RecordSite = Pick<SiteConfig, "pathPrefix" | "authorsShown">;
 
+/** The fields of a paper the search reads. */
+export type SearchPaper = Pick<
+  RenderedPaper,
+  "slug" | "id" | "arxiv" | "date" | "upvotes" | "title" | "titleText" | "authors" | "authorCount" | "organization" | "tags" | "category" | "body"
+>;
+
 /** The search record of one paper: title, authors, organization, tags, ids and abstract, math as TeX source. */
-export function searchRecord(paper: RenderedPaper, site: RecordSite): SearchRecord {
+export function searchRecord(paper: SearchPaper, site: RecordSite): SearchRecord {
   const shown = paper.authors.slice(0, site.authorsShown);
   const more = paper.authorCount > shown.length ? ", …" : "";
   const record: SearchRecord = {
@@ -57,7 +63,7 @@ export function searchRecord(paper: RenderedPaper, site: RecordSite): SearchReco
  * Search records for every paper, oldest day first, then by id: a paper's number in the index stays the same when
  * newer papers are added, and the index bytes are reproducible.
  */
-export function searchRecords(papers: readonly RenderedPaper[], site: RecordSite): SearchRecord[] {
+export function searchRecords(papers: readonly SearchPaper[], site: RecordSite): SearchRecord[] {
   const ordered = [...papers].sort((a, b) => (a.date !== b.date ? (a.date < b.date ? -1 : 1) : a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   return ordered.map((paper) => searchRecord(paper, site));
 }

@@ -8,8 +8,7 @@ import { listFiles } from "./files.ts";
 /** Sources each directive may list; anything else (unsafe-inline, unsafe-eval, hosts, data:, *) is a problem. */
 const allowedSources: Record<string, readonly string[]> = {
   "default-src": ["'self'", "'none'"],
-  // Pagefind's search runs WebAssembly, which needs 'wasm-unsafe-eval' (not 'unsafe-eval': no eval() of strings).
-  "script-src": ["'self'", "'none'", "'wasm-unsafe-eval'"],
+  "script-src": ["'self'", "'none'"],
   "object-src": ["'none'"],
   "base-uri": ["'none'", "'self'"],
 };

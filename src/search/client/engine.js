@@ -280,7 +280,8 @@ export function createEngine(load) {
    */
   async function result(id, { highlight = new Set(), prefixes = [] } = {}) {
     const m = await meta();
-    const doc = await file(`f/${Math.floor(id / 1000)}/${id}.ix?v=${m.version}`, json);
+    const group = Math.floor(id / m.fragment);
+    const doc = (await file(`f/${Math.floor(group / m.folder)}/${group}.ix?v=${m.version}`, json))[id % m.fragment];
     return { url: doc.url, title: doc.title, authors: doc.authors, day: doc.day, upvotes: doc.upvotes, excerpt: excerpt(doc.text, highlight, prefixes) };
   }
 

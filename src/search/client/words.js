@@ -15,6 +15,8 @@ const englishStopWords = new Set(
 
 /** The form a word is indexed and looked up under: lower case, accents dropped (`Schölkopf` -> `scholkopf`). */
 export function normalizeWord(word) {
+  // Plain ASCII (nearly every word of an English abstract) has nothing to decompose.
+  if (/^[\x00-\x7f]*$/.test(word)) return word.toLowerCase();
   return word.normalize("NFKD").replace(/\p{M}/gu, "").toLowerCase();
 }
 

@@ -6,7 +6,10 @@ const site = loadSiteConfig(process.cwd());
 const port = Number(process.env.PORT ?? 8080);
 const eleventy = new Eleventy("layouts", site.outputDir, { configPath: ".eleventy.ts", runMode: "serve", source: "cli" });
 await eleventy.init();
-await eleventy.watch();
+const rebuild = await eleventy.watch();
+// Eleventy 3 does not rebuild when a file is deleted (11ty/eleventy#2798, fixed in 4.0): a removed paper would stay on
+// the home, day and search pages until something else changed.
+eleventy.watcher.on("unlink", (file) => void rebuild(file));
 await eleventy.serve(port);
 process.on("SIGINT", async () => {
   await eleventy.stopWatch();

@@ -16,7 +16,10 @@ declare module "@11ty/eleventy" {
     );
     init(): Promise<void>;
     write(): Promise<unknown>;
-    watch(): Promise<void>;
+    /** Starts watching; resolves with the function that rebuilds for a changed path. */
+    watch(): Promise<(path: string) => Promise<void>>;
+    /** The file watcher (chokidar), once `watch()` has started it. */
+    watcher: { on(event: "unlink", listener: (path: string) => void): void };
     serve(port?: number): Promise<void>;
     stopWatch(): Promise<void>;
   }

@@ -11,6 +11,7 @@ import { baselineCommand, writeBaselineProject } from "./bench/baseline.ts";
 import { generateCorpus } from "./bench/corpus.ts";
 import { measureDevLatency } from "./bench/dev.ts";
 import { folderSize, measure, median, type Measured } from "./bench/measure.ts";
+import { trashDeleted } from "../src/output/atomic.ts";
 
 const { values } = parseArgs({
   options: {
@@ -58,8 +59,13 @@ const buildEnv = {
 // Node flags of `npm run build` (the heap limit), so the benchmark runs the build exactly as the script does.
 const buildScript = (JSON.parse(readFileSync(path.join(repo, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts.build ?? "";
 const nodeFlags = buildScript.match(/--max-old-space-size=\d+/g) ?? [];
-const ourBuild = () =>
-  measure(process.execPath, [...nodeFlags, "--import", "tsx", path.join(repo, "scripts", "build.ts")], { cwd: repo, env: buildEnv });
+const ourBuild = async () => {
+  const result = await measure(process.execPath, [...nodeFlags, "--import", "tsx", path.join(repo, "scripts", "build.ts")], { cwd: repo, env: buildEnv });
+  // The build leaves deleting the previous output to a background process (src/output/atomic.ts). Wait for it, outside
+  // the measurement, so one build's deletion does not slow the next and nothing removes the folder under it.
+  await trashDeleted(outputDir);
+  return result;
+};
 const baseline = baselineCommand(nodeModules);
 
 type Scenario = "baseline" | "cold" | "warm" | "one more paper";

@@ -24,7 +24,7 @@ export async function buildSite(options: { root: string; log?: (line: string) =>
     log(`\n${problems.length} problem${problems.length === 1 ? "" : "s"}; the site was not built (${site.outputDir}/ is unchanged).`);
     return { ok: false };
   }
-  const digest = groupDigest(papers);
+  const digest = groupDigest(papers, site);
   const outputDir = path.resolve(options.root, site.outputDir);
   // Pages whose inputs match the previous build's are linked from the previous output instead of rendered again.
   const reuse = pageReuse({ root: options.root, site, outputDir, cacheDir: path.resolve(options.root, site.cacheDir), paperKey: paperKeyOf });

@@ -92,12 +92,12 @@ export function lenientSiteData(root: string, config: SiteConfig): { data: SiteD
   const { papers, problems } = checkContent(root, config);
   const broken = new Set(problems.map((p) => p.file));
   const valid = papers.filter((p) => !broken.has(p.source.file));
-  return { data: { config, ...groupDigest(valid) }, problems };
+  return { data: { config, ...groupDigest(valid, config) }, problems };
 }
 
 /** The whole pipeline; throws a ContentError listing every problem when any paper is wrong. */
 export function buildSiteData(root: string, config: SiteConfig): SiteData {
   const { papers, problems } = checkContent(root, config);
   if (problems.length) throw new ContentError(problems);
-  return { config, ...groupDigest(papers) };
+  return { config, ...groupDigest(papers, config) };
 }

@@ -19,6 +19,8 @@ export interface SiteConfig {
   feedItems: number;
   /** Most days covered by feeds (newest first). Default 30. */
   feedDays: number;
+  /** Papers on one page of a tag's list (`/tags/<tag>/`, then `/tags/<tag>/page/2/`...). Default 100. */
+  tagPageSize: number;
   /** Folder holding the paper files, relative to the project root. Default "content/papers". */
   contentDir: string;
   /** Folder the site is written to. Default "dist". */
@@ -36,6 +38,7 @@ export const defaultSiteConfig: SiteConfig = {
   authorsShown: 8,
   feedItems: 200,
   feedDays: 30,
+  tagPageSize: 100,
   contentDir: "content/papers",
   outputDir: "dist",
   cacheDir: ".cache",
@@ -86,7 +89,7 @@ export function resolveSiteConfig(input: Partial<Record<keyof SiteConfig, unknow
     c.pathPrefix = urlPath;
   }
   c.url = url.origin;
-  for (const key of ["authorsShown", "feedItems", "feedDays"] as const) {
+  for (const key of ["authorsShown", "feedItems", "feedDays", "tagPageSize"] as const) {
     if (!Number.isInteger(c[key]) || c[key] < 1) throw new Error(`site config: "${key}" must be a whole number >= 1`);
   }
   return c;

@@ -151,7 +151,8 @@ describe("builds with a cache", () => {
   afterEach(() => site?.cleanup());
 
   it("reuse typeset papers and unchanged pages, and still equal a build from nothing", () => {
-    site = fixtureSite(papers, { url: "https://digest.example.org" });
+    // One paper a tag page, so a tag's list spans pages that shift when a paper comes or goes.
+    site = fixtureSite(papers, { url: "https://digest.example.org", tagPageSize: 1 });
     expect(fromCache(build(site))).toBe(0);
     const second = build(site);
     expect(builtLine(second)).toMatch(/^Nothing changed since the last build/);
@@ -173,6 +174,14 @@ describe("builds with a cache", () => {
     expect(fromCache(changed)).toBe(2);
     expect(site.exists("papers/2602.00002/index.html")).toBe(false);
     expect(site.read("date/2026-02-17/index.html")).toContain('href="/date/2026-02-18/"');
+    expect(site.read("tags/theory/page/3/index.html")).toContain("Alpha");
+    expect(snapshot(site.outputDir)).toEqual(cleanBuild(site));
+
+    // A tag that loses a paper loses its last page.
+    site.remove("2026-02-17/c.md");
+    build(site);
+    expect(site.exists("tags/theory/page/2/index.html")).toBe(true);
+    expect(site.exists("tags/theory/page/3/index.html")).toBe(false);
     expect(snapshot(site.outputDir)).toEqual(cleanBuild(site));
   });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { comparePapers, groupDigest } from "../src/digest/group.ts";
+import { comparePapers, groupDigest, paginateTags } from "../src/digest/group.ts";
 import type { RenderedPaper } from "../src/markdown/paper.ts";
 
 /** A typeset paper with only the fields grouping looks at filled in. */
@@ -80,6 +80,25 @@ describe("groupDigest", () => {
     ]);
   });
 
+  it("cuts each tag's list into pages of the configured size, newest first, linked in order", () => {
+    const paged = groupDigest(papers.map((p) => ({ ...p })), { tagPageSize: 1 }).tagPages;
+    expect(paged.map((p) => [p.url, ids(p.papers), p.count, `${p.page}/${p.pages}`, p.prev, p.next])).toEqual([
+      ["/tags/rl/", ["c"], 2, "1/2", undefined, "/tags/rl/page/2/"],
+      ["/tags/rl/page/2/", ["b"], 2, "2/2", "/tags/rl/", undefined],
+      ["/tags/theory/", ["e"], 2, "1/2", undefined, "/tags/theory/page/2/"],
+      ["/tags/theory/page/2/", ["c"], 2, "2/2", "/tags/theory/", undefined],
+    ]);
+    // The default size fits these tags on one page each.
+    expect(digest.tagPages.map((p) => [p.url, ids(p.papers), p.pages])).toEqual([["/tags/rl/", ["c", "b"], 1], ["/tags/theory/", ["e", "c"], 1]]);
+  });
+
+  it("gives a tag pages of the full size and a shorter last one", () => {
+    const many = Array.from({ length: 7 }, (_, i) => rendered(`p${i}`, "2026-01-01"));
+    for (const [size, lengths] of [[3, [3, 3, 1]], [7, [7]], [10, [7]], [1, [1, 1, 1, 1, 1, 1, 1]]] as const) {
+      expect(paginateTags([{ tag: "t", papers: many }], size).map((p) => p.papers.length), `size ${size}`).toEqual(lengths);
+    }
+  });
+
   it("does not depend on the order files were read in", () => {
     const reversed = groupDigest(papers.map((p) => ({ ...p })).reverse());
     expect(reversed).toEqual(digest);
@@ -91,7 +110,7 @@ describe("groupDigest", () => {
   });
 
   it("gives an empty site no days, weeks, months or tags", () => {
-    expect(groupDigest([])).toEqual({ papers: [], days: [], weeks: [], months: [], tags: [] });
+    expect(groupDigest([])).toEqual({ papers: [], days: [], weeks: [], months: [], tags: [], tagPages: [] });
   });
 });
 

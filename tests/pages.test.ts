@@ -6,7 +6,7 @@ import * as cheerio from "cheerio";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { katexVersion } from "../src/markdown/katex.ts";
 import { digestPapers } from "./fixtures/digest.ts";
-import { fixtureSite, type FixtureSite } from "./helpers/site.ts";
+import { fixtureSite, paper, type FixtureSite } from "./helpers/site.ts";
 
 const siteUrl = "https://digest.example.org";
 const katexCss = `/assets/katex-${katexVersion}/katex.min.css`;
@@ -299,5 +299,71 @@ describe("the built digest under a path prefix", () => {
     expect(site.exists("index.html")).toBe(true);
     expect(site.exists("digest/index.html")).toBe(false);
     expect(site.exists(katexCss.slice(1))).toBe(true);
+  });
+});
+
+describe("tag pages with more papers than fit on one", () => {
+  // Seven papers tagged "many", one a day from 2026-02-01 (Paper 1) to 2026-02-07 (Paper 7), three to a page.
+  let site: FixtureSite;
+  beforeAll(() => {
+    const papers: Record<string, string> = {};
+    for (let i = 1; i <= 7; i++) {
+      const date = `2026-02-0${i}`;
+      papers[`${date}/p${i}.md`] = paper({ title: `Paper ${i}`, date, arxiv: `2602.0000${i}`, tags: i <= 2 ? ["many", "few"] : ["many"] });
+    }
+    site = fixtureSite(papers, { url: siteUrl, tagPageSize: 3 });
+    const result = site.build();
+    if (result.status !== 0) throw new Error(`build failed (${result.status}):\n${result.stdout}\n${result.stderr}`);
+  });
+  afterAll(() => site?.cleanup());
+
+  const page = (rel: string) => cheerio.load(site.read(rel));
+  const titles = ($: cheerio.CheerioAPI) => $("main ol.paper-list a").map((_, a) => $(a).text()).get();
+  /** Each pager on the page: previous link, "Page N of M", next link. */
+  const pagers = ($: cheerio.CheerioAPI) =>
+    $("nav.pager").map((_, nav) => [[$(nav).find("a[rel=prev]").attr("href"), $(nav).children("span").filter((_, s) => $(s).text() !== "").text(), $(nav).find("a[rel=next]").attr("href")]]).get();
+
+  it("writes /tags/<tag>/ as page 1 and /tags/<tag>/page/<n>/ for the others, and no page more", () => {
+    expect(site.files().filter((f) => f.startsWith("tags/") && f.endsWith(".html"))).toEqual([
+      "tags/few/index.html",
+      "tags/many/index.html",
+      "tags/many/page/2/index.html",
+      "tags/many/page/3/index.html",
+    ]);
+  });
+
+  it("lists the newest papers first, a page at a time, with previous and next links and page N of M", () => {
+    const expected: [string, string[], (string | undefined)[]][] = [
+      ["tags/many/index.html", ["Paper 7", "Paper 6", "Paper 5"], [undefined, "Page 1 of 3", "/tags/many/page/2/"]],
+      ["tags/many/page/2/index.html", ["Paper 4", "Paper 3", "Paper 2"], ["/tags/many/", "Page 2 of 3", "/tags/many/page/3/"]],
+      ["tags/many/page/3/index.html", ["Paper 1"], ["/tags/many/page/2/", "Page 3 of 3", undefined]],
+    ];
+    for (const [rel, list, pager] of expected) {
+      const $ = page(rel);
+      expect($("main h1").text(), rel).toBe("#many 7 papers");
+      expect(titles($), rel).toEqual(list);
+      // Above and below the list.
+      expect(pagers($), rel).toEqual([pager, pager]);
+      expect($("link[rel=canonical]").attr("href"), rel).toBe(`${siteUrl}/${rel.replace(/index\.html$/, "")}`);
+      // Every page links the tag's one set of feeds.
+      expect($("link[rel=alternate][type='application/rss+xml']").first().attr("href"), rel).toBe(`${siteUrl}/tags/many/feed.xml`);
+    }
+    expect(page("tags/many/page/2/index.html")("title").text()).toBe("#many (page 2 of 3) · Test Digest");
+  });
+
+  it("shows a tag that fits on one page without a pager", () => {
+    const $ = page("tags/few/index.html");
+    expect(titles($)).toEqual(["Paper 2", "Paper 1"]);
+    expect($("nav.pager").length).toBe(0);
+    expect($("title").text()).toBe("#few · Test Digest");
+  });
+
+  it("links each tag's first page from the archive, with its full count, and keeps every paper in the tag's feed", () => {
+    const $ = page("archive/index.html");
+    expect($(".archive-tags li").map((_, li) => [[$(li).find("a").attr("href"), $(li).find("small").text()]]).get()).toEqual([
+      ["/tags/few/", "2 papers"],
+      ["/tags/many/", "7 papers"],
+    ]);
+    expect(site.read("tags/many/feed.xml").match(/<item>/g)).toHaveLength(7);
   });
 });

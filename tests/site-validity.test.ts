@@ -115,7 +115,8 @@ describe("a fixture covering every page kind, served under a path prefix", () =>
         "2026-02-02/c.md": paper({ title: "Not on arXiv", date: "2026-02-02", id: "workshop-paper", url: "https://example.org/paper" }, "An abstract with *emphasis*, `code` and a [link](https://example.org)."),
         "2026-02-16/d.md": paper({ title: "Latest", date: "2026-02-16", arxiv: "2602.00001", tags: ["rl"] }),
       },
-      { pathPrefix: "/digest/" },
+      // One paper a tag page: tags span pages linked under the prefix.
+      { pathPrefix: "/digest/", tagPageSize: 1 },
     );
     const result = site.build();
     expect(result.status, result.stdout + result.stderr).toBe(0);
@@ -126,7 +127,7 @@ describe("a fixture covering every page kind, served under a path prefix", () =>
     const files = site.files();
     for (const expected of ["index.html", "404.html", "archive/index.html", "date/2026-01-30/index.html", "date/2026-02-16/index.html",
       "week/2026-W05/index.html", "week/2026-W08/index.html", "month/2026-01/index.html", "month/2026-02/index.html",
-      "papers/2601.00001/index.html", "papers/hep-th_9901001/index.html", "papers/workshop-paper/index.html", "tags/rl/index.html", "tags/theory/index.html"]) {
+      "papers/2601.00001/index.html", "papers/hep-th_9901001/index.html", "papers/workshop-paper/index.html", "tags/rl/index.html", "tags/theory/index.html", "tags/theory/page/2/index.html"]) {
       expect(files).toContain(expected);
     }
   });

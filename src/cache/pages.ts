@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { existsSync, linkSync, copyFileSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync, renameSync } from "node:fs";
 import path from "node:path";
-import type { Day, Digest, Period, TagGroup } from "../digest/group.ts";
+import type { Day, Digest, Period, TagPage } from "../digest/group.ts";
 import type { RenderedPaper } from "../markdown/paper.ts";
 
 /** The paginated pages a build writes: per kind, the items whose page is (re)rendered. Layouts paginate over these. */
@@ -10,7 +10,8 @@ export interface PageSelection {
   days: Day[];
   weeks: Period[];
   months: Period[];
-  tags: TagGroup[];
+  /** Pages of tags' lists (a tag with many papers has several). */
+  tags: TagPage[];
 }
 
 /** Which pages this build renders, which it takes unchanged from the previous output, and every page's key. */
@@ -50,12 +51,12 @@ const outputPaths: { [K in Kind]: (item: PageSelection[K][number]) => string } =
   days: (day) => `date/${day.date}/index.html`,
   weeks: (week) => `week/${week.key}/index.html`,
   months: (month) => `month/${month.key}/index.html`,
-  tags: (group) => `tags/${group.tag}/index.html`,
+  tags: (page) => `${page.url.slice(1)}index.html`,
 };
 
 /** Every page of every paginated kind: the selection that renders everything (no previous output to reuse). */
 export function allPages(digest: Digest): PageSelection {
-  return { papers: digest.papers, days: digest.days, weeks: digest.weeks, months: digest.months, tags: digest.tags };
+  return { papers: digest.papers, days: digest.days, weeks: digest.weeks, months: digest.months, tags: digest.tagPages };
 }
 
 const templateTag = /\{[{%][\s\S]*?[}%]\}/g;

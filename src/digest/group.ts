@@ -1,4 +1,5 @@
 import type { RenderedPaper } from "../markdown/paper.ts";
+import { defaultSiteConfig } from "../site.ts";
 import { isoWeek, monthOf, weekBounds } from "./dates.ts";
 
 /** One digest day: its papers in reading order and its neighbours. */
@@ -35,12 +36,52 @@ export interface Digest {
   months: Period[];
   /** Every tag with its papers, newest first; tags sorted by name. */
   tags: TagGroup[];
+  /** The pages of every tag's list (see paginateTags), tag by tag, page by page. */
+  tagPages: TagPage[];
 }
 
 /** The papers carrying one tag. */
 export interface TagGroup {
   tag: string;
   papers: RenderedPaper[];
+}
+
+/** One page of a tag's papers: page 1 has the newest. */
+export interface TagPage {
+  tag: string;
+  /** The papers on this page, newest first. */
+  papers: RenderedPaper[];
+  /** Papers with the tag, on all its pages. */
+  count: number;
+  /** This page's number, from 1, and how many pages the tag has. */
+  page: number;
+  pages: number;
+  /** Site path of this page (see tagPagePath), and of the pages before (newer papers) and after it (older), if any. */
+  url: string;
+  prev?: string;
+  next?: string;
+}
+
+/** Where a page of a tag's list lives: `/tags/<tag>/` for page 1, `/tags/<tag>/page/<n>/` for the others. */
+export function tagPagePath(tag: string, page: number): string {
+  return page === 1 ? `/tags/${tag}/` : `/tags/${tag}/page/${page}/`;
+}
+
+/** Cuts each tag's list, newest first, into pages of `pageSize` papers (the last one shorter), linked in order. */
+export function paginateTags(tags: readonly TagGroup[], pageSize: number): TagPage[] {
+  return tags.flatMap(({ tag, papers }) => {
+    const pages = Math.max(1, Math.ceil(papers.length / pageSize));
+    return Array.from({ length: pages }, (_, i): TagPage => ({
+      tag,
+      papers: papers.slice(i * pageSize, (i + 1) * pageSize),
+      count: papers.length,
+      page: i + 1,
+      pages,
+      url: tagPagePath(tag, i + 1),
+      ...(i > 0 ? { prev: tagPagePath(tag, i) } : {}),
+      ...(i + 1 < pages ? { next: tagPagePath(tag, i + 2) } : {}),
+    }));
+  });
 }
 
 /** Reading order within a day: most upvoted first, then by title, then by id so ties are stable. */
@@ -87,8 +128,11 @@ const monthBounds = (month: string) => {
   return { start: `${month}-01`, end: `${month}-${String(last).padStart(2, "0")}` };
 };
 
-/** Groups papers by day, ISO week and month, each newest first, days linked to their neighbours. */
-export function groupDigest(papers: RenderedPaper[]): Digest {
+/**
+ * Groups papers by day, ISO week and month, each newest first, days linked to their neighbours, and by tag, each
+ * tag's list cut into pages of `tagPageSize` papers (default: the site configuration's default).
+ */
+export function groupDigest(papers: RenderedPaper[], options: { tagPageSize?: number } = {}): Digest {
   const byDate = new Map<string, RenderedPaper[]>();
   for (const paper of papers) {
     const list = byDate.get(paper.date);
@@ -113,8 +157,10 @@ export function groupDigest(papers: RenderedPaper[]): Digest {
       else byTag.set(tag, [paper]);
     }
   }
+  const tags = [...byTag].map(([tag, list]) => ({ tag, papers: list })).sort((a, b) => (a.tag < b.tag ? -1 : 1));
   return {
-    tags: [...byTag].map(([tag, list]) => ({ tag, papers: list })).sort((a, b) => (a.tag < b.tag ? -1 : 1)),
+    tags,
+    tagPages: paginateTags(tags, options.tagPageSize ?? defaultSiteConfig.tagPageSize),
     papers: ordered,
     days,
     weeks: periods(days, (d) => d.week, weekBounds),

@@ -1,3 +1,4 @@
+import { spawn } from "node:child_process";
 import { existsSync, readdirSync, renameSync, rmSync } from "node:fs";
 import path from "node:path";
 
@@ -11,10 +12,57 @@ function isRunning(pid: number): boolean {
   }
 }
 
+// The deleter run by `discard`: it removes the one folder named on its stdin, and only one whose name ends with its
+// own pid and a newline, so a partly written or stray name can never make it delete anything else.
+const deleter = `let name = "";
+process.stdin.setEncoding("utf8").on("data", (d) => (name += d)).on("end", () => {
+  if (name.endsWith(".trash-" + process.pid + "\\n")) require("node:fs").rmSync(name.slice(0, -1), { recursive: true, force: true });
+});`;
+
+/**
+ * Deletes `dir` (a folder beside `target`) without waiting: it is renamed to `<target>.trash-<pid>`, where pid is a
+ * detached child process that then deletes it while the build goes on and after it exits. Deleting the previous site
+ * takes seconds at 100,000 papers (17 s for 200,000 files). The name says which process owns the folder: a later build
+ * leaves it alone while that process runs and discards it again if it died. Never throws: when no child can be
+ * started the folder is deleted here, and when even that fails it is left for the next build.
+ */
+function discard(dir: string, target: string): void {
+  try {
+    const child = spawn(process.execPath, ["-e", deleter], {
+      cwd: path.dirname(target),
+      detached: true,
+      env: {}, // not NODE_OPTIONS: the deleter needs no loader, heap size or other flag of the build
+      stdio: ["pipe", "ignore", "ignore"],
+      windowsHide: true,
+    });
+    child.on("error", () => {});
+    child.stdin?.on("error", () => {});
+    child.unref();
+    if (child.pid === undefined || !child.stdin) throw new Error("no deleter process");
+    const trash = `${target}.trash-${child.pid}`;
+    try {
+      renameSync(dir, trash);
+    } catch (error) {
+      child.stdin.end();
+      // Gone already: another build took it (two builds recovering the same stale folder).
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") return;
+      throw error;
+    }
+    child.stdin.end(`${trash}\n`);
+  } catch {
+    try {
+      rmSync(dir, { recursive: true, force: true });
+    } catch {
+      // Left for the next build's recoverInterruptedBuilds.
+    }
+  }
+}
+
 /**
  * Cleans up after builds that were killed outright (SIGKILL, a power cut): their `<output>.tmp-<pid>` folders are
- * removed, and when one died between the two renames of the swap, its `<output>.old-<pid>` (the previous site) is put
- * back. Folders of builds still running are left alone.
+ * discarded, and when one died between the two renames of the swap, its `<output>.old-<pid>` (the previous site) is put
+ * back. `<output>.trash-<pid>` folders whose deleter died are discarded again. Folders of processes still running are
+ * left alone; nothing here waits for a folder to be deleted.
  */
 export function recoverInterruptedBuilds(outputDir: string): void {
   const target = path.resolve(outputDir);
@@ -25,11 +73,11 @@ export function recoverInterruptedBuilds(outputDir: string): void {
     return;
   }
   for (const name of names.sort()) {
-    const match = /^(.*)\.(tmp|old)-(\d+)$/.exec(name);
+    const match = /^(.*)\.(tmp|old|trash)-(\d+)$/.exec(name);
     if (!match || match[1] !== path.basename(target) || isRunning(Number(match[3]))) continue;
     const full = path.join(path.dirname(target), name);
     if (match[2] === "old" && !existsSync(target)) renameSync(full, target);
-    else rmSync(full, { recursive: true, force: true });
+    else discard(full, target);
   }
 }
 
@@ -38,7 +86,8 @@ const signals = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
 /**
  * Runs `write` against a fresh temporary folder beside `outputDir`, and only when it succeeds swaps that folder in
  * place of `outputDir`. A failed or interrupted build leaves the previous site untouched, and pages of deleted
- * papers never linger because every build starts empty.
+ * papers never linger because every build starts empty. The previous site is renamed aside and deleted in the
+ * background (see `discard`), so the build does not wait for it.
  */
 export async function writeAtomically<T>(outputDir: string, write: (tempDir: string) => Promise<T>): Promise<T> {
   const target = path.resolve(outputDir);
@@ -60,14 +109,36 @@ export async function writeAtomically<T>(outputDir: string, write: (tempDir: str
   try {
     const result = await write(temp);
     if (interrupted) throw new Error(`build interrupted by ${interrupted}; ${outputDir} is unchanged`);
-    if (existsSync(target)) renameSync(target, old);
+    const previous = existsSync(target);
+    if (previous) renameSync(target, old);
     renameSync(temp, target);
-    rmSync(old, { recursive: true, force: true });
+    if (previous) discard(old, target);
     return result;
   } catch (error) {
     cleanup();
     throw error;
   } finally {
     for (const s of signals) process.off(s, onSignal);
+  }
+}
+
+/**
+ * Resolves true once no `<output>.trash-<pid>` folder is left beside `outputDir` (its deleters are done), false after
+ * `timeoutMs` (default 60 s). For benchmarks and tests, which must not measure or remove a folder still being deleted.
+ */
+export async function trashDeleted(outputDir: string, timeoutMs = 60_000): Promise<boolean> {
+  const target = path.resolve(outputDir);
+  const prefix = `${path.basename(target)}.trash-`;
+  const deadline = performance.now() + timeoutMs;
+  for (;;) {
+    let names: string[] = [];
+    try {
+      names = readdirSync(path.dirname(target));
+    } catch {
+      // No parent folder: nothing left to delete.
+    }
+    if (!names.some((name) => name.startsWith(prefix))) return true;
+    if (performance.now() > deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }

@@ -114,6 +114,22 @@ export function fixtureSite(papers: Record<string, string>, site: Record<string,
     read: (relPath) => readFileSync(path.join(outputDir, relPath), "utf8"),
     exists: (relPath) => existsSync(path.join(outputDir, relPath)),
     files,
-    cleanup: () => rmSync(dir, { recursive: true, force: true }),
+    cleanup: () => removeFolder(dir),
   };
+}
+
+/**
+ * Removes a fixture folder. A build's previous output may still be being deleted by its background process
+ * (src/output/atomic.ts); two processes deleting one tree can trip over each other's deletions, so try again.
+ */
+function removeFolder(dir: string): void {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      rmSync(dir, { recursive: true, force: true });
+      return;
+    } catch (error) {
+      if (attempt === 10) throw error;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50);
+    }
+  }
 }

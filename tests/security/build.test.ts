@@ -4,6 +4,7 @@ import { spawn } from "node:child_process";
 import { cpSync, existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { trashDeleted } from "../../src/output/atomic.ts";
 import { checkFormats } from "../../src/verify/formats.ts";
 import { checkPageSecurity } from "../../src/verify/page-security.ts";
 import { fixtureSite, paper, repoRoot, type FixtureSite } from "../helpers/site.ts";
@@ -183,6 +184,8 @@ describe("nothing is lost: the previous site survives failed and interrupted bui
       const next = site.build();
       expect(next.status, next.stdout + next.stderr).toBe(0);
       expect(site.exists("papers/2601.00004/index.html")).toBe(true);
+      // The killed build's folder and the replaced output are deleted by a background process, soon after.
+      expect(await trashDeleted(site.outputDir)).toBe(true);
       expect(siblings(site)).toEqual(allowedSiblings);
     } finally {
       site.cleanup();

@@ -1,0 +1,129 @@
+import { spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { recoverInterruptedBuilds, trashDeleted, writeAtomically } from "../src/output/atomic.ts";
+import { repoRoot } from "./helpers/site.ts";
+
+/** Writes `files` (relative path -> text) under `dir`. */
+function writeFiles(dir: string, files: Record<string, string>): void {
+  for (const [rel, text] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+    writeFileSync(path.join(dir, rel), text);
+  }
+}
+
+/** Every file under `dir` with its text, by relative `/`-separated path. */
+function contents(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile()) continue;
+    const full = path.join(entry.parentPath, entry.name);
+    out[path.relative(dir, full).split(path.sep).join("/")] = readFileSync(full, "utf8");
+  }
+  return out;
+}
+
+/** The id of a process that has ended: what a crashed build leaves in its folders' names. */
+const deadPid = () => spawnSync(process.execPath, ["-e", ""]).pid;
+
+/** Polls `check` until it holds or 10 s pass; returns its last answer. */
+async function eventually(check: () => boolean): Promise<boolean> {
+  const deadline = Date.now() + 10_000;
+  while (!check() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+  return check();
+}
+
+describe("writeAtomically", () => {
+  let root: string;
+  let out: string;
+  const entries = () => readdirSync(root).sort();
+  beforeEach(() => {
+    root = mkdtempSync(path.join(tmpdir(), "digest-atomic-"));
+    out = path.join(root, "dist");
+  });
+  afterEach(async () => {
+    await trashDeleted(out, 10_000);
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  it("swaps the new output in whole, and leaves the previous one to a background process to delete", async () => {
+    await writeAtomically(out, async (temp) => writeFiles(temp, { "index.html": "one", "gone/index.html": "old page" }));
+    const result = await writeAtomically(out, async (temp) => {
+      writeFiles(temp, { "index.html": "two" });
+      return 42;
+    });
+    expect(result).toBe(42);
+    expect(contents(out)).toEqual({ "index.html": "two" });
+    // Beside it, at most the previous output, named after the process deleting it: another one than this.
+    for (const name of entries().filter((n) => n !== "dist")) {
+      const [, pid] = /^dist\.trash-(\d+)$/.exec(name) ?? [];
+      expect(pid, name).toBeDefined();
+      expect(Number(pid)).not.toBe(process.pid);
+    }
+    expect(await trashDeleted(out, 10_000)).toBe(true);
+    expect(entries()).toEqual(["dist"]);
+  });
+
+  it("leaves the previous output as it was when the write fails", async () => {
+    await writeAtomically(out, async (temp) => writeFiles(temp, { "index.html": "one" }));
+    await expect(
+      writeAtomically(out, async (temp) => {
+        writeFiles(temp, { "index.html": "half" });
+        throw new Error("page failed");
+      }),
+    ).rejects.toThrow("page failed");
+    expect(contents(out)).toEqual({ "index.html": "one" });
+    expect(entries()).toEqual(["dist"]);
+  });
+
+  it("cleans up what runs that died left beside the output, and leaves running processes' folders alone", async () => {
+    await writeAtomically(out, async (temp) => writeFiles(temp, { "index.html": "one" }));
+    const dead = deadPid();
+    // A build killed mid-way, one killed between the swap's renames (dist/ was back by then), and a killed deleter.
+    for (const kind of ["tmp", "old", "trash"]) writeFiles(`${out}.${kind}-${dead}`, { "index.html": kind, "a/b.html": kind });
+    const running = `dist.trash-${process.pid}`;
+    writeFiles(path.join(root, running), { "index.html": "still being deleted" });
+    await writeAtomically(out, async (temp) => writeFiles(temp, { "index.html": "two" }));
+    expect(contents(out)).toEqual({ "index.html": "two" });
+    expect(await eventually(() => entries().join() === ["dist", running].join())).toBe(true);
+    rmSync(path.join(root, running), { recursive: true });
+  });
+
+  it("puts the previous output back when a build died between the swap's two renames", () => {
+    writeFiles(`${out}.old-${deadPid()}`, { "index.html": "previous" });
+    recoverInterruptedBuilds(out);
+    expect(contents(out)).toEqual({ "index.html": "previous" });
+    expect(entries()).toEqual(["dist"]);
+  });
+
+  it("lets the build's process exit as soon as the output is swapped in", async () => {
+    const script = path.join(root, "swap.mts");
+    const atomic = path.join(repoRoot, "src", "output", "atomic.ts");
+    writeFileSync(
+      script,
+      `import { mkdirSync, readdirSync, writeFileSync } from "node:fs";
+import { writeAtomically } from ${JSON.stringify(atomic)};
+const out = ${JSON.stringify(out)};
+const fill = (text: string) => async (temp: string) => {
+  for (let i = 0; i < 2000; i++) {
+    mkdirSync(temp + "/d" + (i % 50), { recursive: true });
+    writeFileSync(temp + "/d" + (i % 50) + "/" + i + ".html", text);
+  }
+};
+await writeAtomically(out, fill("one"));
+await writeAtomically(out, fill("two"));
+console.log(JSON.stringify({ pid: process.pid, beside: readdirSync(${JSON.stringify(root)}) }));
+`,
+    );
+    const run = spawnSync(process.execPath, ["--import", "tsx", script], { cwd: repoRoot, encoding: "utf8", timeout: 60_000 });
+    expect(run.status, run.stderr).toBe(0);
+    const { pid, beside } = JSON.parse(run.stdout) as { pid: number; beside: string[] };
+    for (const name of beside.filter((n) => n.startsWith("dist."))) expect(name).not.toBe(`dist.trash-${pid}`);
+    expect(Object.keys(contents(out))).toHaveLength(2000);
+    expect(new Set(Object.values(contents(out)))).toEqual(new Set(["two"]));
+    expect(await trashDeleted(out, 10_000)).toBe(true);
+    expect(entries()).toEqual(["dist", "swap.mts"]);
+  });
+});

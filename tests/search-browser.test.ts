@@ -216,6 +216,17 @@ describe.skipIf(Boolean(skip))("search in the browser", () => {
     await page.context().close();
   });
 
+  it("says so when the index cannot be loaded", async () => {
+    // Its own context: the aborted request is logged as a console error, which is the point here.
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.route("**/search/meta.ix", (route) => route.abort());
+    await page.goto(server.url);
+    await page.fill("#site-search", "Kronecker");
+    await page.waitForFunction(() => /unavailable/.test(document.querySelector(".search-dropdown-status")?.textContent ?? ""));
+    await context.close();
+  });
+
   it("runs without console errors or Content-Security-Policy violations", () => {
     expect(problems).toEqual([]);
   });

@@ -121,6 +121,15 @@ function listKeys(input, list, { open, close } = {}) {
   return { reset: () => activate(undefined) };
 }
 
+/** Runs a search; if the index cannot be loaded (offline, a deploy in progress), says so instead of failing silently. */
+function reported(search, status) {
+  return () =>
+    search().catch((error) => {
+      status.textContent = "Search is unavailable right now (its index could not be loaded). Try again in a moment.";
+      console.warn(error);
+    });
+}
+
 /** Numbers searches so that one finishing after a newer one started is dropped (`isLatest()` turns false). */
 function generations() {
   let counter = 0;
@@ -156,7 +165,7 @@ export function searchBox(form) {
   });
   const searches = generations();
   let timer;
-  const update = async () => {
+  const update = reported(async () => {
     const isLatest = searches.start();
     const query = normalizeQuery(input.value);
     if (delayFor(query) === Infinity || !query) {
@@ -180,7 +189,7 @@ export function searchBox(form) {
     // Which query the list shows, for tests and assistive tech: results arrive after the reader may have typed on.
     list.dataset.query = input.value.trim();
     show(true);
-  };
+  }, status);
   input.addEventListener("input", () => {
     clearTimeout(timer);
     const delay = delayFor(input.value);
@@ -247,7 +256,7 @@ export function searchPage(form) {
     more.hidden = page.done;
   };
 
-  const update = async () => {
+  const update = reported(async () => {
     const isLatest = searches.start();
     const query = normalizeQuery(input.value) || null;
     const filters = {};
@@ -279,7 +288,7 @@ export function searchPage(form) {
     if (!isLatest()) return;
     status.textContent = total ? `${total} paper${total === 1 ? "" : "s"}` : "No papers match.";
     list.dataset.query = address.toString();
-  };
+  }, status);
 
   let timer;
   input.addEventListener("input", () => {

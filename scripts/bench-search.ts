@@ -97,6 +97,7 @@ function corpus(count: number): Corpus {
       tags: [...new Set(Array.from({ length: int(4) }, () => tags[zipf(tags.length)]!))],
       links: {},
       body,
+      text: { title, body },
       abstractHtml: "",
       hasMath: false,
       titleHasMath: false,

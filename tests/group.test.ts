@@ -9,6 +9,7 @@ function rendered(id: string, date: string, fields: Partial<RenderedPaper> = {})
     id, title, date, authors: ["A"], authorCount: 1, upvotes: 0, tags: [], links: {}, body: "b",
     source: { file: `content/papers/${date}/${id}.md`, titleLine: 2, bodyLine: 8 },
     slug: id, titleHtml: title, titleText: fields.titleText ?? title, abstractHtml: "<p>b</p>", hasMath: false, titleHasMath: false,
+    text: { title, body: "b" },
     ...fields,
   };
 }

@@ -175,8 +175,9 @@ describe("search index and engine", () => {
 describe("buildSearchIndex", () => {
   it("writes the same index in a worker thread (large sites) as on the main thread", async () => {
     const papers: SearchPaper[] = Array.from({ length: 1200 }, (_, i) => ({
-      slug: `w${i}`, id: `w${i}`, date: `2026-01-${String(1 + (i % 28)).padStart(2, "0")}`, upvotes: i % 17, title: `Paper $\\alpha_${i}$`,
-      titleText: `Paper α${i}`, authors: [`Author ${i % 50}`], authorCount: 1, tags: i % 3 ? ["graphs"] : [], body: `Abstract ${i} with **words** and $x^${i}$.`,
+      slug: `w${i}`, id: `w${i}`, date: `2026-01-${String(1 + (i % 28)).padStart(2, "0")}`, upvotes: i % 17,
+      titleText: `Paper α${i}`, authors: [`Author ${i % 50}`], authorCount: 1, tags: i % 3 ? ["graphs"] : [],
+      text: { title: `Paper $\\alpha_${i}$`, body: `Abstract ${i} with words and $x^${i}$.` },
     }));
     const site = { pathPrefix: "/", authorsShown: 3, language: "en" };
     const [inWorker, here] = [mkdtempSync(path.join(tmpdir(), "search-worker-")), mkdtempSync(path.join(tmpdir(), "search-main-"))];

@@ -6,7 +6,7 @@ import type { Paper } from "../src/content/paper.ts";
 import { renderPaper, type RenderedPaper } from "../src/markdown/paper.ts";
 import { writeSearchIndex } from "../src/search/index.ts";
 import { filterOptions, searchRecord, searchRecords } from "../src/search/records.ts";
-import { searchText } from "../src/search/text.ts";
+import { sourceText } from "../src/markdown/markdown.ts";
 
 const site = { pathPrefix: "/", language: "en", authorsShown: 2 };
 
@@ -28,7 +28,7 @@ function rendered(fields: Partial<Paper> = {}): RenderedPaper {
   return renderPaper(paper).paper;
 }
 
-describe("searchText", () => {
+describe("sourceText", () => {
   // [markdown, text for the index]
   const cases: [string, string][] = [
     ["plain words", "plain words"],
@@ -42,7 +42,9 @@ describe("searchText", () => {
     ["line\nbreak", "line break"],
   ];
   it.each(cases)("%j", (markdown, text) => {
-    expect(searchText(markdown)).toBe(text);
+    expect(sourceText(markdown)).toBe(text);
+    // Rendering a paper yields the same text from the same parse (what the search index reads).
+    expect(rendered({ body: markdown }).text.body).toBe(text);
   });
 });
 

@@ -4,6 +4,7 @@ import { escapeHtml } from "markdown-it/lib/common/utils.mjs";
 import { tex } from "@mdit/plugin-tex";
 import { renderTex, texLimits, type MathOutput } from "./katex.ts";
 import { linearTexDelimiters } from "./linear-tex.ts";
+import { tokensText } from "./source-text.ts";
 
 /** A TeX formula that could not be typeset, located by line within the rendered source (0-based). */
 export interface MathProblem {
@@ -24,6 +25,8 @@ interface RenderEnv {
 /** Result of rendering a Markdown text with math. */
 export interface Rendered {
   html: string;
+  /** The same text as plain text with math as its TeX source (see source-text.ts), from the same parse. */
+  text: string;
   /** Number of formulas typeset: pages with none skip the KaTeX stylesheet. */
   formulas: number;
   problems: MathProblem[];
@@ -93,13 +96,22 @@ const instance = () => (shared ??= createMarkdown());
 /** Renders a Markdown block (an abstract). */
 export function renderMarkdown(source: string, output: MathOutput = "htmlAndMathml"): Rendered {
   const env: RenderEnv = { output, problems: [], formulas: 0, texChars: 0 };
-  const html = instance().render(source, env);
-  return { html, formulas: env.formulas, problems: env.problems };
+  const md = instance();
+  const tokens = md.parse(source, env);
+  const html = md.renderer.render(tokens, md.options, env);
+  return { html, text: tokensText(tokens), formulas: env.formulas, problems: env.problems };
 }
 
 /** Renders one line of Markdown (a title) without a wrapping paragraph. */
 export function renderInlineMarkdown(source: string, output: MathOutput = "htmlAndMathml"): Rendered {
   const env: RenderEnv = { output, problems: [], formulas: 0, texChars: 0 };
-  const html = instance().renderInline(source, env);
-  return { html, formulas: env.formulas, problems: env.problems };
+  const md = instance();
+  const tokens = md.parseInline(source, env);
+  const html = md.renderer.render(tokens, md.options, env);
+  return { html, text: tokensText(tokens), formulas: env.formulas, problems: env.problems };
+}
+
+/** A Markdown text as plain text with math as its TeX source (`tokensText`), parsing only: nothing is typeset. */
+export function sourceText(markdown: string): string {
+  return tokensText(instance().parse(markdown, {}));
 }

@@ -16,6 +16,8 @@ export interface RenderedPaper extends Paper {
   hasMath: boolean;
   /** True when the title alone holds math (lists of titles need the stylesheet only then). */
   titleHasMath: boolean;
+  /** Title and abstract as plain text with math as its TeX source: what the search index reads. */
+  text: { title: string; body: string };
 }
 
 const located = (paper: PaperText, field: "title" | "body", base: number, rendered: Rendered): Problem[] =>
@@ -42,6 +44,7 @@ export function renderPaper(paper: Paper): { paper: RenderedPaper; problems: Pro
       abstractHtml: body.html,
       hasMath: title.formulas + body.formulas > 0,
       titleHasMath: title.formulas > 0,
+      text: { title: title.text, body: body.text },
     },
     problems: [...located(paper, "title", paper.source.titleLine, title), ...located(paper, "body", paper.source.bodyLine, body)],
   };

@@ -21,14 +21,13 @@ const searchFieldsOf = (p: SearchPaper): SearchPaper => ({
   arxiv: p.arxiv,
   date: p.date,
   upvotes: p.upvotes,
-  title: p.title,
   titleText: p.titleText,
   authors: p.authors,
   authorCount: p.authorCount,
   organization: p.organization,
   tags: p.tags,
   category: p.category,
-  body: p.body,
+  text: p.text,
 });
 
 /**

@@ -1,6 +1,5 @@
 import type { RenderedPaper } from "../markdown/paper.ts";
 import { sitePath, type SiteConfig } from "../site.ts";
-import { searchText } from "./text.ts";
 
 /** The parts of a paper that are searched, each weighted on its own (see `fieldBonus` in index.ts). */
 export const searchFields = ["title", "authors", "organization", "tags", "id", "category", "body"] as const;
@@ -31,7 +30,7 @@ type RecordSite = Pick<SiteConfig, "pathPrefix" | "authorsShown">;
 /** The fields of a paper the search reads. */
 export type SearchPaper = Pick<
   RenderedPaper,
-  "slug" | "id" | "arxiv" | "date" | "upvotes" | "title" | "titleText" | "authors" | "authorCount" | "organization" | "tags" | "category" | "body"
+  "slug" | "id" | "arxiv" | "date" | "upvotes" | "titleText" | "authors" | "authorCount" | "organization" | "tags" | "category" | "text"
 >;
 
 /** The search record of one paper: title, authors, organization, tags, ids and abstract, math as TeX source. */
@@ -46,13 +45,13 @@ export function searchRecord(paper: SearchPaper, site: RecordSite): SearchRecord
     authors: shown.join(", ") + more,
     tags: [...paper.tags],
     fields: {
-      title: searchText(paper.title),
+      title: paper.text.title,
       authors: paper.authors.join(", "),
       organization: paper.organization ?? "",
       tags: paper.tags.join(" "),
       id: paper.arxiv ?? paper.id,
       category: paper.category ?? "",
-      body: searchText(paper.body),
+      body: paper.text.body,
     },
   };
   if (paper.organization) record.organization = paper.organization;

@@ -1,7 +1,4 @@
 import type Token from "markdown-it/lib/token.mjs";
-import { createMarkdown } from "../markdown/markdown.ts";
-
-let parser: ReturnType<typeof createMarkdown> | undefined;
 
 /** Inline tokens as text: words as written, math as its TeX source between `$`, link targets dropped. */
 function inlineText(tokens: readonly Token[]): string {
@@ -16,16 +13,17 @@ function inlineText(tokens: readonly Token[]): string {
 }
 
 /**
- * Markdown with math as plain text for the search index: emphasis, links and lists are stripped, TeX is kept as its
- * source (`$\mathcal O(n)$`) so a reader can search for `\mathcal`. Parsing only; nothing is typeset.
+ * Parsed Markdown as plain text with math as its TeX source (what the search indexes): emphasis, links and lists are
+ * stripped, TeX is kept (`$\mathcal O(n)$`) so a reader can search for `\mathcal`. Takes block tokens (`md.parse`)
+ * or the inline tokens of a title (`md.parseInline`).
  */
-export function searchText(markdown: string): string {
-  parser ??= createMarkdown();
+export function tokensText(tokens: readonly Token[]): string {
   const parts: string[] = [];
-  for (const token of parser.parse(markdown, {})) {
+  for (const token of tokens) {
     if (token.type === "inline") parts.push(inlineText(token.children ?? []));
     else if (token.type === "math_block") parts.push(`$$${token.content.trim()}$$`);
     else if (token.type === "fence" || token.type === "code_block") parts.push(token.content);
   }
   return parts.join(" ").replace(/\s+/g, " ").trim();
 }
+

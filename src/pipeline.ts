@@ -1,11 +1,11 @@
 import path from "node:path";
 import type { PageSelection } from "./cache/pages.ts";
-import { openPaperCache } from "./cache/papers.ts";
+import { openPaperCache, type PaperCache } from "./cache/papers.ts";
 import { parsePapers, readPaperFiles } from "./content/load.ts";
 import { ContentError, sortProblems, type Problem } from "./content/problems.ts";
 import { groupDigest, type Digest } from "./digest/group.ts";
 import { checkPaperMath, renderPaper, type RenderedPaper } from "./markdown/paper.ts";
-import { compact, parsedPaper, processFile, startRenderPool, type FileResult } from "./render/pool.ts";
+import { compact, parsedPaper, processFile, startRenderPool, type FileResult, type RenderPool } from "./render/pool.ts";
 import type { SiteConfig } from "./site.ts";
 
 /**
@@ -34,10 +34,13 @@ export interface CheckedContent {
 /** Below this many papers to typeset, starting worker threads costs more than it saves. */
 const parallelFrom = 500;
 
-/** Stage 1 with the cache: the files, their problems, and the papers the cache already has for their bytes. */
-function readWithCache(root: string, config: SiteConfig) {
-  const found = readPaperFiles(root, config.contentDir);
+/**
+ * Stage 1 with the cache: the files, their problems, and the papers the cache already has for their bytes. `onRead`
+ * is called after each file read, with the number read so far and the cache.
+ */
+function readWithCache(root: string, config: SiteConfig, onRead?: (count: number, cache: PaperCache) => void) {
   const cache = openPaperCache(path.resolve(root, config.cacheDir, "papers"));
+  const found = readPaperFiles(root, config.contentDir, onRead && ((count) => onRead(count, cache)));
   return { found, cache, known: cache.lookup(found.files) };
 }
 
@@ -61,7 +64,9 @@ function collect(read: ReturnType<typeof readWithCache>, results: ReadonlyMap<st
     problems.push(...result.problems);
     return result.paper;
   });
-  cache.save(papers, problems);
+  // Papers typeset on worker threads come with their JSON: the cache writes those bytes rather than serialise again.
+  const json = new Map([...results].flatMap(([file, result]) => (result.paperJson ? [[file, result.paperJson] as const] : [])));
+  cache.save(papers, problems, json);
   return { papers, problems: sortProblems(problems), cached };
 }
 
@@ -75,10 +80,18 @@ export function checkContent(root: string, config: SiteConfig): CheckedContent {
 
 /** Stages 1 to 3 as `checkContent`, parsing and typesetting on every core when many files are not in the cache. */
 export async function checkContentParallel(root: string, config: SiteConfig): Promise<CheckedContent> {
-  const read = readWithCache(root, config);
+  // With an empty cache (a first build, or new code) every file is typeset: the workers start as soon as there are
+  // enough files to be worth them, and start up while the rest are read.
+  let early: RenderPool | undefined;
+  const read = readWithCache(root, config, (count, cache) => {
+    if (count === parallelFrom && cache.isEmpty()) early = startRenderPool();
+  });
   const todo = misses(read);
-  if (todo.length < parallelFrom) return collect(read, new Map(todo.map((file) => [file.file, compact(processFile(file))])));
-  const pool = startRenderPool();
+  if (todo.length < parallelFrom) {
+    await early?.close();
+    return collect(read, new Map(todo.map((file) => [file.file, compact(processFile(file))])));
+  }
+  const pool = early ?? startRenderPool();
   try {
     const results = await pool.process(todo);
     return collect(read, new Map(todo.map((file, i) => [file.file, results[i]!])));

@@ -35,10 +35,15 @@ export function renderFingerprint(inputs: Partial<RenderInputs> = {}): string {
 
 /** Rendered papers from earlier builds, keyed by file path and bytes: a paper whose file is unchanged is not parsed, validated or typeset again. */
 export interface PaperCache {
+  /** True when no paper is stored for the running code (a first build, or the code changed): every file is a miss. */
+  isEmpty(): boolean;
   /** The cached papers for these files, by file path; remembers the files' keys for `save`. */
   lookup(files: readonly SourceFile[]): Map<string, RenderedPaper>;
-  /** Stores the papers of this build whose files had no problem, and writes the cache folder. */
-  save(papers: readonly RenderedPaper[], problems: readonly Problem[]): void;
+  /**
+   * Stores the papers of this build whose files had no problem, and writes the cache folder. `json` holds, by file,
+   * papers already serialised (`JSON.stringify(paper)` in UTF-8, from a worker thread): they are written as they are.
+   */
+  save(papers: readonly RenderedPaper[], problems: readonly Problem[], json?: ReadonlyMap<string, Uint8Array>): void;
 }
 
 const open = new Map<string, PaperCache>();
@@ -71,6 +76,7 @@ function paperCache(store: Store<RenderedPaper>, fingerprint: string): PaperCach
   const keyOf = (file: SourceFile) =>
     createHash("sha256").update(fingerprint).update("\0").update(file.file).update("\0").update(file.text).digest("hex");
   return {
+    isEmpty: () => store.size === 0,
     lookup(files) {
       keys = new Map(files.map((file) => [file.file, keyOf(file)]));
       const found = new Map<string, RenderedPaper>();
@@ -84,12 +90,12 @@ function paperCache(store: Store<RenderedPaper>, fingerprint: string): PaperCach
       }
       return found;
     },
-    save(papers, problems) {
+    save(papers, problems, json) {
       const broken = new Set(problems.map((problem) => problem.file));
       for (const paper of papers) {
         const key = keys.get(paper.source.file);
         if (key && !broken.has(paper.source.file)) {
-          store.set(key, paper);
+          store.set(key, paper, json?.get(paper.source.file));
           contentKeys.set(paper, key);
         }
       }

@@ -1,5 +1,6 @@
 import matter from "gray-matter";
 import { Composer, CST, isMap, isScalar, LineCounter, Parser, YAMLParseError, type Document, type Node } from "yaml";
+import { readPlainFrontMatter } from "./plain-yaml.ts";
 import type { Problem } from "./problems.ts";
 
 /** Limits that keep one hostile file from costing more than a moment. */
@@ -92,9 +93,10 @@ function firstStructureProblem(tokens: readonly CST.Token[]): { offset: number; 
 
 /**
  * Splits and parses a paper file. Only YAML front matter between `---` lines is accepted; the YAML is read with the
- * 1.2 core schema (no timestamps, no custom tags), unique keys and bounded aliases and depth.
+ * 1.2 core schema (no timestamps, no custom tags), unique keys and bounded aliases and depth. `plain: false` (default
+ * true) always uses the YAML parser, as the plain reader's tests compare the two.
  */
-export function parsePaperFile(raw: string, file: string): ParsedFile {
+export function parsePaperFile(raw: string, file: string, options: { plain?: boolean } = {}): ParsedFile {
   const problems: Problem[] = [];
   const none: ParsedFile = { data: undefined, body: "", bodyLine: 1, lineOf: () => undefined, sourceOf: () => undefined, problems };
   if (raw.length > frontMatterLimits.fileChars) {
@@ -140,6 +142,21 @@ export function parsePaperFile(raw: string, file: string): ParsedFile {
   if (control) {
     problems.push({ file, line: control.line, message: `control character ${control.code} is not allowed` });
     return none;
+  }
+  // Front matter in the plain shape (nearly every paper file) is read without the YAML parser, to the same data. The
+  // parser still answers for nested fields' lines and for source text, which only messages about problems ask for.
+  const plain = options.plain !== false && lines[0] === "---" ? readPlainFrontMatter(lines.slice(1, close), 2) : undefined;
+  if (plain && !escapedControlChar(plain.data)) {
+    let full: ParsedFile | undefined;
+    const parsed = () => (full ??= parsePaperFile(raw, file, { plain: false }));
+    return {
+      data: plain.data,
+      body: lines.slice(close + 1).join("\n"),
+      bodyLine: close + 2,
+      lineOf: (path) => (path.length === 1 ? plain.keyLines.get(String(path[0])) : undefined) ?? parsed().lineOf(path),
+      sourceOf: (path) => parsed().sourceOf(path),
+      problems,
+    };
   }
 
   const lineCounter = new LineCounter();

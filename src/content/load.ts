@@ -32,8 +32,15 @@ export function decodeUtf8(bytes: Uint8Array): { text: string } | { line: number
   }
 }
 
-/** Every entry under `dir`, sorted; symbolic links and non-Markdown files become problems, never silently skipped. */
-export function readPaperFiles(root: string, dir: string): { files: SourceFile[]; problems: Problem[] } {
+/**
+ * Every entry under `dir`, sorted; symbolic links and non-Markdown files become problems, never silently skipped.
+ * `onRead` is called with the number of files read so far after each one (to start work that overlaps the reading).
+ */
+export function readPaperFiles(
+  root: string,
+  dir: string,
+  onRead?: (count: number) => void,
+): { files: SourceFile[]; problems: Problem[] } {
   const files: SourceFile[] = [];
   const problems: Problem[] = [];
   const base = path.resolve(root, dir);
@@ -79,8 +86,10 @@ export function readPaperFiles(root: string, dir: string): { files: SourceFile[]
         if (size > 1_000_000) problems.push({ file, message: `is ${size} bytes; a paper file must be under 1 MB` });
         else {
           const decoded = decodeUtf8(readFileSync(full));
-          if ("text" in decoded) files.push({ file, text: decoded.text });
-          else problems.push({ file, line: decoded.line, message: "is not valid UTF-8 text: save the file as UTF-8" });
+          if ("text" in decoded) {
+            files.push({ file, text: decoded.text });
+            onRead?.(files.length);
+          } else problems.push({ file, line: decoded.line, message: "is not valid UTF-8 text: save the file as UTF-8" });
         }
       }
     }

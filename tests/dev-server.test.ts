@@ -137,6 +137,8 @@ describe("npm run dev", () => {
     expect(await status("/papers/2602.00001/")).toBe(200);
     expect(await status("/papers/2602.00002/")).toBe(200);
     expect(await status("/search/meta.ix")).toBe(200);
+    // The search page shares its folder with the index, which is written after the pages.
+    expect(await status("/search/")).toBe(200);
     expect(await status("/papers/2602.09999/")).toBe(404);
     expect(await search("alpha ")).toEqual(["/papers/2602.00001/"]);
   });

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { gunzipSync } from "node:zlib";
@@ -158,6 +158,17 @@ describe("search index and engine", () => {
     const prefix = await engine.search("zeta");
     expect(prefix.total).toBe(12);
     expect(new Set(loaded.filter((f) => f.startsWith("w/"))).size).toBeGreaterThan(1);
+  });
+
+  it("replaces only its own files: the search page in the same folder stays", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "search-index-"));
+    dirs.push(dir);
+    mkdirSync(path.join(dir, "search", "f"), { recursive: true });
+    writeFileSync(path.join(dir, "search", "index.html"), "<!doctype html><title>Search</title>");
+    writeFileSync(path.join(dir, "search", "f", "stale.ix"), "old");
+    await writeSearchIndex([record({ id: "only" })], dir, "en");
+    expect(readFileSync(path.join(dir, "search", "index.html"), "utf8")).toContain("<title>Search</title>");
+    expect(listFiles(path.join(dir, "search", "f"))).toEqual(["0/0.ix"]);
   });
 
   it("writes the same bytes for the same records, and a new version when a paper changes", async () => {

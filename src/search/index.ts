@@ -27,6 +27,9 @@ import { filterOptions, searchFields, type SearchField, type SearchRecord } from
  */
 export const searchFolder = "search";
 
+/** What the index owns inside its folder (see the format above). */
+const indexEntries = ["meta.ix", "w", "p", "t", "u", "f"];
+
 /** What writing the index did, for logs and the benchmark. */
 export interface SearchIndexResult {
   outputPath: string;
@@ -301,7 +304,9 @@ async function writeAll(root: string, files: readonly [string, Uint8Array][]): P
  */
 export async function writeSearchIndex(records: readonly SearchRecord[], siteDir: string, language = "en"): Promise<SearchIndexResult> {
   const outputPath = path.join(siteDir, searchFolder);
-  await rm(outputPath, { recursive: true, force: true });
+  // Only the index's own files: the folder also holds the search page (search/index.html), which Eleventy may have
+  // written already.
+  await Promise.all(indexEntries.map((entry) => rm(path.join(outputPath, entry), { recursive: true, force: true })));
   const parts = buildIndexParts(records, language);
   const version = createHash("sha256");
   let bytes = 0;

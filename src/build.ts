@@ -44,13 +44,19 @@ export async function buildSite(options: { root: string; log?: (line: string) =>
     // The search index is written by a worker thread while the pages render.
     const indexing = buildSearchIndex(papers, temp, site);
     indexing.catch(() => {});
-    linkReusedPages(plan.reuse, outputDir, temp);
-    // Several Eleventy runs into the same folder when there are many pages to render, so memory stays bounded; the
-    // last run also writes the feeds (the pages that are not paginated are written by each).
-    const parts = splitSelection(plan.render, pagesPerRun);
     let result = { pagesWritten: 0 };
-    for (const [i, render] of parts.entries()) {
-      result = await runEleventy({ root: options.root, outputDir: temp, data: { ...data, render }, wholeSite: i === parts.length - 1 });
+    try {
+      linkReusedPages(plan.reuse, outputDir, temp);
+      // Several Eleventy runs into the same folder when there are many pages to render, so memory stays bounded; the
+      // last run also writes the feeds (the pages that are not paginated are written by each).
+      const parts = splitSelection(plan.render, pagesPerRun);
+      for (const [i, render] of parts.entries()) {
+        result = await runEleventy({ root: options.root, outputDir: temp, data: { ...data, render }, wholeSite: i === parts.length - 1 });
+      }
+    } catch (error) {
+      // The worker must stop writing into the temporary folder before it is deleted.
+      await indexing.catch(() => {});
+      throw error;
     }
     await indexing;
     written = performance.now();

@@ -1,7 +1,6 @@
 // `npm run dev` end to end: the real dev server (scripts/dev.ts) as a subprocess on a small fixture site, checked the
 // way a contributor uses it: pages and the search index served, new paper files picked up, broken ones reported.
 import { spawn, type ChildProcessByStdio } from "node:child_process";
-import { createServer } from "node:net";
 import path from "node:path";
 import type { Readable } from "node:stream";
 import { stripVTControlCharacters } from "node:util";
@@ -10,6 +9,7 @@ import { rmSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createEngine } from "../src/search/client/engine.js";
 import { fixtureSite, paper, repoRoot, type FixtureSite } from "./helpers/site.ts";
+import { freePort } from "./helpers/free-port.ts";
 
 /** How long a page or index change may take to show up; generous, as the machine running tests may be busy. */
 const patience = 60_000;
@@ -20,18 +20,6 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 function afterEvent(text: string, file: string): string {
   const event = new RegExp(`File (added|changed): .*/${file.replace(/\./g, "\\.")}$`, "m").exec(text);
   return event ? text.slice(event.index) : "";
-}
-
-/** A port nobody listens on right now. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
-    });
-  });
 }
 
 describe("npm run dev", () => {

@@ -155,6 +155,21 @@ describe("nothing is lost: the previous site survives failed and interrupted bui
     return done ? undefined : temp;
   };
 
+  /**
+   * Adds a paper, starts a build, and stops it with `signal` once its temporary folder exists. Returns that folder;
+   * the previous output is checked to be untouched.
+   */
+  const interruptedBuild = async (site: FixtureSite, previous: ReturnType<typeof snapshot>, signal: NodeJS.Signals) => {
+    site.write("2026-02-18/c.md", paper({ title: "Gamma", date: "2026-02-18", arxiv: "2601.00004" }));
+    const { child, exited } = startBuild(site);
+    const temp = await waitForTemp(site, child.pid!, exited);
+    expect(temp, "the build ended before its temporary folder appeared").toBeDefined();
+    child.kill(signal);
+    expect((await exited).signal).toBe(signal);
+    expect(snapshot(site.outputDir)).toEqual(previous);
+    return temp!;
+  };
+
   it("a build that fails on a content problem leaves the previous output byte-identical", () => {
     const { site, previous } = builtSite();
     try {
@@ -172,14 +187,8 @@ describe("nothing is lost: the previous site survives failed and interrupted bui
   it("a build killed with SIGKILL mid-way leaves the previous output intact, and the next build recovers", async () => {
     const { site, previous } = builtSite();
     try {
-      site.write("2026-02-18/c.md", paper({ title: "Gamma", date: "2026-02-18", arxiv: "2601.00004" }));
-      const { child, exited } = startBuild(site);
-      const temp = await waitForTemp(site, child.pid!, exited);
-      expect(temp, "the build ended before its temporary folder appeared").toBeDefined();
-      child.kill("SIGKILL");
-      expect((await exited).signal).toBe("SIGKILL");
-      expect(snapshot(site.outputDir)).toEqual(previous);
-      expect(existsSync(temp!)).toBe(true); // nothing can clean up after a SIGKILL; the next build does
+      const temp = await interruptedBuild(site, previous, "SIGKILL");
+      expect(existsSync(temp)).toBe(true); // nothing can clean up after a SIGKILL; the next build does
 
       const next = site.build();
       expect(next.status, next.stdout + next.stderr).toBe(0);
@@ -195,13 +204,7 @@ describe("nothing is lost: the previous site survives failed and interrupted bui
   it("a build stopped with SIGTERM mid-way removes its temporary folder and leaves the previous output intact", async () => {
     const { site, previous } = builtSite();
     try {
-      site.write("2026-02-18/c.md", paper({ title: "Gamma", date: "2026-02-18", arxiv: "2601.00004" }));
-      const { child, exited } = startBuild(site);
-      const temp = await waitForTemp(site, child.pid!, exited);
-      expect(temp, "the build ended before its temporary folder appeared").toBeDefined();
-      child.kill("SIGTERM");
-      expect((await exited).signal).toBe("SIGTERM");
-      expect(snapshot(site.outputDir)).toEqual(previous);
+      await interruptedBuild(site, previous, "SIGTERM");
       expect(siblings(site)).toEqual(allowedSiblings);
     } finally {
       site.cleanup();

@@ -1,7 +1,7 @@
 import type { SiteConfig } from "../site.ts";
 import { startTypeScriptWorker } from "../workers/typescript-worker.ts";
 import { writeSearchIndex, type SearchIndexResult } from "./index.ts";
-import { searchRecords, type SearchPaper } from "./records.ts";
+import { searchPaperFields, searchRecords, type SearchPaper } from "./records.ts";
 
 type IndexSite = Pick<SiteConfig, "pathPrefix" | "authorsShown" | "language">;
 
@@ -15,20 +15,8 @@ export interface IndexJob {
 /** Below this many papers a worker's start-up (about 0.3 s) costs more than indexing on this thread. */
 const workerFrom = 1000;
 
-const searchFieldsOf = (p: SearchPaper): SearchPaper => ({
-  slug: p.slug,
-  id: p.id,
-  arxiv: p.arxiv,
-  date: p.date,
-  upvotes: p.upvotes,
-  titleText: p.titleText,
-  authors: p.authors,
-  authorCount: p.authorCount,
-  organization: p.organization,
-  tags: p.tags,
-  category: p.category,
-  text: p.text,
-});
+/** Only the fields the records read: the typeset HTML stays on this thread. */
+const searchFieldsOf = (p: SearchPaper) => Object.fromEntries(searchPaperFields.map((field) => [field, p[field]])) as SearchPaper;
 
 /**
  * Writes the search index of `papers` into `<siteDir>/search/`, in a worker thread for large sites (the same code and

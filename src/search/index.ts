@@ -244,11 +244,19 @@ export function buildIndexParts(records: readonly SearchRecord[], language: stri
   }
   flush();
 
-  // Filters: the papers of each tag and organization.
+  // Filters: the papers of each tag and organization, collected in one pass over the records.
   const options = filterOptions(records);
-  const facet = (has: (record: SearchRecord) => boolean): string => {
-    const ids: number[] = [];
-    records.forEach((record, doc) => has(record) && ids.push(doc));
+  const papersOf = { tag: new Map<string, number[]>(), organization: new Map<string, number[]>() };
+  const note = (map: Map<string, number[]>, value: string, doc: number) => {
+    const ids = map.get(value);
+    if (ids) ids.push(doc);
+    else map.set(value, [doc]);
+  };
+  records.forEach((record, doc) => {
+    for (const tag of new Set(record.tags)) note(papersOf.tag, tag, doc);
+    if (record.organization) note(papersOf.organization, record.organization, doc);
+  });
+  const facet = (ids: readonly number[]): string => {
     writer.varint(ids.length);
     let previous = 0;
     for (const id of ids) {
@@ -258,8 +266,8 @@ export function buildIndexParts(records: readonly SearchRecord[], language: stri
     return add("t", writer.take());
   };
   const filters = {
-    tag: options.tag.map(([value, papers]) => [value, papers, facet((r) => r.tags.includes(value))]),
-    organization: options.organization.map(([value, papers]) => [value, papers, facet((r) => r.organization === value)]),
+    tag: options.tag.map(([value, papers]) => [value, papers, facet(papersOf.tag.get(value)!)]),
+    organization: options.organization.map(([value, papers]) => [value, papers, facet(papersOf.organization.get(value)!)]),
   };
   for (const record of records) writer.varint(Math.max(0, Math.floor(record.upvotes)));
   const upvotes = `u/${add("u", writer.take())}`;

@@ -28,10 +28,10 @@ export const shownFilters = ["tag", "organization", "year"] as const;
 type RecordSite = Pick<SiteConfig, "pathPrefix" | "authorsShown">;
 
 /** The fields of a paper the search reads. */
-export type SearchPaper = Pick<
-  RenderedPaper,
-  "slug" | "id" | "arxiv" | "date" | "upvotes" | "titleText" | "authors" | "authorCount" | "organization" | "tags" | "category" | "text"
->;
+export const searchPaperFields = [
+  "slug", "id", "arxiv", "date", "upvotes", "titleText", "authors", "authorCount", "organization", "tags", "category", "text",
+] as const;
+export type SearchPaper = Pick<RenderedPaper, (typeof searchPaperFields)[number]>;
 
 /** The search record of one paper: title, authors, organization, tags, ids and abstract, math as TeX source. */
 export function searchRecord(paper: SearchPaper, site: RecordSite): SearchRecord {

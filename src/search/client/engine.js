@@ -219,8 +219,9 @@ export function createEngine(load) {
   async function search(query, { filters = {}, sort = "" } = {}) {
     const m = await meta();
     const terms = parseQuery(query ?? "", m.language);
-    const hasFilter = Object.values(filters).some(Boolean);
-    if (!terms.length && !(hasFilter && !(query ?? "").trim())) return { total: 0, ids: [], highlight: new Set(), prefixes: [] };
+    // Without words, only filters: every paper they allow. A query of stop words alone finds nothing.
+    const filtersOnly = !(query ?? "").trim() && Object.values(filters).some(Boolean);
+    if (!terms.length && !filtersOnly) return { total: 0, ids: [], highlight: new Set(), prefixes: [] };
     const [expanded, mask, upvotes] = await Promise.all([
       Promise.all(terms.map((term) => expand(m, term))),
       filterMask(m, filters),

@@ -54,6 +54,20 @@ const envOverrides: Record<string, keyof SiteConfig> = {
   SITE_TITLE: "title",
 };
 
+const controlNames: Record<number, string> = { 0x09: "a tab", 0x0a: "a line feed (LF)", 0x0d: "a carriage return (CR)", 0x7f: "DEL" };
+
+/**
+ * Why `value` cannot be one line of text (a title, a mail header value), or undefined: it holds a C0 or C1 control
+ * character (CR and LF included), DEL, or a Unicode line or paragraph separator.
+ */
+export function controlCharacterProblem(value: string): string | undefined {
+  const match = /[\u0000-\u001F\u007F-\u009F\u2028\u2029]/.exec(value);
+  if (!match) return undefined;
+  const code = match[0].codePointAt(0)!;
+  const name = controlNames[code] ?? `the control character U+${code.toString(16).toUpperCase().padStart(4, "0")}`;
+  return `contains ${name} at character ${match.index + 1}; it must be one line of printable text`;
+}
+
 /** Fills defaults, applies overrides and normalises URL and prefix; throws with a readable message when a value is wrong. */
 export function resolveSiteConfig(input: Partial<Record<keyof SiteConfig, unknown>> = {}): SiteConfig {
   const config = { ...defaultSiteConfig } as Record<keyof SiteConfig, unknown>;
@@ -70,6 +84,11 @@ export function resolveSiteConfig(input: Partial<Record<keyof SiteConfig, unknow
     }
   }
   const c = config as unknown as SiteConfig;
+  // The title and description reach mail headers (the digest's subject, List-Id) and feed titles.
+  for (const key of ["title", "description", "language"] as const) {
+    const problem = controlCharacterProblem(c[key]);
+    if (problem) throw new Error(`site config: "${key}" ${problem}`);
+  }
   let url: URL;
   try {
     url = new URL(c.url);

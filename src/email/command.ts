@@ -6,22 +6,27 @@ import { isCalendarDate } from "../content/schema.ts";
 import { buildSiteData } from "../pipeline.ts";
 import { loadSiteConfig } from "../site.ts";
 import { digestEmail } from "./render.ts";
-import { sendDigest, unsubscribeTarget } from "./send.ts";
+import { sendDigest } from "./send.ts";
+import { listId, readSendSettings, unsubscribeMailto, unsubscribeToken, unsubscribeUrl, type SendSettings } from "./settings.ts";
 import { readSubscribers, repositoryHolding, sentLogPath } from "./subscribers.ts";
 
 /** How to call `npm run digest`, printed with every usage error. */
-export const digestUsage = `usage: npm run digest -- --date YYYY-MM-DD [--send] [--subscribers FILE]
+export const digestUsage = `usage: npm run digest -- --date YYYY-MM-DD [--send [--resend-unconfirmed]] [--subscribers FILE]
 
-  --date          the digest day ("latest" for the newest day with papers)
-  --send          send the email to every subscriber (otherwise only write it to <outputDir>/email/)
-  --subscribers   the subscribers list, one address per line, outside the repository (or DIGEST_SUBSCRIBERS)
+  --date                the digest day ("latest" for the newest day with papers)
+  --send                send the email to every subscriber (otherwise only write it to <outputDir>/email/)
+  --resend-unconfirmed  also send to addresses an interrupted run claimed but never confirmed (may send twice)
+  --subscribers         the subscribers list, one address per line, outside the repository (or DIGEST_SUBSCRIBERS)
 
 environment for --send:
-  DIGEST_SMTP_URL     SMTP server, e.g. smtps://user:password@smtp.example.org:465
-  DIGEST_FROM         sender, e.g. "Paper Digest <digest@example.org>"
-  DIGEST_SUBSCRIBERS  the subscribers list, when --subscribers is not given
-  DIGEST_UNSUBSCRIBE  List-Unsubscribe target, a URL or mailto: where {email} stands for the reader's address
-                      (default: mailto:<sender>?subject=unsubscribe)`;
+  DIGEST_SMTP_URL      SMTP server, e.g. smtps://user:password@smtp.example.org:465
+  DIGEST_FROM          sender, e.g. "Paper Digest <digest@example.org>"
+  DIGEST_SUBSCRIBERS   the subscribers list, when --subscribers is not given
+  DIGEST_UNSUBSCRIBE   https URL receiving unsubscribe requests; {email} and {token} in it are replaced, and
+                       whichever is missing is added as a query parameter
+  DIGEST_SECRET        at least 32 random characters; each reader's unsubscribe token is an HMAC of the address
+  DIGEST_SMTP_TIMEOUT  seconds an SMTP connection may stay silent (default 10)
+  DIGEST_DEADLINE      seconds the whole run may take; a rerun sends the rest (default 900)`;
 
 /**
  * `npm run digest`: writes a day's digest email as `<outputDir>/email/<day>.html` and `.txt`, and with `--send` mails
@@ -34,14 +39,23 @@ export async function digestCommand(argv: string[], env: NodeJS.ProcessEnv, root
   };
   let args;
   try {
-    args = parseArgs({ args: argv, options: { date: { type: "string" }, send: { type: "boolean" }, subscribers: { type: "string" } } }).values;
+    args = parseArgs({
+      args: argv,
+      options: { date: { type: "string" }, send: { type: "boolean" }, subscribers: { type: "string" }, "resend-unconfirmed": { type: "boolean" } },
+    }).values;
   } catch (error) {
     return fail((error as Error).message, true);
   }
   if (!args.date) return fail("--date is missing", true);
   if (args.date !== "latest" && !isCalendarDate(args.date)) return fail(`--date "${args.date}" is not a calendar day written YYYY-MM-DD`, true);
 
-  const site = loadSiteConfig(root, env);
+  if (args["resend-unconfirmed"] && !args.send) return fail("--resend-unconfirmed goes with --send", true);
+  let site;
+  try {
+    site = loadSiteConfig(root, env);
+  } catch (error) {
+    return fail((error as Error).message);
+  }
   let data;
   try {
     data = buildSiteData(root, site);
@@ -57,15 +71,15 @@ export async function digestCommand(argv: string[], env: NodeJS.ProcessEnv, root
   }
 
   // Check everything --send needs before writing anything, so a wrong setup fails fast and clearly.
-  let sending: { smtpUrl: string; from: string; subscribers: string } | undefined;
+  let sending: { settings: SendSettings; subscribers: string } | undefined;
   if (args.send) {
-    const missing = ["DIGEST_SMTP_URL", "DIGEST_FROM"].filter((name) => !env[name]);
+    const { settings, problems } = readSendSettings(env, site);
     const subscribers = args.subscribers ?? env.DIGEST_SUBSCRIBERS;
-    if (!subscribers) missing.push("DIGEST_SUBSCRIBERS (or --subscribers FILE)");
-    if (missing.length) return fail(`--send needs ${missing.join(", ")}`, true);
+    if (!subscribers) problems.push("DIGEST_SUBSCRIBERS: missing; the subscribers list (or --subscribers FILE)");
+    if (problems.length || !settings) return fail(`--send cannot start:\n${problems.map((p) => `  ${p}`).join("\n")}`, true);
     const inside = repositoryHolding(subscribers!, root);
     if (inside) return fail(`refusing to read subscribers from ${subscribers}: ${inside}. Readers' addresses must never be committed; keep the list outside the repository.`);
-    sending = { smtpUrl: env.DIGEST_SMTP_URL!, from: env.DIGEST_FROM!, subscribers: path.resolve(subscribers!) };
+    sending = { settings, subscribers: path.resolve(subscribers!) };
   }
 
   const email = digestEmail(day, site);
@@ -75,7 +89,7 @@ export async function digestCommand(argv: string[], env: NodeJS.ProcessEnv, root
   writeFileSync(path.join(folder, `${day.date}.txt`), email.text);
   log(`${email.subject}\nwrote ${path.join(folder, `${day.date}.html`)} and .txt`);
   if (!sending) return 0;
-  const { smtpUrl, from, subscribers } = sending;
+  const { settings, subscribers } = sending;
 
   let list;
   try {
@@ -85,18 +99,28 @@ export async function digestCommand(argv: string[], env: NodeJS.ProcessEnv, root
   }
   for (const problem of list.problems) log(problem);
   const report = await sendDigest({
-    smtpUrl,
-    from,
+    smtpUrl: settings.smtpUrl,
+    from: settings.from,
     date: day.date,
     addresses: list.addresses,
     sentLog: sentLogPath(subscribers),
+    smtpTimeout: settings.smtpTimeout,
+    deadline: settings.deadline,
+    resendUnconfirmed: args["resend-unconfirmed"] ?? false,
     message: (address) => {
-      const unsubscribe = unsubscribeTarget(env.DIGEST_UNSUBSCRIBE, from, address);
-      return { ...digestEmail(day, site, { unsubscribe }), unsubscribe };
+      const token = unsubscribeToken(settings.secret, address);
+      const unsubscribe = unsubscribeUrl(settings.unsubscribe, address, token);
+      return {
+        ...digestEmail(day, site, { unsubscribe }),
+        unsubscribe: [unsubscribe, unsubscribeMailto(settings.fromAddress, address, token)],
+        listId: listId(site),
+      };
     },
     log,
   });
   log(`${report.sent.length} sent, ${report.skipped.length} already sent before, ${report.failed.length} failed` +
+    (report.unconfirmed.length ? `, ${report.unconfirmed.length} unconfirmed from an interrupted run` : "") +
+    (report.notSent.length ? `, ${report.notSent.length} not sent (run again to send them)` : "") +
     (list.problems.length ? `, ${list.problems.length} line(s) of the list skipped` : "") + ` (sent-log: ${sentLogPath(subscribers)})`);
-  return report.failed.length || list.problems.length ? 1 : 0;
+  return report.failed.length || report.notSent.length || list.problems.length ? 1 : 0;
 }

@@ -1,6 +1,6 @@
 import { escapeHtml } from "markdown-it/lib/common/utils.mjs";
 import type MarkdownIt from "markdown-it";
-import type Token from "markdown-it/lib/token.mjs";
+import Token from "markdown-it/lib/token.mjs";
 import { createMarkdown } from "../markdown/markdown.ts";
 import { readableMath } from "../markdown/readable-math.ts";
 
@@ -48,9 +48,96 @@ function emailMarkdown(): MarkdownIt {
   return (shared = md);
 }
 
-/** An abstract as email HTML: inline styles, readable math, no MathML, no classes. */
-export function emailAbstractHtml(body: string): string {
-  return emailMarkdown().render(body, {});
+/** An abstract parsed once, possibly cut short, ready to render as HTML or plain text. */
+export interface AbstractExcerpt {
+  tokens: Token[];
+  /** True when the abstract was cut: the reader needs a link to the full text. */
+  truncated: boolean;
+}
+
+/** Characters of plain text a block or inline token stands for (math counted by its source, an upper bound). */
+const textLength = (t: Token): number =>
+  t.type === "text" || t.type === "code_inline" || t.type === "math_inline" || t.type === "math_block" || t.type === "fence" || t.type === "code_block"
+    ? t.content.length
+    : t.type === "softbreak" || t.type === "hardbreak" ? 1 : 0;
+
+/** The closing token of an opening one (`paragraph_open` -> `paragraph_close`), hidden as the opening one is. */
+function closing(open: Token): Token {
+  const close = new Token(open.type.replace(/_open$/, "_close"), open.tag, -1);
+  close.hidden = open.hidden;
+  close.block = open.block;
+  return close;
+}
+
+/** Cuts a text at the last space within `room` characters and marks the cut with an ellipsis. */
+export function cutAtWord(text: string, room: number): string {
+  if (text.length <= room) return text;
+  const head = text.slice(0, Math.max(0, room));
+  const space = head.search(/\s\S*$/);
+  return `${(space > room / 2 ? head.slice(0, space) : head).trimEnd()}…`;
+}
+
+/**
+ * An abstract cut to about `maxChars` characters of text at a word boundary, as a token stream that stays well formed:
+ * a formula, code span or code block is never split (it is left out whole when it does not fit), and every element
+ * open at the cut (emphasis, link, paragraph, list) is closed. `maxChars` Infinity keeps the whole abstract.
+ */
+export function abstractExcerpt(body: string, maxChars = Infinity): AbstractExcerpt {
+  const tokens = emailMarkdown().parse(body, {});
+  let used = 0;
+  const kept: Token[] = [];
+  const openBlocks: Token[] = [];
+  let truncated = false;
+  for (const t of tokens) {
+    if (t.type === "inline") {
+      const length = (t.children ?? []).reduce((sum, c) => sum + textLength(c), 0);
+      if (used + length <= maxChars) {
+        used += length;
+        kept.push(t);
+        continue;
+      }
+      const children: Token[] = [];
+      const openInline: Token[] = [];
+      for (const c of t.children ?? []) {
+        const room = maxChars - used;
+        if (c.type === "text" && c.content.length > room) {
+          const cut = Object.assign(new Token("text", "", 0), { content: cutAtWord(c.content, room) });
+          children.push(cut);
+          break;
+        }
+        if (textLength(c) > room) {
+          children.push(Object.assign(new Token("text", "", 0), { content: "…" }));
+          break;
+        }
+        used += textLength(c);
+        children.push(c);
+        if (c.nesting === 1) openInline.push(c);
+        if (c.nesting === -1) openInline.pop();
+      }
+      children.push(...openInline.reverse().map(closing));
+      const copy = Object.assign(new Token("inline", "", 0), { content: t.content, map: t.map, children });
+      kept.push(copy);
+      truncated = true;
+      break;
+    }
+    if (t.nesting === 0 && used + textLength(t) > maxChars) {
+      truncated = true;
+      break;
+    }
+    used += textLength(t);
+    kept.push(t);
+    if (t.nesting === 1) openBlocks.push(t);
+    if (t.nesting === -1) openBlocks.pop();
+  }
+  if (truncated) kept.push(...openBlocks.reverse().map(closing));
+  return { tokens: kept, truncated };
+}
+
+/** An abstract (or an excerpt from `abstractExcerpt`) as email HTML: inline styles, readable math, no MathML, no classes. */
+export function emailAbstractHtml(body: string | AbstractExcerpt): string {
+  const md = emailMarkdown();
+  const tokens = typeof body === "string" ? md.parse(body, {}) : body.tokens;
+  return md.renderer.render(tokens, md.options, {});
 }
 
 /** Inline tokens as plain text and as HTML without links (a title sits inside a link already). */
@@ -107,12 +194,12 @@ export function wrapText(text: string, width = 76, indent = ""): string {
   return lines.join("\n");
 }
 
-/** An abstract as plain text: paragraphs wrapped, list items marked, math as readable Unicode, link targets kept. */
-export function emailAbstractText(body: string, indent = ""): string {
+/** An abstract (or an excerpt) as plain text: paragraphs wrapped, list items marked, math as readable Unicode, link targets kept. */
+export function emailAbstractText(body: string | AbstractExcerpt, indent = ""): string {
   const blocks: string[] = [];
   const lists: { ordered: boolean; next: number }[] = [];
   let prefix = "";
-  for (const t of emailMarkdown().parse(body, {})) {
+  for (const t of typeof body === "string" ? emailMarkdown().parse(body, {}) : body.tokens) {
     if (t.type === "bullet_list_open" || t.type === "ordered_list_open") {
       lists.push({ ordered: t.type === "ordered_list_open", next: Number(t.attrGet("start") ?? 1) });
     } else if (t.type === "bullet_list_close" || t.type === "ordered_list_close") lists.pop();

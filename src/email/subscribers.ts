@@ -1,4 +1,4 @@
-import { appendFileSync, existsSync, readFileSync, realpathSync } from "node:fs";
+import { existsSync, readFileSync, realpathSync } from "node:fs";
 import path from "node:path";
 
 /**
@@ -15,13 +15,19 @@ export interface Subscribers {
 // Deliberately loose: the SMTP server is the judge of deliverability; this only catches lines that are clearly not one address.
 const addressPattern = /^[^\s@<>(),;:"]+@[^\s@<>(),;:"]+\.[^\s@<>(),;:"]+$/;
 
+/**
+ * Where a comment begins: a `#` at the start of a line or after whitespace. A `#` inside an address
+ * (`team#digest@example.org`, which RFC 5322 allows) is part of it.
+ */
+const comment = /(?:^|\s)#.*$/;
+
 /** Reads a subscribers file: one address per line; blank lines and `#` comments are skipped; duplicates (any case) once. */
 export function readSubscribers(file: string): Subscribers {
   const addresses: string[] = [];
   const problems: string[] = [];
   const seen = new Set<string>();
   readFileSync(file, "utf8").split(/\r?\n/).forEach((raw, i) => {
-    const line = raw.replace(/#.*/, "").trim();
+    const line = raw.replace(comment, "").trim();
     if (!line) return;
     if (!addressPattern.test(line)) {
       problems.push(`${file}:${i + 1}: "${line}" is not an email address (one address per line)`);
@@ -62,27 +68,4 @@ export function repositoryHolding(file: string, root: string): string | undefine
 /** The sent-log kept beside a subscribers file: `subscribers.txt` -> `subscribers.txt.sent.log`. */
 export function sentLogPath(subscribersFile: string): string {
   return `${path.resolve(subscribersFile)}.sent.log`;
-}
-
-const key = (date: string, address: string) => `${date}\t${address.toLowerCase()}`;
-
-/** Every (day, address) already sent, from a sent-log of tab-separated `day address message-id` lines. */
-export function readSentLog(file: string): Set<string> {
-  if (!existsSync(file)) return new Set();
-  return new Set(
-    readFileSync(file, "utf8").split("\n").filter(Boolean).map((line) => {
-      const [date = "", address = ""] = line.split("\t");
-      return key(date, address);
-    }),
-  );
-}
-
-/** True when the day's digest was already sent to the address, according to a set from `readSentLog`. */
-export function alreadySent(log: ReadonlySet<string>, date: string, address: string): boolean {
-  return log.has(key(date, address));
-}
-
-/** Records one successful send, appended at once so an interrupted run never sends it again. */
-export function recordSent(file: string, date: string, address: string, messageId = ""): void {
-  appendFileSync(file, `${date}\t${address}\t${messageId}\n`, { mode: 0o600 });
 }

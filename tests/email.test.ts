@@ -1,11 +1,17 @@
 import * as cheerio from "cheerio";
-import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
+import { hostname, tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { verifyUnsubscribeToken } from "../src/email/settings.ts";
 import { readSubscribers, repositoryHolding } from "../src/email/subscribers.ts";
 import { fixtureSite, paper, repoRoot, type FixtureSite } from "./helpers/site.ts";
-import { startSmtpSink, type SmtpSink } from "./helpers/smtp.ts";
+import { startSilentServer, startSmtpSink, type SmtpSink } from "./helpers/smtp.ts";
+
+/** A header value as one line: long headers are folded over several. */
+const unfolded = (value: string) => value.replace(/\r?\n[ \t]+/g, " ");
+const secret = "s3cret-s3cret-s3cret-s3cret-s3cret-0123";
 
 const papers = {
   "2026-02-16/a.md": paper(
@@ -34,6 +40,7 @@ describe("npm run digest", () => {
       DIGEST_FROM: "Test Digest <digest@example.org>",
       DIGEST_SUBSCRIBERS: subscribers,
       DIGEST_UNSUBSCRIBE: "https://digest.example.org/unsubscribe?email={email}",
+      DIGEST_SECRET: secret,
     };
   });
   afterAll(async () => {
@@ -65,7 +72,7 @@ describe("npm run digest", () => {
     expect(text).not.toMatch(/<(?:p|a|i|b|sub|sup|div|span|code)[\s>]/);
   });
 
-  it("sends one message per subscriber with both parts and List-Unsubscribe; a refused address does not stop the others", async () => {
+  it("sends one message per subscriber with both parts and the List-* headers; a refused address does not stop the others", async () => {
     const result = site.run("digest.ts", ["--date", "2026-02-16", "--send"], env);
     expect(result.status, result.stdout + result.stderr).toBe(1);
     expect(result.stdout).toMatch(/failed: bounce@example\.org: .*550/);
@@ -73,18 +80,44 @@ describe("npm run digest", () => {
 
     const mails = await smtp.received();
     expect(mails.map((m) => m.rcptTo)).toEqual([["ada@example.org"], ["alan@example.org"]]);
+    if (process.env.DIGEST_SHOW_HEADERS) console.log(JSON.stringify(mails[0]!.headers, null, 2));
     for (const mail of mails) {
       expect(mail.subject).toBe(subject);
       expect(mail.from).toBe('"Test Digest" <digest@example.org>');
       expect(mail.to).toBe(mail.rcptTo[0]);
       expect(mail.text).toContain("1. Regret Õ(√K) for MDPs");
       expect(cheerio.load(mail.html)("h2").first().text()).toBe("Regret Õ(√K) for MDPs");
-      const target = `https://digest.example.org/unsubscribe?email=${encodeURIComponent(mail.rcptTo[0]!)}`;
-      expect(mail.headers["list-unsubscribe"]).toBe(`<${target}>`);
-      expect(cheerio.load(mail.html)("a:contains('Unsubscribe')").attr("href")).toBe(target);
+      const address = mail.rcptTo[0]!;
+      const unsubscribe = /^<(https:\/\/[^>]+)>, <mailto:digest@example\.org\?subject=unsubscribe%20(\S+?)%20([\w-]+)>$/.exec(unfolded(mail.headers["list-unsubscribe"]!));
+      expect(unsubscribe, mail.headers["list-unsubscribe"]).not.toBeNull();
+      const url = new URL(unsubscribe![1]!);
+      expect(url.origin + url.pathname).toBe("https://digest.example.org/unsubscribe");
+      expect(url.searchParams.get("email")).toBe(address);
+      // The token is an HMAC with the secret: right for this address, wrong for any other, not computable without it.
+      const token = url.searchParams.get("token")!;
+      expect(decodeURIComponent(unsubscribe![2]!)).toBe(address);
+      expect(unsubscribe![3]).toBe(token);
+      expect(verifyUnsubscribeToken(secret, address, token)).toBe(true);
+      expect(verifyUnsubscribeToken(secret, "someone@example.org", token)).toBe(false);
+      expect(verifyUnsubscribeToken("another-secret-another-secret-0123", address, token)).toBe(false);
+      expect(mail.headers["list-unsubscribe-post"]).toBe("List-Unsubscribe=One-Click");
+      expect(mail.headers["list-id"]).toBe('"Test Digest" <digest.digest.example.org>');
+      // The unsubscribe link is both near the top (before the first paper) and at the end.
+      const $ = cheerio.load(mail.html);
+      const links = $("a:contains('Unsubscribe')");
+      expect(links.map((_, a) => $(a).attr("href")).get()).toEqual([url.toString(), url.toString()]);
+      expect(mail.html.indexOf("Unsubscribe")).toBeLessThan(mail.html.indexOf("<h2"));
+      expect(mail.html.lastIndexOf("Unsubscribe")).toBeGreaterThan(mail.html.lastIndexOf("<h2"));
+      expect(mail.text.split("\n").slice(0, 3).join("\n")).toContain(`Unsubscribe: ${url}`);
     }
-    const log = readFileSync(`${subscribers}.sent.log`, "utf8").trim().split("\n").map((l) => l.split("\t").slice(0, 2).join(" "));
-    expect(log).toEqual(["2026-02-16 ada@example.org", "2026-02-16 alan@example.org"]);
+
+    // Each address is claimed before its SMTP transaction and recorded after it; a refusal releases the claim.
+    const log = readFileSync(`${subscribers}.sent.log`, "utf8").trim().split("\n").map((l) => l.split("\t").slice(0, 3).join(" "));
+    expect(log).toEqual([
+      "2026-02-16 ada@example.org claimed", "2026-02-16 ada@example.org sent",
+      "2026-02-16 bounce@example.org claimed", "2026-02-16 bounce@example.org failed",
+      "2026-02-16 alan@example.org claimed", "2026-02-16 alan@example.org sent",
+    ]);
   });
 
   it("sends nothing twice when run again for the same day", async () => {
@@ -104,7 +137,20 @@ describe("npm run digest", () => {
     ["a missing date", [], {}, /--date is missing/],
     ["an impossible date", ["--date", "2026-02-30"], {}, /"2026-02-30" is not a calendar day/],
     ["a day without papers", ["--date", "2026-02-15"], {}, /no papers on 2026-02-15; the newest days with papers are 2026-02-17, 2026-02-16/],
-    ["--send without the SMTP settings", ["--date", "2026-02-16", "--send"], { DIGEST_SMTP_URL: "", DIGEST_FROM: "" }, /--send needs DIGEST_SMTP_URL, DIGEST_FROM/],
+    ["--send without its settings, naming each one", ["--date", "2026-02-16", "--send"],
+      { DIGEST_SMTP_URL: "", DIGEST_FROM: "", DIGEST_SECRET: "", DIGEST_UNSUBSCRIBE: "" },
+      /DIGEST_SMTP_URL: missing.*\n.*DIGEST_FROM: missing.*\n.*DIGEST_SECRET: missing.*\n.*DIGEST_UNSUBSCRIBE: missing/],
+    ["a CR/LF in DIGEST_FROM", ["--date", "2026-02-16", "--send"], { DIGEST_FROM: "Digest <digest@example.org>\r\nBcc: victim@example.org" },
+      /DIGEST_FROM: contains a carriage return \(CR\) at character 28; a header value must be one line/],
+    ["a control character in any header value, all reported at once", ["--date", "2026-02-16", "--send"],
+      { DIGEST_FROM: "Digest\u0007 <digest@example.org>", DIGEST_UNSUBSCRIBE: "https://example.org/u\nX: y", DIGEST_SMTP_URL: "smtp://127.0.0.1:1\u0085" },
+      /DIGEST_SMTP_URL: contains the control character U\+0085[^\n]*\n.*DIGEST_FROM: contains the control character U\+0007 at character 7[^\n]*\n.*DIGEST_UNSUBSCRIBE: contains a line feed \(LF\)/],
+    ["a site title with a line break", ["--date", "2026-02-16"], { SITE_TITLE: "Test\nBcc: x@example.org" },
+      /site config: "title" contains a line feed \(LF\) at character 5; it must be one line of printable text/],
+    ["a short DIGEST_SECRET", ["--date", "2026-02-16", "--send"], { DIGEST_SECRET: "short" }, /DIGEST_SECRET: must be at least 32 characters long, got 5/],
+    ["an unsubscribe URL that is not https", ["--date", "2026-02-16", "--send"], { DIGEST_UNSUBSCRIBE: "http://digest.example.org/u?e={email}" }, /DIGEST_UNSUBSCRIBE: must be an https:\/\/ URL/],
+    ["a sender that is not one address", ["--date", "2026-02-16", "--send"], { DIGEST_FROM: "a@example.org, b@example.org" }, /DIGEST_FROM: "a@example.org, b@example.org" is not one address/],
+    ["a deadline that is not a number", ["--date", "2026-02-16", "--send"], { DIGEST_DEADLINE: "soon" }, /DIGEST_DEADLINE: must be a number of seconds greater than 0, got "soon"/],
     ["a subscribers list inside the repository", ["--date", "2026-02-16", "--send", "--subscribers", path.join(repoRoot, "content", "subscribers.txt")], {}, /refusing to read subscribers from .*inside the project folder/],
   ];
   for (const [name, args, extraEnv, message] of refusals) {
@@ -123,9 +169,9 @@ describe("subscribers list", () => {
   it("reads one address per line, skips comments and duplicates, and reports lines that are not addresses", () => {
     const dir = mkdtempSync(path.join(tmpdir(), "digest-subscribers-"));
     const file = path.join(dir, "subscribers.txt");
-    writeFileSync(file, "a@example.org\n# note\nnot an address\nb@example.org # since 2026\nA@EXAMPLE.ORG\n");
+    writeFileSync(file, "a@example.org\n# note\nnot an address\nb@example.org # since 2026\nA@EXAMPLE.ORG\nteam#digest@example.org\t# a # inside an address is part of it\n  # indented comment\n");
     expect(readSubscribers(file)).toEqual({
-      addresses: ["a@example.org", "b@example.org"],
+      addresses: ["a@example.org", "b@example.org", "team#digest@example.org"],
       problems: [`${file}:3: "not an address" is not an email address (one address per line)`],
     });
     expect(repositoryHolding(file, repoRoot)).toBeUndefined();
@@ -134,5 +180,190 @@ describe("subscribers list", () => {
     expect(repositoryHolding(path.join(dir, "other-repo", "lists", "subscribers.txt"), repoRoot)).toBe(
       `it is inside the Git repository ${realpathSync(path.join(dir, "other-repo"))}`);
     rmSync(dir, { recursive: true, force: true });
+  });
+});
+
+/** A private folder (outside any repository) holding a subscribers list, and the environment to send to it. */
+function privateList(addresses: string[], port: number, extra: Record<string, string> = {}) {
+  const dir = mkdtempSync(path.join(tmpdir(), "digest-private-"));
+  const file = path.join(dir, "subscribers.txt");
+  writeFileSync(file, `${addresses.join("\n")}\n`);
+  const env = {
+    DIGEST_SMTP_URL: `smtp://127.0.0.1:${port}`,
+    DIGEST_FROM: "Test Digest <digest@example.org>",
+    DIGEST_SUBSCRIBERS: file,
+    DIGEST_UNSUBSCRIBE: "https://digest.example.org/unsubscribe",
+    DIGEST_SECRET: secret,
+    ...extra,
+  };
+  const logLines = () => readFileSync(`${file}.sent.log`, "utf8").trim().split("\n").map((l) => l.split("\t").slice(0, 3).join(" "));
+  return { dir, file, env, logLines, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+describe("sending once, whatever happens to the run", () => {
+  let site: FixtureSite;
+  beforeAll(() => {
+    site = fixtureSite(papers);
+  });
+  afterAll(() => site.cleanup());
+  const readers = ["a@example.org", "b@example.org", "c@example.org", "d@example.org"];
+
+  it("two overlapping --send runs deliver one message per subscriber", async () => {
+    // A slow server (300 ms a message) keeps the first run sending while the second one starts.
+    const smtp = await startSmtpSink({ delayMs: 300 });
+    const list = privateList(readers, smtp.port);
+    try {
+      const [first, second] = await Promise.all([
+        site.start("digest.ts", ["--date", "2026-02-16", "--send"], list.env),
+        site.start("digest.ts", ["--date", "2026-02-16", "--send"], list.env),
+      ]);
+      expect(first.status, first.stdout + first.stderr).toBe(0);
+      expect(second.status, second.stdout + second.stderr).toBe(0);
+      const mails = await smtp.received();
+      expect(mails.map((m) => m.rcptTo[0]).sort()).toEqual(readers);
+      // Both ran to the end: one sent everything, the other found it all sent.
+      const summaries = [first.stdout, second.stdout].map((out) => /(\d+) sent, (\d+) already sent before/.exec(out)!.slice(1).map(Number));
+      expect(summaries.sort()).toEqual([[0, 4], [4, 0]]);
+      expect(list.logLines().filter((l) => l.endsWith(" sent"))).toHaveLength(4);
+      expect(existsSync(`${list.file}.sent.log.lock`)).toBe(false);
+    } finally {
+      await smtp.close();
+      list.cleanup();
+    }
+  });
+
+  it("after a crash mid-run: the stale lock is taken over, the unconfirmed address is not sent again (at-most-once) unless asked", async () => {
+    const smtp = await startSmtpSink();
+    const list = privateList(readers, smtp.port);
+    try {
+      // What a run killed while sending to b@ leaves behind: its lock (a process that is gone) and a claim without a record.
+      const dead = spawnSync(process.execPath, ["-e", ""]).pid!;
+      writeFileSync(`${list.file}.sent.log.lock`, JSON.stringify({ pid: dead, host: hostname(), started: "2026-02-16T06:00:00Z", expires: Date.now() + 3_600_000 }));
+      writeFileSync(`${list.file}.sent.log`, `2026-02-16\ta@example.org\tclaimed\t${dead}\n2026-02-16\ta@example.org\tsent\t<1@x>\n2026-02-16\tb@example.org\tclaimed\t${dead}\n2026-02-16\tc@exa`);
+      const result = await site.start("digest.ts", ["--date", "2026-02-16", "--send"], list.env);
+      expect(result.stdout).toContain(`taking over the stale lock ${list.file}.sent.log.lock: its process ${dead} is gone`);
+      expect(result.stdout).toMatch(/unconfirmed: b@example\.org: an interrupted run \(pid \d+\) started sending to it; not sent again/);
+      expect(result.stdout).toContain("2 sent, 1 already sent before, 0 failed, 1 unconfirmed from an interrupted run");
+      expect((await smtp.received()).map((m) => m.rcptTo[0])).toEqual(["c@example.org", "d@example.org"]);
+
+      const again = await site.start("digest.ts", ["--date", "2026-02-16", "--send", "--resend-unconfirmed"], list.env);
+      expect(again.stdout).toContain("1 sent, 3 already sent before, 0 failed");
+      expect((await smtp.received()).map((m) => m.rcptTo[0])).toEqual(["c@example.org", "d@example.org", "b@example.org"]);
+    } finally {
+      await smtp.close();
+      list.cleanup();
+    }
+  });
+
+  it("a server that never answers: the run stops at its deadline, says what was not sent, and a rerun sends it", async () => {
+    const silent = await startSilentServer();
+    const list = privateList(readers.slice(0, 2), silent.port, { DIGEST_DEADLINE: "3", DIGEST_SMTP_TIMEOUT: "120" });
+    try {
+      const started = Date.now();
+      const result = await site.start("digest.ts", ["--date", "2026-02-16", "--send"], list.env);
+      const seconds = (Date.now() - started) / 1000;
+      // Far under the per-connection timeout of 120 s: the deadline (3 s, plus start-up) ended it.
+      expect(seconds).toBeLessThan(30);
+      expect(result.status).toBe(1);
+      expect(result.stdout).toContain("stopped: the deadline of 3 s passed while sending to a@example.org; not sent (a rerun sends them): a@example.org, b@example.org");
+      expect(result.stdout).toContain("0 sent, 0 already sent before, 0 failed, 2 not sent (run again to send them)");
+
+      const smtp = await startSmtpSink();
+      try {
+        const rerun = await site.start("digest.ts", ["--date", "2026-02-16", "--send"], { ...list.env, DIGEST_SMTP_URL: `smtp://127.0.0.1:${smtp.port}` });
+        expect(rerun.stdout).toContain("2 sent, 0 already sent before, 0 failed");
+        expect((await smtp.received()).map((m) => m.rcptTo[0])).toEqual(["a@example.org", "b@example.org"]);
+      } finally {
+        await smtp.close();
+      }
+    } finally {
+      await silent.close();
+      list.cleanup();
+    }
+  });
+
+  it("a per-connection timeout of seconds: each silent connection fails after DIGEST_SMTP_TIMEOUT, not 30 s", async () => {
+    const silent = await startSilentServer();
+    const list = privateList(readers.slice(0, 2), silent.port, { DIGEST_SMTP_TIMEOUT: "1" });
+    try {
+      const started = Date.now();
+      const result = await site.start("digest.ts", ["--date", "2026-02-16", "--send"], list.env);
+      expect((Date.now() - started) / 1000).toBeLessThan(30);
+      expect(result.stdout).toMatch(/failed: a@example\.org: Greeting never received/);
+      expect(result.stdout).toContain("0 sent, 0 already sent before, 2 failed");
+      expect(silent.connections()).toBe(2);
+    } finally {
+      await silent.close();
+      list.cleanup();
+    }
+  });
+});
+
+describe("the size of the email", () => {
+  it("the 45-paper example day is under 100 KB of HTML, every paper with an excerpt", () => {
+    const site = fixtureSite({});
+    try {
+      const result = site.run("digest.ts", ["--date", "2026-02-16"], {
+        SITE_CONFIG: path.join(repoRoot, "content", "site.json"),
+        SITE_CONTENT_DIR: path.join(repoRoot, "content", "papers"),
+      });
+      expect(result.status, result.stdout + result.stderr).toBe(0);
+      const html = readFileSync(path.join(site.outputDir, "email", "2026-02-16.html"));
+      if (process.env.DIGEST_SHOW_SIZE) console.log(`example day: ${html.length} bytes of HTML`);
+      expect(html.length).toBeLessThan(100_000);
+      const $ = cheerio.load(html.toString());
+      expect($("h2")).toHaveLength(45);
+      expect($("a:contains('Full abstract')").length).toBeGreaterThan(0);
+    } finally {
+      site.cleanup();
+    }
+  });
+
+  it("a day of 400 papers with long titles and abstracts stays under 100 KB: cards, then titles, then a link to the rest", () => {
+    const long = "Long words of an abstract that goes on and on, $x^2$ and **bold** text. ".repeat(60);
+    const many = Object.fromEntries(Array.from({ length: 400 }, (_, i) => [
+      `2026-02-16/p${i}.md`,
+      paper({ title: `Paper ${i} ${"with a rather long title ".repeat(8)}`, arxiv: `2601.${String(10000 + i)}`, upvotes: 1000 - i, tags: ["a", "b", "c"] }, long),
+    ]));
+    const site = fixtureSite(many);
+    try {
+      const result = site.run("digest.ts", ["--date", "2026-02-16"]);
+      expect(result.status, result.stdout + result.stderr).toBe(0);
+      const html = readFileSync(path.join(site.outputDir, "email", "2026-02-16.html"), "utf8");
+      expect(Buffer.byteLength(html)).toBeLessThan(100_000);
+      const $ = cheerio.load(html);
+      const cards = $("h2").length;
+      const listed = $("li").length;
+      expect(cards).toBeGreaterThan(10);
+      expect(cards + listed).toBeLessThan(400);
+      const more = $(`a:contains('${400 - cards - listed} more papers on the site')`);
+      expect(more.attr("href")).toBe("https://digest.example.org/date/2026-02-16/");
+      // Excerpts end at a word with an ellipsis; their markup is closed (the parser found no stray text after the cut).
+      expect($("h2").first().parent().find("div").text().trim()).toMatch(/\w…$/);
+      const text = readFileSync(path.join(site.outputDir, "email", "2026-02-16.txt"), "utf8");
+      expect(text).toContain(`${400 - cards - listed} more papers on the site: https://digest.example.org/date/2026-02-16/`);
+    } finally {
+      site.cleanup();
+    }
+  });
+});
+
+describe("math in the email keeps its meaning", () => {
+  // Depends on src/markdown/readable-math.ts (roots keep their extent), which the issue-10 change fixes.
+  it("a root keeps its extent: \\sqrt{KT} is not √KT, \\sqrt{K} T^{3/4} is not √KT^(3/4)", () => {
+    const site = fixtureSite({ "2026-02-16/m.md": paper({ title: "Regret $\\sqrt{KT}$", arxiv: "2601.00009" }, "Bound $\\sqrt{K} T^{3/4}$ holds.") });
+    try {
+      const result = site.run("digest.ts", ["--date", "2026-02-16"]);
+      expect(result.status, result.stdout + result.stderr).toBe(0);
+      const $ = cheerio.load(readFileSync(path.join(site.outputDir, "email", "2026-02-16.html"), "utf8"));
+      const text = readFileSync(path.join(site.outputDir, "email", "2026-02-16.txt"), "utf8");
+      expect($("h2").text()).toContain("√(KT)");
+      expect(text).toContain("√(KT)");
+      for (const shown of [$("h2").text(), $("h2").parent().find("div").text(), text]) {
+        expect(shown).not.toMatch(/√KT/);
+      }
+    } finally {
+      site.cleanup();
+    }
   });
 });

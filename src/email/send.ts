@@ -111,7 +111,8 @@ export async function sendDigest(options: SendOptions): Promise<SendReport> {
           subject: message.subject,
           text: message.text,
           html: message.html,
-          list: { unsubscribe: message.unsubscribe, id: message.listId },
+          // One List-Unsubscribe header listing both targets (a flat array would write one header each).
+          list: { unsubscribe: [message.unsubscribe], id: message.listId },
           headers: { "List-Unsubscribe-Post": "List-Unsubscribe=One-Click" },
         }), deadlineAt);
         writer.append(options.date, address, "sent", info.messageId);

@@ -1,4 +1,4 @@
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -49,6 +49,8 @@ export interface FixtureSite {
   check(env?: Record<string, string>): RunResult;
   /** Runs any script under scripts/ for this site. */
   run(script: string, args?: string[], env?: Record<string, string>): RunResult;
+  /** Starts a script under scripts/ for this site without blocking this thread (to run two at once, or serve it). */
+  start(script: string, args?: string[], env?: Record<string, string>): Promise<RunResult>;
   /** Reads a built file, e.g. `date/2026-02-16/index.html`. */
   read(relPath: string): string;
   exists(relPath: string): boolean;
@@ -80,15 +82,23 @@ export function fixtureSite(papers: Record<string, string>, site: Record<string,
     // Each fixture is a project of its own, with its own build cache.
     SITE_CACHE_DIR: path.join(dir, ".cache"),
   };
+  const command = (script: string, args: string[]) => [process.execPath, ["--import", "tsx", path.join(repoRoot, "scripts", script), ...args]] as const;
   const run = (script: string, args: string[] = [], env: Record<string, string> = {}): RunResult => {
-    const result = spawnSync(process.execPath, ["--import", "tsx", path.join(repoRoot, "scripts", script), ...args], {
-      cwd: repoRoot,
-      encoding: "utf8",
-      env: { ...process.env, ...siteEnv, ...env },
-      timeout: 300_000,
-    });
+    const [bin, argv] = command(script, args);
+    const result = spawnSync(bin, argv, { cwd: repoRoot, encoding: "utf8", env: { ...process.env, ...siteEnv, ...env }, timeout: 300_000 });
     return { status: result.status, stdout: result.stdout, stderr: result.stderr };
   };
+  const start = (script: string, args: string[] = [], env: Record<string, string> = {}): Promise<RunResult> =>
+    new Promise((resolve, reject) => {
+      const [bin, argv] = command(script, args);
+      const child = spawn(bin, argv, { cwd: repoRoot, env: { ...process.env, ...siteEnv, ...env }, timeout: 300_000 });
+      let stdout = "";
+      let stderr = "";
+      child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
+      child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
+      child.on("error", reject);
+      child.on("close", (status) => resolve({ status, stdout, stderr }));
+    });
   const files = (): string[] => {
     const out: string[] = [];
     const walk = (d: string) => {
@@ -111,6 +121,7 @@ export function fixtureSite(papers: Record<string, string>, site: Record<string,
     build: (env) => run("build.ts", [], env),
     check: (env) => run("check.ts", [], env),
     run,
+    start,
     read: (relPath) => readFileSync(path.join(outputDir, relPath), "utf8"),
     exists: (relPath) => existsSync(path.join(outputDir, relPath)),
     files,

@@ -1,3 +1,4 @@
+import { createServer, type AddressInfo, type Socket } from "node:net";
 import { Worker } from "node:worker_threads";
 
 /** A message as the test SMTP server received and mailparser parsed it. */
@@ -42,7 +43,8 @@ const server = new SMTPServer({
   },
   onData(stream, session, callback) {
     // The message is stored before the server answers 250, so it is here once the sender has finished.
-    simpleParser(stream).then((mail) => {
+    simpleParser(stream).then(async (mail) => {
+      if (workerData.delayMs) await new Promise((resolve) => setTimeout(resolve, workerData.delayMs));
       const headers = {};
       for (const { key, line } of mail.headerLines) headers[key] = line.slice(line.indexOf(":") + 1).trim();
       received.push({
@@ -65,9 +67,12 @@ parentPort.on("message", (message) => {
 });
 `;
 
-/** Starts an SMTP server on a random local port; addresses in `reject` are refused with 550 at RCPT TO. */
-export async function startSmtpSink(options: { reject?: string[] } = {}): Promise<SmtpSink> {
-  const worker = new Worker(workerSource, { eval: true, workerData: { reject: options.reject ?? [] } });
+/**
+ * Starts an SMTP server on a random local port; addresses in `reject` are refused with 550 at RCPT TO, and each
+ * message is answered `delayMs` after it arrived (a slow server, so that two senders overlap).
+ */
+export async function startSmtpSink(options: { reject?: string[]; delayMs?: number } = {}): Promise<SmtpSink> {
+  const worker = new Worker(workerSource, { eval: true, workerData: { reject: options.reject ?? [], delayMs: options.delayMs ?? 0 } });
   const next = <T>(key: string) =>
     new Promise<T>((resolve, reject) => {
       const onMessage = (message: Record<string, unknown>) => {
@@ -92,6 +97,27 @@ export async function startSmtpSink(options: { reject?: string[] } = {}): Promis
       worker.postMessage("close");
       await closed;
       await worker.terminate();
+    },
+  };
+}
+
+/** A TCP server that accepts connections and never says a word: an SMTP server that hangs before its greeting. */
+export async function startSilentServer(): Promise<{ port: number; connections: () => number; close: () => Promise<void> }> {
+  const sockets = new Set<Socket>();
+  let count = 0;
+  const server = createServer((socket) => {
+    count++;
+    sockets.add(socket);
+    socket.on("close", () => sockets.delete(socket));
+    socket.on("error", () => {});
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return {
+    port: (server.address() as AddressInfo).port,
+    connections: () => count,
+    close: () => {
+      for (const socket of sockets) socket.destroy();
+      return new Promise((resolve) => server.close(() => resolve()));
     },
   };
 }

@@ -15,9 +15,12 @@ export interface SiteConfig {
   language: string;
   /** Author names shown on a card before the list is shortened. Default 8. */
   authorsShown: number;
-  /** Most items in a paper feed. Default 200. */
+  /**
+   * Most items in a paper feed. Default 400. It bounds the feed's size (about 3 KB an item), and it cuts the window
+   * short of `feedDays` when days are busy: 45 papers a day x 7 days = 315 items, so 400 covers a week up to 57 a day.
+   */
   feedItems: number;
-  /** Most days covered by feeds (newest first). Default 30. */
+  /** Most days covered by feeds (newest first): the window a subscriber who polls weekly needs. Default 7. */
   feedDays: number;
   /** Papers on one page of a tag's list (`/tags/<tag>/`, then `/tags/<tag>/page/2/`...). Default 100. */
   tagPageSize: number;
@@ -36,8 +39,8 @@ export const defaultSiteConfig: SiteConfig = {
   pathPrefix: "/",
   language: "en",
   authorsShown: 8,
-  feedItems: 200,
-  feedDays: 30,
+  feedItems: 400,
+  feedDays: 7,
   tagPageSize: 100,
   contentDir: "content/papers",
   outputDir: "dist",

@@ -2,6 +2,7 @@ import * as cheerio from "cheerio";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { feedId, feedWindow, mathmlOnly } from "../src/feeds/items.ts";
 import { renderMarkdown } from "../src/markdown/markdown.ts";
+import { SaxesParser } from "saxes";
 import { parseStrictXml, readFeed } from "./helpers/feeds.ts";
 import { fixtureSite, paper, type FixtureSite } from "./helpers/site.ts";
 
@@ -17,7 +18,7 @@ const papers = {
   "2026-02-16/a.md": paper(
     {
       title: "Regret $\\tilde{\\mathcal O}(\\sqrt K)$ for MDPs", arxiv: "2601.00001", upvotes: 5,
-      authors: ["Yan Dai", "Haipeng Luo"], tags: ["theory", "reinforcement-learning"],
+      authors: ["Yan Dai", "Haipeng Luo"], authorCount: 36, tags: ["theory", "reinforcement-learning"],
       links: { code: "https://github.com/example/regret?x=1&y=2" },
     },
     "We improve the bound to $\\tilde{\\mathcal O}(\\sqrt K)$.\n\n$$\\sum_{k=1}^K \\ell_k \\le \\sqrt{K}$$",
@@ -59,13 +60,14 @@ describe("feeds of a fixture site", () => {
     expect(feed.link).toBe(base);
     expect(feed.items.map((i) => i.guid)).toEqual([id("papers/custom-paper"), id("papers/2601.00001"), id("papers/2601.00002")]);
     expect(feed.items.map((i) => i.link)).toEqual([`${base}papers/custom-paper/`, `${base}papers/2601.00001/`, `${base}papers/2601.00002/`]);
-    expect(feed.items.map((i) => i.isoDate)).toEqual(["2026-02-17T00:00:00.000Z", "2026-02-16T00:00:00.000Z", "2026-02-16T00:00:00.000Z"]);
+    // A day's papers are dated by rank (the top paper latest, a second apart), so readers sorting by date keep the order.
+    expect(feed.items.map((i) => i.isoDate)).toEqual(["2026-02-17T00:00:00.000Z", "2026-02-16T00:00:01.000Z", "2026-02-16T00:00:00.000Z"]);
     // The channel's own date is the newest item's, never the build time.
     expect(feed.lastBuildDate).toBe("Tue, 17 Feb 2026 00:00:00 GMT");
 
     const regret = feed.items[1]!;
     expect(regret.title).toBe("Regret Õ(√K) for MDPs");
-    expect(regret.creator).toBe("Yan Dai and Haipeng Luo");
+    expect(regret.creator).toBe("Yan Dai, Haipeng Luo and 34 more");
     expect(regret.categories).toEqual(["theory", "reinforcement-learning"]);
     const $ = cheerio.load(regret["content:encoded"]!);
     expect($("math")).toHaveLength(2);
@@ -93,7 +95,8 @@ describe("feeds of a fixture site", () => {
       expect($("script"), file).toHaveLength(0);
       expect($("p").first().text(), file).toBe("Ends ]]> early, twice ]]> & more <script>alert(1)</script> and a crab 🦀 and 𝔼.");
       const title = file === "atom.xml" ? cheerio.load(hostile.title!).text() : hostile.title!;
-      expect(title.replace(/\u200B/g, ""), file).toBe("Hostile ]]> & <b>bold</b> 🦀");
+      // The text exactly: nothing invisible inserted into the `]]>`.
+      expect(title, file).toBe("Hostile ]]> & <b>bold</b> 🦀");
     }
     const json = JSON.parse(site.read("feed.json")) as { items: { id: string; title: string; content_html: string }[] };
     const item = json.items.find((i) => i.id === id("papers/2601.00002"))!;
@@ -105,16 +108,19 @@ describe("feeds of a fixture site", () => {
     const atom = await readFeed(site.read("atom.xml"));
     expect(atom.items.map((i) => i.id)).toEqual([id("papers/custom-paper"), id("papers/2601.00001"), id("papers/2601.00002")]);
     expect(atom.items.map((i) => i.link)).toEqual([`${base}papers/custom-paper/`, `${base}papers/2601.00001/`, `${base}papers/2601.00002/`]);
-    expect(atom.items[1]!.pubDate).toBe("2026-02-16T00:00:00.000Z");
+    expect(atom.items[1]!.pubDate).toBe("2026-02-16T00:00:01.000Z");
     expect(atom.items[1]!.content).toContain("<math");
     const json = JSON.parse(site.read("feed.json")) as { items: { id: string; url: string; tags: string[]; authors: { name: string }[]; date_published: string }[] };
     expect(json.items.map((i) => i.id)).toEqual(atom.items.map((i) => i.id));
     expect(json.items[1]).toMatchObject({
       url: `${base}papers/2601.00001/`,
-      date_published: "2026-02-16T00:00:00.000Z",
+      date_published: "2026-02-16T00:00:01.000Z",
       tags: ["theory", "reinforcement-learning"],
-      authors: [{ name: "Yan Dai" }, { name: "Haipeng Luo" }],
+      authors: [{ name: "Yan Dai" }, { name: "Haipeng Luo" }, { name: "and 34 more" }],
     });
+    expect(atom.items[1]!.author).toBe("Yan Dai");
+    const $ = cheerio.load(site.read("atom.xml"), { xml: true });
+    expect($("entry").eq(1).find("author name").map((_, n) => $(n).text()).get()).toEqual(["Yan Dai", "Haipeng Luo", "and 34 more"]);
   });
 
   it("a tag feed holds only papers with its tag, within the window", async () => {
@@ -137,8 +143,92 @@ describe("feeds of a fixture site", () => {
       `Hostile ]]> & <b>bold</b> 🦀 ${base}papers/2601.00002/`,
     ]);
     expect($("li").first().find("a").map((_, a) => $(a).text()).get()).toEqual(["Regret Õ(√K) for MDPs", "arXiv:2601.00001", "PDF", "Code"]);
-    expect($("li").first().text()).toContain("Yan Dai and Haipeng Luo");
+    expect($("li").first().text()).toContain("Yan Dai, Haipeng Luo and 34 more");
     expect($("script")).toHaveLength(0);
+  });
+
+  /** Children of each item/entry, by element name, in document order, read with a strict namespace-aware parser. */
+  const childrenOf = (xml: string, itemTag: string): { name: string; text: string; attrs: Record<string, string> }[][] => {
+    const items: { name: string; text: string; attrs: Record<string, string> }[][] = [];
+    const parser = new SaxesParser({ xmlns: true });
+    let depth = 0;
+    let itemDepth = -1;
+    let current: { name: string; text: string; attrs: Record<string, string> } | undefined;
+    parser.on("opentag", (tag) => {
+      depth++;
+      if (tag.name === itemTag) {
+        itemDepth = depth;
+        items.push([]);
+      } else if (itemDepth > 0 && depth === itemDepth + 1) {
+        current = { name: tag.name, text: "", attrs: Object.fromEntries(Object.entries(tag.attributes).map(([k, a]) => [k, typeof a === "string" ? a : a.value])) };
+        items.at(-1)!.push(current);
+      }
+    });
+    parser.on("text", (text) => current && (current.text += text));
+    parser.on("cdata", (text) => current && (current.text += text));
+    parser.on("closetag", (tag) => {
+      if (tag.name === itemTag) itemDepth = -1;
+      if (depth === itemDepth + 1) current = undefined;
+      depth--;
+    });
+    parser.on("error", (error) => {
+      throw error;
+    });
+    parser.write(xml).close();
+    return items;
+  };
+
+  it("RSS: every item of the paper, tag and digest feeds has a plain-text description before content:encoded", () => {
+    for (const file of ["feed.xml", "tags/theory/feed.xml", "tags/vision/feed.xml", "digest.xml"]) {
+      const items = childrenOf(site.read(file), "item");
+      expect(items.length, file).toBeGreaterThan(0);
+      for (const children of items) {
+        const names = children.map((c) => c.name);
+        expect(names.indexOf("description"), file).toBeGreaterThan(-1);
+        expect(names.indexOf("description"), file).toBeLessThan(names.indexOf("content:encoded"));
+        // HTML by the RSS spec, so escaped: its text is the summary, with no element in it.
+        const description = children.find((c) => c.name === "description")!.text;
+        expect(cheerio.load(description)("body *"), file).toHaveLength(0);
+        expect(description.length, file).toBeLessThan(400);
+      }
+    }
+    const [, regret, hostile] = childrenOf(site.read("feed.xml"), "item");
+    expect(cheerio.load(regret!.find((c) => c.name === "description")!.text).text()).toBe("We improve the bound to Õ(√K). ∑ₖ₌₁^K ℓₖ ≤ √K");
+    expect(cheerio.load(hostile!.find((c) => c.name === "description")!.text).text()).toBe("Ends ]]> early, twice ]]> & more <script>alert(1)</script> and a crab 🦀 and 𝔼.");
+    const [, day16] = childrenOf(site.read("digest.xml"), "item");
+    expect(cheerio.load(day16!.find((c) => c.name === "description")!.text).text()).toBe("2 papers: Regret Õ(√K) for MDPs; Hostile ]]> & <b>bold</b> 🦀");
+    const json = JSON.parse(site.read("feed.json")) as { items: { summary: string }[] };
+    expect(json.items[2]!.summary).toBe("Ends ]]> early, twice ]]> & more <script>alert(1)</script> and a crab 🦀 and 𝔼.");
+  });
+
+  it("RSS titles are escaped text, not CDATA, with &, < and > as hexadecimal character references", () => {
+    for (const file of ["feed.xml", "tags/vision/feed.xml", "digest.xml"]) {
+      const xml = site.read(file);
+      expect(xml, file).not.toContain("\u200B");
+      for (const children of childrenOf(xml, "item")) expect(children.find((c) => c.name === "title")!.text).not.toBe("");
+      expect(xml, file).not.toMatch(/<title><!\[CDATA\[/);
+    }
+    expect(site.read("feed.xml")).toContain("<title>Hostile ]]&#x3E; &#x26; &#x3C;b&#x3E;bold&#x3C;/b&#x3E; 🦀</title>");
+  });
+
+  it("no two items of a feed share a date, in every format, and the digest's days keep theirs", () => {
+    const dates = (file: string, tag: string, field: string) => childrenOf(site.read(file), tag).map((c) => c.find((x) => x.name === field)!.text);
+    for (const [file, tag, field] of [["feed.xml", "item", "pubDate"], ["atom.xml", "entry", "updated"], ["tags/theory/atom.xml", "entry", "updated"], ["digest.xml", "item", "pubDate"]] as const) {
+      const seen = dates(file, tag, field);
+      expect(new Set(seen).size, file).toBe(seen.length);
+      // Newest first, as readers sorting by date show them: the site's order.
+      const times = seen.map((d) => Date.parse(d));
+      expect([...times].sort((a, b) => b - a), file).toEqual(times);
+    }
+    expect(dates("atom.xml", "entry", "updated")).toEqual(["2026-02-17T00:00:00.000Z", "2026-02-16T00:00:01.000Z", "2026-02-16T00:00:00.000Z"]);
+  });
+
+  it("Atom feeds carry xml:lang", () => {
+    for (const file of ["atom.xml", "tags/theory/atom.xml"]) {
+      const root = childrenOf(`<w>${site.read(file).replace(/^<\?xml[^>]*>/, "")}</w>`, "w")[0]![0]!;
+      expect(root.name, file).toBe("feed");
+      expect(root.attrs["xml:lang"], file).toBe("en");
+    }
   });
 
   it("every page links the feeds; a tag page links its own", () => {

@@ -3,7 +3,8 @@ import { formatDay } from "../digest/dates.ts";
 import { plural } from "../digest/format.ts";
 import type { Day } from "../digest/group.ts";
 import { absoluteUrl, type SiteConfig } from "../site.ts";
-import { feedId, linksHtml, paperSummary, type FeedItem } from "./items.ts";
+import { cutAtWord } from "../email/markdown.ts";
+import { feedId, linksHtml, paperSummary, summaryChars, type FeedItem } from "./items.ts";
 
 /** "Monday, 16 February 2026 (45 papers)": the title of a day's digest, in the feed and in the email subject. */
 export function dayTitle(day: Pick<Day, "date" | "papers">): string {
@@ -17,12 +18,14 @@ export function dayTitle(day: Pick<Day, "date" | "papers">): string {
  */
 export function dayItem(day: Day, site: SiteConfig): FeedItem {
   const link = absoluteUrl(site, `/date/${day.date}/`);
-  const list = day.papers.map((paper) => paperSummary(paper, site)).map((item) =>
+  const papers = day.papers.map((paper) => paperSummary(paper, site));
+  const list = papers.map((item) =>
     `<li><strong><a href="${escapeHtml(item.link)}">${escapeHtml(item.title)}</a></strong><br>\n${escapeHtml(item.authorText)}` +
     (item.links.length ? `<br>\n${linksHtml(item.links)}` : "") + "</li>");
   return {
     id: feedId(site, `date/${day.date}`),
     title: dayTitle(day),
+    summary: cutAtWord(`${plural(day.papers.length, "paper")}: ${papers.map((p) => p.title).join("; ")}`, summaryChars),
     link,
     date: day.date,
     authors: [site.title],

@@ -2,7 +2,7 @@ import { escapeHtml } from "markdown-it/lib/common/utils.mjs";
 import { Feed, type Item } from "feed";
 import { dayStart } from "../digest/dates.ts";
 import type { FeedItem } from "./items.ts";
-import { cdataHtml, cdataText, xmlText } from "./xml-safe.ts";
+import { cdataHtml, xmlCharRefs, xmlText } from "./xml-safe.ts";
 
 /** What a feed says about itself; every URL absolute. */
 export interface FeedMeta {
@@ -28,49 +28,86 @@ export interface FeedFormats {
 
 type Format = keyof FeedFormats;
 
+/** When an item is dated: its day at 00:00:00Z plus its offset, so a day's items keep their order. */
+export function itemTime(item: Pick<FeedItem, "date" | "offsetSeconds">): Date {
+  return new Date(dayStart(item.date) + (item.offsetSeconds ?? 0) * 1000);
+}
+
 /** The feed's own updated time is its newest item's, never the build time, so the same content gives the same bytes. */
 function updatedOf(items: readonly FeedItem[]): Date {
-  return new Date(items.reduce((newest, item) => Math.max(newest, dayStart(item.date)), 0));
+  return new Date(items.reduce((newest, item) => Math.max(newest, itemTime(item).getTime()), 0));
+}
+
+/** An item's authors, one per name, plus "and 34 more" when the paper lists only its first authors (as RSS's line says). */
+function authorsOf(item: FeedItem): { name: string }[] {
+  const names = item.authors.map((name) => ({ name: xmlText(name) }));
+  const more = (item.authorCount ?? 0) - item.authors.length;
+  return more > 0 ? [...names, { name: `and ${more} more` }] : names;
 }
 
 /**
- * One item in the shape `feed` expects for a format. RSS gets a plain-text title, the authors as `dc:creator` (its
- * own `author` element is meant for an email address) and the HTML as content:encoded (no separate description: the
- * abstract is the whole content, and sending it twice would double the feed); Atom's title is HTML
- * (`type="html"`), so it is escaped.
+ * Stands in for an RSS item title while `feed` writes the XML (it writes every title as CDATA); replaced by the
+ * escaped title afterwards. U+0001 cannot occur in any text we hand over (`xmlText` removes it), so it cannot collide.
  */
-function toItem(item: FeedItem, format: Format): Item {
-  const date = new Date(dayStart(item.date));
+const titleMark = (index: number) => `\u0001${index}\u0001`;
+
+/**
+ * One item in the shape `feed` expects for a format. RSS gets the authors as `dc:creator` (its own `author` element
+ * is meant for an email address), a plain-text summary as `description` (written before content:encoded, as the W3C
+ * validator asks) and the HTML as content:encoded; Atom's title is HTML (`type="html"`), so it is escaped.
+ */
+function toItem(item: FeedItem, format: Format, index: number): Item {
+  const date = itemTime(item);
   const base: Item = {
     id: item.id,
     link: item.link,
     date,
     published: date,
-    title: format === "atom" ? cdataHtml(escapeHtml(item.title)) : format === "rss" ? cdataText(item.title) : xmlText(item.title),
+    title: format === "atom" ? cdataHtml(escapeHtml(item.title)) : format === "rss" ? titleMark(index) : xmlText(item.title),
     content: cdataHtml(item.html),
     category: item.tags.map((tag) => ({ name: xmlText(tag), term: xmlText(tag) })),
   };
+  // RSS description and Atom summary are HTML: the plain text is escaped so a "<b>" in it stays text.
+  if (item.summary) base.description = cdataHtml(escapeHtml(item.summary));
   if (format === "rss") {
     base.extensions = [{ name: "dc:creator", objects: { _text: xmlText(item.authorText) } }];
   } else {
-    base.author = item.authors.map((name) => ({ name: xmlText(name) }));
+    base.author = authorsOf(item);
   }
   return base;
 }
 
-/** `feed` writes JSON Feed 1.0; this brings it to 1.1: a language, and every author (not just the first) as `authors`. */
+/**
+ * RSS titles as plain text the way most readers agree on: no CDATA (which several readers show raw or treat as HTML),
+ * `&`, `<` and `>` as hexadecimal character references (the RSS Best Practices Profile; the W3C validator warns
+ * about anything else). A `]]>` in a title is then just text: nothing is inserted into it.
+ */
+function rssTitles(xml: string, items: readonly FeedItem[]): string {
+  return items.reduce((out, item, i) =>
+    out.replace(`<title><![CDATA[${titleMark(i)}]]></title>`, () => `<title>${xmlCharRefs(xmlText(item.title))}</title>`), xml);
+}
+
+/** `feed` writes no language on an Atom feed; `xml:lang` on the root gives every entry its language. */
+function atomLanguage(xml: string, language: string): string {
+  return xml.replace('<feed xmlns="http://www.w3.org/2005/Atom">', () => `<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="${escapeHtml(xmlText(language))}">`);
+}
+
+/**
+ * `feed` writes JSON Feed 1.0; this brings it to 1.1: a language, every author (not just the first, with "and N more")
+ * as `authors`, and the summary as the plain text JSON Feed expects.
+ */
 function jsonFeed11(json: string, meta: FeedMeta, items: readonly FeedItem[]): string {
   const { version: _old, author: _single, items: written, ...rest } = JSON.parse(json) as Record<string, unknown> & { items: Record<string, unknown>[] };
-  const authorsOf = new Map(items.map((item) => [item.id, item.authors]));
+  const byId = new Map(items.map((item) => [item.id, item]));
   const feed = {
     version: "https://jsonfeed.org/version/1.1",
     ...rest,
     language: meta.language,
     authors: [{ name: xmlText(meta.author) }],
-    items: written.map(({ author: _first, ...item }) => ({
-      ...item,
-      authors: (authorsOf.get(String(item.id)) ?? []).map((name) => ({ name: xmlText(name) })),
-    })),
+    items: written.map(({ author: _first, summary: _html, ...written }) => {
+      const item = byId.get(String(written.id));
+      return { ...written, ...(item?.summary ? { summary: xmlText(item.summary) } : {}), authors: item ? authorsOf(item) : [] };
+    }),
   };
   return `${JSON.stringify(feed, null, 2)}\n`;
 }
@@ -87,9 +124,9 @@ export function renderFeed(meta: FeedMeta, items: readonly FeedItem[], format: F
     author: { name: xmlText(meta.author), link: meta.link },
     feedLinks: meta.urls,
   });
-  for (const item of items) feed.addItem(toItem(item, format));
-  if (format === "rss") return `${feed.rss2()}\n`;
-  if (format === "atom") return `${feed.atom1()}\n`;
+  items.forEach((item, i) => feed.addItem(toItem(item, format, i)));
+  if (format === "rss") return `${rssTitles(feed.rss2(), items)}\n`;
+  if (format === "atom") return `${atomLanguage(feed.atom1(), meta.language)}\n`;
   return jsonFeed11(feed.json1(), meta, items);
 }
 

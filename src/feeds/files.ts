@@ -3,7 +3,7 @@ import type { RenderedPaper } from "../markdown/paper.ts";
 import { absoluteUrl, type SiteConfig } from "../site.ts";
 import { dayItem } from "./digest.ts";
 import { renderFeed, renderFeeds, type FeedMeta } from "./feeds.ts";
-import { feedId, feedWindow, paperItem, type FeedItem } from "./items.ts";
+import { dayOffsets, feedId, feedWindow, paperItem, type FeedItem } from "./items.ts";
 
 /** Site paths of one feed's three formats. */
 export interface FeedPaths {
@@ -44,10 +44,11 @@ const absolute = (site: SiteConfig, paths: FeedPaths): FeedPaths => ({
 export function feedFiles(data: Digest & { config: SiteConfig }): FeedFile[] {
   const site = data.config;
   const cache = new Map<string, FeedItem>();
-  // A paper appears in the site feed and in its tags' feeds; its MathML is rendered once.
+  const offsets = dayOffsets(data.days);
+  // A paper appears in the site feed and in its tags' feeds; its MathML is rendered once, its date is the same in each.
   const itemOf = (paper: RenderedPaper): FeedItem => {
     let item = cache.get(paper.id);
-    if (!item) cache.set(paper.id, (item = paperItem(paper, site)));
+    if (!item) cache.set(paper.id, (item = paperItem(paper, site, offsets.get(paper.id))));
     return item;
   };
   const files: FeedFile[] = [];

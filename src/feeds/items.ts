@@ -2,6 +2,7 @@ import { escapeHtml } from "markdown-it/lib/common/utils.mjs";
 import type { PaperLinks } from "../content/paper.ts";
 import { authorLine, hostOf } from "../digest/format.ts";
 import type { RenderedPaper } from "../markdown/paper.ts";
+import { abstractExcerpt, emailAbstractText } from "../email/markdown.ts";
 import { readableText } from "../markdown/readable-math.ts";
 import { absoluteUrl, type SiteConfig } from "../site.ts";
 
@@ -13,9 +14,19 @@ export interface FeedItem {
   title: string;
   /** Absolute URL of the item's page on the site. */
   link: string;
-  /** The digest day, `YYYY-MM-DD`; feeds date it at 00:00:00Z. */
+  /** The digest day, `YYYY-MM-DD`; feeds date it at 00:00:00Z plus `offsetSeconds`. */
   date: string;
+  /**
+   * Seconds after the day's 00:00:00Z the item is dated: a day's papers get their rank from the bottom (the top
+   * paper of a 45-paper day 00:00:44Z, the last 00:00:00Z), so readers that sort by date keep the site's order and no
+   * two items of a feed share a date. Derived from the content, never the clock. Default 0.
+   */
+  offsetSeconds?: number;
+  /** A short plain-text summary (RSS `description`, Atom `summary`, JSON `summary`). */
+  summary?: string;
   authors: string[];
+  /** How many authors the paper has, when `authors` lists only the first ones ("and 34 more"). */
+  authorCount?: number;
   /** The author list as one line ("A, B and C"), for formats with a single author field. */
   authorText: string;
   tags: string[];
@@ -73,6 +84,7 @@ export function paperSummary(paper: RenderedPaper, site: SiteConfig): Omit<FeedI
     link: paperUrl(site, paper),
     date: paper.date,
     authors: paper.authors,
+    authorCount: paper.authorCount,
     authorText: authorLine(paper.authors, paper.authorCount, paper.authors.length),
     tags: paper.tags,
     links: paperLinkList(paper),
@@ -112,11 +124,35 @@ export function mathmlOnly(html: string): string {
   return (out + html.slice(at)).replace(/<span class="katex-display">(<span class="katex"><math[^>]*>[\s\S]*?<\/math><\/span>)<\/span>/g, "$1");
 }
 
-/** A paper as a feed item: its abstract with math as MathML, followed by its links. */
-export function paperItem(paper: RenderedPaper, site: SiteConfig): FeedItem {
+/** Characters of plain text in an item's summary. */
+export const summaryChars = 300;
+
+/**
+ * The start of an abstract as one line of plain text, math as readable Unicode (the email's rendering), cut at a word
+ * with an ellipsis past `maxChars`.
+ */
+export function plainSummary(body: string, maxChars = summaryChars): string {
+  return emailAbstractText(abstractExcerpt(body, maxChars)).replace(/\s+/g, " ").trim();
+}
+
+/**
+ * A paper as a feed item: its abstract with math as MathML, followed by its links, and a plain-text summary.
+ * `offsetSeconds` orders it within its day (see `dayOffsets`).
+ */
+export function paperItem(paper: RenderedPaper, site: SiteConfig, offsetSeconds = 0): FeedItem {
   const summary = paperSummary(paper, site);
   const links = summary.links.length ? `<p>${linksHtml(summary.links)}</p>\n` : "";
-  return { ...summary, html: mathmlOnly(paper.abstractHtml) + links };
+  return { ...summary, offsetSeconds, summary: plainSummary(paper.body), html: mathmlOnly(paper.abstractHtml) + links };
+}
+
+/**
+ * Each paper's `offsetSeconds`: its rank in its day counted from the bottom, so the day's top paper is the newest
+ * item. Expects each day's papers in the site's order.
+ */
+export function dayOffsets(days: readonly { papers: readonly { id: string }[] }[]): Map<string, number> {
+  const offsets = new Map<string, number>();
+  for (const day of days) day.papers.forEach((paper, rank) => offsets.set(paper.id, day.papers.length - 1 - rank));
+  return offsets;
 }
 
 /**

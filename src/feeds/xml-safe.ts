@@ -22,9 +22,10 @@ export function cdataHtml(html: string): string {
 }
 
 /**
- * Plain text that survives a CDATA section (an RSS title): a zero-width space goes between `]]` and `>`, invisible to
- * a reader, since plain text has no escape that a CDATA section would decode.
+ * Plain text as XML character data with `&`, `<` and `>` as hexadecimal character references (`&#x26;`, `&#x3C;`,
+ * `&#x3E;`): the form the RSS Best Practices Profile recommends for plain-text elements, understood alike by readers
+ * that treat an RSS title as text and by those that treat it as HTML.
  */
-export function cdataText(text: string): string {
-  return xmlText(text).replace(/]]>/g, "]]\u200B>");
+export function xmlCharRefs(text: string): string {
+  return text.replace(/[&<>]/g, (c) => `&#x${c.charCodeAt(0).toString(16).toUpperCase()};`);
 }

@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync,
 import { hostname, tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { verifyUnsubscribeToken } from "../src/email/settings.ts";
+import { unsubscribeToken, verifyUnsubscribeToken } from "../src/email/settings.ts";
 import { readSubscribers, repositoryHolding } from "../src/email/subscribers.ts";
 import { fixtureSite, paper, repoRoot, type FixtureSite } from "./helpers/site.ts";
 import { startSilentServer, startSmtpSink, type SmtpSink } from "./helpers/smtp.ts";
@@ -131,6 +131,27 @@ describe("npm run digest", () => {
     expect(result.stdout).toContain("2 sent, 0 already sent before, 1 failed");
     const mails = await smtp.received();
     expect(mails.slice(2).map((m) => m.subject)).toEqual(Array(2).fill("Test Digest — Tuesday, 17 February 2026 (1 paper)"));
+  });
+
+  it("--unsubscribe removes the addresses whose token is valid and refuses forged ones, keeping the rest of the list", () => {
+    const requests = path.join(privateDir, "requests.txt");
+    const token = (address: string) => unsubscribeToken(secret, address);
+    writeFileSync(requests, [
+      `https://digest.example.org/unsubscribe?email=ada%40example.org&token=${token("ada@example.org")}`,
+      `unsubscribe alan@example.org ${unsubscribeToken("a-guessed-secret-a-guessed-secret", "alan@example.org")}`,
+      `Subject: unsubscribe bounce@example.org ${token("bounce@example.org")}`,
+      "just a line",
+    ].join("\n"));
+    const before = readFileSync(subscribers, "utf8");
+    const result = site.run("digest.ts", ["--unsubscribe", requests], env);
+    expect(result.stdout).toContain("removed: ada@example.org\nremoved: bounce@example.org");
+    expect(result.stdout).toContain(`refused: ${requests}:2: the token is not alan@example.org's (forged, or made with another DIGEST_SECRET)`);
+    expect(result.stdout).toContain(`refused: ${requests}:4: no address and token found`);
+    expect(result.stdout).toContain("2 removed, 0 not on the list, 2 refused");
+    expect(result.status).toBe(1);
+    // Every line of both addresses goes (ADA@ too); comments and the others stay.
+    expect(readFileSync(subscribers, "utf8")).toBe("# readers\n\nalan@example.org  # comment\n");
+    writeFileSync(subscribers, before);
   });
 
   const refusals: [string, string[], Record<string, string>, RegExp][] = [

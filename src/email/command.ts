@@ -8,15 +8,20 @@ import { loadSiteConfig } from "../site.ts";
 import { digestEmail } from "./render.ts";
 import { sendDigest } from "./send.ts";
 import { listId, readSendSettings, unsubscribeMailto, unsubscribeToken, unsubscribeUrl, type SendSettings } from "./settings.ts";
+import { acquireLock, LockBusyError, lockPath } from "./sent-log.ts";
 import { readSubscribers, repositoryHolding, sentLogPath } from "./subscribers.ts";
+import { applyUnsubscribes } from "./unsubscribe.ts";
 
 /** How to call `npm run digest`, printed with every usage error. */
 export const digestUsage = `usage: npm run digest -- --date YYYY-MM-DD [--send [--resend-unconfirmed]] [--subscribers FILE]
+       npm run digest -- --unsubscribe REQUESTS [--subscribers FILE]
 
   --date                the digest day ("latest" for the newest day with papers)
   --send                send the email to every subscriber (otherwise only write it to <outputDir>/email/)
   --resend-unconfirmed  also send to addresses an interrupted run claimed but never confirmed (may send twice)
   --subscribers         the subscribers list, one address per line, outside the repository (or DIGEST_SUBSCRIBERS)
+  --unsubscribe         remove from the list every address in REQUESTS (lines with email= and token=, or an address
+                        and its token) whose token is valid; needs DIGEST_SECRET
 
 environment for --send:
   DIGEST_SMTP_URL      SMTP server, e.g. smtps://user:password@smtp.example.org:465
@@ -41,10 +46,17 @@ export async function digestCommand(argv: string[], env: NodeJS.ProcessEnv, root
   try {
     args = parseArgs({
       args: argv,
-      options: { date: { type: "string" }, send: { type: "boolean" }, subscribers: { type: "string" }, "resend-unconfirmed": { type: "boolean" } },
+      options: {
+        date: { type: "string" }, send: { type: "boolean" }, subscribers: { type: "string" }, "resend-unconfirmed": { type: "boolean" },
+        unsubscribe: { type: "string" },
+      },
     }).values;
   } catch (error) {
     return fail((error as Error).message, true);
+  }
+  if (args.unsubscribe !== undefined) {
+    if (args.date || args.send) return fail("--unsubscribe goes without --date and --send", true);
+    return unsubscribeCommand(args.unsubscribe, args.subscribers ?? env.DIGEST_SUBSCRIBERS, env, root, log);
   }
   if (!args.date) return fail("--date is missing", true);
   if (args.date !== "latest" && !isCalendarDate(args.date)) return fail(`--date "${args.date}" is not a calendar day written YYYY-MM-DD`, true);
@@ -123,4 +135,44 @@ export async function digestCommand(argv: string[], env: NodeJS.ProcessEnv, root
     (report.notSent.length ? `, ${report.notSent.length} not sent (run again to send them)` : "") +
     (list.problems.length ? `, ${list.problems.length} line(s) of the list skipped` : "") + ` (sent-log: ${sentLogPath(subscribers)})`);
   return report.failed.length || report.notSent.length || list.problems.length ? 1 : 0;
+}
+
+/** `npm run digest -- --unsubscribe REQUESTS`: applies verified unsubscribe requests to the subscribers list. */
+async function unsubscribeCommand(requests: string, subscribers: string | undefined, env: NodeJS.ProcessEnv, root: string, log: (line: string) => void): Promise<number> {
+  const problems: string[] = [];
+  const secret = env.DIGEST_SECRET;
+  if (!secret) problems.push("DIGEST_SECRET: missing; the secret the tokens were made with");
+  if (!subscribers) problems.push("DIGEST_SUBSCRIBERS: missing; the subscribers list (or --subscribers FILE)");
+  if (problems.length) {
+    log(`digest: --unsubscribe cannot start:\n${problems.map((p) => `  ${p}`).join("\n")}\n\n${digestUsage}`);
+    return 2;
+  }
+  const inside = repositoryHolding(subscribers!, root);
+  if (inside) {
+    log(`digest: refusing to read subscribers from ${subscribers}: ${inside}. Readers' addresses must never be committed; keep the list outside the repository.`);
+    return 2;
+  }
+  // The same lock as a send run: the list is not rewritten under a run reading it, nor by two of these at once.
+  let lock;
+  try {
+    lock = await acquireLock(lockPath(sentLogPath(subscribers!)), { expires: Date.now() + 60_000, waitUntil: Date.now() + 60_000, log });
+  } catch (error) {
+    if (!(error instanceof LockBusyError)) throw error;
+    log(`digest: ${error.message}; try again when it has finished`);
+    return 1;
+  }
+  let report;
+  try {
+    report = applyUnsubscribes(requests, path.resolve(subscribers!), secret!);
+  } catch (error) {
+    log(`digest: ${(error as Error).message}`);
+    return 2;
+  } finally {
+    lock.release();
+  }
+  for (const address of report.removed) log(`removed: ${address}`);
+  for (const address of report.absent) log(`not on the list: ${address}`);
+  for (const line of report.refused) log(`refused: ${line}`);
+  log(`${report.removed.length} removed, ${report.absent.length} not on the list, ${report.refused.length} refused`);
+  return report.refused.length ? 1 : 0;
 }

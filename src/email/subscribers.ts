@@ -21,13 +21,18 @@ const addressPattern = /^[^\s@<>(),;:"]+@[^\s@<>(),;:"]+\.[^\s@<>(),;:"]+$/;
  */
 const comment = /(?:^|\s)#.*$/;
 
+/** One line of a subscribers file without its comment and surrounding space: the address, or "". */
+export function subscriberLine(raw: string): string {
+  return raw.replace(comment, "").trim();
+}
+
 /** Reads a subscribers file: one address per line; blank lines and `#` comments are skipped; duplicates (any case) once. */
 export function readSubscribers(file: string): Subscribers {
   const addresses: string[] = [];
   const problems: string[] = [];
   const seen = new Set<string>();
   readFileSync(file, "utf8").split(/\r?\n/).forEach((raw, i) => {
-    const line = raw.replace(comment, "").trim();
+    const line = subscriberLine(raw);
     if (!line) return;
     if (!addressPattern.test(line)) {
       problems.push(`${file}:${i + 1}: "${line}" is not an email address (one address per line)`);

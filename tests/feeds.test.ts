@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { feedId, feedWindow, mathmlOnly } from "../src/feeds/items.ts";
 import { renderMarkdown } from "../src/markdown/markdown.ts";
 import { SaxesParser } from "saxes";
+import { atomRuleProblems, rssRuleProblems } from "./helpers/feed-rules.ts";
 import { parseStrictXml, readFeed } from "./helpers/feeds.ts";
 import { fixtureSite, paper, type FixtureSite } from "./helpers/site.ts";
 
@@ -221,6 +222,11 @@ describe("feeds of a fixture site", () => {
       expect([...times].sort((a, b) => b - a), file).toEqual(times);
     }
     expect(dates("atom.xml", "entry", "updated")).toEqual(["2026-02-17T00:00:00.000Z", "2026-02-16T00:00:01.000Z", "2026-02-16T00:00:00.000Z"]);
+  });
+
+  it("every RSS and Atom feed keeps the W3C validator's rules checked offline", () => {
+    for (const file of ["feed.xml", "digest.xml", "tags/theory/feed.xml", "tags/vision/feed.xml"]) expect(rssRuleProblems(site.read(file)), file).toEqual([]);
+    for (const file of ["atom.xml", "tags/theory/atom.xml", "tags/reinforcement-learning/atom.xml"]) expect(atomRuleProblems(site.read(file)), file).toEqual([]);
   });
 
   it("Atom feeds carry xml:lang", () => {

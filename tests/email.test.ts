@@ -4,6 +4,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync,
 import { hostname, tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { acquireLock, LockBusyError, readSentLog, sentEntry } from "../src/email/sent-log.ts";
 import { unsubscribeToken, verifyUnsubscribeToken } from "../src/email/settings.ts";
 import { readSubscribers, repositoryHolding } from "../src/email/subscribers.ts";
 import { fixtureSite, paper, repoRoot, type FixtureSite } from "./helpers/site.ts";
@@ -190,10 +191,10 @@ describe("subscribers list", () => {
   it("reads one address per line, skips comments and duplicates, and reports lines that are not addresses", () => {
     const dir = mkdtempSync(path.join(tmpdir(), "digest-subscribers-"));
     const file = path.join(dir, "subscribers.txt");
-    writeFileSync(file, "a@example.org\n# note\nnot an address\nb@example.org # since 2026\nA@EXAMPLE.ORG\nteam#digest@example.org\t# a # inside an address is part of it\n  # indented comment\n");
+    writeFileSync(file, "a@example.org\n# note\nnot an address\nb@example.org # since 2026\nA@EXAMPLE.ORG\nteam#digest@example.org\t# a # inside an address is part of it\n  # indented comment\nc\u0085d@example.org\n");
     expect(readSubscribers(file)).toEqual({
       addresses: ["a@example.org", "b@example.org", "team#digest@example.org"],
-      problems: [`${file}:3: "not an address" is not an email address (one address per line)`],
+      problems: [`${file}:3: "not an address" is not an email address (one address per line)`, `${file}:8: "c\\u0085d@example.org" is not an email address (one address per line)`],
     });
     expect(repositoryHolding(file, repoRoot)).toBeUndefined();
     expect(repositoryHolding(path.join(repoRoot, "private", "subscribers.txt"), repoRoot)).toMatch(/inside the project folder/);
@@ -230,8 +231,8 @@ describe("sending once, whatever happens to the run", () => {
   const readers = ["a@example.org", "b@example.org", "c@example.org", "d@example.org"];
 
   it("two overlapping --send runs deliver one message per subscriber", async () => {
-    // A slow server (300 ms a message) keeps the first run sending while the second one starts.
-    const smtp = await startSmtpSink({ delayMs: 300 });
+    // A slow server (1 s a message) keeps the first run sending while the second one starts.
+    const smtp = await startSmtpSink({ delayMs: 1000 });
     const list = privateList(readers, smtp.port);
     try {
       const [first, second] = await Promise.all([
@@ -245,6 +246,7 @@ describe("sending once, whatever happens to the run", () => {
       // Both ran to the end: one sent everything, the other found it all sent.
       const summaries = [first.stdout, second.stdout].map((out) => /(\d+) sent, (\d+) already sent before/.exec(out)!.slice(1).map(Number));
       expect(summaries.sort()).toEqual([[0, 4], [4, 0]]);
+      expect(first.stdout + second.stdout).toMatch(/waiting for another digest run to finish \(pid \d+ on /);
       expect(list.logLines().filter((l) => l.endsWith(" sent"))).toHaveLength(4);
       expect(existsSync(`${list.file}.sent.log.lock`)).toBe(false);
     } finally {
@@ -385,6 +387,48 @@ describe("math in the email keeps its meaning", () => {
       }
     } finally {
       site.cleanup();
+    }
+  });
+});
+
+describe("the sent-log's lock", () => {
+  it("is exclusive, waits until its deadline, is released, and a stale one (dead process, or past its deadline) is taken over", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "digest-lock-"));
+    const file = path.join(dir, "list.sent.log.lock");
+    try {
+      const held = await acquireLock(file, { expires: Date.now() + 60_000, waitUntil: Date.now() });
+      const started = Date.now();
+      await expect(acquireLock(file, { expires: Date.now() + 60_000, waitUntil: Date.now() + 300 })).rejects.toThrow(LockBusyError);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(290);
+      held.release();
+      expect(existsSync(file)).toBe(false);
+
+      const lines: string[] = [];
+      writeFileSync(file, JSON.stringify({ pid: process.pid, host: "another-host", started: "2026-02-16T06:00:00Z", expires: Date.now() - 1 }));
+      const taken = await acquireLock(file, { expires: Date.now() + 60_000, waitUntil: Date.now(), log: (l) => lines.push(l) });
+      expect(lines).toEqual([`taking over the stale lock ${file}: its run (pid ${process.pid} on another-host) is past its deadline`]);
+      expect(JSON.parse(readFileSync(file, "utf8")).pid).toBe(process.pid);
+      taken.release();
+
+      // A live process on another host, within its deadline: not stale.
+      writeFileSync(file, JSON.stringify({ pid: 1, host: "another-host", started: "2026-02-16T06:00:00Z", expires: Date.now() + 60_000 }));
+      await expect(acquireLock(file, { expires: Date.now() + 60_000, waitUntil: Date.now() })).rejects.toThrow(/pid 1 on another-host/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("reads the log's last word for each address; the older three-field lines count as sent, a torn last line as nothing", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "digest-log-"));
+    const file = path.join(dir, "list.sent.log");
+    try {
+      writeFileSync(file, "2026-02-15\tOld@example.org\t<id@x>\n2026-02-16\ta@example.org\tclaimed\t12\n2026-02-16\ta@example.org\tfailed\ttimeout\n2026-02-16\tb@exam");
+      const log = readSentLog(file);
+      expect(sentEntry(log, "2026-02-15", "old@EXAMPLE.org")).toEqual({ state: "sent", detail: "<id@x>" });
+      expect(sentEntry(log, "2026-02-16", "a@example.org")).toEqual({ state: "failed", detail: "timeout" });
+      expect(sentEntry(log, "2026-02-16", "b@exam")).toBeUndefined();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

@@ -1,6 +1,8 @@
+import { randomUUID } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
+import { escapeHtml } from "markdown-it/lib/common/utils.mjs";
 import { ContentError, formatProblem } from "../content/problems.ts";
 import { isCalendarDate } from "../content/schema.ts";
 import { buildSiteData } from "../pipeline.ts";
@@ -110,6 +112,16 @@ export async function digestCommand(argv: string[], env: NodeJS.ProcessEnv, root
     return fail(`cannot read the subscribers list ${subscribers}: ${(error as Error).message}`);
   }
   for (const problem of list.problems) log(problem);
+  const readerUrl = (address: string) => {
+    const token = unsubscribeToken(settings.secret, address);
+    return { token, url: unsubscribeUrl(settings.unsubscribe, address, token) };
+  };
+  // Rendered once, not once a reader (about 0.1 s each): a stand-in URL, unguessable so no paper can contain it and
+  // as long as the longest reader's so the size budget holds, is replaced by each reader's own.
+  const longest = Math.max(0, ...list.addresses.map((a) => escapeHtml(readerUrl(a).url).length));
+  const base = `https://unsubscribe.invalid/${randomUUID()}`;
+  const standIn = base + "x".repeat(Math.max(0, longest - base.length));
+  const shared = digestEmail(day, site, { unsubscribe: standIn });
   const report = await sendDigest({
     smtpUrl: settings.smtpUrl,
     from: settings.from,
@@ -120,11 +132,12 @@ export async function digestCommand(argv: string[], env: NodeJS.ProcessEnv, root
     deadline: settings.deadline,
     resendUnconfirmed: args["resend-unconfirmed"] ?? false,
     message: (address) => {
-      const token = unsubscribeToken(settings.secret, address);
-      const unsubscribe = unsubscribeUrl(settings.unsubscribe, address, token);
+      const { token, url } = readerUrl(address);
       return {
-        ...digestEmail(day, site, { unsubscribe }),
-        unsubscribe: [unsubscribe, unsubscribeMailto(settings.fromAddress, address, token)],
+        subject: shared.subject,
+        html: shared.html.replaceAll(escapeHtml(standIn), escapeHtml(url)),
+        text: shared.text.replaceAll(standIn, url),
+        unsubscribe: [url, unsubscribeMailto(settings.fromAddress, address, token)],
         listId: listId(site),
       };
     },

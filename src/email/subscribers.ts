@@ -13,7 +13,8 @@ export interface Subscribers {
 }
 
 // Deliberately loose: the SMTP server is the judge of deliverability; this only catches lines that are clearly not one address.
-const addressPattern = /^[^\s@<>(),;:"]+@[^\s@<>(),;:"]+\.[^\s@<>(),;:"]+$/;
+// Control characters (C0, DEL, C1) are refused too: an address goes into the To header and the SMTP envelope.
+const addressPattern = /^[^\s@<>(),;:"\u0000-\u001F\u007F-\u009F]+@[^\s@<>(),;:"\u0000-\u001F\u007F-\u009F]+\.[^\s@<>(),;:"\u0000-\u001F\u007F-\u009F]+$/;
 
 /**
  * Where a comment begins: a `#` at the start of a line or after whitespace. A `#` inside an address
@@ -35,7 +36,9 @@ export function readSubscribers(file: string): Subscribers {
     const line = subscriberLine(raw);
     if (!line) return;
     if (!addressPattern.test(line)) {
-      problems.push(`${file}:${i + 1}: "${line}" is not an email address (one address per line)`);
+      // Control characters are shown as escapes, so the message cannot rewrite the terminal it is printed on.
+      const shown = line.replace(/[\u0000-\u001F\u007F-\u009F]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+      problems.push(`${file}:${i + 1}: "${shown}" is not an email address (one address per line)`);
       return;
     }
     if (seen.has(line.toLowerCase())) return;

@@ -3,7 +3,7 @@ import path from "node:path";
 import { parseDocument } from "yaml";
 import { parsePaperFile } from "../content/frontmatter.ts";
 import { arxivKey, identityOf } from "../content/identity.ts";
-import { readPaperFiles } from "../content/load.ts";
+import { paperFileOrigin, readPaperFiles } from "../content/load.ts";
 import { checkNewPaperFile, paperFilePath, paperFileText, type NewPaper } from "../content/new-paper.ts";
 import { formatProblem } from "../content/problems.ts";
 
@@ -128,7 +128,7 @@ export function importPapers(options: {
   const state = readImportState(statePath);
 
   // File names are shown as readPaperFiles names them: relative to the project (a folder elsewhere, to its grandparent).
-  const origin = contentPath.startsWith(path.resolve(root) + path.sep) ? path.resolve(root) : path.dirname(path.dirname(contentPath));
+  const origin = paperFileOrigin(root, contentDir);
   const display = (file: string) => path.relative(origin, file).split(path.sep).join("/");
 
   // Every paper already present, by arXiv id in any form it is written (arxiv, or an arXiv URL under id/url).

@@ -12,7 +12,8 @@ const usage = `Usage:
   npm run import -- arxiv ID [ID...] [--date YYYY-MM-DD]        papers from the arXiv API by id or URL
   npm run import -- arxiv --category cs.LG --date YYYY-MM-DD    a category's submissions of that day (UTC)
 
---date      the digest day the papers are listed under (hf and --category: required; arxiv ids: default today, UTC)
+--date      the digest day the papers are listed under, or "today" (UTC) (hf and --category: required; arxiv ids:
+            default today)
 --tags      comma-separated lowercase tags for every new paper
 A paper already present (any version or form of its id, any day) is not added again; its upvotes, organization and
 links.code/links.project are updated unless someone edited them (see docs/import.md). Exit 1 when a paper failed.
@@ -41,7 +42,9 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const [source, ...rest] = positionals;
-  const date = values.date ?? (source === "arxiv" && !values.category ? new Date().toISOString().slice(0, 10) : undefined);
+  const today = new Date().toISOString().slice(0, 10);
+  // "today" (UTC) lets a scheduled workflow run one plain command.
+  const date = values.date === "today" ? today : values.date ?? (source === "arxiv" && !values.category ? today : undefined);
   if (!date) throw new UsageError(`${source === "hf" ? "hf" : "--category"} needs --date YYYY-MM-DD`);
   if (!isCalendarDate(date)) throw new UsageError(`--date "${date}" is not a calendar date written YYYY-MM-DD`);
   const tags = values.tags?.split(",").map((t) => t.trim()).filter(Boolean) ?? [];

@@ -22,6 +22,9 @@ const slugPattern = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 const categoryPattern = /^[a-z]+(?:-[a-z]+)*(?:\.[A-Za-z]+(?:-[A-Za-z]+)*)?$/;
 const doiPattern = /^10\.\d{4,9}\/\S+$/;
 
+/** The patterns the validator checks values against, for the JSON Schema of the front matter (json-schema.ts). */
+export const fieldPatterns = { date: datePattern, arxivNew, arxivOld, slug: slugPattern, category: categoryPattern, doi: doiPattern };
+
 /** True when `value` is `YYYY-MM-DD` naming a real calendar day (2026-02-30 is not). */
 export function isCalendarDate(value: string): boolean {
   const m = datePattern.exec(value);

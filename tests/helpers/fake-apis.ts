@@ -48,7 +48,9 @@ export interface FakeApis {
  * answer, as arXiv does.
  */
 export function startFakeApis(): Promise<FakeApis> {
-  const layouts = [splitFeed("2301.12942.xml"), splitFeed("new-layout.xml")];
+  const old = splitFeed("2301.12942.xml");
+  for (const [id, entry] of splitFeed("1706.03762.xml").entries) old.entries.set(id, entry);
+  const layouts = [old, splitFeed("new-layout.xml")];
   const hfDays = new Map<string, unknown>([
     ["2026-02-16", JSON.parse(readFileSync(path.join(fixtures, "hf", "2026-02-16.json"), "utf8"))],
     ["2026-02-15", JSON.parse(readFileSync(path.join(fixtures, "hf", "empty.json"), "utf8"))],

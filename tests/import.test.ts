@@ -186,6 +186,22 @@ describe("npm run import -- arxiv", () => {
     expect(again.stdout.trim()).toBe("0 added, 0 updated, 2 already up to date, 0 failed.");
   });
 
+  it("--category takes a category's submissions of one day, oldest first", async () => {
+    site = fixtureSite({});
+    const result = await importCmd(site, ["arxiv", "--category", "cs.CL", "--date", "2026-02-16"]);
+    expect(result.stderr).toBe("");
+    expect(result.status).toBe(0);
+    const [query] = api.requests.filter((r) => r.path === "/api/query");
+    expect(query!.query.get("search_query")).toBe("cat:cs.CL AND submittedDate:[202602160000 TO 202602162359]");
+    expect(query!.query.get("sortBy")).toBe("submittedDate");
+    expect(query!.query.get("sortOrder")).toBe("ascending");
+    expect(result.stdout.trim().split("\n").at(-1)).toBe("2 added, 0 updated, 0 already up to date, 0 failed.");
+    expect(readPaper(site, "2026-02-16/2509.25149.md").paper.date).toBe("2026-02-16");
+    const missing = await importCmd(site, ["arxiv", "--category", "cs.CL"]);
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toMatch(/^npm run import: --category needs --date YYYY-MM-DD/);
+  });
+
   it("reads the layout arXiv served for years; an unknown id fails alone; HTTP 429 is retried after the wait it asks", async () => {
     site = fixtureSite({});
     api.failFirst.set("/api/query", 1);

@@ -72,6 +72,14 @@ export function startFakeApis(): Promise<FakeApis> {
       res.writeHead(200, { "content-type": typeof day === "string" ? "text/html" : "application/json" }).end(body);
       return;
     }
+    if (url.pathname === "/api/query" && url.searchParams.has("search_query")) {
+      // A category's day: the newer layout's entries, one page.
+      const layout = layouts[1]!;
+      const entries = [...layout.entries.values()];
+      const head = layout.head.replace(/(<opensearch:totalResults[^>]*>)\d+/, `$1${entries.length}`);
+      res.writeHead(200, { "content-type": "application/atom+xml; charset=utf-8" }).end(`${head}${entries.join("\n")}\n</feed>\n`);
+      return;
+    }
     if (url.pathname === "/api/query") {
       const ids = (url.searchParams.get("id_list") ?? "").split(",").filter(Boolean).map((id) => arxivKey(id) ?? id);
       const layout = layouts.find((l) => ids.some((id) => l.entries.has(id))) ?? layouts[0]!;

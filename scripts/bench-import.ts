@@ -1,6 +1,7 @@
 // `npm run bench:import -- [--papers N] [--jsonl FILE]`: serves N real arXiv abstracts (default: all of
 // /work/shared/data/real-abstracts/dev.jsonl, or --jsonl) as one Hugging Face day from a local server, imports them into
 // a temporary content folder, then imports the same day again; prints what was added or failed and both times.
+// --out DIR keeps the imported site in DIR (DIR/content/papers) instead of deleting it, e.g. to time npm run check.
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -10,7 +11,7 @@ import { parseArgs } from "node:util";
 import { fetchHfDay } from "../src/import/hf.ts";
 import { importPapers } from "../src/import/run.ts";
 
-const { values } = parseArgs({ options: { papers: { type: "string" }, jsonl: { type: "string", default: "/work/shared/data/real-abstracts/dev.jsonl" } } });
+const { values } = parseArgs({ options: { papers: { type: "string" }, jsonl: { type: "string", default: "/work/shared/data/real-abstracts/dev.jsonl" }, out: { type: "string" } } });
 const rows = readFileSync(values.jsonl!, "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
 const chosen = rows.slice(0, values.papers ? Number(values.papers) : rows.length);
 // The shape of /api/daily_papers: one item per paper, the paper's fields under "paper".
@@ -24,7 +25,7 @@ const day = JSON.stringify(chosen.map((r, i) => ({
 const server = createServer((_, res) => res.writeHead(200, { "content-type": "application/json" }).end(day));
 await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()));
 const apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-const dir = mkdtempSync(path.join(tmpdir(), "bench-import-"));
+const dir = values.out ? path.resolve(values.out) : mkdtempSync(path.join(tmpdir(), "bench-import-"));
 const contentDir = path.join(dir, "content", "papers");
 try {
   for (const run of ["first import", "same day again"]) {
@@ -46,5 +47,5 @@ try {
   }
 } finally {
   server.close();
-  rmSync(dir, { recursive: true, force: true });
+  if (!values.out) rmSync(dir, { recursive: true, force: true });
 }

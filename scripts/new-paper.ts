@@ -28,15 +28,26 @@ const list = (value: string | undefined, separator: RegExp) =>
 class TakenError extends Error {}
 
 async function paperFromArgs(argv: string[], taken: (paper: Pick<NewPaper, "date" | "arxiv" | "id">) => string | undefined): Promise<NewPaper> {
-  const { values, positionals } = parseArgs({
+  const names = ["arxiv", "id", "url", "title", "authors", "date", "tags", "abstract"] as const;
+  // Every option is read as a list, so an option given twice is refused instead of the last one silently winning.
+  const parsed = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: {
-      arxiv: { type: "string" }, id: { type: "string" }, url: { type: "string" }, title: { type: "string" },
-      authors: { type: "string" }, date: { type: "string" }, tags: { type: "string" }, abstract: { type: "string" },
-      help: { type: "boolean", short: "h" },
-    },
+    options: { ...Object.fromEntries(names.map((n) => [n, { type: "string", multiple: true }])), help: { type: "boolean", short: "h" } },
   });
+  const positionals = parsed.positionals;
+  const lists = parsed.values as Record<string, string[] | boolean | undefined>;
+  const values: Partial<Record<(typeof names)[number], string>> & { help?: boolean } = { help: lists.help === true };
+  for (const name of names) {
+    const given = lists[name];
+    if (!Array.isArray(given)) continue;
+    if (given.length > 1) {
+      throw new UsageError(name === "arxiv"
+        ? `--arxiv is given ${given.length} times; npm run new writes one paper. For several, run: npm run import -- arxiv ${given.join(" ")}`
+        : `--${name} is given ${given.length} times; give it once`);
+    }
+    values[name] = given[0];
+  }
   if (values.help) {
     console.log(usage);
     process.exit(0);
@@ -53,7 +64,7 @@ async function paperFromArgs(argv: string[], taken: (paper: Pick<NewPaper, "date
     if (!arxiv) throw new UsageError(`"${values.arxiv}" is not an arXiv id like 2509.25149 or hep-th/9901001`);
     const reason = taken({ date, arxiv });
     if (reason) throw new TakenError(reason);
-    const entry = await fetchArxivEntry(arxiv, { apiUrl: process.env.ARXIV_API_URL || undefined });
+    const entry = await fetchArxivEntry(arxiv, { apiUrl: process.env.ARXIV_API_URL || undefined, attempts: 2 });
     return {
       title: entry.title, date, arxiv, authors: entry.authors, published: entry.published,
       category: entry.primaryCategory, doi: entry.doi, tags, abstract: entry.summary,
@@ -85,11 +96,17 @@ try {
     console.log("Then run `npm run check` to validate it.");
   }
 } catch (error) {
-  if (error instanceof UsageError || (error as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
+  // A timeout's DOMException has a numeric code: test the type before reading it as text.
+  const code = (error as { code?: unknown }).code;
+  if (error instanceof UsageError || (typeof code === "string" && code.startsWith("ERR_PARSE_ARGS"))) {
     console.error(`npm run new: ${(error as Error).message}\n\n${usage}`);
     process.exitCode = 2;
   } else if (error instanceof ArxivError || error instanceof TakenError) {
     console.error(`npm run new: ${error.message}`);
     process.exitCode = 1;
-  } else throw error;
+  } else {
+    // Anything unexpected still gets one line, not a stack trace.
+    console.error(`npm run new: ${(error as Error).message}`);
+    process.exitCode = 1;
+  }
 }

@@ -4,6 +4,7 @@ import { paperKeyOf } from "./cache/papers.ts";
 import { formatProblem } from "./content/problems.ts";
 import { runEleventy } from "./eleventy/run.ts";
 import { writeAtomically } from "./output/atomic.ts";
+import { writeBuildSettings } from "./output/build-settings.ts";
 import { checkContentParallel } from "./pipeline.ts";
 import { buildSearchIndex } from "./search/build.ts";
 import { groupDigest } from "./digest/group.ts";
@@ -46,6 +47,7 @@ export async function buildSite(options: { root: string; log?: (line: string) =>
     indexing.catch(() => {});
     let result = { pagesWritten: 0 };
     try {
+      writeBuildSettings(temp, site);
       linkReusedPages(plan.reuse, outputDir, temp);
       // Several Eleventy runs into the same folder when there are many pages to render, so memory stays bounded; the
       // last run also writes the feeds (the pages that are not paginated are written by each).

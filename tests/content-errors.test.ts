@@ -11,7 +11,7 @@ const badFiles: Record<string, { text: string; expected: (string | RegExp)[] }> 
   "invalid-yaml.md": {
     // the commonest slip: an unquoted title with ": " in it
     text: '---\ntitle: Attention: all you need\ndate: 2026-02-16\narxiv: "2602.00000"\nauthors: [A]\n---\nAbstract.\n',
-    expected: [`${day}/invalid-yaml.md:2: invalid YAML: Nested mappings are not allowed in compact mappings`],
+    expected: [`${day}/invalid-yaml.md:2: title: the value contains ": ", which YAML reads as the start of another field; put the whole value in double quotes: title: "Attention: all you need"`],
   },
   "impossible-date.md": {
     text: '---\ntitle: "T"\ndate: 2026-02-30\narxiv: "2602.00001"\nauthors: [A]\n---\nAbstract.\n',
@@ -27,7 +27,7 @@ const badFiles: Record<string, { text: string; expected: (string | RegExp)[] }> 
   },
   "missing-field.md": {
     text: '---\ntitle: "T"\ndate: 2026-02-16\narxiv: "2602.00003"\n---\nAbstract.\n',
-    expected: [`${day}/missing-field.md: authors: is required: a list of author names`],
+    expected: [`${day}/missing-field.md:1: authors: is required: a list of author names`],
   },
   "duplicate-a.md": { text: paper({ arxiv: "2602.00004", date: "2026-02-16" }), expected: [] },
   "duplicate-b.md": {

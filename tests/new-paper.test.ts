@@ -1,4 +1,3 @@
-import { spawn } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -10,7 +9,7 @@ import { entryId, parseArxivFeed } from "../src/arxiv/atom.ts";
 import { parsePaperFile } from "../src/content/frontmatter.ts";
 import { checkNewPaperFile, paperFileText } from "../src/content/new-paper.ts";
 import { abstractPlaceholder, validatePaper } from "../src/content/schema.ts";
-import { fixtureSite, paper, repoRoot, type FixtureSite, type RunResult } from "./helpers/site.ts";
+import { fixtureSite, paper, runScriptAsync, type FixtureSite, type RunResult } from "./helpers/site.ts";
 
 const fixtures = path.join(path.dirname(fileURLToPath(import.meta.url)), "fixtures", "arxiv");
 const recorded = readFileSync(path.join(fixtures, "2301.12942.xml"), "utf8");
@@ -44,28 +43,9 @@ function fakeArxiv(): Promise<{ server: Server; url: string; queries: URLSearchP
   });
 }
 
-/**
- * Runs `npm run new` for a fixture site. Asynchronous on purpose: the fake API lives in this process, and a
- * synchronous child would block the event loop it answers from.
- */
-function runNew(site: FixtureSite, args: string[], env: Record<string, string> = {}): Promise<RunResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", path.join(repoRoot, "scripts", "new-paper.ts"), ...args], {
-      cwd: repoRoot,
-      env: {
-        ...process.env,
-        ...site.env,
-        ...env,
-      },
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk) => (stdout += chunk));
-    child.stderr.on("data", (chunk) => (stderr += chunk));
-    child.on("error", reject);
-    child.on("close", (status) => resolve({ status, stdout, stderr }));
-  });
-}
+/** Runs `npm run new` for a fixture site (asynchronously: the fake API lives in this process). */
+const runNew = (site: FixtureSite, args: string[], env: Record<string, string> = {}): Promise<RunResult> =>
+  runScriptAsync(site, "new-paper.ts", args, env);
 
 const noStackTrace = (result: RunResult) => expect(`${result.stdout}${result.stderr}`).not.toMatch(/^\s+at .+:\d+:\d+\)?$/m);
 
@@ -174,7 +154,7 @@ describe("npm run new", () => {
   it("says clearly when the arXiv API fails", async () => {
     const result = await runNew(site, ["--arxiv", "2301.12942", "--date", "2026-02-16"], { ARXIV_API_URL: `${api.url}/broken/api/query` });
     expect(result.status).toBe(1);
-    expect(result.stderr.trim()).toBe("npm run new: the arXiv API answered HTTP 500 Internal Server Error for 2301.12942; try again later");
+    expect(result.stderr.trim()).toMatch(/^npm run new: the arXiv API at http:\/\/127\.0\.0\.1:\d+ answered HTTP 500 Internal Server Error \(2 attempts\); try again later$/);
     expect(existsSync(path.join(site.contentDir, "2026-02-16"))).toBe(false);
     noStackTrace(result);
   });
@@ -184,7 +164,7 @@ describe("npm run new", () => {
     await new Promise<void>((resolve) => closed.server.close(() => resolve()));
     const result = await runNew(site, ["--arxiv", "2301.12942", "--date", "2026-02-16"], { ARXIV_API_URL: `${closed.url}/api/query` });
     expect(result.status).toBe(1);
-    expect(result.stderr).toMatch(/^npm run new: could not reach the arXiv API at http:\/\/127\.0\.0\.1:\d+ \(ECONNREFUSED\); check your connection and try again$/m);
+    expect(result.stderr).toMatch(/^npm run new: the arXiv API at http:\/\/127\.0\.0\.1:\d+ could not be reached \(ECONNREFUSED\) \(2 attempts\); check your connection and try again$/m);
     noStackTrace(result);
   });
 
@@ -242,6 +222,9 @@ describe("npm run new", () => {
       [["--arxiv", "2301.12942", "--title", "T"], /--arxiv takes everything from arXiv; leave out --title/],
       [["--id", "x", "--title", "T"], /--id needs --url, --authors too/],
       [["--arxiv", "2301.12942", "--colour"], /Unknown option '--colour'/],
+      // Two papers asked for: never silently only the last one.
+      [["--arxiv", "2301.12942", "--arxiv", "2509.25149"], /--arxiv is given 2 times; npm run new writes one paper\. For several, run: npm run import -- arxiv 2301\.12942 2509\.25149/],
+      [["--id", "x", "--url", "https://example.org", "--title", "A", "--title", "B", "--authors", "Ada"], /--title is given 2 times; give it once/],
     ];
     // Run side by side: each is a separate process, and none of them may reach the API.
     const results = await Promise.all(calls.map(([args]) => runNew(site, args, env)));
@@ -290,8 +273,8 @@ Second &lt;paragraph&gt;.</summary><author><name>Solo</name></author><arxiv:doi>
   });
 
   it("reads an empty answer and the API's error entry", () => {
-    expect(parseArxivFeed(emptyFeed)).toEqual({ entries: [], errors: [] });
-    expect(parseArxivFeed(errorFeed)).toEqual({ entries: [], errors: ["incorrect id format for 1234"] });
+    expect(parseArxivFeed(emptyFeed)).toEqual({ entries: [], errors: [], totalResults: 0 });
+    expect(parseArxivFeed(errorFeed)).toEqual({ entries: [], errors: ["incorrect id format for 1234"], totalResults: 1 });
   });
 
   it.each([["Rate exceeded.", /not XML/], ["<html><body>busy</body></html>", /not an Atom feed/]])("refuses %j", (body, message) => {

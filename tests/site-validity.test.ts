@@ -152,6 +152,14 @@ describe("a fixture covering every page kind, served under a path prefix", () =>
     }
   });
 
+  it("`npm run verify` checks against the settings the build used, whatever SITE_* says when it runs", () => {
+    const other = site.run("verify.ts", [], { SITE_URL: "https://elsewhere.example.org", SITE_PATH_PREFIX: "/other/" });
+    expect(other.status, other.stdout + other.stderr).toBe(0);
+    expect(other.stdout).toContain("Verifying with the settings");
+    expect(other.stdout).toContain("pathPrefix /digest/.");
+    expect(other.stdout).toMatch(/verified: no problems\.\n$/);
+  });
+
   it("sends the same Content-Security-Policy on every page, allowing no inline script", () => {
     const pages = site.files().filter((f) => f.endsWith(".html"));
     expect(pages.length).toBeGreaterThan(10);

@@ -214,12 +214,16 @@ export function parsePaperFile(raw: string, file: string, options: { plain?: boo
     return { ...none, body, bodyLine, problems: [{ file, line: 1, message: "front matter is empty" }] };
   }
   const parsed: Document.Parsed = doc;
+  const frontLines = lines.slice(0, close);
+  const seenLines = new Set<number>();
   for (const error of [...parsed.errors, ...parsed.warnings]) {
     // With prettyErrors off the parser sets no linePos; the offset is always there.
     const line = fileLine(error.pos[0]);
+    // One message a line: the parser often reports one mistake twice ("nested mappings" and "implicit keys").
+    if (seenLines.has(line)) continue;
+    seenLines.add(line);
     const message = error.message.split("\n")[0]!.replace(/ at line \d+, column \d+.*$/, "");
-    const hint = error.code === "TAG_RESOLVE_FAILED" ? " (tags such as !!binary or !!js/function are not accepted; write plain values)" : "";
-    problems.push({ file, line, message: `invalid YAML: ${message}${hint}` });
+    problems.push(friendlyYamlProblem(file, frontLines, line, error.code, message));
   }
   if (problems.length) return { ...none, body, bodyLine };
 
@@ -265,4 +269,63 @@ export function parsePaperFile(raw: string, file: string, options: { plain?: boo
     return { ...none, body, bodyLine };
   }
   return { data: data as Record<string, unknown>, body, bodyLine, lineOf, sourceOf, problems };
+}
+
+/** A top-level `key:` line of front matter: the field a mistake on or below it belongs to. */
+const keyLine = /^([A-Za-z_][\w-]*)[ \t]*:(?:[ \t]+(.*))?$/;
+
+/** The top-level field whose lines hold `line` (1-based file line): the nearest `key:` line at or above it. */
+function fieldAt(frontLines: readonly string[], line: number): { field: string; line: number; value: string } | undefined {
+  for (let i = Math.min(line, frontLines.length) - 1; i >= 1; i--) {
+    const m = keyLine.exec(frontLines[i]!);
+    if (m) return { field: m[1]!, line: i + 1, value: (m[2] ?? "").trim() };
+  }
+  return undefined;
+}
+
+/**
+ * A YAML parser error turned into a message a contributor can act on, naming the field it is in: an unquoted colon in
+ * a value says to quote the value (with the fixed line), a tab says to indent with spaces, an unclosed quote says
+ * where it opened. Other errors keep the parser's words.
+ */
+export function friendlyYamlProblem(file: string, frontLines: readonly string[], line: number, code: string, message: string): Problem {
+  const text = frontLines[line - 1] ?? "";
+  const here = fieldAt(frontLines, line);
+  if (/^[ \t]*\t/.test(text) || (code === "TAB_AS_INDENT" && /\t/.test(text))) {
+    return { file, line, field: here?.field, message: "is indented with a tab; YAML needs spaces: indent with two spaces instead" };
+  }
+  // `title: Attention: all you need` -- YAML reads the second ": " as the start of a nested field.
+  const own = keyLine.exec(text);
+  const value = own?.[2]?.trim() ?? "";
+  if (own && /:[ \t]/.test(value) && !/^["'[{|>]/.test(value)) {
+    return {
+      file,
+      line,
+      field: own[1],
+      message: `the value contains ": ", which YAML reads as the start of another field; put the whole value in double quotes: ${own[1]}: ${JSON.stringify(value)}`,
+    };
+  }
+  if (code === "MISSING_CHAR" && /closing ["']?quote/i.test(message)) {
+    // The parser reports the end of the text; the quote opened on the last field whose value starts with one.
+    for (let i = line; i >= 2; i--) {
+      const m = keyLine.exec(frontLines[i - 1] ?? "");
+      const v = m?.[2]?.trim() ?? "";
+      const quote = v[0];
+      if (m && (quote === '"' || quote === "'") && !(v.length > 1 && v.endsWith(quote))) {
+        return { file, line: i, field: m[1], message: `the quoted value is not closed: end it with ${quote} on the same line` };
+      }
+    }
+  }
+  if (/flow (?:sequence|mapping)|end with an? [\]}]/i.test(message)) {
+    for (let i = line; i >= 2; i--) {
+      const m = keyLine.exec(frontLines[i - 1] ?? "");
+      const v = m?.[2]?.trim() ?? "";
+      const close = v[0] === "[" ? "]" : v[0] === "{" ? "}" : undefined;
+      if (m && close && !v.endsWith(close)) {
+        return { file, line: i, field: m[1], message: `the ${close === "]" ? "list" : "set of fields"} opened with "${v[0]}" is not closed: end it with "${close}" on the same line` };
+      }
+    }
+  }
+  const hint = code === "TAG_RESOLVE_FAILED" ? " (tags such as !!binary or !!js/function are not accepted; write plain values)" : "";
+  return { file, line, field: here?.field, message: `invalid YAML: ${message}${hint}` };
 }

@@ -33,6 +33,15 @@ export function decodeUtf8(bytes: Uint8Array): { text: string } | { line: number
 }
 
 /**
+ * The folder paper file names are relative to: the project; for a content folder elsewhere (a test fixture), its
+ * grandparent, so names still read `content/papers/...`.
+ */
+export function paperFileOrigin(root: string, dir: string): string {
+  const base = path.resolve(root, dir);
+  return base.startsWith(path.resolve(root) + path.sep) ? path.resolve(root) : path.dirname(path.dirname(base));
+}
+
+/**
  * Every entry under `dir`, sorted; symbolic links and non-Markdown files become problems, never silently skipped.
  * `onRead` is called with the number of files read so far after each one (to start work that overlaps the reading).
  */
@@ -44,9 +53,7 @@ export function readPaperFiles(
   const files: SourceFile[] = [];
   const problems: Problem[] = [];
   const base = path.resolve(root, dir);
-  // Names in messages are relative to the project; a content folder elsewhere (a test fixture) is named from its
-  // grandparent, so it still reads `content/papers/...`.
-  const origin = base.startsWith(path.resolve(root) + path.sep) ? path.resolve(root) : path.dirname(path.dirname(base));
+  const origin = paperFileOrigin(root, dir);
   const rel = (p: string) => path.relative(origin, p).split(path.sep).join("/");
   const seen = new Map<string, string>();
   const walk = (folder: string) => {

@@ -19,6 +19,10 @@ export interface NewPaper {
   category?: string;
   doi?: string;
   tags?: string[];
+  /** Filled by `npm run import` from Hugging Face: the organization's full name, the upvotes and named links. */
+  organization?: string;
+  upvotes?: number;
+  links?: Record<string, string>;
   abstract?: string;
 }
 

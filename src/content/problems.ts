@@ -7,6 +7,8 @@ export interface Problem {
   /** The front-matter field (dotted for nested: `links.code`), or `body` for the abstract. */
   field?: string;
   message: string;
+  /** "warning" for something valid but probably unintended: printed by `npm run check`, never failing it. Default "error". */
+  severity?: "error" | "warning";
 }
 
 /** Formats a problem as `path:line: field: message`, the shape editors and CI annotate. */

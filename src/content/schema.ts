@@ -22,6 +22,9 @@ const slugPattern = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 const categoryPattern = /^[a-z]+(?:-[a-z]+)*(?:\.[A-Za-z]+(?:-[A-Za-z]+)*)?$/;
 const doiPattern = /^10\.\d{4,9}\/\S+$/;
 
+/** The patterns the validator checks values against, for the JSON Schema of the front matter (json-schema.ts). */
+export const fieldPatterns = { date: datePattern, arxivNew, arxivOld, slug: slugPattern, category: categoryPattern, doi: doiPattern };
+
 /** True when `value` is `YYYY-MM-DD` naming a real calendar day (2026-02-30 is not). */
 export function isCalendarDate(value: string): boolean {
   const m = datePattern.exec(value);
@@ -76,8 +79,9 @@ export function validatePaper(parsed: ParsedFile, file: string): { paper?: Paper
   const problems: Problem[] = [];
   const data = parsed.data;
   if (!data) return { problems };
+  // A field that is missing (or has no line of its own) is reported at the front matter's first line, where it belongs.
   const at = (field: string, message: string, path: (string | number)[] = fieldPath(field)) =>
-    problems.push({ file, line: parsed.lineOf(path), field, message });
+    problems.push({ file, line: parsed.lineOf(path) ?? 1, field, message });
 
   for (const key of Object.keys(data)) {
     if (buildKeys.has(key)) {
@@ -277,4 +281,28 @@ export function validatePaper(parsed: ParsedFile, file: string): { paper?: Paper
   if (doi) paper.doi = doi;
   if (venue) paper.venue = venue;
   return { paper, problems };
+}
+
+/**
+ * Things that are valid but probably not what the contributor meant; `npm run check` prints them as warnings, which
+ * never fail the check or the build. Today: an author list that looks like one "Last, First" name split at its comma
+ * (`authors: [Smith, John]`), or names written "Last, First".
+ */
+export function paperWarnings(parsed: ParsedFile, file: string): Problem[] {
+  const authors = parsed.data?.authors;
+  if (!Array.isArray(authors) || !authors.every((a) => typeof a === "string")) return [];
+  const names = authors as string[];
+  const line = parsed.lineOf(["authors"]) ?? 1;
+  const warning = (message: string): Problem => ({ file, line, field: "authors", message, severity: "warning" });
+  const inverted = names.filter((n) => /^[^,]+,\s*[^,]+$/.test(n.trim()));
+  if (inverted.length) {
+    const [last, first] = inverted[0]!.split(",").map((p) => p.trim());
+    return [warning(`"${inverted[0]}" looks like "Last, First"; write each name as it is printed: "${first} ${last}"`)];
+  }
+  if (names.length >= 2 && names.length % 2 === 0 && names.every((n) => /^\S+$/.test(n.trim()))) {
+    const pairs = [];
+    for (let i = 0; i < names.length; i += 2) pairs.push(`${names[i + 1]} ${names[i]}`);
+    return [warning(`looks like "Last, First" names split at their commas (${names.map((n) => JSON.stringify(n)).join(", ")}); write one name per line: ${pairs.map((p) => `- ${p}`).join(" ")}`)];
+  }
+  return [];
 }

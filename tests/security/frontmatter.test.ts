@@ -11,8 +11,8 @@ const F = "content/papers/2026-02-16/x.md";
 const known = `known fields: ${knownFields.join(", ")}`;
 const knownLinks = `known links: ${linkNames.join(", ")}`;
 const steering = (key: string) => `${F}:6: ${key}: "${key}" changes how the site is built and is not allowed in a paper file`;
-const unresolved = (tag: string) =>
-  `${F}:6: invalid YAML: Unresolved tag: ${tag} (tags such as !!binary or !!js/function are not accepted; write plain values)`;
+const unresolved = (tag: string, field = "organization") =>
+  `${F}:6: ${field}: invalid YAML: Unresolved tag: ${tag} (tags such as !!binary or !!js/function are not accepted; write plain values)`;
 /** The valid base paper with one field's line replaced. */
 const withLine = (from: string, to: string) => paperText().replace(from, to);
 
@@ -62,12 +62,12 @@ const cases: [string, string, string[]][] = [
   ["thousands of explicit keys (? ? ? ?), which exhaust memory when composed", `---\n${"? ".repeat(9000)}x\n---\nbody\n`,
     [`${F}:2: a key must be a plain name, not a list or a set of fields`]],
   ["a list as a key", paperText("? [a, b]\n: x"), [`${F}:6: a key must be a plain name, not a list or a set of fields`]],
-  ["a duplicate key, at the second one", paperText("title: Another title"), [`${F}:6: invalid YAML: Map keys must be unique`]],
+  ["a duplicate key, at the second one", paperText("title: Another title"), [`${F}:6: title: invalid YAML: Map keys must be unique`]],
   ["!!js/function", paperText("organization: !!js/function 'function () { return 1 }'"), [unresolved("tag:yaml.org,2002:js/function")]],
   ["!!python/object", paperText("organization: !!python/object:os.system ls"), [unresolved("tag:yaml.org,2002:python/object:os.system")]],
   ["!!binary", paperText("organization: !!binary aGVsbG8="), [unresolved("tag:yaml.org,2002:binary")]],
-  ["!!timestamp", paperText("published: !!timestamp 2026-01-01"), [unresolved("tag:yaml.org,2002:timestamp")]],
-  ["!!set", paperText("tags: !!set {a, b}"), [unresolved("tag:yaml.org,2002:set")]],
+  ["!!timestamp", paperText("published: !!timestamp 2026-01-01"), [unresolved("tag:yaml.org,2002:timestamp", "published")]],
+  ["!!set", paperText("tags: !!set {a, b}"), [unresolved("tag:yaml.org,2002:set", "tags")]],
   ["a custom tag", paperText("organization: !shell 'rm -rf /'"), [unresolved("!shell")]],
   ["a << merge key does not merge", paperText("defaults: &d {organization: Evil}\n<<: *d"), [
     `${F}:6: defaults: unknown field "defaults"; ${known}`,

@@ -2,7 +2,7 @@
 import { parseArgs } from "node:util";
 import { ArxivError, defaultArxivApiUrl, fetchArxivEntry, normalizeArxivId } from "../src/arxiv/api.ts";
 import { whyTaken, writeNewPaper, type NewPaper } from "../src/content/new-paper.ts";
-import { formatProblem } from "../src/content/problems.ts";
+import { formatProblem, printable } from "../src/content/problems.ts";
 import { isCalendarDate } from "../src/content/schema.ts";
 import { loadSiteConfig } from "../src/site.ts";
 
@@ -77,19 +77,20 @@ try {
   const result = writeNewPaper({ root, contentDir: site.contentDir, paper });
   if (!result.ok) {
     for (const problem of result.problems) console.error(formatProblem(problem));
-    console.error(`${result.problems.length ? "\n" : ""}npm run new: ${result.reason}`);
+    console.error(`${result.problems.length ? "\n" : ""}npm run new: ${printable(result.reason)}`);
     process.exitCode = 1;
   } else {
-    console.log(`Wrote ${result.file}`);
+    console.log(`Wrote ${printable(result.file)}`);
     if (result.placeholder) console.log("Replace its TODO line with the paper's abstract.");
     console.log("Then run `npm run check` to validate it.");
   }
 } catch (error) {
   if (error instanceof UsageError || (error as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
-    console.error(`npm run new: ${(error as Error).message}\n\n${usage}`);
+    console.error(`npm run new: ${printable((error as Error).message)}\n\n${usage}`);
     process.exitCode = 2;
   } else if (error instanceof ArxivError || error instanceof TakenError) {
-    console.error(`npm run new: ${error.message}`);
+    // Messages quote what was typed and what the arXiv API answered (its text, HTTP reason phrases): one printable line.
+    console.error(`npm run new: ${printable(error.message)}`);
     process.exitCode = 1;
   } else throw error;
 }

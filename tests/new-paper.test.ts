@@ -1,4 +1,3 @@
-import { spawn } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -44,28 +43,8 @@ function fakeArxiv(): Promise<{ server: Server; url: string; queries: URLSearchP
   });
 }
 
-/**
- * Runs `npm run new` for a fixture site. Asynchronous on purpose: the fake API lives in this process, and a
- * synchronous child would block the event loop it answers from.
- */
-function runNew(site: FixtureSite, args: string[], env: Record<string, string> = {}): Promise<RunResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", path.join(repoRoot, "scripts", "new-paper.ts"), ...args], {
-      cwd: repoRoot,
-      env: {
-        ...process.env,
-        ...site.env,
-        ...env,
-      },
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk) => (stdout += chunk));
-    child.stderr.on("data", (chunk) => (stderr += chunk));
-    child.on("error", reject);
-    child.on("close", (status) => resolve({ status, stdout, stderr }));
-  });
-}
+/** Runs `npm run new` for a fixture site (asynchronously: the fake API lives in this process). */
+const runNew = (site: FixtureSite, args: string[], env: Record<string, string> = {}): Promise<RunResult> => site.runAsync("new-paper.ts", args, env);
 
 const noStackTrace = (result: RunResult) => expect(`${result.stdout}${result.stderr}`).not.toMatch(/^\s+at .+:\d+:\d+\)?$/m);
 

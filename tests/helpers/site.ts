@@ -1,4 +1,4 @@
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -49,6 +49,11 @@ export interface FixtureSite {
   check(env?: Record<string, string>): RunResult;
   /** Runs any script under scripts/ for this site. */
   run(script: string, args?: string[], env?: Record<string, string>): RunResult;
+  /**
+   * Runs a script without blocking this process: for commands that talk to a server living in the test process (a
+   * synchronous child would block the event loop that server answers from).
+   */
+  runAsync(script: string, args?: string[], env?: Record<string, string>): Promise<RunResult>;
   /** Reads a built file, e.g. `date/2026-02-16/index.html`. */
   read(relPath: string): string;
   exists(relPath: string): boolean;
@@ -89,6 +94,19 @@ export function fixtureSite(papers: Record<string, string>, site: Record<string,
     });
     return { status: result.status, stdout: result.stdout, stderr: result.stderr };
   };
+  const runAsync = (script: string, args: string[] = [], env: Record<string, string> = {}): Promise<RunResult> =>
+    new Promise((resolve, reject) => {
+      const child = spawn(process.execPath, ["--import", "tsx", path.join(repoRoot, "scripts", script), ...args], {
+        cwd: repoRoot,
+        env: { ...process.env, ...siteEnv, ...env },
+      });
+      let stdout = "";
+      let stderr = "";
+      child.stdout.on("data", (chunk) => (stdout += chunk));
+      child.stderr.on("data", (chunk) => (stderr += chunk));
+      child.on("error", reject);
+      child.on("close", (status) => resolve({ status, stdout, stderr }));
+    });
   const files = (): string[] => {
     const out: string[] = [];
     const walk = (d: string) => {
@@ -111,6 +129,7 @@ export function fixtureSite(papers: Record<string, string>, site: Record<string,
     build: (env) => run("build.ts", [], env),
     check: (env) => run("check.ts", [], env),
     run,
+    runAsync,
     read: (relPath) => readFileSync(path.join(outputDir, relPath), "utf8"),
     exists: (relPath) => existsSync(path.join(outputDir, relPath)),
     files,

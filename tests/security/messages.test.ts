@@ -2,14 +2,13 @@
 // that holds a line break, an escape sequence or any other control character cannot forge a CI workflow command
 // (`::error ...` on a line of its own) or drive the terminal. Checked on `formatProblem`, through the check pipeline,
 // and on the real output of `npm run check` and `npm run new`.
-import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { formatProblem, printable } from "../../src/content/problems.ts";
-import { fixtureSite, repoRoot, type RunResult } from "../helpers/site.ts";
+import { fixtureSite, repoRoot } from "../helpers/site.ts";
 import { checkFiles, checkOne, paperText } from "./check.ts";
 
 const forged = "\n::error title=Forged::pwned\r\n";
@@ -64,19 +63,6 @@ describe("problems quoting hostile text are one line", () => {
   });
 });
 
-/** Runs `npm run new` (asynchronously: the fake API answers from this process). */
-function runNew(env: Record<string, string>, args: string[]): Promise<RunResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", path.join(repoRoot, "scripts", "new-paper.ts"), ...args], { cwd: repoRoot, env: { ...process.env, ...env } });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk) => (stdout += chunk));
-    child.stderr.on("data", (chunk) => (stderr += chunk));
-    child.on("error", reject);
-    child.on("close", (status) => resolve({ status, stdout, stderr }));
-  });
-}
-
 describe("the commands print one line per problem", () => {
   it("npm run check", () => {
     const site = fixtureSite({
@@ -106,11 +92,11 @@ describe("the commands print one line per problem", () => {
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     const site = fixtureSite({});
     try {
-      const env = { ...site.env, ARXIV_API_URL: `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/query` };
-      const typed = await runNew(env, ["--arxiv", `2301.1294\n::error::x${esc}`]);
+      const env = { ARXIV_API_URL: `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/query` };
+      const typed = await site.runAsync("new-paper.ts", ["--arxiv", `2301.1294\n::error::x${esc}`], env);
       expect(typed.status).toBe(2);
       expect(typed.stderr.split("\n")[0]).toBe('npm run new: "2301.1294\\n::error::x\\u001B[31m" is not an arXiv id like 2509.25149 or hep-th/9901001');
-      const answered = await runNew(env, ["--arxiv", "2301.12942"]);
+      const answered = await site.runAsync("new-paper.ts", ["--arxiv", "2301.12942"], env);
       expect(answered.status).toBe(1);
       expect(answered.stderr).toMatch(/^npm run new: arXiv refused the query for 2301\.12942: bad id.::error title=Forged::pwned.\\u001B\[31mred/);
       expect(answered.stderr.trimEnd().split("\n")).toHaveLength(1);

@@ -31,6 +31,16 @@ export function isCalendarDate(value: string): boolean {
   return t.getUTCFullYear() === y && t.getUTCMonth() === mo - 1 && t.getUTCDate() === d && y >= 1900;
 }
 
+/**
+ * The dates a paper may give, inclusive. A digest day (`date`) is from arXiv's first year (1991) to the end of 2099;
+ * a first publication (`published`, shown only) from 1900, for older papers given by `id`. Beyond that a date is a
+ * typo, and dates far outside would break what is computed from them (weeks, the search index's date order).
+ */
+export const dateRange = {
+  date: { from: "1991-01-01", to: "2099-12-31" },
+  published: { from: "1900-01-01", to: "2099-12-31" },
+} as const;
+
 /** True for absolute http(s) URLs without credentials. */
 export function isWebUrl(value: string): boolean {
   try {
@@ -125,6 +135,11 @@ export function validatePaper(parsed: ParsedFile, file: string): { paper?: Paper
     }
     if (!isCalendarDate(s)) {
       at(field, `"${s}" is not a real calendar date`);
+      return undefined;
+    }
+    const range = dateRange[field as keyof typeof dateRange];
+    if (s < range.from || s > range.to) {
+      at(field, `"${s}" is out of range: ${field} must be from ${range.from} to ${range.to}`);
       return undefined;
     }
     return s;

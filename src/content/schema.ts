@@ -1,3 +1,4 @@
+import { reservedSlugProblem } from "./file-names.ts";
 import { didYouMean, type Problem } from "./problems.ts";
 import { linkNames, type Paper, type PaperLinks } from "./paper.ts";
 import type { ParsedFile } from "./frontmatter.ts";
@@ -190,6 +191,8 @@ export function validatePaper(parsed: ParsedFile, file: string): { paper?: Paper
       at("arxiv", `is required (or, for a paper not on arXiv, give "id" and "url")`);
     } else if (typeof data.id !== "string" || !slugPattern.test(data.id) || data.id.length > 100) {
       at("id", `must be a slug of lowercase letters, digits and hyphens, got ${describe(data.id)}`);
+    } else if (reservedSlugProblem(data.id)) {
+      at("id", reservedSlugProblem(data.id)!);
     } else {
       id = data.id;
     }
@@ -235,7 +238,8 @@ export function validatePaper(parsed: ParsedFile, file: string): { paper?: Paper
       data.tags.forEach((tag, i) => {
         if (typeof tag !== "string" || !slugPattern.test(tag) || tag.length > 40) {
           at(`tags[${i}]`, `must be a lowercase slug like "reinforcement-learning", got ${describe(tag)}`, ["tags", i]);
-        } else if (tags.includes(tag)) at(`tags[${i}]`, `"${tag}" is listed twice`, ["tags", i]);
+        } else if (reservedSlugProblem(tag)) at(`tags[${i}]`, reservedSlugProblem(tag)!, ["tags", i]);
+        else if (tags.includes(tag)) at(`tags[${i}]`, `"${tag}" is listed twice`, ["tags", i]);
         else tags.push(tag);
       });
     }

@@ -2,7 +2,7 @@
 import { parseArgs } from "node:util";
 import { ArxivError, defaultArxivApiUrl, fetchArxivEntry, normalizeArxivId } from "../src/arxiv/api.ts";
 import { whyTaken, writeNewPaper, type NewPaper } from "../src/content/new-paper.ts";
-import { formatProblem } from "../src/content/problems.ts";
+import { formatProblem, printable } from "../src/content/problems.ts";
 import { isCalendarDate } from "../src/content/schema.ts";
 import { loadSiteConfig } from "../src/site.ts";
 
@@ -88,10 +88,10 @@ try {
   const result = writeNewPaper({ root, contentDir: site.contentDir, paper });
   if (!result.ok) {
     for (const problem of result.problems) console.error(formatProblem(problem));
-    console.error(`${result.problems.length ? "\n" : ""}npm run new: ${result.reason}`);
+    console.error(`${result.problems.length ? "\n" : ""}npm run new: ${printable(result.reason)}`);
     process.exitCode = 1;
   } else {
-    console.log(`Wrote ${result.file}`);
+    console.log(`Wrote ${printable(result.file)}`);
     if (result.placeholder) console.log("Replace its TODO line with the paper's abstract.");
     console.log("Then run `npm run check` to validate it.");
   }
@@ -99,14 +99,15 @@ try {
   // A timeout's DOMException has a numeric code: test the type before reading it as text.
   const code = (error as { code?: unknown }).code;
   if (error instanceof UsageError || (typeof code === "string" && code.startsWith("ERR_PARSE_ARGS"))) {
-    console.error(`npm run new: ${(error as Error).message}\n\n${usage}`);
+    console.error(`npm run new: ${printable((error as Error).message)}\n\n${usage}`);
     process.exitCode = 2;
   } else if (error instanceof ArxivError || error instanceof TakenError) {
-    console.error(`npm run new: ${error.message}`);
+    // Messages quote what was typed and what the arXiv API answered (its text, HTTP reason phrases): one printable line.
+    console.error(`npm run new: ${printable(error.message)}`);
     process.exitCode = 1;
   } else {
     // Anything unexpected still gets one line, not a stack trace.
-    console.error(`npm run new: ${(error as Error).message}`);
+    console.error(`npm run new: ${printable((error as Error).message)}`);
     process.exitCode = 1;
   }
 }

@@ -5,7 +5,7 @@ import { parsePaperFile } from "../src/content/frontmatter.ts";
 import { validatePaper } from "../src/content/schema.ts";
 import { readHfDay } from "../src/import/hf.ts";
 import { startFakeApis, type FakeApis } from "./helpers/fake-apis.ts";
-import { fixtureSite, paper, runScriptAsync, type FixtureSite } from "./helpers/site.ts";
+import { fixtureSite, paper, type FixtureSite } from "./helpers/site.ts";
 
 let api: FakeApis;
 let site: FixtureSite | undefined;
@@ -21,7 +21,7 @@ afterEach(() => {
 });
 
 const importCmd = (s: FixtureSite, args: string[]) =>
-  runScriptAsync(s, "import.ts", args, { HF_API_URL: api.hfUrl, ARXIV_API_URL: api.arxivUrl });
+  s.start("import.ts", args, { HF_API_URL: api.hfUrl, ARXIV_API_URL: api.arxivUrl });
 
 /** A written paper file, read back through the validator the build uses. */
 function readPaper(s: FixtureSite, rel: string) {

@@ -9,7 +9,7 @@ import { entryId, parseArxivFeed } from "../src/arxiv/atom.ts";
 import { parsePaperFile } from "../src/content/frontmatter.ts";
 import { checkNewPaperFile, paperFileText } from "../src/content/new-paper.ts";
 import { abstractPlaceholder, validatePaper } from "../src/content/schema.ts";
-import { fixtureSite, paper, runScriptAsync, type FixtureSite, type RunResult } from "./helpers/site.ts";
+import { fixtureSite, paper, type FixtureSite, type RunResult } from "./helpers/site.ts";
 
 const fixtures = path.join(path.dirname(fileURLToPath(import.meta.url)), "fixtures", "arxiv");
 const recorded = readFileSync(path.join(fixtures, "2301.12942.xml"), "utf8");
@@ -45,7 +45,7 @@ function fakeArxiv(): Promise<{ server: Server; url: string; queries: URLSearchP
 
 /** Runs `npm run new` for a fixture site (asynchronously: the fake API lives in this process). */
 const runNew = (site: FixtureSite, args: string[], env: Record<string, string> = {}): Promise<RunResult> =>
-  runScriptAsync(site, "new-paper.ts", args, env);
+  site.start("new-paper.ts", args, env);
 
 const noStackTrace = (result: RunResult) => expect(`${result.stdout}${result.stderr}`).not.toMatch(/^\s+at .+:\d+:\d+\)?$/m);
 

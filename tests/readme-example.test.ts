@@ -4,7 +4,7 @@ import { cpSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { startFakeApis, type FakeApis } from "./helpers/fake-apis.ts";
-import { fixtureSite, repoRoot, runScriptAsync } from "./helpers/site.ts";
+import { fixtureSite, repoRoot } from "./helpers/site.ts";
 
 let api: FakeApis;
 beforeAll(async () => {
@@ -20,7 +20,7 @@ it("the README's npm run new example writes a paper that passes npm run check", 
   const site = fixtureSite({});
   try {
     cpSync(path.join(repoRoot, "content", "papers"), site.contentDir, { recursive: true });
-    const result = await runScriptAsync(site, "new-paper.ts", [...args, "--date", "2026-02-16"], { ARXIV_API_URL: api.arxivUrl });
+    const result = await site.start("new-paper.ts", [...args, "--date", "2026-02-16"], { ARXIV_API_URL: api.arxivUrl });
     expect(result.stderr).toBe("");
     expect(result.status).toBe(0);
     expect(result.stdout).toMatch(/^Wrote \S*content\/papers\/2026-02-16\/[\w.]+\.md$/m);

@@ -1,6 +1,7 @@
 import { lstatSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { parsePaperFile } from "./frontmatter.ts";
+import { fileNameProblem } from "./file-names.ts";
 import { validatePaper } from "./schema.ts";
 import type { Paper, PaperText } from "./paper.ts";
 import { sortProblems, type Problem } from "./problems.ts";
@@ -12,6 +13,15 @@ export interface SourceFile {
 }
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });
+
+/** A file name read as bytes: its text (with U+FFFD for bytes that are not UTF-8, for messages) and whether it is UTF-8. */
+function decodeName(bytes: Uint8Array): { text: string; valid: boolean } {
+  try {
+    return { text: utf8.decode(bytes), valid: true };
+  } catch {
+    return { text: Buffer.from(bytes).toString("utf8"), valid: false };
+  }
+}
 
 /** The text of a UTF-8 file, or the first line with invalid bytes (reading with "utf8" would silently write U+FFFD). */
 export function decodeUtf8(bytes: Uint8Array): { text: string } | { line: number } {
@@ -56,17 +66,32 @@ export function readPaperFiles(
   const origin = paperFileOrigin(root, dir);
   const rel = (p: string) => path.relative(origin, p).split(path.sep).join("/");
   const seen = new Map<string, string>();
+  // An entry that cannot be read (permissions, a file removed while the folder is read) is a problem, not a crash.
+  const unreadable = (file: string, error: unknown) =>
+    problems.push({ file, message: `cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}): check the file's permissions` });
   const walk = (folder: string) => {
     let entries;
     try {
-      entries = readdirSync(folder, { withFileTypes: true });
+      // Names as bytes: a name that is not UTF-8 would otherwise be decoded lossily, to a path that does not exist.
+      entries = readdirSync(folder, { withFileTypes: true, encoding: "buffer" });
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === "ENOENT" && folder === base) return;
-      throw error;
+      unreadable(rel(folder), error);
+      return;
     }
-    for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
-      const full = path.join(folder, entry.name);
+    const named = entries.map((entry) => ({ entry, name: decodeName(entry.name) }));
+    for (const { entry, name } of named.sort((a, b) => (a.name.text < b.name.text ? -1 : a.name.text > b.name.text ? 1 : 0))) {
+      const full = path.join(folder, name.text);
       const file = rel(full);
+      if (!name.valid) {
+        problems.push({ file, message: "the name is not valid UTF-8 text: rename it" });
+        continue;
+      }
+      const badName = fileNameProblem(name.text);
+      if (badName) {
+        problems.push({ file, message: badName });
+        continue;
+      }
       // NFC too: macOS file systems treat "é" written as one or as two code points as the same name.
       const folded = file.normalize("NFC").toLowerCase();
       const twin = seen.get(folded);
@@ -86,18 +111,36 @@ export function readPaperFiles(
         walk(full);
       } else if (!entry.isFile()) {
         problems.push({ file, message: "is not a regular file" });
-      } else if (!entry.name.endsWith(".md")) {
+      } else if (!name.text.endsWith(".md")) {
         problems.push({ file, message: `is not a Markdown paper file: everything under ${rel(base)}/ must end in .md` });
       } else {
-        const size = lstatSync(full).size;
-        if (size > 1_000_000) problems.push({ file, message: `is ${size} bytes; a paper file must be under 1 MB` });
-        else {
-          const decoded = decodeUtf8(readFileSync(full));
-          if ("text" in decoded) {
-            files.push({ file, text: decoded.text });
-            onRead?.(files.length);
-          } else problems.push({ file, line: decoded.line, message: "is not valid UTF-8 text: save the file as UTF-8" });
+        let bytes;
+        try {
+          const size = lstatSync(full).size;
+          if (size > 1_000_000) {
+            problems.push({ file, message: `is ${size} bytes; a paper file must be under 1 MB` });
+            continue;
+          }
+          bytes = readFileSync(full);
+        } catch (error) {
+          unreadable(file, error);
+          continue;
         }
+        const decoded = decodeUtf8(bytes);
+        if (!("text" in decoded)) {
+          problems.push({ file, line: decoded.line, message: "is not valid UTF-8 text: save the file as UTF-8" });
+          continue;
+        }
+        // A CR that does not end a CRLF line break is a line break to YAML and Markdown but not to line-based diffs:
+        // `title: A\rupvotes: 99999` reads as two fields where a reviewer sees one.
+        const cr = /\r(?!\n)/.exec(decoded.text);
+        if (cr) {
+          const line = decoded.text.slice(0, cr.index).split("\n").length;
+          problems.push({ file, line, message: "holds a carriage return (CR) that is not part of a CRLF line break, which diffs do not show as a line break: save the file with LF or CRLF line breaks" });
+          continue;
+        }
+        files.push({ file, text: decoded.text });
+        onRead?.(files.length);
       }
     }
   };

@@ -11,10 +11,25 @@ export interface Problem {
   severity?: "error" | "warning";
 }
 
-/** Formats a problem as `path:line: field: message`, the shape editors and CI annotate. */
+// Control characters (C0, DEL, C1), line and paragraph separators, bidirectional marks, overrides and isolates, and
+// lone surrogates.
+const unprintable = /[\u0000-\u001F\u007F-\u009F\u061C\u200E\u200F\u2028-\u202E\u2066-\u2069]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+const named: Record<string, string> = { "\n": "\\n", "\r": "\\r", "\t": "\\t" };
+
+/**
+ * `text` as one line of printable text: line breaks, escape sequences and every other control character are written
+ * as escapes (`\n`, `\r`, `\u001B`), so a message that quotes a file name, a key or a value from an untrusted file
+ * (or text from a server) can neither start a line of its own (a CI workflow command such as `::error`) nor drive the
+ * terminal.
+ */
+export function printable(text: string): string {
+  return text.replace(unprintable, (c) => named[c] ?? `\\u${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")}`);
+}
+
+/** Formats a problem as `path:line: field: message`, the shape editors and CI annotate: always one printable line. */
 export function formatProblem(p: Problem): string {
   const where = p.line ? `${p.file}:${p.line}` : p.file;
-  return p.field ? `${where}: ${p.field}: ${p.message}` : `${where}: ${p.message}`;
+  return printable(p.field ? `${where}: ${p.field}: ${p.message}` : `${where}: ${p.message}`);
 }
 
 /** Sorts problems by file, then line, so reports are stable. */

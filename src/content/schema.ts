@@ -1,3 +1,4 @@
+import { reservedSlugProblem } from "./file-names.ts";
 import { didYouMean, type Problem } from "./problems.ts";
 import { linkNames, type Paper, type PaperLinks } from "./paper.ts";
 import type { ParsedFile } from "./frontmatter.ts";
@@ -33,6 +34,16 @@ export function isCalendarDate(value: string): boolean {
   const t = new Date(Date.UTC(y, mo - 1, d));
   return t.getUTCFullYear() === y && t.getUTCMonth() === mo - 1 && t.getUTCDate() === d && y >= 1900;
 }
+
+/**
+ * The dates a paper may give, inclusive. A digest day (`date`) is from arXiv's first year (1991) to the end of 2099;
+ * a first publication (`published`, shown only) from 1900, for older papers given by `id`. Beyond that a date is a
+ * typo, and dates far outside would break what is computed from them (weeks, the search index's date order).
+ */
+export const dateRange = {
+  date: { from: "1991-01-01", to: "2099-12-31" },
+  published: { from: "1900-01-01", to: "2099-12-31" },
+} as const;
 
 /** True for absolute http(s) URLs without credentials. */
 export function isWebUrl(value: string): boolean {
@@ -131,6 +142,11 @@ export function validatePaper(parsed: ParsedFile, file: string): { paper?: Paper
       at(field, `"${s}" is not a real calendar date`);
       return undefined;
     }
+    const range = dateRange[field as keyof typeof dateRange];
+    if (s < range.from || s > range.to) {
+      at(field, `"${s}" is out of range: ${field} must be from ${range.from} to ${range.to}`);
+      return undefined;
+    }
     return s;
   };
   const url = (field: string, value: unknown, path?: (string | number)[]): string | undefined => {
@@ -179,6 +195,8 @@ export function validatePaper(parsed: ParsedFile, file: string): { paper?: Paper
       at("arxiv", `is required (or, for a paper not on arXiv, give "id" and "url")`);
     } else if (typeof data.id !== "string" || !slugPattern.test(data.id) || data.id.length > 100) {
       at("id", `must be a slug of lowercase letters, digits and hyphens, got ${describe(data.id)}`);
+    } else if (reservedSlugProblem(data.id)) {
+      at("id", reservedSlugProblem(data.id)!);
     } else {
       id = data.id;
     }
@@ -224,7 +242,8 @@ export function validatePaper(parsed: ParsedFile, file: string): { paper?: Paper
       data.tags.forEach((tag, i) => {
         if (typeof tag !== "string" || !slugPattern.test(tag) || tag.length > 40) {
           at(`tags[${i}]`, `must be a lowercase slug like "reinforcement-learning", got ${describe(tag)}`, ["tags", i]);
-        } else if (tags.includes(tag)) at(`tags[${i}]`, `"${tag}" is listed twice`, ["tags", i]);
+        } else if (reservedSlugProblem(tag)) at(`tags[${i}]`, reservedSlugProblem(tag)!, ["tags", i]);
+        else if (tags.includes(tag)) at(`tags[${i}]`, `"${tag}" is listed twice`, ["tags", i]);
         else tags.push(tag);
       });
     }

@@ -1,6 +1,7 @@
 import { createRequire } from "node:module";
 import path from "node:path";
 import katex, { type KatexOptions } from "katex";
+import { renderBounded } from "./tex-limits.ts";
 
 const require = createRequire(import.meta.url);
 
@@ -51,7 +52,7 @@ export function renderTex(tex: string, displayMode: boolean, output: MathOutput)
     return { ok: false, message: `the formula is ${tex.length} characters; the limit is ${texLimits.formulaChars}` };
   }
   try {
-    const html = katex.renderToString(tex, {
+    const html = renderBounded(tex, {
       ...katexSafeOptions,
       displayMode,
       output,

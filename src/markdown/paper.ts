@@ -1,7 +1,8 @@
 import type { Paper, PaperText } from "../content/paper.ts";
 import type { Problem } from "../content/problems.ts";
 import { paperSlug } from "../content/schema.ts";
-import { renderInlineMarkdown, renderMarkdown, type Rendered } from "./markdown.ts";
+import type { Rendered } from "./markdown.ts";
+import { renderPaperText } from "./paper-text.ts";
 import { markdownMathToText } from "./plaintext.ts";
 
 /** A paper with its title and abstract typeset, ready for pages. */
@@ -28,13 +29,25 @@ const located = (paper: PaperText, field: "title" | "body", base: number, render
     message: `TeX error in "${quoted(p.tex)}": ${p.message}`,
   }));
 
+/** Problems of a paper's title and abstract: TeX errors, and what they render to (see paper-text.ts). */
+const textProblems = (paper: PaperText, rendered: ReturnType<typeof renderPaperText>): Problem[] => [
+  ...located(paper, "title", paper.source.titleLine, rendered.title),
+  ...located(paper, "body", paper.source.bodyLine, rendered.body),
+  ...rendered.problems.map((p) => ({
+    file: paper.source.file,
+    line: (p.field === "title" ? paper.source.titleLine : paper.source.bodyLine) + p.line,
+    field: p.field,
+    message: p.message,
+  })),
+];
+
 // A formula refused for its size would otherwise fill the terminal; the line number finds it.
 const quoted = (tex: string) => (tex.length > 80 ? `${tex.slice(0, 80)}…` : tex);
 
 /** Typesets a paper's title and abstract; TeX errors come back as problems located in the file. */
 export function renderPaper(paper: Paper): { paper: RenderedPaper; problems: Problem[] } {
-  const title = renderInlineMarkdown(paper.title);
-  const body = renderMarkdown(paper.body);
+  const rendered = renderPaperText(paper);
+  const { title, body } = rendered;
   return {
     paper: {
       ...paper,
@@ -46,14 +59,11 @@ export function renderPaper(paper: Paper): { paper: RenderedPaper; problems: Pro
       titleHasMath: title.formulas > 0,
       text: { title: title.text, body: body.text },
     },
-    problems: [...located(paper, "title", paper.source.titleLine, title), ...located(paper, "body", paper.source.bodyLine, body)],
+    problems: textProblems(paper, rendered),
   };
 }
 
 /** Only the math check, for files rejected for other reasons: their TeX errors are reported in the same run. */
 export function checkPaperMath(text: PaperText): Problem[] {
-  return [
-    ...located(text, "title", text.source.titleLine, renderInlineMarkdown(text.title)),
-    ...located(text, "body", text.source.bodyLine, renderMarkdown(text.body)),
-  ];
+  return textProblems(text, renderPaperText(text));
 }

@@ -145,21 +145,3 @@ function removeFolder(dir: string): void {
   }
 }
 
-/**
- * Runs a script under scripts/ for a fixture site without blocking this process: a fake API served from the test's
- * own process must keep answering while the command runs (spawnSync would freeze its event loop).
- */
-export function runScriptAsync(site: Pick<FixtureSite, "env">, script: string, args: string[] = [], env: Record<string, string> = {}): Promise<RunResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", path.join(repoRoot, "scripts", script), ...args], {
-      cwd: repoRoot,
-      env: { ...process.env, ...site.env, ...env },
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk) => (stdout += chunk));
-    child.stderr.on("data", (chunk) => (stderr += chunk));
-    child.on("error", reject);
-    child.on("close", (status) => resolve({ status, stdout, stderr }));
-  });
-}

@@ -7,6 +7,9 @@ import { checkFiles, paperText, type Entry } from "./check.ts";
 const P = "content/papers";
 /** A valid paper with its own arXiv id. */
 const valid = (id: string) => paperText().replace("2601.00001", id);
+const hidden = (file: string) => `${P}/${file}: is hidden (its name starts with a dot): a paper file or folder must not be hidden; rename it`;
+const windows = (file: string, name: string) => `${P}/${file}: "${name}" is a reserved name on Windows, where the file could not be checked out: rename it`;
+const trailing = (file: string) => `${P}/${file}: ends with a dot or a space, which Windows drops from file names: rename it`;
 const notMarkdown = (file: string) => `${P}/${file}: is not a Markdown paper file: everything under ${P}/ must end in .md`;
 
 // [case, files under content/papers/, every problem, ids of the papers that pass]
@@ -18,7 +21,28 @@ const cases: [string, Record<string, Entry>, string[], string[]][] = [
   ["a directory data .json file", { "papers.json": '{"permalink": "/x"}' }, [notMarkdown("papers.json")], []],
   ["a file without extension", { "2026-02-16/README": "x" }, [notMarkdown("2026-02-16/README")], []],
   ["an .MD file (upper case)", { "2026-02-16/x.MD": valid("2601.00002") }, [notMarkdown("2026-02-16/x.MD")], []],
-  ["a hidden file", { "2026-02-16/.DS_Store": "x" }, [notMarkdown("2026-02-16/.DS_Store")], []],
+  ["a hidden file", { "2026-02-16/.DS_Store": "x" }, [hidden("2026-02-16/.DS_Store")], []],
+  ["a hidden .md file is not a paper", { "2026-02-16/.x.md": valid("2601.00002") }, [hidden("2026-02-16/.x.md")], []],
+  ["a hidden folder is not read", { ".drafts/x.md": valid("2601.00002"), "2026-02-16/y.md": valid("2601.00003") }, [hidden(".drafts")], ["2601.00003"]],
+  ["aux.md (a Windows device name)", { "2026-02-16/aux.md": valid("2601.00002") }, [windows("2026-02-16/aux.md", "aux")], []],
+  ["CON.md, Com1.md, lpt9.tar.md", { "2026-02-16/CON.md": valid("2601.00002"), "2026-02-16/Com1.md": valid("2601.00003"), "2026-02-16/lpt9.tar.md": valid("2601.00004") },
+    [windows("2026-02-16/CON.md", "CON"), windows("2026-02-16/Com1.md", "Com1"), windows("2026-02-16/lpt9.tar.md", "lpt9")], []],
+  ["a folder named nul", { "nul/x.md": valid("2601.00002") }, [windows("nul", "nul")], []],
+  ["a:b.md (a character NTFS refuses)", { "2026-02-16/a:b.md": valid("2601.00002") },
+    [`${P}/2026-02-16/a:b.md: ":" cannot be in a file name on Windows, where the file could not be checked out: rename it`], []],
+  ["a name with a trailing dot or space", { "2026-02-16/x.md.": valid("2601.00002"), "2026-02-16/y.md ": valid("2601.00003") },
+    [trailing("2026-02-16/x.md."), trailing("2026-02-16/y.md ")], []],
+  ["names that merely contain a device name are fine", { "2026-02-16/auxiliary.md": valid("2601.00002"), "2026-02-16/con-law.md": valid("2601.00003") }, [], ["2601.00002", "2601.00003"]],
+  ["a lone CR in the front matter hides a field from diffs", { "2026-02-16/x.md": valid("2601.00002").replace("title: A paper", "title: A paper\rupvotes: 99999") },
+    [`${P}/2026-02-16/x.md:2: holds a carriage return (CR) that is not part of a CRLF line break, which diffs do not show as a line break: save the file with LF or CRLF line breaks`], []],
+  ["a lone CR in the abstract", { "2026-02-16/x.md": valid("2601.00002").replace("An abstract.", "An\n\nabs\rtract.") },
+    [`${P}/2026-02-16/x.md:9: holds a carriage return (CR) that is not part of a CRLF line break, which diffs do not show as a line break: save the file with LF or CRLF line breaks`], []],
+  ["a tag that is a Windows device name (its page is a folder)", { "2026-02-16/x.md": paperText("tags: [ok, con, nul]") },
+    [`${P}/2026-02-16/x.md:6: tags[1]: "con" is a reserved name on Windows, where its page's folder could not be checked out; choose another`,
+      `${P}/2026-02-16/x.md:6: tags[2]: "nul" is a reserved name on Windows, where its page's folder could not be checked out; choose another`], []],
+  ["an id that is a Windows device name", { "2026-02-16/x.md": paperText("id: aux\nurl: https://example.org/aux").replace('arxiv: "2601.00001"\n', "") },
+    [`${P}/2026-02-16/x.md:5: id: "aux" is a reserved name on Windows, where its page's folder could not be checked out; choose another`], []],
+  ["CRLF line breaks are fine", { "2026-02-16/x.md": valid("2601.00002").replaceAll("\n", "\r\n") }, [], ["2601.00002"]],
   ["a case-colliding pair A.md / a.md", { "2026-02-16/A.md": valid("2601.00002"), "2026-02-16/a.md": valid("2601.00003") },
     [`${P}/2026-02-16/a.md: differs from ${P}/2026-02-16/A.md only by letter case; the two collide on case-insensitive file systems`], ["2601.00002"]],
   ["case-colliding folders", { "2026-02-16X/a.md": valid("2601.00002"), "2026-02-16x/b.md": valid("2601.00003") },

@@ -264,7 +264,9 @@ export function createEngine(load) {
     const keys = new Float64Array(candidates.length);
     candidates.forEach((id, i) => {
       const relevance = Math.round((score[id] / maxScore) * (scoreSteps - 1));
-      const primary = sort === "date" ? m.dayOf[id] : sort === "upvotes" ? Math.min(upvotes[id], 2 ** 14 - 1) : 0;
+      // Days count from the index's first day (papers are numbered oldest first), so the key never goes negative, and
+      // stays exact (under 2^53) for 2^16 days (179 years; the site accepts 1991 to 2099) and 2^20 papers.
+      const primary = sort === "date" ? m.dayOf[id] - m.dayOf[0] : sort === "upvotes" ? Math.min(upvotes[id], 2 ** 14 - 1) : 0;
       keys[i] = (primary * scoreSteps + relevance) * idBits + id;
     });
     keys.sort();

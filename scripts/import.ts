@@ -2,6 +2,7 @@
 import { parseArgs } from "node:util";
 import { ArxivClient, ArxivError, defaultArxivApiUrl, normalizeArxivId } from "../src/arxiv/api.ts";
 import type { ArxivEntry } from "../src/arxiv/atom.ts";
+import { printable } from "../src/content/problems.ts";
 import { isCalendarDate } from "../src/content/schema.ts";
 import { defaultHfApiUrl, fetchHfDay } from "../src/import/hf.ts";
 import { importPapers, reportLines, type ImportCandidate } from "../src/import/run.ts";
@@ -50,7 +51,7 @@ async function main(argv: string[]): Promise<number> {
   const tags = values.tags?.split(",").map((t) => t.trim()).filter(Boolean) ?? [];
   const root = process.cwd();
   const site = loadSiteConfig(root);
-  const log = (line: string) => console.error(line);
+  const log = (line: string) => console.error(printable(line));
 
   let candidates: ImportCandidate[] = [];
   const failures: { label: string; reason: string }[] = [];
@@ -61,7 +62,7 @@ async function main(argv: string[]): Promise<number> {
       candidates = day.candidates.map((c) => ({ ...c, paper: { ...c.paper, tags } }));
       failures.push(...day.failures.map((f) => ({ label: f.item, reason: f.reason })));
     } catch (error) {
-      console.error(`npm run import: Hugging Face daily papers for ${date}: ${(error as Error).message}`);
+      console.error(`npm run import: Hugging Face daily papers for ${date}: ${printable((error as Error).message)}`);
       return 1;
     }
     if (!candidates.length && !failures.length) console.log(`Hugging Face lists no papers for ${date}.`);
@@ -73,7 +74,7 @@ async function main(argv: string[]): Promise<number> {
       try {
         candidates = (await client.categoryDay(values.category, date)).map((e) => fromEntry(e, date, tags));
       } catch (error) {
-        console.error(`npm run import: ${values.category} on ${date}: ${(error as Error).message}`);
+        console.error(`npm run import: ${values.category} on ${date}: ${printable((error as Error).message)}`);
         return 1;
       }
       if (!candidates.length) console.log(`arXiv lists no ${values.category} submissions on ${date}.`);
@@ -96,7 +97,7 @@ async function main(argv: string[]): Promise<number> {
     throw new UsageError(source ? `unknown source "${source}" (hf or arxiv)` : "give a source: hf or arxiv");
   }
   const report = importPapers({ root, contentDir: site.contentDir, candidates, failures });
-  for (const line of reportLines(report)) console.log(line);
+  for (const line of reportLines(report)) console.log(printable(line));
   return report.counts.failed ? 1 : 0;
 }
 
@@ -105,10 +106,10 @@ try {
 } catch (error) {
   const code = (error as { code?: unknown }).code;
   if (error instanceof UsageError || (typeof code === "string" && code.startsWith("ERR_PARSE_ARGS"))) {
-    console.error(`npm run import: ${(error as Error).message}\n\n${usage}`);
+    console.error(`npm run import: ${printable((error as Error).message)}\n\n${usage}`);
     process.exitCode = 2;
   } else {
-    console.error(`npm run import: ${(error as Error).message}`);
+    console.error(`npm run import: ${printable((error as Error).message)}`);
     process.exitCode = 1;
   }
 }

@@ -352,7 +352,7 @@ describe("paperFileText", () => {
   it("checks a new file as npm run check would, the placeholder aside", () => {
     const ok = paperFileText({ title: "T", date: "2026-02-16", id: "x", url: "https://example.org/", authors: ["A"] });
     expect(checkNewPaperFile("x.md", ok)).toEqual([]);
-    const bad = paperFileText({ title: "T $\\href{https://e.org}{x}$", date: "2026-02-16", id: "Not A Slug", url: "https://example.org/", authors: ["A"], tags: ["Bad Tag"] });
+    const bad = paperFileText({ title: "T $x + \\href{https://e.org}{x}$", date: "2026-02-16", id: "Not A Slug", url: "https://example.org/", authors: ["A"], tags: ["Bad Tag"] });
     expect(checkNewPaperFile("x.md", bad).map((p) => p.field).sort()).toEqual(["id", "tags[0]", "title"]);
   });
 });

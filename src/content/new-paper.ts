@@ -23,11 +23,25 @@ export interface NewPaper {
 }
 
 /**
+ * An abstract as Markdown: hard line breaks inside a paragraph (arXiv wraps its abstracts at 80 columns) are joined,
+ * blank lines still separate paragraphs, and the TeX is kept exactly as written.
+ */
+export function abstractMarkdown(abstract: string): string {
+  return abstract
+    .trim()
+    .split(/\n\s*\n/)
+    .map((paragraph) => paragraph.replace(/\s+/g, " ").trim())
+    .filter(Boolean)
+    .join("\n\n");
+}
+
+/**
  * The text of a paper file: YAML written by the yaml library (so any title or name is quoted as it must be), fields in
  * the README's order, the title and arXiv id always in double quotes, tags as a one-line list.
  */
 export function paperFileText(paper: NewPaper): string {
   const { abstract, ...fields } = paper;
+  fields.title = fields.title.replace(/\s+/g, " ").trim();
   const record: Record<string, unknown> = {};
   for (const key of knownFields) {
     const value = (fields as Record<string, unknown>)[key];
@@ -41,7 +55,7 @@ export function paperFileText(paper: NewPaper): string {
   const tags = doc.get("tags", true);
   if (isSeq(tags)) tags.flow = true;
   const yaml = doc.toString({ lineWidth: 0, flowCollectionPadding: false });
-  const body = abstract?.trim() ? abstract.trim() : abstractPlaceholder;
+  const body = abstract?.trim() ? abstractMarkdown(abstract) : abstractPlaceholder;
   return `---\n${yaml}---\n${body}\n`;
 }
 

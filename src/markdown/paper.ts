@@ -25,7 +25,7 @@ const located = (paper: PaperText, field: "title" | "body", base: number, render
     file: paper.source.file,
     line: base + p.line,
     field,
-    message: `TeX error in "${quoted(p.tex)}": ${p.message}`,
+    message: p.undefinedMacro ? p.message : `TeX error in "${quoted(p.tex)}": ${p.message}`,
   }));
 
 // A formula refused for its size would otherwise fill the terminal; the line number finds it.

@@ -6,6 +6,7 @@ function inlineText(tokens: readonly Token[]): string {
   for (const token of tokens) {
     if (token.type === "text" || token.type === "code_inline") out += token.content;
     else if (token.type === "math_inline") out += `$${token.content}$`;
+    else if (token.type === "math_inline_display") out += `$$${token.content}$$`;
     else if (token.type === "softbreak" || token.type === "hardbreak") out += " ";
     else if (token.children) out += inlineText(token.children);
   }

@@ -41,8 +41,11 @@ for (const r of records) {
 }
 
 const started = performance.now();
+const cpuStarted = process.cpuUsage();
 const { papers, problems } = checkContent(root, config);
 const seconds = (performance.now() - started) / 1000;
+const cpu = process.cpuUsage(cpuStarted);
+const cpuSeconds = (cpu.user + cpu.system) / 1e6;
 
 const causes = new Map<string, { count: number; example: string }>();
 const count = (cause: string, example: string) => {
@@ -54,7 +57,9 @@ const refused = new Set(problems.map((p) => p.file));
 for (const f of refused) {
   const first = problems.find((p) => p.file === f)!;
   // Group messages by their shape: quoted TeX and numbers vary from paper to paper.
-  const shape = first.message.replace(/"[^"]*"/g, '"…"').replace(/\\[A-Za-z]+ is not defined/, (m) => m).replace(/\d+/g, "N");
+  const shape = /^\\[A-Za-z]+ is not defined/.test(first.message)
+    ? "a macro is not defined (the message names it and the line to add under macros:)"
+    : first.message.replace(/"(?:[^"\\]|\\.)*"/g, '"…"').replace(/\d+/g, "N");
   count(`refused: ${first.field}: ${shape}`, `${f}:${first.line}: ${first.message}`);
 }
 let shown = 0;
@@ -73,7 +78,7 @@ for (const p of papers) {
 const total = records.length;
 const pct = (n: number) => `${((100 * n) / total).toFixed(2)}%`;
 const good = total - refused.size - shown;
-console.log(`${file}: ${total} papers (check and typeset, cold: ${seconds.toFixed(1)} s)`);
+console.log(`${file}: ${total} papers (checked and typeset cold in ${seconds.toFixed(1)} s, ${cpuSeconds.toFixed(1)} s CPU)`);
 console.log(`  refused by npm run check:      ${refused.size} (${pct(refused.size)})`);
 console.log(`  pass but show TeX as text:     ${shown} (${pct(shown)})`);
 console.log(`  pass and show no TeX as text:  ${good} (${pct(good)})`);

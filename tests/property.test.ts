@@ -59,7 +59,7 @@ function unsafeMarkup(html: string): string[] {
 /** Runs the check and the renderer on one file as the pipeline does; returns problems and rendered HTML. */
 function checkAndRender(text: string): { problems: Problem[]; html: string[] } {
   const loaded = parsePapers([{ file, text }]);
-  const problems = [...loaded.problems, ...loaded.rejected.flatMap(checkPaperMath)];
+  const problems = [...loaded.problems, ...loaded.rejected.flatMap((text) => checkPaperMath(text))];
   const html: string[] = [];
   for (const paper of loaded.papers) {
     const rendered = renderPaper(paper);

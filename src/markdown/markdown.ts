@@ -3,6 +3,7 @@ import type Token from "markdown-it/lib/token.mjs";
 import { escapeHtml } from "markdown-it/lib/common/utils.mjs";
 import { macroTable, renderTex, texLimits, type MathOutput } from "./katex.ts";
 import type { MacroTable } from "./macros.ts";
+import { readableFromMathml } from "./readable-math.ts";
 import { tokensText } from "./source-text.ts";
 import { texMath } from "./tex-math.ts";
 import { texText } from "./tex-text.ts";
@@ -34,12 +35,20 @@ export interface Rendered {
   html: string;
   /** The same text as plain text with math as its TeX source (see source-text.ts), from the same parse. */
   text: string;
+  /**
+   * The same text as plain text with math made readable (`Õ(√K)`, read from KaTeX's MathML by readable-math.ts): what
+   * `<title>`, feeds and search results show. A formula KaTeX refused stays as its TeX source.
+   */
+  readable: string;
   /** Number of formulas typeset: pages with none skip the KaTeX stylesheet. */
   formulas: number;
   problems: MathProblem[];
 }
 
 const allowedLink = /^(?:https?:|mailto:)/i;
+
+/** Top-level domains a bare `name.tld` is linked for (see createMarkdown). */
+export const linkTlds = ["com", "org", "net", "edu", "gov", "io", "ai", "dev", "app", "info"];
 
 /** Records each inline token's line (block line plus preceding line breaks) so math errors can name it. */
 function lineNumbers(md: MarkdownIt): void {
@@ -71,7 +80,10 @@ function mathRenderer(display: boolean, block = display) {
     const result = overBudget
       ? { ok: false as const, message: `too much math in one text: the limits are ${texLimits.formulas} formulas and ${texLimits.totalChars} characters of TeX` }
       : renderTex(texSource, display, env.output, env.macros);
-    if (result.ok) return block ? `<div class="math-display">${result.html}</div>\n` : result.html;
+    if (result.ok) {
+      token.meta = { ...token.meta, readable: readableFromMathml(result.html)?.text };
+      return block ? `<div class="math-display">${result.html}</div>\n` : result.html;
+    }
     const line = (token.map?.[0] ?? (token.meta as { line?: number } | null)?.line ?? 0);
     const undefinedMacro = "undefinedMacro" in result ? result.undefinedMacro : undefined;
     // Each problem is reported once per text (an undefined macro once, however often it is used): one fix, one message.
@@ -91,6 +103,9 @@ function mathRenderer(display: boolean, block = display) {
 export function createMarkdown(): MarkdownIt {
   const md = new MarkdownIt({ html: false, linkify: true, typographer: false });
   md.disable(["image"]);
+  // Text becomes a link only with a scheme (`https://`), `www.` or one of the common generic top-level domains:
+  // linkify-it's default also takes every two-letter country code, which made "space.In" and "4.In" links.
+  md.linkify.tlds(linkTlds, false);
   md.validateLink = (url) => allowedLink.test(url.trim());
   md.use(texMath);
   md.use(texText);
@@ -118,7 +133,7 @@ export function renderMarkdown(source: string, output: MathOutput = "htmlAndMath
   const md = instance();
   const tokens = md.parse(source, env);
   const html = md.renderer.render(tokens, md.options, env);
-  return { html, text: tokensText(tokens), formulas: env.formulas, problems: env.problems };
+  return { html, text: tokensText(tokens), readable: tokensText(tokens, true), formulas: env.formulas, problems: env.problems };
 }
 
 /** Renders one line of Markdown (a title) without a wrapping paragraph and without links (their text stays). */
@@ -129,7 +144,15 @@ export function renderInlineMarkdown(source: string, output: MathOutput = "htmlA
   // A title is itself a link on every list of papers, and links do not nest: a link in a title keeps only its text.
   for (const line of tokens) line.children &&= line.children.filter((t) => t.type !== "link_open" && t.type !== "link_close");
   const html = md.renderer.render(tokens, md.options, env);
-  return { html, text: tokensText(tokens), formulas: env.formulas, problems: env.problems };
+  return { html, text: tokensText(tokens), readable: tokensText(tokens, true), formulas: env.formulas, problems: env.problems };
+}
+
+/**
+ * One line of Markdown (a title) as plain text with its math made readable: "Regret $\\tilde{\\mathcal O}(\\sqrt K)$"
+ * -> "Regret Õ(√K)". Emphasis and link markup are dropped, their text kept.
+ */
+export function readableText(markdown: string, macros?: MacroTable): string {
+  return renderInlineMarkdown(markdown, "mathml", macros).readable;
 }
 
 /** A Markdown text as plain text with math as its TeX source (`tokensText`), parsing only: nothing is typeset. */

@@ -1,8 +1,9 @@
 import type { Paper, PaperText } from "../content/paper.ts";
 import type { Problem } from "../content/problems.ts";
 import { paperSlug } from "../content/schema.ts";
+import { macroTable } from "./katex.ts";
+import type { MacroTable } from "./macros.ts";
 import { renderInlineMarkdown, renderMarkdown, type Rendered } from "./markdown.ts";
-import { markdownMathToText } from "./plaintext.ts";
 
 /** A paper with its title and abstract typeset, ready for pages. */
 export interface RenderedPaper extends Paper {
@@ -18,6 +19,8 @@ export interface RenderedPaper extends Paper {
   titleHasMath: boolean;
   /** Title and abstract as plain text with math as its TeX source: what the search index reads. */
   text: { title: string; body: string };
+  /** The abstract as plain text with math made readable, like `titleText`: what search results show. */
+  abstractText: string;
 }
 
 const located = (paper: PaperText, field: "title" | "body", base: number, rendered: Rendered): Problem[] =>
@@ -31,29 +34,35 @@ const located = (paper: PaperText, field: "title" | "body", base: number, render
 // A formula refused for its size would otherwise fill the terminal; the line number finds it.
 const quoted = (tex: string) => (tex.length > 80 ? `${tex.slice(0, 80)}…` : tex);
 
+/** The macros a paper's TeX sees: built-ins, then the site's, then the paper's own. */
+const paperMacros = (text: PaperText, siteMacros: MacroTable) => macroTable({ ...siteMacros, ...text.macros });
+
 /** Typesets a paper's title and abstract; TeX errors come back as problems located in the file. */
-export function renderPaper(paper: Paper): { paper: RenderedPaper; problems: Problem[] } {
-  const title = renderInlineMarkdown(paper.title);
-  const body = renderMarkdown(paper.body);
+export function renderPaper(paper: Paper, siteMacros: MacroTable = {}): { paper: RenderedPaper; problems: Problem[] } {
+  const macros = paperMacros(paper, siteMacros);
+  const title = renderInlineMarkdown(paper.title, "htmlAndMathml", macros);
+  const body = renderMarkdown(paper.body, "htmlAndMathml", macros);
   return {
     paper: {
       ...paper,
       slug: paperSlug(paper.id),
       titleHtml: title.html,
-      titleText: markdownMathToText(paper.title),
+      titleText: title.readable,
       abstractHtml: body.html,
       hasMath: title.formulas + body.formulas > 0,
       titleHasMath: title.formulas > 0,
       text: { title: title.text, body: body.text },
+      abstractText: body.readable,
     },
     problems: [...located(paper, "title", paper.source.titleLine, title), ...located(paper, "body", paper.source.bodyLine, body)],
   };
 }
 
 /** Only the math check, for files rejected for other reasons: their TeX errors are reported in the same run. */
-export function checkPaperMath(text: PaperText): Problem[] {
+export function checkPaperMath(text: PaperText, siteMacros: MacroTable = {}): Problem[] {
+  const macros = paperMacros(text, siteMacros);
   return [
-    ...located(text, "title", text.source.titleLine, renderInlineMarkdown(text.title)),
-    ...located(text, "body", text.source.bodyLine, renderMarkdown(text.body)),
+    ...located(text, "title", text.source.titleLine, renderInlineMarkdown(text.title, "htmlAndMathml", macros)),
+    ...located(text, "body", text.source.bodyLine, renderMarkdown(text.body, "htmlAndMathml", macros)),
   ];
 }

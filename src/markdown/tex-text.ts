@@ -83,7 +83,12 @@ const isLetter = (c: number) => (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0
 
 
 function wrapped(state: StateInline, kind: Wrap, from: number, to: number, silent: boolean): void {
-  if (silent || kind === "drop") return;
+  if (silent) return;
+  if (kind === "drop") {
+    // `shown~\cite{x}`: the space that tied the citation to the word goes with it.
+    state.pending = state.pending.replace(/[\u00a0 ]$/, "");
+    return;
+  }
   if (kind === "code") {
     const token = state.push("code_inline", "code", 0);
     token.markup = "`";

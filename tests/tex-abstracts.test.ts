@@ -37,6 +37,8 @@ describe("real abstracts render as their authors meant", () => {
       ["E: \\begin{equation} E = mc^2 \\end{equation}", "<p>E: ⟦ E = mc^2 ⟧</p>"],
       ["G: \\begin{gather} a \\\\ b \\end{gather} x", "<p>G: ⟦\\begin{gather} a \\\\ b \\end{gather}⟧ x</p>"],
       ["M: \\begin{multline*} a + b \\\\ + c \\end{multline*}", "<p>M: ⟦\\begin{gather*} a + b \\\\ + c \\end{gather*}⟧</p>"],
+      ["Use $\\begin{align*} a &= b \\end{align*}$ inline.", "<p>Use ⟨\\begin{aligned} a &amp;= b \\end{aligned}⟩ inline.</p>"],
+      ["A $\\textbf{16.3%}$ gain, $\\texttt{a_b}$ and \\cite[Thm.~2]{k} done.", "<p>A ⟨\\textbf{16.3\\%}⟩ gain, ⟨\\texttt{a\\_b}⟩ and done.</p>"],
       ["Pay \\$5 for $x$.", "<p>Pay $5 for ⟨x⟩.</p>"],
       ["A $1000 prize and $5-$10 and $5 and $10.", "<p>A $1000 prize and $5-$10 and $5 and $10.</p>"],
       ["Costs $3.5M while $x$ grows.", "<p>Costs $3.5M while ⟨x⟩ grows.</p>"],

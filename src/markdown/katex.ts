@@ -78,6 +78,10 @@ let lastTable: { table: MacroTable; base: object } | undefined;
 export function adaptEnvironments(tex: string, displayMode: boolean): string {
   // `%` starts a comment in TeX, which in a one-line abstract would eat the rest of the formula: it is a percent sign.
   if (tex.includes("%")) tex = tex.replace(/(?<!\\)((?:\\\\)*)%/g, "$1\\%");
+  // `\texttt{transformer_lens}`: in text, `_` and `#` are characters, as LaTeX's text commands would print them.
+  if (/\\(?:text|mbox)/.test(tex)) {
+    tex = tex.replace(/(\\(?:text[a-z]*|mbox)\s*\{)([^{}$]*)\}/g, (_, open: string, body: string) => `${open}${body.replace(/(?<!\\)([_#])/g, "\\$1")}}`);
+  }
   if (!tex.includes("\\begin")) return tex;
   let out = tex
     .replace(/\\(begin|end)\{multline\*?\}/g, "\\$1{gather*}")

@@ -8,6 +8,17 @@
 /** A macro table as written in site.json or front matter: `"\\bW": "\\mathbf{W}"`. */
 export type MacroTable = Readonly<Record<string, string>>;
 
+/** siunitx unit macros (`\\SI{3}{\\kelvin}`), as the symbols they print (`\\bar` and `\\gray` keep KaTeX's meaning). */
+const siunitxUnits: Record<string, string> = {
+  meter: "m", metre: "m", second: "s", kilogram: "kg", gram: "g", ampere: "A", kelvin: "K", mole: "mol", candela: "cd",
+  hertz: "Hz", newton: "N", pascal: "Pa", joule: "J", watt: "W", coulomb: "C", volt: "V", farad: "F", siemens: "S",
+  weber: "Wb", tesla: "T", henry: "H", degreeCelsius: "{}^\\circ\\mathrm{C}", lumen: "lm", lux: "lx", becquerel: "Bq",
+  electronvolt: "eV", angstrom: "Å", liter: "L", litre: "L", hour: "h", minute: "min",
+  decibel: "dB", gauss: "G", dalton: "Da", bit: "bit", byte: "B", arcsecond: "{}''", arcminute: "{}'",
+  femto: "f", pico: "p", nano: "n", milli: "m", centi: "c", kilo: "k", mega: "M", giga: "G", tera: "T", peta: "P",
+  per: "/", squared: "^2", cubed: "^3",
+};
+
 /** Names the patterns below would give but KaTeX (or TeX) already defines. */
 const shadowed = ["\\bf", "\\fi", "\\bm"];
 
@@ -35,7 +46,19 @@ export const builtinMacros: MacroTable = (() => {
     "\\Res": "\\operatorname{Res}", "\\Ind": "\\operatorname{Ind}", "\\Frob": "\\operatorname{Frob}", "\\Pic": "\\operatorname{Pic}",
     "\\Ext": "\\operatorname{Ext}", "\\Tor": "\\operatorname{Tor}", "\\id": "\\operatorname{id}", "\\Id": "\\operatorname{Id}",
     "\\im": "\\operatorname{im}", "\\coker": "\\operatorname{coker}", "\\vol": "\\operatorname{vol}", "\\dist": "\\operatorname{dist}",
-    "\\Prob": "\\operatorname{Pr}",
+    "\\Prob": "\\operatorname{Pr}", "\\Vol": "\\operatorname{Vol}", "\\rad": "\\operatorname{rad}", "\\ord": "\\operatorname{ord}",
+    "\\Rep": "\\operatorname{Rep}", "\\Mat": "\\operatorname{Mat}", "\\Sel": "\\operatorname{Sel}", "\\Cl": "\\operatorname{Cl}",
+    "\\disc": "\\operatorname{disc}", "\\Nm": "\\operatorname{Nm}", "\\Stab": "\\operatorname{Stab}", "\\Sym": "\\operatorname{Sym}",
+    "\\Ad": "\\operatorname{Ad}", "\\ad": "\\operatorname{ad}", "\\Span": "\\operatorname{span}", "\\codim": "\\operatorname{codim}",
+    "\\conv": "\\operatorname{conv}", "\\Irr": "\\operatorname{Irr}", "\\Out": "\\operatorname{Out}", "\\Inn": "\\operatorname{Inn}",
+    "\\Mor": "\\operatorname{Mor}", "\\Frac": "\\operatorname{Frac}", "\\Proj": "\\operatorname{Proj}", "\\Jac": "\\operatorname{Jac}",
+    "\\Lip": "\\operatorname{Lip}", "\\dom": "\\operatorname{dom}", "\\prox": "\\operatorname{prox}", "\\KL": "\\operatorname{KL}",
+    "\\TV": "\\operatorname{TV}", "\\sign": "\\operatorname{sign}", "\\softmax": "\\operatorname{softmax}", "\\gldim": "\\operatorname{gldim}",
+    "\\tildeO": "\\tilde{O}", "\\Otilde": "\\tilde{O}", "\\softO": "\\tilde{O}",
+    "\\mc": "\\mathcal{#1}", "\\mcal": "\\mathcal{#1}", "\\mbb": "\\mathbb{#1}", "\\mbf": "\\mathbf{#1}", "\\mrm": "\\mathrm{#1}",
+    "\\leg": "\\left(\\frac{#1}{#2}\\right)", "\\pct": "\\%", "\\enquote": "\\text{“}#1\\text{”}",
+    // siunitx units and ranges.
+    "\\qtyrange": "#1\\text{–}#2\\,\\mathrm{#3}", "\\SIrange": "#1\\text{–}#2\\,\\mathrm{#3}", "\\numrange": "#1\\text{–}#2",
     "\\Sha": "\\text{Ш}", "\\sha": "\\text{Ш}",
     // Packages KaTeX lacks: bbm, dsfont, nicefrac, siunitx (numbers and units), physics.
     "\\mathbbm": "\\mathbb{#1}", "\\mathds": "\\mathbb{#1}", "\\nicefrac": "{}^{#1}\\!/\\!{}_{#2}", "\\sfrac": "{}^{#1}\\!/\\!{}_{#2}",
@@ -52,6 +75,11 @@ export const builtinMacros: MacroTable = (() => {
   }
   for (const name of ["Gamma", "Delta", "Theta", "Lambda", "Xi", "Pi", "Sigma", "Upsilon", "Phi", "Psi", "Omega"]) {
     table[`\\Up${name.toLowerCase()}`] = `\\${name}`;
+  }
+  for (const [name, symbol] of Object.entries(siunitxUnits)) table[`\\${name}`] ??= symbol;
+  // Complexity classes: \NP, \PSPACE, \PPAD...
+  for (const name of ["NP", "coNP", "PSPACE", "EXP", "NEXP", "BPP", "BQP", "QMA", "RP", "ZPP", "PPAD", "PLS", "TFNP", "APX", "FPT", "XP", "NC", "AC", "PH", "PP", "SZK", "MIP", "IP", "AM", "MA", "EXPTIME", "NEXPTIME", "LOGSPACE", "NL", "PTAS", "FPTAS", "ETH", "SETH"]) {
+    table[`\\${name}`] ??= `\\mathsf{${name}}`;
   }
   for (let c = 65; c <= 90; c++) {
     const L = String.fromCharCode(c);
@@ -127,10 +155,12 @@ export function checkMacroTable(value: unknown): { macros: Record<string, string
 
 /** A guess at what an undefined macro stands for, for the message that asks the contributor to define it. */
 export function suggestDefinition(name: string): string {
-  const m = /^\\(b|c|cal|bb|f|frak|s|mc|mathbf)([A-Za-z])$/.exec(name);
-  const style: Record<string, string> = { b: "mathbf", c: "mathcal", cal: "mathcal", mc: "mathcal", bb: "mathbb", f: "mathfrak", frak: "mathfrak", s: "mathscr", mathbf: "mathbf" };
+  const m = /^\\(b|c|cal|bb|f|frak|s|mc)([A-Z])$/.exec(name);
+  const style: Record<string, string> = { b: "mathbf", c: "mathcal", cal: "mathcal", mc: "mathcal", bb: "mathbb", f: "mathfrak", frak: "mathfrak", s: "mathscr" };
   if (m) return `\\${style[m[1]!]}{${m[2]}}`;
-  return `\\operatorname{${name.slice(1)}}`;
+  if (/^\\b[a-z]$/.test(name)) return `\\boldsymbol{${name[2]}}`;
+  // A longer name is usually an operator or a method's name.
+  return /^\\[A-Za-z]{2,}$/.test(name) && name.length > 4 ? `\\text{${name.slice(1)}}` : `\\operatorname{${name.slice(1)}}`;
 }
 
 /** The message for a macro nobody defined, naming the fix: `\bW is not defined: add it under macros: in this file, ...`. */

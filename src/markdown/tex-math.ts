@@ -10,9 +10,10 @@
  * - `\$` is a dollar sign.
  *
  * The price rule: a `$` followed by a digit opens math only when what follows up to the next `$` reads as math. It is
- * a price, and stays text, when that stretch ends in a space or in `-`, `–`, `/`, `,` or `(` (`$5 and $10`,
- * `$5-$10`), or holds a word of three or more letters with no TeX in it (`$1000 prize ... $x$`). A `$` with no
- * closing `$` in the paragraph is always text.
+ * a price, and stays text, when that stretch has no TeX in it (`\`, `^`, `_`, `{`, `}`, `=`) and ends in a space
+ * (`$5 and $10`) or holds a word of three or more letters (`$1000 prize ... $x$`), or when it ends in `-`, `–`, `—`, `/`,
+ * `,` or `(` and the next `$` is itself followed by a digit (`$5-$10`; but `$2-$ and $3$-torsion` is math). A `$`
+ * with no closing `$` in the paragraph is always text.
  *
  * Every rule finds its closer from positions indexed once per paragraph, so hostile input (thousands of unclosed
  * openers) costs linear time.
@@ -81,11 +82,14 @@ function firstAtOrAfter(positions: readonly number[], from: number): number {
   return lo;
 }
 
-/** True when the stretch after a `$` that is followed by a digit reads as a price rather than math (see above). */
-export function isPrice(content: string): boolean {
+/**
+ * True when `content`, the stretch between a `$` and the next one, is a price rather than math (see above); `after`
+ * is the character after the second `$`.
+ */
+export function isPrice(content: string, after: string): boolean {
   if (!/^\d/.test(content)) return false;
-  if (/[\s\-–—/,(]$/.test(content)) return true;
-  return !/[\\^_{}=]/.test(content) && /(?:^|[\s\d])[A-Za-z]{3,}/.test(content);
+  if (/[-–—/,(]$/.test(content) && /\d/.test(after)) return true;
+  return !/[\\^_{}=]/.test(content) && (/\s$/.test(content) || /(?:^|[\s\d])[A-Za-z]{3,}/.test(content));
 }
 
 /** Caches one value per source string: markdown-it hands the same string to every rule call within a paragraph. */
@@ -136,7 +140,7 @@ function inlineRule(delimiters: (src: string) => Delimiters) {
       }
       const end = d.dollars[k + 1];
       const content = end === undefined ? "" : src.slice(pos + 1, end);
-      if (end === undefined || !content.trim() || isPrice(content)) {
+      if (end === undefined || !content.trim() || isPrice(content, src[end + 1] ?? "")) {
         if (!silent) state.pending += "$";
         state.pos += 1;
         return true;

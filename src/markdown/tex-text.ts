@@ -19,7 +19,7 @@ import type StateCore from "markdown-it/lib/rules_core/state_core.mjs";
 import type StateInline from "markdown-it/lib/rules_inline/state_inline.mjs";
 import { parseInside, perSource } from "./tex-math.ts";
 
-type Wrap = "em" | "strong" | "u" | "code" | "plain" | "drop" | "footnote";
+type Wrap = "em" | "strong" | "u" | "code" | "plain" | "drop" | "footnote" | "quote" | "second";
 
 /** One-argument commands and what their argument becomes. */
 const wrappers: Record<string, Wrap> = {
@@ -28,7 +28,8 @@ const wrappers: Record<string, Wrap> = {
   mbox: "plain", text: "plain", hbox: "plain", textsuperscript: "plain", ensuremath: "plain",
   cite: "drop", citep: "drop", citet: "drop", citealp: "drop", citeauthor: "drop", citeyear: "drop", nocite: "drop",
   ref: "drop", eqref: "drop", cref: "drop", Cref: "drop", autoref: "drop", pageref: "drop", label: "drop",
-  vspace: "drop", hspace: "drop", footnote: "footnote", thanks: "footnote",
+  vspace: "drop", hspace: "drop", footnote: "footnote", thanks: "footnote", keywords: "drop", usepackage: "drop",
+  seqnum: "plain", enquote: "quote", hyperlink: "second", hypertarget: "second",
 };
 /** `{\em ..}`-style declarations. */
 const declarations: Record<string, Wrap> = {
@@ -70,7 +71,6 @@ function matchBraces(src: string): Int32Array {
 }
 
 const braces = perSource(matchBraces);
-const lastQuotes = perSource((src) => src.lastIndexOf("''"));
 
 /** End (index after the `}`) of the balanced group opening at `open`, or -1 (also when longer than `max`). */
 export function groupEnd(src: string, open: number, max = maxArgument): number {
@@ -102,12 +102,12 @@ function wrapped(state: StateInline, kind: Wrap, from: number, to: number, silen
     state.level--;
     return;
   }
-  if (kind === "footnote") {
-    state.push("text", "", 0).content = " (";
+  if (kind === "footnote" || kind === "quote") {
+    state.push("text", "", 0).content = kind === "quote" ? "“" : " (";
     state.level++;
     parseInside(state, from, to);
     state.level--;
-    state.push("text", "", 0).content = ")";
+    state.push("text", "", 0).content = kind === "quote" ? "”" : ")";
     return;
   }
   state.push(`${kind}_open`, kind, 1).markup = "\\";
@@ -195,15 +195,21 @@ function textRule(state: StateInline, silent: boolean): boolean {
   const name = m[1]!;
   let at = pos + m[0].length;
   const kind = wrappers[name];
-  if (kind) {
-    if (name === "textcolor" || src[at] !== "{") return false;
+  if (kind && kind !== "second") {
+    // An optional argument (`\cite[Theorem 2]{key}`) is skipped with the command.
+    if (src[at] === "[") {
+      const close = src.indexOf("]", at);
+      if (close === -1 || close - at > 200) return false;
+      at = close + 1;
+    }
+    if (src[at] !== "{") return false;
     const end = groupEnd(src, at);
     if (end === -1) return false;
     wrapped(state, kind, at + 1, end - 1, silent);
     state.pos = end;
     return true;
   }
-  if (name === "textcolor" || name === "colorbox") {
+  if (name === "textcolor" || name === "colorbox" || kind === "second") {
     // \textcolor{red}{text}: the text.
     const colorEnd = groupEnd(src, at);
     const end = colorEnd === -1 ? -1 : groupEnd(src, colorEnd);
@@ -286,15 +292,23 @@ function typography(state: StateCore): void {
 }
 
 /**
- * A ``` `` ``` that opens a TeX quotation, before markdown-it reads it as a code span: followed by a non-space, with a
- * `''` somewhere after it in the paragraph.
+ * TeX's opening quotes, before markdown-it reads them as code spans: ``` `` ``` followed by a non-space (closed by `''`
+ * or, often in abstracts, by `"`), and `` ` `` followed by a non-space when a closing `'` comes before the next
+ * backtick (`` `dense model' ``). A real code span (`` `torch.compile` ``) has no such `'` and stays code.
  */
 function texQuotes(state: StateInline, silent: boolean): boolean {
   const { src, pos } = state;
-  if (!src.startsWith("``", pos) || src[pos + 2] === "`" || src[pos - 1] === "`" || /\s/.test(src[pos + 2] ?? " ")) return false;
-  if (lastQuotes(src) < pos) return false;
-  if (!silent) state.pending += "“";
-  state.pos += 2;
+  if (src.charCodeAt(pos) !== 0x60 || src[pos - 1] === "`") return false;
+  const double = src[pos + 1] === "`";
+  const after = src[pos + (double ? 2 : 1)] ?? " ";
+  if (after === "`" || /\s/.test(after)) return false;
+  if (!double) {
+    const next = src.indexOf("`", pos + 1);
+    const segment = src.slice(pos + 1, next === -1 ? Math.min(src.length, pos + 300) : next);
+    if (!/'(?![A-Za-z])/.test(segment)) return false;
+  }
+  if (!silent) state.pending += double ? "“" : "‘";
+  state.pos += double ? 2 : 1;
   return true;
 }
 

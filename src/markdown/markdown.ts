@@ -1,7 +1,7 @@
 import MarkdownIt from "markdown-it";
 import type Token from "markdown-it/lib/token.mjs";
 import { escapeHtml } from "markdown-it/lib/common/utils.mjs";
-import { macroTable, renderTex, texLimits, type MathOutput } from "./katex.ts";
+import { renderTex, texLimits, type MathOutput } from "./katex.ts";
 import type { MacroTable } from "./macros.ts";
 import { readableFromMathml } from "./readable-math.ts";
 import { tokensText } from "./source-text.ts";
@@ -24,7 +24,7 @@ interface RenderEnv {
   formulas: number;
   /** Characters of TeX met so far, for the per-text budget. */
   texChars: number;
-  /** Built-in, site and paper macros (see macros.ts). */
+  /** Site and paper macros, on top of the built-ins KaTeX was given (see macros.ts). */
   macros: MacroTable;
   /** Problems already reported (undefined macros by name): each is reported once per text. */
   reported: Set<string>;
@@ -125,9 +125,9 @@ let shared: MarkdownIt | undefined;
 const instance = () => (shared ??= createMarkdown());
 
 const newEnv = (output: MathOutput, macros: MacroTable | undefined): RenderEnv =>
-  ({ output, problems: [], formulas: 0, texChars: 0, macros: macros ?? macroTable(), reported: new Set() });
+  ({ output, problems: [], formulas: 0, texChars: 0, macros: macros ?? {}, reported: new Set() });
 
-/** Renders a Markdown block (an abstract); `macros` is the table from `macroTable` (default: the built-ins). */
+/** Renders a Markdown block (an abstract); `macros`: the site's and the paper's, on top of the built-ins (default none). */
 export function renderMarkdown(source: string, output: MathOutput = "htmlAndMathml", macros?: MacroTable): Rendered {
   const env = newEnv(output, macros);
   const md = instance();

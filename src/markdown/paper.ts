@@ -1,7 +1,6 @@
 import type { Paper, PaperText } from "../content/paper.ts";
 import type { Problem } from "../content/problems.ts";
 import { paperSlug } from "../content/schema.ts";
-import { macroTable } from "./katex.ts";
 import type { MacroTable } from "./macros.ts";
 import { renderInlineMarkdown, renderMarkdown, type Rendered } from "./markdown.ts";
 
@@ -34,8 +33,8 @@ const located = (paper: PaperText, field: "title" | "body", base: number, render
 // A formula refused for its size would otherwise fill the terminal; the line number finds it.
 const quoted = (tex: string) => (tex.length > 80 ? `${tex.slice(0, 80)}…` : tex);
 
-/** The macros a paper's TeX sees: built-ins, then the site's, then the paper's own. */
-const paperMacros = (text: PaperText, siteMacros: MacroTable) => macroTable({ ...siteMacros, ...text.macros });
+/** The macros a paper's TeX sees on top of the built-ins: the site's, then the paper's own. */
+const paperMacros = (text: PaperText, siteMacros: MacroTable): MacroTable => ({ ...siteMacros, ...text.macros });
 
 /** Typesets a paper's title and abstract; TeX errors come back as problems located in the file. */
 export function renderPaper(paper: Paper, siteMacros: MacroTable = {}): { paper: RenderedPaper; problems: Problem[] } {

@@ -80,6 +80,7 @@ describe("real abstracts render as their authors meant", () => {
     it.each<[string, string]>([
       ["The space.In and 4.In stay text.", "<p>The space.In and 4.In stay text.</p>"],
       ["A \\alpha outside math.", "<p>A ⟨\\alpha⟩ outside math.</p>"],
+      ["Home page https://example.org/~ada/x here.", "<p>Home page <a href=\"https://example.org/~ada/x\" rel=\"nofollow ugc noopener\">https://example.org/~ada/x</a> here.</p>"],
     ])("%j", (source, html) => expect(shaped(source)).toBe(html));
   });
 });

@@ -160,7 +160,8 @@ function textRule(state: StateInline, silent: boolean): boolean {
     // `Fig.~1`, `Ref.~\cite{x}`: a no-break space between two non-spaces; `~100` and `~~` are left alone.
     const before = src.charCodeAt(pos - 1);
     const after = src.charCodeAt(pos + 1);
-    if (pos === 0 || Number.isNaN(after) || before === 0x7e || after === 0x7e || /\s/.test(src[pos - 1]!) || /\s/.test(src[pos + 1]!)) return false;
+    // After a `/` it is part of a URL (`https://host/~user`), which linkify reads later.
+    if (pos === 0 || Number.isNaN(after) || before === 0x7e || before === 0x2f || after === 0x7e || /\s/.test(src[pos - 1]!) || /\s/.test(src[pos + 1]!)) return false;
     if (!silent) state.pending += "\u00a0";
     state.pos++;
     return true;

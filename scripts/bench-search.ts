@@ -89,6 +89,7 @@ function corpus(count: number): Corpus {
       title,
       titleText: title,
       titleHtml: title,
+      abstractText: body,
       date,
       authors: authorList,
       authorCount: authorList.length,

@@ -85,7 +85,7 @@ try {
   const root = process.cwd();
   const site = loadSiteConfig(root);
   const paper = await paperFromArgs(process.argv.slice(2), (p) => whyTaken({ root, contentDir: site.contentDir, paper: p }));
-  const result = writeNewPaper({ root, contentDir: site.contentDir, paper });
+  const result = writeNewPaper({ root, contentDir: site.contentDir, paper, siteMacros: site.macros });
   if (!result.ok) {
     for (const problem of result.problems) console.error(formatProblem(problem));
     console.error(`${result.problems.length ? "\n" : ""}npm run new: ${printable(result.reason)}`);

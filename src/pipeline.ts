@@ -4,6 +4,7 @@ import { openPaperCache, type PaperCache } from "./cache/papers.ts";
 import { parsePapers, readPaperFiles } from "./content/load.ts";
 import { ContentError, sortProblems, type Problem } from "./content/problems.ts";
 import { groupDigest, type Digest } from "./digest/group.ts";
+import { katexSafeOptions } from "./markdown/katex.ts";
 import { checkPaperMath, renderPaper, type RenderedPaper } from "./markdown/paper.ts";
 import { compact, parsedPaper, processFile, startRenderPool, type FileResult, type RenderPool } from "./render/pool.ts";
 import type { SiteConfig } from "./site.ts";
@@ -39,7 +40,9 @@ const parallelFrom = 500;
  * is called after each file read, with the number read so far and the cache.
  */
 function readWithCache(root: string, config: SiteConfig, onRead?: (count: number, cache: PaperCache) => void) {
-  const cache = openPaperCache(path.resolve(root, config.cacheDir, "papers"));
+  // The site's macros change how every paper is typeset, so they are part of what the cache is keyed by.
+  const inputs = Object.keys(config.macros).length ? { katexOptions: { ...katexSafeOptions, siteMacros: config.macros } } : {};
+  const cache = openPaperCache(path.resolve(root, config.cacheDir, "papers"), inputs);
   const found = readPaperFiles(root, config.contentDir, onRead && ((count) => onRead(count, cache)));
   return { found, cache, known: cache.lookup(found.files) };
 }
@@ -48,11 +51,11 @@ function readWithCache(root: string, config: SiteConfig, onRead?: (count: number
  * Stages 2 and 3 merged in file order (papers from the cache taken as they are), given each other file's parse and
  * typesetting results; the cache keeps every paper without a problem.
  */
-function collect(read: ReturnType<typeof readWithCache>, results: ReadonlyMap<string, FileResult>): CheckedContent {
+function collect(read: ReturnType<typeof readWithCache>, results: ReadonlyMap<string, FileResult>, config: SiteConfig): CheckedContent {
   const { found, cache, known } = read;
   const parsed = new Map([...results].map(([file, result]) => [file, parsedPaper(result)]));
   const loaded = parsePapers(found.files, known, parsed);
-  const problems = [...found.problems, ...loaded.problems, ...loaded.rejected.flatMap(checkPaperMath)];
+  const problems = [...found.problems, ...loaded.problems, ...loaded.rejected.flatMap((text) => checkPaperMath(text, config.macros))];
   let cached = 0;
   const papers = loaded.papers.map((paper) => {
     if (known.get(paper.source.file) === paper) {
@@ -60,7 +63,7 @@ function collect(read: ReturnType<typeof readWithCache>, results: ReadonlyMap<st
       return paper as RenderedPaper;
     }
     // A paper whose cached id collided was parsed here, on the spot: it is typeset here too.
-    const result = results.get(paper.source.file)?.rendered ?? renderPaper(paper);
+    const result = results.get(paper.source.file)?.rendered ?? renderPaper(paper, config.macros);
     problems.push(...result.problems);
     return result.paper;
   });
@@ -75,7 +78,7 @@ const misses = (read: ReturnType<typeof readWithCache>) => read.found.files.filt
 /** Stages 1 to 3: every paper typeset, and every problem found on the way. */
 export function checkContent(root: string, config: SiteConfig): CheckedContent {
   const read = readWithCache(root, config);
-  return collect(read, new Map(misses(read).map((file) => [file.file, compact(processFile(file))])));
+  return collect(read, new Map(misses(read).map((file) => [file.file, compact(processFile(file, config.macros))])), config);
 }
 
 /** Stages 1 to 3 as `checkContent`, parsing and typesetting on every core when many files are not in the cache. */
@@ -89,12 +92,12 @@ export async function checkContentParallel(root: string, config: SiteConfig): Pr
   const todo = misses(read);
   if (todo.length < parallelFrom) {
     await early?.close();
-    return collect(read, new Map(todo.map((file) => [file.file, compact(processFile(file))])));
+    return collect(read, new Map(todo.map((file) => [file.file, compact(processFile(file, config.macros))])), config);
   }
   const pool = early ?? startRenderPool();
   try {
-    const results = await pool.process(todo);
-    return collect(read, new Map(todo.map((file, i) => [file.file, results[i]!])));
+    const results = await pool.process(todo, config.macros);
+    return collect(read, new Map(todo.map((file, i) => [file.file, results[i]!])), config);
   } finally {
     await pool.close();
   }

@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
+import { checkMacroTable } from "./markdown/macros.ts";
 
 /** The one typed site configuration: every link, feed and page reads it from here. */
 export interface SiteConfig {
@@ -30,6 +31,11 @@ export interface SiteConfig {
   outputDir: string;
   /** Folder for the build cache (typeset papers from earlier builds); safe to delete at any time. Default ".cache". */
   cacheDir: string;
+  /**
+   * TeX macros for every paper, by name: `{ "\\R": "\\mathbb{R}" }`. They come on top of the built-in set and under
+   * a paper's own `macros:` (see docs/math.md). Default none.
+   */
+  macros: Record<string, string>;
 }
 
 export const defaultSiteConfig: SiteConfig = {
@@ -45,6 +51,7 @@ export const defaultSiteConfig: SiteConfig = {
   contentDir: "content/papers",
   outputDir: "dist",
   cacheDir: ".cache",
+  macros: {},
 };
 
 /** Environment variables that override the config file, for deploys and benchmarks. */
@@ -111,6 +118,11 @@ export function resolveSiteConfig(input: Partial<Record<keyof SiteConfig, unknow
     c.pathPrefix = urlPath;
   }
   c.url = url.origin;
+  const macros = checkMacroTable(c.macros);
+  if (macros.errors.length) {
+    throw new Error(`site config: "macros": ${macros.errors.map(([key, message]) => (key ? `${key}: ${message}` : message)).join("; ")}`);
+  }
+  c.macros = macros.macros;
   for (const key of ["authorsShown", "feedItems", "feedDays", "tagPageSize"] as const) {
     if (!Number.isInteger(c[key]) || c[key] < 1) throw new Error(`site config: "${key}" must be a whole number >= 1`);
   }

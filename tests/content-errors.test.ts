@@ -59,8 +59,8 @@ const badFiles: Record<string, { text: string; expected: (string | RegExp)[] }> 
     expected: [/^content\/papers\/2026-02-16\/tex-error-in-title\.md:2: title: TeX error in "\\sqrt\{": /],
   },
   "href-in-math.md": {
-    text: '---\ntitle: "T"\ndate: 2026-02-16\narxiv: "2602.00009"\nauthors: [A]\n---\nClick $\\href{https://evil.example}{here}$.\n',
-    expected: [`${day}/href-in-math.md:7: body: TeX error in "\\href{https://evil.example}{here}": \\href is not allowed: TeX may not emit links, HTML or images`],
+    text: '---\ntitle: "T"\ndate: 2026-02-16\narxiv: "2602.00009"\nauthors: [A]\n---\nClick $x + \\href{https://evil.example}{here}$.\n',
+    expected: [`${day}/href-in-math.md:7: body: TeX error in "x + \\href{https://evil.example}{here}": \\href is not allowed: TeX may not emit links, HTML or images`],
   },
   "many-problems.md": {
     // several problems in one file, including a TeX error in a file rejected for other reasons

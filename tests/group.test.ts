@@ -10,6 +10,7 @@ function rendered(id: string, date: string, fields: Partial<RenderedPaper> = {})
     source: { file: `content/papers/${date}/${id}.md`, titleLine: 2, bodyLine: 8 },
     slug: id, titleHtml: title, titleText: fields.titleText ?? title, abstractHtml: "<p>b</p>", hasMath: false, titleHasMath: false,
     text: { title, body: "b" },
+    abstractText: "b",
     ...fields,
   };
 }

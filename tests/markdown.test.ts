@@ -28,7 +28,7 @@ describe("renderMarkdown: math", () => {
   it.each([
     ["Costs $5 and $10.", "Costs $5 and $10."],
     ["Write \\$x\\$ for dollars.", "Write $x$ for dollars."],
-    ["A price of $ 5 $ stays.", "A price of $ 5 $ stays."],
+    ["A $1000 prize is not math, nor is $5-$10.", "A $1000 prize is not math, nor is $5-$10."],
   ])("leaves dollar amounts as text: %j", (source, text) => {
     const { html, formulas } = renderMarkdown(source);
     expect(formulas).toBe(0);
@@ -57,15 +57,15 @@ describe("renderMarkdown: math", () => {
 
 describe("renderMarkdown: TeX errors", () => {
   it("returns each error with its line and TeX, and prints the TeX as code instead of a red box", () => {
-    const source = ["First line,", "second $\\frac{1}{$ line,", "third $\\href{https://evil.example}{x}$.", "", "New paragraph $\\url{https://x}$."].join("\n");
+    const source = ["First line,", "second $\\frac{1}{$ line,", "third $x + \\href{https://evil.example}{x}$.", "", "New paragraph $\\url{https://x} + 1$."].join("\n");
     const { html, problems } = renderMarkdown(source);
     expect(problems).toEqual([
       { line: 1, tex: "\\frac{1}{", message: "Unexpected end of input in a macro argument, expected '}'" },
-      { line: 2, tex: "\\href{https://evil.example}{x}", message: "\\href is not allowed: TeX may not emit links, HTML or images" },
-      { line: 4, tex: "\\url{https://x}", message: "\\url is not allowed: TeX may not emit links, HTML or images" },
+      { line: 2, tex: "x + \\href{https://evil.example}{x}", message: "\\href is not allowed: TeX may not emit links, HTML or images" },
+      { line: 4, tex: "\\url{https://x} + 1", message: "\\url is not allowed: TeX may not emit links, HTML or images" },
     ]);
     const $ = cheerio.load(html);
-    expect($("code.math-error").map((_, el) => $(el).text()).get()).toEqual(["\\frac{1}{", "\\href{https://evil.example}{x}", "\\url{https://x}"]);
+    expect($("code.math-error").map((_, el) => $(el).text()).get()).toEqual(["\\frac{1}{", "x + \\href{https://evil.example}{x}", "\\url{https://x} + 1"]);
     expect($("a").length).toBe(0);
     expect($(".katex-error").length).toBe(0);
   });
@@ -81,7 +81,7 @@ describe("renderMarkdown: TeX errors", () => {
 
   it("keeps a macro defined in one formula out of the next", () => {
     const { problems } = renderMarkdown("$\\def\\foo{x}\\foo$ and $\\foo$");
-    expect(problems).toEqual([{ line: 0, tex: "\\foo", message: "Undefined control sequence: \\foo" }]);
+    expect(problems).toEqual([{ line: 0, tex: "\\foo", undefinedMacro: "\\foo", message: '\\foo is not defined: add it under macros: in this file, e.g. macros: { "\\\\foo": "\\\\operatorname{foo}" }' }]);
   });
 
   it("stops a macro that expands forever", () => {

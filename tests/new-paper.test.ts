@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
@@ -176,6 +176,28 @@ describe("npm run new", () => {
     expect(existsSync(path.join(site.contentDir, "2026-02-16", "2301.00666.md"))).toBe(false);
   });
 
+  it("writes a real arXiv abstract as it was pasted, so that it passes the check; an undefined macro is refused with its fix", async () => {
+    const abstract = [
+      "We bound $ \\chi$ over\n$\\R^n$ with $$ \\sum_i x_i $$ in \\emph{all} cases~\\cite{k}, for G\\\"odel's",
+      "``classes''; a $1000 prize \\href{https://example.org}{here}.",
+    ].join("\n");
+    const args = ["--id", "pasted", "--url", "https://example.org/p", "--title", "Bounds for $l_p$", "--authors", "A", "--date", "2026-02-16"];
+    const ok = await runNew(site, [...args, "--abstract", abstract], env);
+    expect(ok.status, ok.stderr).toBe(0);
+    expect(written("2026-02-16/pasted.md").split("---\n")[2]).toBe(`${abstract.replace(/\n/g, " ")}\n`);
+    expect(site.run("check.ts").status).toBe(0);
+
+    const undefinedMacro = await runNew(site, [...args.map((a) => (a === "pasted" ? "pasted-two" : a)), "--abstract", "Over $\\bWx$."], env);
+    expect(undefinedMacro.status).toBe(1);
+    expect(undefinedMacro.stderr).toContain(
+      'content/papers/2026-02-16/pasted-two.md:9: body: \\bWx is not defined: add it under macros: in this file, e.g. macros: { "\\\\bWx": "\\\\operatorname{bWx}" }',
+    );
+    // Defined for the whole site, the same abstract is written.
+    writeFileSync(path.join(site.dir, "content", "site.json"), JSON.stringify({ title: "T", macros: { "\\bWx": "\\mathbf{W}" } }));
+    const siteWide = await runNew(site, [...args.map((a) => (a === "pasted" ? "pasted-two" : a)), "--abstract", "Over $\\bWx$."], env);
+    expect(siteWide.status, siteWide.stderr).toBe(0);
+  });
+
   it("writes a paper not on arXiv with a TODO line that npm run check refuses until replaced", async () => {
     const result = await runNew(site, [
       "--id", "my-paper", "--url", "https://openreview.net/forum?id=abc", "--title", "Attention: \"All\" You Need",
@@ -335,7 +357,7 @@ describe("paperFileText", () => {
   it("checks a new file as npm run check would, the placeholder aside", () => {
     const ok = paperFileText({ title: "T", date: "2026-02-16", id: "x", url: "https://example.org/", authors: ["A"] });
     expect(checkNewPaperFile("x.md", ok)).toEqual([]);
-    const bad = paperFileText({ title: "T $\\href{https://e.org}{x}$", date: "2026-02-16", id: "Not A Slug", url: "https://example.org/", authors: ["A"], tags: ["Bad Tag"] });
+    const bad = paperFileText({ title: "T $x + \\href{https://e.org}{x}$", date: "2026-02-16", id: "Not A Slug", url: "https://example.org/", authors: ["A"], tags: ["Bad Tag"] });
     expect(checkNewPaperFile("x.md", bad).map((p) => p.field).sort()).toEqual(["id", "tags[0]", "title"]);
   });
 });

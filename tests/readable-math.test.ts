@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { readableMath, readableText } from "../src/markdown/readable-math.ts";
+import { readableText } from "../src/markdown/markdown.ts";
+import { readableMath } from "../src/markdown/readable-math.ts";
 
 describe("readableMath", () => {
   const cases: [string, string, string][] = [
@@ -21,6 +22,10 @@ describe("readableMath", () => {
     ["\\sqrt[3]{n}", "³√n", "<sup>3</sup>√<i>n</i>"],
     ["x<y", "x < y", "<i>x</i> &lt; <i>y</i>"],
     ["\\text{if } x", "if x", "if <i>x</i>"],
+    // A root or fraction keeps its extent: √KT would read as (√K)T.
+    ["\\sqrt{KT}", "√(KT)", "√(<i>K</i><i>T</i>)"],
+    ["l_p", "lₚ", "<i>l</i><sub><i>p</i></sub>"],
+    ["\\R^n", "ℝⁿ", "ℝ<sup><i>n</i></sup>"],
   ];
   for (const [tex, text, html] of cases) {
     it(`reads ${tex}`, () => expect(readableMath(tex)).toEqual({ text, html }));
@@ -34,6 +39,12 @@ describe("readableText", () => {
   it("makes the math in a title readable and drops Markdown markup", () => {
     expect(readableText("Regret $\\tilde{\\mathcal O}(\\sqrt K)$ for *linear* MDPs")).toBe("Regret Õ(√K) for linear MDPs");
   });
+  it.each([
+    ["Sparse $\\ell_p$ recovery", "Sparse ℓₚ recovery"],
+    ["Rates $\\sqrt{KT}$ and $\\frac{1}{\\sqrt{n}}$", "Rates √(KT) and 1/√n"],
+    ["The \\emph{Sha} group $\\Sha(E)$ of G\\\"odel", "The Sha group Ш(E) of Gödel"],
+    ["Bounds in $ \\chi$ -- and \\(x\\) --- \\cite{a} done", "Bounds in χ – and x — done"],
+  ])("reads %j as %j", (source, text) => expect(readableText(source)).toBe(text));
   it("keeps dollar amounts and markup-like text as written", () => {
     expect(readableText("Costs $5 and $10 & <b>more</b>")).toBe("Costs $5 and $10 & <b>more</b>");
   });

@@ -182,7 +182,7 @@ describe("schema helpers", () => {
 
   it("lists the README's fields", () => {
     expect([...knownFields].sort()).toEqual(
-      ["arxiv", "authorCount", "authors", "category", "date", "doi", "id", "links", "organization", "published", "tags", "title", "upvotes", "url", "venue"],
+      ["arxiv", "authorCount", "authors", "category", "date", "doi", "id", "links", "macros", "organization", "published", "tags", "title", "upvotes", "url", "venue"],
     );
   });
 });

@@ -22,6 +22,7 @@ function record(fields: Partial<SearchRecord["fields"]> = {}, rest: Partial<Sear
     upvotes: 0,
     title: fields.title ?? "Untitled",
     authors: fields.authors ?? "",
+    excerpt: fields.body ?? "Nothing to see.",
     tags: [],
     ...rest,
     fields: { title: "Untitled", authors: "Some One", organization: "", tags: "", category: "", body: "Nothing to see.", ...fields, id },
@@ -188,7 +189,7 @@ describe("buildSearchIndex", () => {
     const papers: SearchPaper[] = Array.from({ length: 1200 }, (_, i) => ({
       slug: `w${i}`, id: `w${i}`, date: `2026-01-${String(1 + (i % 28)).padStart(2, "0")}`, upvotes: i % 17,
       titleText: `Paper α${i}`, authors: [`Author ${i % 50}`], authorCount: 1, tags: i % 3 ? ["graphs"] : [],
-      text: { title: `Paper $\\alpha_${i}$`, body: `Abstract ${i} with words and $x^${i}$.` },
+      text: { title: `Paper $\\alpha_${i}$`, body: `Abstract ${i} with words and $x^${i}$.` }, abstractText: `Abstract ${i} with words and x^${i}.`,
     }));
     const site = { pathPrefix: "/", authorsShown: 3, language: "en" };
     const [inWorker, here] = [mkdtempSync(path.join(tmpdir(), "search-worker-")), mkdtempSync(path.join(tmpdir(), "search-main-"))];

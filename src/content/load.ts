@@ -2,6 +2,7 @@ import { lstatSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { parsePaperFile } from "./frontmatter.ts";
 import { fileNameProblem } from "./file-names.ts";
+import { checkMacroTable } from "../markdown/macros.ts";
 import { validatePaper } from "./schema.ts";
 import type { Paper, PaperText } from "./paper.ts";
 import { sortProblems, type Problem } from "./problems.ts";
@@ -173,7 +174,11 @@ export function parsePaper(file: string, text: string): ParsedPaper {
   if (!result.paper) {
     if (!parsed.data) return { problems };
     const title = typeof parsed.data.title === "string" ? parsed.data.title : "";
-    return { problems, rejected: { title, body: parsed.body, source: { file, titleLine: parsed.lineOf(["title"]) ?? 2, bodyLine: parsed.bodyLine } } };
+    // The paper's macros, where they are right, so its math is checked as it will be typeset.
+    const { macros } = checkMacroTable(parsed.data.macros);
+    const rejected: PaperText = { title, body: parsed.body, source: { file, titleLine: parsed.lineOf(["title"]) ?? 2, bodyLine: parsed.bodyLine } };
+    if (Object.keys(macros).length) rejected.macros = macros;
+    return { problems, rejected };
   }
   return { paper: result.paper, problems, idLine: parsed.lineOf([result.paper.arxiv ? "arxiv" : "id"]) };
 }

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { Document, isScalar, isSeq, Scalar } from "yaml";
+import type { MacroTable } from "../markdown/macros.ts";
 import { checkPaperMath } from "../markdown/paper.ts";
 import { parsePaperFile } from "./frontmatter.ts";
 import { parsePapers, readPaperFiles } from "./load.ts";
@@ -27,11 +28,25 @@ export interface NewPaper {
 }
 
 /**
+ * An abstract as Markdown: hard line breaks inside a paragraph (arXiv wraps its abstracts at 80 columns) are joined,
+ * blank lines still separate paragraphs, and the TeX is kept exactly as written.
+ */
+export function abstractMarkdown(abstract: string): string {
+  return abstract
+    .trim()
+    .split(/\n\s*\n/)
+    .map((paragraph) => paragraph.replace(/\s+/g, " ").trim())
+    .filter(Boolean)
+    .join("\n\n");
+}
+
+/**
  * The text of a paper file: YAML written by the yaml library (so any title or name is quoted as it must be), fields in
  * the README's order, the title and arXiv id always in double quotes, tags as a one-line list.
  */
 export function paperFileText(paper: NewPaper): string {
   const { abstract, ...fields } = paper;
+  fields.title = fields.title.replace(/\s+/g, " ").trim();
   const record: Record<string, unknown> = {};
   for (const key of knownFields) {
     const value = (fields as Record<string, unknown>)[key];
@@ -45,7 +60,7 @@ export function paperFileText(paper: NewPaper): string {
   const tags = doc.get("tags", true);
   if (isSeq(tags)) tags.flow = true;
   const yaml = doc.toString({ lineWidth: 0, flowCollectionPadding: false });
-  const body = abstract?.trim() ? abstract.trim() : abstractPlaceholder;
+  const body = abstract?.trim() ? abstractMarkdown(abstract) : abstractPlaceholder;
   return `---\n${yaml}---\n${body}\n`;
 }
 
@@ -70,11 +85,11 @@ export function usedIds(root: string, contentDir: string): Map<string, string> {
 }
 
 /** Every problem `npm run check` would report for this file, the placeholder abstract aside. */
-export function checkNewPaperFile(file: string, text: string): Problem[] {
+export function checkNewPaperFile(file: string, text: string, siteMacros: MacroTable = {}): Problem[] {
   // The placeholder is the one thing left for the contributor; everything else must already be right.
   const checked = text.replace(abstractPlaceholder, "Abstract to come.");
   const { problems, rejected, papers } = parsePapers([{ file, text: checked }]);
-  const math = [...papers, ...rejected].flatMap(checkPaperMath);
+  const math = [...papers, ...rejected].flatMap((paper) => checkPaperMath(paper, siteMacros));
   return [...problems, ...math];
 }
 
@@ -95,14 +110,14 @@ export type WriteResult = { ok: true; file: string; placeholder: boolean } | { o
  * Writes a new paper file after checking that neither its path nor its id is taken and that it passes the same
  * validation as `npm run check`; never overwrites and never writes an invalid file.
  */
-export function writeNewPaper(options: { root: string; contentDir: string; paper: NewPaper }): WriteResult {
+export function writeNewPaper(options: { root: string; contentDir: string; paper: NewPaper; siteMacros?: MacroTable }): WriteResult {
   const { root, paper } = options;
   const taken = whyTaken(options);
   if (taken) return { ok: false, reason: taken, problems: [] };
   const target = paperFilePath(path.resolve(root, options.contentDir), paper);
   const shown = displayPath(root, target);
   const text = paperFileText(paper);
-  const problems = checkNewPaperFile(shown, text);
+  const problems = checkNewPaperFile(shown, text, options.siteMacros);
   if (problems.length) return { ok: false, reason: `${shown} was not written: it would not pass npm run check`, problems };
   mkdirSync(path.dirname(target), { recursive: true });
   // "wx": fail rather than overwrite, even if the file appeared since the check above.

@@ -20,6 +20,8 @@ export interface Paper {
   venue?: string;
   /** Named absolute links; `abs` and `pdf` are derived from the arXiv id when the file does not give them. */
   links: PaperLinks;
+  /** TeX macros for the title and abstract, by name (`\\bW` -> `\\mathbf{W}`), on top of the site's and the built-ins. */
+  macros?: Record<string, string>;
   /** Markdown body (the abstract), never run through a template language. */
   body: string;
   /** Where the paper came from, for error messages. */
@@ -45,4 +47,4 @@ export interface PaperLinks {
 export const linkNames = ["pdf", "code", "project", "data", "model", "demo", "video", "slides", "poster", "blog"] as const;
 
 /** The parts of a paper file that hold Markdown and math, with where they start in the file. */
-export type PaperText = Pick<Paper, "title" | "body" | "source">;
+export type PaperText = Pick<Paper, "title" | "body" | "source" | "macros">;

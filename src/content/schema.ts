@@ -2,11 +2,12 @@ import { reservedSlugProblem } from "./file-names.ts";
 import { didYouMean, type Problem } from "./problems.ts";
 import { linkNames, type Paper, type PaperLinks } from "./paper.ts";
 import type { ParsedFile } from "./frontmatter.ts";
+import { checkMacroTable } from "../markdown/macros.ts";
 
 /** Fields a paper file may have. Order is the order `npm run new` writes them. */
 export const knownFields = [
   "title", "date", "arxiv", "id", "url", "authors", "authorCount", "published", "organization",
-  "upvotes", "tags", "category", "doi", "venue", "links",
+  "upvotes", "tags", "category", "doi", "venue", "links", "macros",
 ] as const;
 
 /** Keys that steer Eleventy (or other site generators); a paper file must never change how the site is built. */
@@ -281,6 +282,11 @@ export function validatePaper(parsed: ParsedFile, file: string): { paper?: Paper
     }
   }
 
+  // TeX macros for this paper's title and abstract: `macros: { "\\bW": "\\mathbf{W}" }` (see docs/math.md).
+  const macroCheck = checkMacroTable(data.macros);
+  for (const [key, message] of macroCheck.errors) at(key ? `macros.${key}` : "macros", message, key ? ["macros", key] : ["macros"]);
+  const macros = Object.keys(macroCheck.macros).length ? macroCheck.macros : undefined;
+
   if (parsed.body.trim() === "") {
     problems.push({ file, line: parsed.bodyLine, field: "body", message: "the abstract is missing: write it below the front matter" });
   } else if (parsed.body.includes(abstractPlaceholder)) {
@@ -299,6 +305,7 @@ export function validatePaper(parsed: ParsedFile, file: string): { paper?: Paper
   if (category) paper.category = category;
   if (doi) paper.doi = doi;
   if (venue) paper.venue = venue;
+  if (macros) paper.macros = macros;
   return { paper, problems };
 }
 

@@ -3,7 +3,6 @@ import type { PaperLinks } from "../content/paper.ts";
 import { authorLine, hostOf } from "../digest/format.ts";
 import type { RenderedPaper } from "../markdown/paper.ts";
 import { abstractExcerpt, emailAbstractText } from "../email/markdown.ts";
-import { readableText } from "../markdown/readable-math.ts";
 import { absoluteUrl, type SiteConfig } from "../site.ts";
 
 /** One feed entry, format-neutral: feeds.ts writes it as RSS, Atom or JSON Feed. */
@@ -79,8 +78,8 @@ export function paperUrl(site: Pick<SiteConfig, "url" | "pathPrefix">, paper: Pi
 export function paperSummary(paper: RenderedPaper, site: SiteConfig): Omit<FeedItem, "html"> {
   return {
     id: feedId(site, `papers/${paper.id}`),
-    // Not `titleText`: readableText reads KaTeX's parse, so `\tilde{\mathcal O}` becomes "Õ", not "tildeO".
-    title: readableText(paper.title),
+    // The readable title every page and feed shows (`\tilde{\mathcal O}` reads "Õ"), typeset with the paper's macros.
+    title: paper.titleText,
     link: paperUrl(site, paper),
     date: paper.date,
     authors: paper.authors,

@@ -2,6 +2,7 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import katex, { type KatexOptions } from "katex";
 import { renderBounded } from "./tex-limits.ts";
+import { builtinFunctionMacros, builtinMacros, undefinedMacroMessage, type MacroTable } from "./macros.ts";
 
 const require = createRequire(import.meta.url);
 
@@ -43,20 +44,48 @@ export const texLimits = {
 };
 
 /** Result of typesetting one formula: the markup, or the reason it cannot be typeset. */
-export type TexResult = { ok: true; html: string } | { ok: false; message: string };
+export type TexResult = { ok: true; html: string } | { ok: false; message: string; undefinedMacro?: string };
+
+/** KaTeX's internal `defineMacro` (exported for its own extensions, like mhchem): adds to KaTeX's built-in macros. */
+const defineMacro = (katex as unknown as { __defineMacro(name: string, body: unknown): void }).__defineMacro;
+
+// The built-in set joins KaTeX's own built-ins, once per process: looked up like KaTeX's, at no cost per formula (a
+// table of 500 macros handed to every formula, copied or behind a proxy, doubled KaTeX's time).
+for (const [name, body] of Object.entries({ ...builtinMacros, ...builtinFunctionMacros })) defineMacro(name, body);
+
+/**
+ * Environments LaTeX has and KaTeX lacks, or has only in display mode, as KaTeX can typeset them: `multline` as
+ * `gather*`, `eqnarray` as a three-column array, `equation` as its content; inside inline math, `align` as `aligned`.
+ */
+export function adaptEnvironments(tex: string, displayMode: boolean): string {
+  // `%` starts a comment in TeX, which in a one-line abstract would eat the rest of the formula: it is a percent sign.
+  if (tex.includes("%")) tex = tex.replace(/(?<!\\)((?:\\\\)*)%/g, "$1\\%");
+  // `\texttt{transformer_lens}`: in text, `_` and `#` are characters, as LaTeX's text commands would print them.
+  if (/\\(?:text|mbox)/.test(tex)) {
+    tex = tex.replace(/(\\(?:text[a-z]*|mbox)\s*\{)([^{}$]*)\}/g, (_, open: string, body: string) => `${open}${body.replace(/(?<!\\)([_#])/g, "\\$1")}}`);
+  }
+  if (!tex.includes("\\begin")) return tex;
+  let out = tex
+    .replace(/\\(begin|end)\{multline\*?\}/g, "\\$1{gather*}")
+    .replace(/\\begin\{eqnarray\*?\}/g, "\\begin{array}{rcl}")
+    .replace(/\\end\{eqnarray\*?\}/g, "\\end{array}")
+    .replace(/\\(?:begin|end)\{equation\*?\}/g, "");
+  if (!displayMode) out = out.replace(/\\(begin|end)\{(align|gather)\*?\}/g, "\\$1{$2ed}");
+  return out;
+}
 
 /** Typesets one formula with the safe settings; a TeX error or an untrusted command is returned, never rendered as a red box. */
-export function renderTex(tex: string, displayMode: boolean, output: MathOutput): TexResult {
+export function renderTex(tex: string, displayMode: boolean, output: MathOutput, macros: MacroTable = {}): TexResult {
   const refused: string[] = [];
   if (tex.length > texLimits.formulaChars) {
     return { ok: false, message: `the formula is ${tex.length} characters; the limit is ${texLimits.formulaChars}` };
   }
   try {
-    const html = renderBounded(tex, {
+    const html = renderBounded(adaptEnvironments(tex, displayMode), {
       ...katexSafeOptions,
       displayMode,
       output,
-      macros: {},
+      macros: { ...macros },
       trust: (context) => {
         refused.push(context.command);
         return false;
@@ -70,6 +99,8 @@ export function renderTex(tex: string, displayMode: boolean, output: MathOutput)
     // KaTeX recurses per nesting level; thousands of braces overflow the stack, which is a content problem too.
     if (error instanceof RangeError) return { ok: false, message: "the formula is nested too deeply" };
     const e = error as { rawMessage?: string; message?: string };
-    return { ok: false, message: e.rawMessage ?? e.message ?? String(error) };
+    const message = e.rawMessage ?? e.message ?? String(error);
+    const undefinedName = /^Undefined control sequence: (\\[A-Za-z]+)$/.exec(message)?.[1];
+    return undefinedName ? { ok: false, message: undefinedMacroMessage(undefinedName), undefinedMacro: undefinedName } : { ok: false, message };
   }
 }

@@ -1,16 +1,20 @@
 import MarkdownIt from "markdown-it";
 import type Token from "markdown-it/lib/token.mjs";
 import { escapeHtml } from "markdown-it/lib/common/utils.mjs";
-import { tex } from "@mdit/plugin-tex";
 import { renderTex, texLimits, type MathOutput } from "./katex.ts";
-import { linearTexDelimiters } from "./linear-tex.ts";
+import type { MacroTable } from "./macros.ts";
+import { readableFromMathml } from "./readable-math.ts";
 import { tokensText } from "./source-text.ts";
+import { texMath } from "./tex-math.ts";
+import { texText } from "./tex-text.ts";
 
 /** A TeX formula that could not be typeset, located by line within the rendered source (0-based). */
 export interface MathProblem {
   line: number;
   tex: string;
   message: string;
+  /** Set when the problem is a macro nobody defined: the message then says all (and names the fix). */
+  undefinedMacro?: string;
 }
 
 /** Per-render state handed through markdown-it's `env`. */
@@ -20,6 +24,10 @@ interface RenderEnv {
   formulas: number;
   /** Characters of TeX met so far, for the per-text budget. */
   texChars: number;
+  /** Site and paper macros, on top of the built-ins KaTeX was given (see macros.ts). */
+  macros: MacroTable;
+  /** Problems already reported (undefined macros by name): each is reported once per text. */
+  reported: Set<string>;
 }
 
 /** Result of rendering a Markdown text with math. */
@@ -27,12 +35,20 @@ export interface Rendered {
   html: string;
   /** The same text as plain text with math as its TeX source (see source-text.ts), from the same parse. */
   text: string;
+  /**
+   * The same text as plain text with math made readable (`Õ(√K)`, read from KaTeX's MathML by readable-math.ts): what
+   * `<title>`, feeds and search results show. A formula KaTeX refused stays as its TeX source.
+   */
+  readable: string;
   /** Number of formulas typeset: pages with none skip the KaTeX stylesheet. */
   formulas: number;
   problems: MathProblem[];
 }
 
 const allowedLink = /^(?:https?:|mailto:)/i;
+
+/** Top-level domains a bare `name.tld` is linked for (see createMarkdown). */
+export const linkTlds = ["com", "org", "net", "edu", "gov", "io", "ai", "dev", "app", "info"];
 
 /** Records each inline token's line (block line plus preceding line breaks) so math errors can name it. */
 function lineNumbers(md: MarkdownIt): void {
@@ -48,8 +64,11 @@ function lineNumbers(md: MarkdownIt): void {
   });
 }
 
-/** Renders math tokens with our KaTeX wrapper, collecting errors instead of printing them. */
-function mathRenderer(display: boolean) {
+/**
+ * Renders math tokens with our KaTeX wrapper, collecting errors instead of printing them. `display` is how the token
+ * is typeset; `block` whether it stands as a block of its own (else it is display math inside a paragraph).
+ */
+function mathRenderer(display: boolean, block = display) {
   return (tokens: Token[], idx: number, _options: unknown, env: RenderEnv): string => {
     const token = tokens[idx]!;
     const texSource = token.content.trim();
@@ -60,27 +79,39 @@ function mathRenderer(display: boolean) {
     const crossed = overBudget && env.formulas - 1 <= texLimits.formulas && env.texChars - texSource.length <= texLimits.totalChars;
     const result = overBudget
       ? { ok: false as const, message: `too much math in one text: the limits are ${texLimits.formulas} formulas and ${texLimits.totalChars} characters of TeX` }
-      : renderTex(texSource, display, env.output);
-    if (result.ok) return display ? `<div class="math-display">${result.html}</div>\n` : result.html;
+      : renderTex(texSource, display, env.output, env.macros);
+    if (result.ok) {
+      token.meta = { ...token.meta, readable: readableFromMathml(result.html)?.text };
+      return block ? `<div class="math-display">${result.html}</div>\n` : result.html;
+    }
     const line = (token.map?.[0] ?? (token.meta as { line?: number } | null)?.line ?? 0);
-    if (!overBudget || crossed) env.problems.push({ line, tex: texSource, message: result.message });
+    const undefinedMacro = "undefinedMacro" in result ? result.undefinedMacro : undefined;
+    // Each problem is reported once per text (an undefined macro once, however often it is used): one fix, one message.
+    const key = undefinedMacro ?? `${texSource}\0${result.message}`;
+    if ((!overBudget || crossed) && !env.reported.has(key)) {
+      env.reported.add(key);
+      env.problems.push({ line, tex: texSource, message: result.message, ...(undefinedMacro ? { undefinedMacro } : {}) });
+    }
     return `<code class="math-error">${escapeHtml(texSource)}</code>`;
   };
 }
 
 /**
- * The one markdown-it instance for paper text: no raw HTML, no images, only http(s) and mailto links, `$`/`\(` inline
- * and `$$`/`\[` display math typeset by KaTeX at build time.
+ * The one markdown-it instance for paper text: no raw HTML, no images, only http(s) and mailto links, math in every
+ * delimiter arXiv reads (tex-math.ts) typeset by KaTeX at build time, text-mode TeX made text (tex-text.ts).
  */
 export function createMarkdown(): MarkdownIt {
   const md = new MarkdownIt({ html: false, linkify: true, typographer: false });
   md.disable(["image"]);
+  // Text becomes a link only with a scheme (`https://`), `www.` or one of the common generic top-level domains:
+  // linkify-it's default also takes every two-letter country code, which made "space.In" and "4.In" links.
+  md.linkify.tlds(linkTlds, false);
   md.validateLink = (url) => allowedLink.test(url.trim());
-  // The renderer passed to the plugin is replaced below by one that sees the token (for line numbers).
-  md.use(tex, { delimiters: "all", render: () => "" });
+  md.use(texMath);
+  md.use(texText);
   md.renderer.rules.math_inline = mathRenderer(false);
+  md.renderer.rules.math_inline_display = mathRenderer(true, false);
   md.renderer.rules.math_block = mathRenderer(true);
-  md.use(linearTexDelimiters);
   md.use(lineNumbers);
   const defaultLinkOpen = md.renderer.rules.link_open ?? ((tokens, idx, options, _env, self) => self.renderToken(tokens, idx, options));
   md.renderer.rules.link_open = (tokens, idx, options, env, self) => {
@@ -93,22 +124,35 @@ export function createMarkdown(): MarkdownIt {
 let shared: MarkdownIt | undefined;
 const instance = () => (shared ??= createMarkdown());
 
-/** Renders a Markdown block (an abstract). */
-export function renderMarkdown(source: string, output: MathOutput = "htmlAndMathml"): Rendered {
-  const env: RenderEnv = { output, problems: [], formulas: 0, texChars: 0 };
+const newEnv = (output: MathOutput, macros: MacroTable | undefined): RenderEnv =>
+  ({ output, problems: [], formulas: 0, texChars: 0, macros: macros ?? {}, reported: new Set() });
+
+/** Renders a Markdown block (an abstract); `macros`: the site's and the paper's, on top of the built-ins (default none). */
+export function renderMarkdown(source: string, output: MathOutput = "htmlAndMathml", macros?: MacroTable): Rendered {
+  const env = newEnv(output, macros);
   const md = instance();
   const tokens = md.parse(source, env);
   const html = md.renderer.render(tokens, md.options, env);
-  return { html, text: tokensText(tokens), formulas: env.formulas, problems: env.problems };
+  return { html, text: tokensText(tokens), readable: tokensText(tokens, true), formulas: env.formulas, problems: env.problems };
 }
 
-/** Renders one line of Markdown (a title) without a wrapping paragraph. */
-export function renderInlineMarkdown(source: string, output: MathOutput = "htmlAndMathml"): Rendered {
-  const env: RenderEnv = { output, problems: [], formulas: 0, texChars: 0 };
+/** Renders one line of Markdown (a title) without a wrapping paragraph and without links (their text stays). */
+export function renderInlineMarkdown(source: string, output: MathOutput = "htmlAndMathml", macros?: MacroTable): Rendered {
+  const env = newEnv(output, macros);
   const md = instance();
   const tokens = md.parseInline(source, env);
+  // A title is itself a link on every list of papers, and links do not nest: a link in a title keeps only its text.
+  for (const line of tokens) line.children &&= line.children.filter((t) => t.type !== "link_open" && t.type !== "link_close");
   const html = md.renderer.render(tokens, md.options, env);
-  return { html, text: tokensText(tokens), formulas: env.formulas, problems: env.problems };
+  return { html, text: tokensText(tokens), readable: tokensText(tokens, true), formulas: env.formulas, problems: env.problems };
+}
+
+/**
+ * One line of Markdown (a title) as plain text with its math made readable: "Regret $\\tilde{\\mathcal O}(\\sqrt K)$"
+ * -> "Regret Õ(√K)". Emphasis and link markup are dropped, their text kept.
+ */
+export function readableText(markdown: string, macros?: MacroTable): string {
+  return renderInlineMarkdown(markdown, "mathml", macros).readable;
 }
 
 /** A Markdown text as plain text with math as its TeX source (`tokensText`), parsing only: nothing is typeset. */

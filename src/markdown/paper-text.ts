@@ -1,5 +1,6 @@
 import { findControlChar } from "../content/frontmatter.ts";
 import type { PaperText } from "../content/paper.ts";
+import type { MacroTable } from "./macros.ts";
 import { renderInlineMarkdown, renderMarkdown, type MathProblem, type Rendered } from "./markdown.ts";
 import { paperBudgetMessage, withPaperBudget } from "./tex-limits.ts";
 
@@ -12,8 +13,8 @@ export const paperHtmlChars = 400_000;
  * A title is text plus math: links (`[x](url)`, autolinks, bare addresses) are rendered as their text, since a title
  * sits inside the link to the paper's page.
  */
-export function renderPaperText(text: Pick<PaperText, "title" | "body">): { title: Rendered; body: Rendered; problems: { field: "title" | "body"; line: number; message: string }[] } {
-  const { title, body } = withPaperBudget(() => ({ title: renderInlineMarkdown(text.title), body: renderMarkdown(text.body) }));
+export function renderPaperText(text: Pick<PaperText, "title" | "body">, macros: MacroTable = {}): { title: Rendered; body: Rendered; problems: { field: "title" | "body"; line: number; message: string }[] } {
+  const { title, body } = withPaperBudget(() => ({ title: renderInlineMarkdown(text.title, "htmlAndMathml", macros), body: renderMarkdown(text.body, "htmlAndMathml", macros) }));
   title.html = title.html.replace(/<a [^>]*>|<\/a>/g, "");
   // The paper's budget is reported once, at the formula that ran out of it.
   let budgetReported = false;

@@ -1,9 +1,9 @@
 import type { Paper, PaperText } from "../content/paper.ts";
 import type { Problem } from "../content/problems.ts";
 import { paperSlug } from "../content/schema.ts";
+import type { MacroTable } from "./macros.ts";
 import type { Rendered } from "./markdown.ts";
 import { renderPaperText } from "./paper-text.ts";
-import { markdownMathToText } from "./plaintext.ts";
 
 /** A paper with its title and abstract typeset, ready for pages. */
 export interface RenderedPaper extends Paper {
@@ -19,6 +19,8 @@ export interface RenderedPaper extends Paper {
   titleHasMath: boolean;
   /** Title and abstract as plain text with math as its TeX source: what the search index reads. */
   text: { title: string; body: string };
+  /** The abstract as plain text with math made readable, like `titleText`: what search results show. */
+  abstractText: string;
 }
 
 const located = (paper: PaperText, field: "title" | "body", base: number, rendered: Rendered): Problem[] =>
@@ -26,7 +28,7 @@ const located = (paper: PaperText, field: "title" | "body", base: number, render
     file: paper.source.file,
     line: base + p.line,
     field,
-    message: `TeX error in "${quoted(p.tex)}": ${p.message}`,
+    message: p.undefinedMacro ? p.message : `TeX error in "${quoted(p.tex)}": ${p.message}`,
   }));
 
 /** Problems of a paper's title and abstract: TeX errors, and what they render to (see paper-text.ts). */
@@ -44,26 +46,30 @@ const textProblems = (paper: PaperText, rendered: ReturnType<typeof renderPaperT
 // A formula refused for its size would otherwise fill the terminal; the line number finds it.
 const quoted = (tex: string) => (tex.length > 80 ? `${tex.slice(0, 80)}…` : tex);
 
+/** The macros a paper's TeX sees on top of the built-ins: the site's, then the paper's own. */
+const paperMacros = (text: PaperText, siteMacros: MacroTable): MacroTable => ({ ...siteMacros, ...text.macros });
+
 /** Typesets a paper's title and abstract; TeX errors come back as problems located in the file. */
-export function renderPaper(paper: Paper): { paper: RenderedPaper; problems: Problem[] } {
-  const rendered = renderPaperText(paper);
+export function renderPaper(paper: Paper, siteMacros: MacroTable = {}): { paper: RenderedPaper; problems: Problem[] } {
+  const rendered = renderPaperText(paper, paperMacros(paper, siteMacros));
   const { title, body } = rendered;
   return {
     paper: {
       ...paper,
       slug: paperSlug(paper.id),
       titleHtml: title.html,
-      titleText: markdownMathToText(paper.title),
+      titleText: title.readable,
       abstractHtml: body.html,
       hasMath: title.formulas + body.formulas > 0,
       titleHasMath: title.formulas > 0,
       text: { title: title.text, body: body.text },
+      abstractText: body.readable,
     },
     problems: textProblems(paper, rendered),
   };
 }
 
 /** Only the math check, for files rejected for other reasons: their TeX errors are reported in the same run. */
-export function checkPaperMath(text: PaperText): Problem[] {
-  return textProblems(text, renderPaperText(text));
+export function checkPaperMath(text: PaperText, siteMacros: MacroTable = {}): Problem[] {
+  return textProblems(text, renderPaperText(text, paperMacros(text, siteMacros)));
 }

@@ -6,7 +6,7 @@
  */
 import { escapeHtml } from "markdown-it/lib/common/utils.mjs";
 import { renderTex } from "./katex.ts";
-import { createMarkdown } from "./markdown.ts";
+import type { MacroTable } from "./macros.ts";
 
 /** A formula in the two readable forms. */
 export interface ReadableMath {
@@ -89,8 +89,11 @@ function enclosed(text: string): boolean {
 }
 
 /** True when the text reads as one unit, so it needs no parentheses as a script or a fraction part. */
-const atomic = (text: string) =>
-  [...text.normalize("NFC")].length <= 1 || /^[\p{L}\p{M}]+$/u.test(text) || /^[\p{N}.]+$/u.test(text) || enclosed(text);
+const atomic = (text: string): boolean =>
+  [...text.normalize("NFC")].length <= 1 || /^[\p{L}\p{M}]+$/u.test(text) || /^[\p{N}.]+$/u.test(text) || enclosed(text) ||
+  (text.startsWith("√") && rootBodyAtomic(text.slice(1)));
+/** What a root sign covers without parentheses: one character, a number or a bracketed group (`√(KT)`, not `√KT`). */
+const rootBodyAtomic = (text: string) => [...text.normalize("NFC")].length <= 1 || /^[\p{N}.]+$/u.test(text) || enclosed(text);
 const wrap = (r: ReadableMath): ReadableMath => (atomic(r.text) ? r : { text: `(${r.text})`, html: `(${r.html})` });
 
 const join = (parts: ReadableMath[]): ReadableMath => ({ text: parts.map((p) => p.text).join(""), html: parts.map((p) => p.html).join("") });
@@ -163,11 +166,13 @@ function convert(node: Node | string, top: boolean): ReadableMath {
       return { text: `${n.text}/${d.text}`, html: `${n.html}/${d.html}` };
     }
     case "msqrt": {
-      const body = wrap(row(node.children, false));
+      const inner = row(node.children, false);
+      const body = rootBodyAtomic(inner.text) ? inner : { text: `(${inner.text})`, html: `(${inner.html})` };
       return { text: `√${body.text}`, html: `√${body.html}` };
     }
     case "mroot": {
-      const body = wrap(convert(kids[0]!, false));
+      const inner = convert(kids[0]!, false);
+      const body = rootBodyAtomic(inner.text) ? inner : { text: `(${inner.text})`, html: `(${inner.html})` };
       const index = convert(kids[1]!, false);
       const small = [...index.text].every((c) => superscripts[c]) ? [...index.text].map((c) => superscripts[c]).join("") : `${index.text}`;
       return { text: `${small}√${body.text}`, html: `<sup>${index.html}</sup>√${body.html}` };
@@ -219,30 +224,16 @@ function accented(base: Node | undefined, accent: Node | undefined, mark?: strin
 const tidy = (s: string) =>
   s.replace(/\u00A0/g, " ").replace(/\u2061(?=\s*[([{|⟨])/g, "").replace(/\u2061/g, " ").replace(/ {2,}/g, " ").replace(/\( /g, "(").replace(/ \)/g, ")").trim();
 
-/** A TeX formula as readable text and simple HTML (`<i>`, `<sup>`, `<sub>`); `undefined` when KaTeX cannot typeset it. */
-export function readableMath(tex: string, display = false): ReadableMath | undefined {
-  const result = renderTex(tex, display, "mathml");
-  if (!result.ok) return undefined;
-  const tree = parseMathml(result.html);
+/** KaTeX output (MathML, alone or with HTML) of one formula as readable text and simple HTML. */
+export function readableFromMathml(markup: string): ReadableMath | undefined {
+  const tree = parseMathml(markup);
   if (!tree) return undefined;
   const r = convert(tree, true);
   return { text: tidy(r.text), html: tidy(r.html) };
 }
 
-let parser: ReturnType<typeof createMarkdown> | undefined;
-
-/**
- * One line of Markdown (a title) as plain text with its math made readable: "Regret $\\tilde{\\mathcal O}(\\sqrt K)$"
- * -> "Regret Õ(√K)". Emphasis and link markup are dropped, their text kept.
- */
-export function readableText(markdown: string): string {
-  parser ??= createMarkdown();
-  const children = parser.parseInline(markdown, {})[0]?.children ?? [];
-  let text = "";
-  for (const t of children) {
-    if (t.type === "text" || t.type === "code_inline") text += t.content;
-    else if (t.type === "math_inline") text += readableMath(t.content.trim())?.text ?? t.content;
-    else if (t.type === "softbreak" || t.type === "hardbreak") text += " ";
-  }
-  return text.replace(/\s+/g, " ").trim();
+/** A TeX formula as readable text and simple HTML (`<i>`, `<sup>`, `<sub>`); `undefined` when KaTeX cannot typeset it. */
+export function readableMath(tex: string, display = false, macros?: MacroTable): ReadableMath | undefined {
+  const result = renderTex(tex, display, "mathml", macros);
+  return result.ok ? readableFromMathml(result.html) : undefined;
 }

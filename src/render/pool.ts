@@ -1,6 +1,7 @@
 import { availableParallelism } from "node:os";
 import type { Worker } from "node:worker_threads";
 import { parsePaper, type ParsedPaper, type SourceFile } from "../content/load.ts";
+import type { MacroTable } from "../markdown/macros.ts";
 import { renderPaper } from "../markdown/paper.ts";
 import { startTypeScriptWorker } from "../workers/typescript-worker.ts";
 
@@ -19,9 +20,9 @@ export interface FileResult {
  * What a worker does with one file, done on the calling thread. A typeset paper is sent once: `parsed.paper` is left
  * out when `rendered` holds it (see `parsedPaper`), which halves what crosses threads and what the build holds.
  */
-export function processFile({ file, text }: SourceFile): FileResult {
+export function processFile({ file, text }: SourceFile, siteMacros: MacroTable = {}): FileResult {
   const { paper, ...parsed } = parsePaper(file, text);
-  return paper ? { parsed, rendered: renderPaper(paper) } : { parsed };
+  return paper ? { parsed, rendered: renderPaper(paper, siteMacros) } : { parsed };
 }
 
 /**
@@ -79,7 +80,8 @@ export function parsedPaper(result: FileResult): ParsedPaper {
 
 /** Parses, validates and typesets paper files on worker threads; results come back in input order. */
 export interface RenderPool {
-  process(files: readonly SourceFile[]): Promise<FileResult[]>;
+  /** `siteMacros`: the site's TeX macros (site.json), default none. */
+  process(files: readonly SourceFile[], siteMacros?: MacroTable): Promise<FileResult[]>;
   /** Stops the workers; the pool cannot be used afterwards. */
   close(): Promise<void>;
 }
@@ -104,11 +106,11 @@ export function startRenderPool(size: number = availableParallelism()): RenderPo
     worker.unref();
   }
 
-  const run = async (files: readonly SourceFile[]): Promise<FileResult[]> => {
+  const run = async (files: readonly SourceFile[], siteMacros: MacroTable = {}): Promise<FileResult[]> => {
     const results: FileResult[] = new Array(files.length);
     let next = 0;
     const here = (start: number, end: number) =>
-      compact(files.slice(start, end).map(processFile)).forEach((result, i) => (results[start + i] = result));
+      compact(files.slice(start, end).map((file) => processFile(file, siteMacros))).forEach((result, i) => (results[start + i] = result));
     // Each worker has a second batch queued behind the one it works on, so it never waits for this thread.
     const drain = (worker: Worker) =>
       new Promise<void>((resolve, reject) => {
@@ -117,7 +119,7 @@ export function startRenderPool(size: number = availableParallelism()): RenderPo
           while (pending.length < 2 && next < files.length && !broken.has(worker)) {
             const batch: [number, number] = [next, (next = Math.min(files.length, next + batchSize))];
             pending.push(batch);
-            worker.postMessage({ files: files.slice(...batch) });
+            worker.postMessage({ files: files.slice(...batch), siteMacros });
           }
           if (!pending.length) finish();
         };

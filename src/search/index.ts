@@ -287,7 +287,7 @@ export function buildIndexParts(records: readonly SearchRecord[], language: stri
     const out: [string, Uint8Array][] = [];
     for (let first = from; first < to; first += papersPerFragment) {
       const group = first / papersPerFragment;
-      const shown = records.slice(first, first + papersPerFragment).map((r) => ({ url: r.url, title: r.title, authors: r.authors, day: r.day, upvotes: r.upvotes, text: r.fields.body }));
+      const shown = records.slice(first, first + papersPerFragment).map((r) => ({ url: r.url, title: r.title, authors: r.authors, day: r.day, upvotes: r.upvotes, text: r.excerpt }));
       out.push([`f/${Math.floor(group / fragmentsPerFolder)}/${group}.ix`, gzip(JSON.stringify(shown))]);
     }
     return out;

@@ -15,10 +15,12 @@ export interface SearchRecord {
   /** Shown in results: the readable title and the first authors. */
   title: string;
   authors: string;
+  /** Shown in results: the abstract with math made readable, what excerpts are cut from. */
+  excerpt: string;
   /** Filters. */
   tags: string[];
   organization?: string;
-  /** Searched text per field; math as its TeX source. The abstract (`body`) is also what excerpts are cut from. */
+  /** Searched text per field; math as its TeX source, so `\\mathcal` finds the papers that use it. */
   fields: Record<SearchField, string>;
 }
 
@@ -29,7 +31,7 @@ type RecordSite = Pick<SiteConfig, "pathPrefix" | "authorsShown">;
 
 /** The fields of a paper the search reads. */
 export const searchPaperFields = [
-  "slug", "id", "arxiv", "date", "upvotes", "titleText", "authors", "authorCount", "organization", "tags", "category", "text",
+  "slug", "id", "arxiv", "date", "upvotes", "titleText", "authors", "authorCount", "organization", "tags", "category", "text", "abstractText",
 ] as const;
 export type SearchPaper = Pick<RenderedPaper, (typeof searchPaperFields)[number]>;
 
@@ -43,6 +45,7 @@ export function searchRecord(paper: SearchPaper, site: RecordSite): SearchRecord
     upvotes: paper.upvotes,
     title: paper.titleText,
     authors: shown.join(", ") + more,
+    excerpt: paper.abstractText,
     tags: [...paper.tags],
     fields: {
       title: paper.text.title,

@@ -108,14 +108,14 @@ describe("`npm run check` and the build report every bad file, without a stack t
       "2026-02-16/js.md": '---js\n{ title: "x" }\n---\nbody\n',
       "2026-02-16/notes.txt": "hello",
       "2026-02-16/bomb.md": paperText("a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: [*b, *b, *b, *b, *b, *b, *b, *b, *b]").replace("2601.00001", "2601.00003"),
-      "2026-02-16/tex.md": paperText("", "Bad $\\href{https://e.example}{x}$ math.").replace("2601.00001", "2601.00004"),
+      "2026-02-16/tex.md": paperText("", "Bad $x + \\href{https://e.example}{x}$ math.").replace("2601.00001", "2601.00004"),
     });
     try {
       const expected = [
         'content/papers/2026-02-16/bomb.md:2: invalid YAML: Excessive alias count indicates a resource exhaustion attack (the limit is 10 aliases)',
         'content/papers/2026-02-16/js.md:1: front matter must be YAML: "---js" is not accepted (start the file with a line "---")',
         "content/papers/2026-02-16/notes.txt: is not a Markdown paper file: everything under content/papers/ must end in .md",
-        'content/papers/2026-02-16/tex.md:7: body: TeX error in "\\href{https://e.example}{x}": \\href is not allowed: TeX may not emit links, HTML or images',
+        'content/papers/2026-02-16/tex.md:7: body: TeX error in "x + \\href{https://e.example}{x}": \\href is not allowed: TeX may not emit links, HTML or images',
       ];
       const check = site.check();
       expect(check.status).toBe(1);

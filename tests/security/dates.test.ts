@@ -42,7 +42,7 @@ describe("the search client sorts every accepted date", () => {
   /** An engine over papers on `days` (oldest first), each with the abstract "graphs everywhere". */
   async function engineFor(days: string[]) {
     const records: SearchRecord[] = days.map((day, i) => ({
-      url: `/papers/p${i}/`, day, upvotes: i, title: `Paper ${day}`, authors: "A", tags: [],
+      url: `/papers/p${i}/`, day, upvotes: i, title: `Paper ${day}`, authors: "A", tags: [], excerpt: "graphs everywhere",
       fields: { title: `Paper ${day}`, authors: "A", organization: "", tags: "", category: "", id: `p${i}`, body: "graphs everywhere" },
     }));
     const dir = mkdtempSync(path.join(tmpdir(), "search-dates-"));

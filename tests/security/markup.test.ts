@@ -48,6 +48,10 @@ const inert: [string, string, string][] = [
   ["safe links are kept, marked nofollow", "<https://example.org/a> <mailto:a@example.org> www.example.org",
     `<p><a href="https://example.org/a" ${rel}>https://example.org/a</a> <a href="mailto:a@example.org" ${rel}>mailto:a@example.org</a> <a href="http://www.example.org" ${rel}>www.example.org</a></p>\n`],
   ["dollar amounts stay text", "costs $5 and $10", "<p>costs $5 and $10</p>\n"],
+  // A formula that is only a link is read as the link arXiv shows, under the Markdown link rules.
+  ["a formula that is only \\href to javascript: is its text", "$\\href{javascript:alert(1)}{x}$", "<p>x</p>\n"],
+  ["a formula that is only \\url is a link with rel", "$\\url{https://evil.example}$", `<p><a href="https://evil.example" ${rel}>https://evil.example</a></p>\n`],
+  ["text-mode \\href to javascript: is its text", "\\href{javascript:alert(1)}{x} \\url{data:text/html,x}", "<p>x data:text/html,x</p>\n"],
 ];
 
 const tooMuchTex = (tex: string) =>
@@ -56,8 +60,8 @@ const expDefs = "\\def\\a{xxxxxxxxxx}\\def\\b{\\a\\a\\a\\a\\a\\a\\a\\a\\a\\a}\\d
 
 // [case, abstract with TeX, the exact problem]
 const refused: [string, string, string][] = [
-  ["\\href", "$\\href{javascript:alert(1)}{x}$", refusedTex("\\href{javascript:alert(1)}{x}", "href")],
-  ["\\url", "$\\url{https://evil.example}$", refusedTex("\\url{https://evil.example}", "url")],
+  ["\\href inside a formula", "$x + \\href{javascript:alert(1)}{x}$", refusedTex("x + \\href{javascript:alert(1)}{x}", "href")],
+  ["\\url inside a formula", "$\\url{https://evil.example} + 1$", refusedTex("\\url{https://evil.example} + 1", "url")],
   ["\\includegraphics", "$\\includegraphics{https://evil.example/x.png}$", refusedTex("\\includegraphics{https://evil.example/x.png}", "includegraphics")],
   ["\\htmlClass", "$\\htmlClass{x}{y}$", refusedTex("\\htmlClass{x}{y}", "htmlClass")],
   ["\\htmlId", "$\\htmlId{x}{y}$", refusedTex("\\htmlId{x}{y}", "htmlId")],
@@ -70,7 +74,7 @@ const refused: [string, string, string][] = [
     `${F}:7: body: TeX error in "${expDefs.slice(0, 80)}…": ${tooMuchTex(expDefs)}`],
   ["a recursive \\newcommand", "$\\newcommand{\\x}{\\x}\\x$",
     `${F}:7: body: TeX error in "\\newcommand{\\x}{\\x}\\x": ${tooMuchTex("\\newcommand{\\x}{\\x}\\x")}`],
-  ["\\gdef does not reach the next formula", "$\\gdef\\foo{EVIL}$ then $\\foo$", `${F}:7: body: TeX error in "\\foo": Undefined control sequence: \\foo`],
+  ["\\gdef does not reach the next formula", "$\\gdef\\foo{EVIL}$ then $\\foo$", `${F}:7: body: \\foo is not defined: add it under macros: in this file, e.g. macros: { "\\\\foo": "\\\\operatorname{foo}" }`],
   ["a colour that is a URL", "$\\color{javascript:alert(1)}{x}$", `${F}:7: body: TeX error in "\\color{javascript:alert(1)}{x}": Invalid color: 'javascript:alert(1)'`],
   ["deeply nested braces", `$${"{".repeat(600)}x${"}".repeat(600)}$`,
     `${F}:7: body: TeX error in "${"{".repeat(80)}…": the formula is 1201 characters; the limit is 1000`],
@@ -97,8 +101,8 @@ describe("TeX that would emit links, HTML or images, or run away, is refused", (
   }
 
   it("refuses \\href in a title, at the title's line", () => {
-    const { problems } = checkOne(paperText().replace("title: A paper", () => "title: 'Fast $\\href{https://e.example}{x}$'"));
-    expect(problems).toEqual([refusedTex("\\href{https://e.example}{x}", "href", 2, "title")]);
+    const { problems } = checkOne(paperText().replace("title: A paper", () => "title: 'Fast $x + \\href{https://e.example}{x}$'"));
+    expect(problems).toEqual([refusedTex("x + \\href{https://e.example}{x}", "href", 2, "title")]);
   });
 
   it("caps \\rule and sizes at maxSize instead of drawing a page-sized box", () => {
@@ -119,8 +123,8 @@ describe("TeX that would emit links, HTML or images, or run away, is refused", (
       "2026-02-16/b.md": paperText("", "Used here: $\\leak$ and $\\leaktoo$.").replace("2601.00001", "2601.00002"),
     });
     expect(problems).toEqual([
-      'content/papers/2026-02-16/b.md:7: body: TeX error in "\\leak": Undefined control sequence: \\leak',
-      'content/papers/2026-02-16/b.md:7: body: TeX error in "\\leaktoo": Undefined control sequence: \\leaktoo',
+      'content/papers/2026-02-16/b.md:7: body: \\leak is not defined: add it under macros: in this file, e.g. macros: { "\\\\leak": "\\\\text{leak}" }',
+      'content/papers/2026-02-16/b.md:7: body: \\leaktoo is not defined: add it under macros: in this file, e.g. macros: { "\\\\leaktoo": "\\\\text{leaktoo}" }',
     ]);
   });
 });

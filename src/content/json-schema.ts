@@ -1,3 +1,4 @@
+import { macroLimits, macroNamePattern } from "../markdown/macros.ts";
 import { linkNames } from "./paper.ts";
 import { fieldPatterns, knownFields } from "./schema.ts";
 
@@ -49,6 +50,13 @@ export function paperJsonSchema(): Record<string, unknown> {
       additionalProperties: false,
       properties: Object.fromEntries(linkNames.map((name) => [name, { ...webUrl, description: `Absolute http(s) URL of the ${name}.` }])),
       description: "Named absolute links.",
+    },
+    macros: {
+      type: "object",
+      maxProperties: macroLimits.count,
+      propertyNames: { pattern: macroNamePattern.source },
+      additionalProperties: { type: "string", maxLength: macroLimits.definitionChars },
+      description: 'TeX macros this paper\'s math uses, e.g. { "\\\\bW": "\\\\mathbf{W}" } (see docs/math.md).',
     },
   };
   const properties = Object.fromEntries(knownFields.map((name) => [name, fields[name] ?? { description: `See the README's field table for "${name}".` }]));

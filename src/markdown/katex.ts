@@ -62,7 +62,7 @@ export function adaptEnvironments(tex: string, displayMode: boolean): string {
   if (tex.includes("%")) tex = tex.replace(/(?<!\\)((?:\\\\)*)%/g, "$1\\%");
   // `\texttt{transformer_lens}`: in text, `_` and `#` are characters, as LaTeX's text commands would print them.
   if (/\\(?:text|mbox)/.test(tex)) {
-    tex = tex.replace(/(\\(?:text[a-z]*|mbox)\s*\{)([^{}$]*)\}/g, (_, open: string, body: string) => `${open}${body.replace(/(?<!\\)([_#])/g, "\\$1")}}`);
+    tex = tex.replace(/(\\(?:text(?!color)[a-z]*|mbox)\s*\{)([^{}$]*)\}/g, (_, open: string, body: string) => `${open}${body.replace(/(?<!\\)([_#])/g, "\\$1")}}`);
   }
   if (!tex.includes("\\begin")) return tex;
   let out = tex

@@ -121,7 +121,7 @@ export const macroLimits = {
   definitionChars: 300,
 };
 
-const macroName = /^\\[A-Za-z]+$/;
+export const macroNamePattern = /^\\[A-Za-z]+$/;
 
 /**
  * Checks a macro table given as parsed YAML/JSON. Returns the clean table and one message per wrong entry, keyed
@@ -141,7 +141,7 @@ export function checkMacroTable(value: unknown): { macros: Record<string, string
     return { macros, errors };
   }
   for (const [name, definition] of entries) {
-    if (!macroName.test(name)) {
+    if (!macroNamePattern.test(name)) {
       const hint = /^[A-Za-z]+$/.test(name) ? ` (write "\\\\${name}" in double quotes, or \\${name} unquoted)` : "";
       errors.push([name, `"${name}" is not a macro name: a backslash and letters, like "\\\\bW"${hint}`]);
     } else if (typeof definition !== "string") {

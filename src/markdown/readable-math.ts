@@ -195,7 +195,9 @@ function row(children: (Node | string)[], top: boolean): ReadableMath {
   for (const child of children) {
     const r = convert(child, top);
     const name = typeof child === "object" && child.name === "mi" && [...r.text].length > 1;
-    if (name && /[\p{L}\p{N})]$/u.test(previous)) parts.push({ text: " ", html: " " });
+    // A root without parentheses covers one character or number: what follows it is set apart (`√K T`, not `√KT`).
+    const afterBareRoot = /√[^(]*$/u.test(previous) && /^[\p{L}\p{N}√]/u.test(r.text);
+    if ((name && /[\p{L}\p{N})]$/u.test(previous)) || afterBareRoot) parts.push({ text: " ", html: " " });
     parts.push(r);
     if (r.text) previous = r.text;
   }

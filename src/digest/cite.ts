@@ -26,8 +26,10 @@ const descriptionInput = 2000;
  */
 export function firstSentence(markdown: string): string {
   const text = markdownMathToText(markdown.slice(0, descriptionInput))
-    .replace(/[*_`]+/g, "")
-    .replace(/\[([^\]]*)\]\([^)]*\)/g, "$1")
+    // Markdown emphasis and code marks around words, and links (one level of parentheses in the URL), become text;
+    // a lone "*" (as in 7*7) stays.
+    .replace(/(\*\*|__|\*|_|`)(?=\S)([^]*?\S)\1/g, "$2")
+    .replace(/\[([^\]]*)\]\((?:[^()]|\([^()]*\))*\)/g, "$1")
     .replace(/\s+/g, " ")
     .trim();
   const segmenter = new Intl.Segmenter("en", { granularity: "sentence" });

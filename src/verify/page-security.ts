@@ -39,8 +39,9 @@ export function parseCsp(policy: string): Map<string, string[]> {
 
 /**
  * Checks every HTML page under `dir` for what the security model promises readers: a Content-Security-Policy meta
- * tag that allows no inline script, no <script> without src (but JSON-LD data blocks: exact type, valid JSON, no "<"), no on* event attributes, no javascript:, vbscript: or
- * data: URLs, no embedded frames or objects, and style attributes only inside KaTeX's output.
+ * tag that allows no inline script, no <script> without src (but JSON-LD data blocks: exactly that type, valid JSON,
+ * no "<"), no on* event attributes, no javascript:, vbscript: or data: URLs, no embedded frames or objects, and
+ * style attributes only inside KaTeX's output.
  */
 export function checkPageSecurity(dir: string): Problem[] {
   const problems: Problem[] = [];

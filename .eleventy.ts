@@ -5,6 +5,7 @@ import { feedsPlugin } from "./src/eleventy/feeds.ts";
 import { filtersPlugin } from "./src/eleventy/filters.ts";
 import { nunjucksCachePlugin } from "./src/eleventy/nunjucks-cache.ts";
 import { searchPlugin } from "./src/eleventy/search.ts";
+import { sitemapPlugin } from "./src/eleventy/sitemap.ts";
 import type { EleventyConfig } from "./src/eleventy/types.ts";
 import { loadSiteConfig } from "./src/site.ts";
 
@@ -17,6 +18,7 @@ export default function (eleventyConfig: EleventyConfig) {
   eleventyConfig.addPlugin(assetsPlugin, undefined);
   eleventyConfig.addPlugin(feedsPlugin, undefined);
   eleventyConfig.addPlugin(searchPlugin, site);
+  eleventyConfig.addPlugin(sitemapPlugin, undefined);
   return {
     // The output folder is chosen by the runner (scripts/build.ts writes to a temporary folder first).
     dir: { input: "layouts", includes: "_includes" },

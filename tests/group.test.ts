@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { comparePapers, groupDigest, paginateTags } from "../src/digest/group.ts";
+import { comparePapers, groupDigest, organizationSlug, paginateTags } from "../src/digest/group.ts";
 import type { RenderedPaper } from "../src/markdown/paper.ts";
 
 /** A typeset paper with only the fields grouping looks at filled in. */
@@ -112,7 +112,9 @@ describe("groupDigest", () => {
   });
 
   it("gives an empty site no days, weeks, months or tags", () => {
-    expect(groupDigest([])).toEqual({ papers: [], days: [], weeks: [], months: [], tags: [], tagPages: [] });
+    expect(groupDigest([])).toEqual({
+      papers: [], days: [], weeks: [], months: [], tags: [], tagPages: [], organizations: [], organizationPages: [], paperPages: [],
+    });
   });
 });
 
@@ -133,5 +135,51 @@ describe("comparePapers", () => {
     const a = rendered("a", "2026-01-01", { title: "$\\alpha$ rules", titleText: "α rules" });
     const b = rendered("b", "2026-01-01", { title: "Beta rules", titleText: "Beta rules" });
     expect(ids([a, b].sort(comparePapers))).toEqual(["b", "a"]);
+  });
+});
+
+describe("organizations and paper pages", () => {
+  it("gives every organization name a slug, accents dropped, a hash when no letter is ASCII", () => {
+    const cases: [string, string][] = [
+      ["NVIDIA", "nvidia"],
+      ["Université Paris-Saclay", "universite-paris-saclay"],
+      ["  MIT  CSAIL / Cambridge ", "mit-csail-cambridge"],
+      ["x".repeat(100), "x".repeat(60)],
+    ];
+    for (const [name, slug] of cases) expect(organizationSlug(name), name).toBe(slug);
+    expect(organizationSlug("清华大学")).toMatch(/^org-[0-9a-f]{8}$/);
+    expect(organizationSlug("清华大学")).not.toBe(organizationSlug("北京大学"));
+  });
+
+  it("groups papers by organization slug, under the most frequent spelling, newest first", () => {
+    const digest = groupDigest([
+      rendered("a", "2026-01-01", { organization: "Nvidia" }),
+      rendered("b", "2026-01-02", { organization: "NVIDIA" }),
+      rendered("c", "2026-01-03", { organization: "NVIDIA" }),
+      rendered("d", "2026-01-03", { organization: "Tencent" }),
+      rendered("e", "2026-01-03"),
+    ], { tagPageSize: 2 });
+    expect(digest.organizations.map((o) => [o.slug, o.name, ids(o.papers)])).toEqual([
+      ["nvidia", "NVIDIA", ["c", "b", "a"]],
+      ["tencent", "Tencent", ["d"]],
+    ]);
+    expect(digest.organizationPages.map((p) => [p.url, ids(p.papers), p.prev, p.next])).toEqual([
+      ["/organizations/nvidia/", ["c", "b"], undefined, "/organizations/nvidia/page/2/"],
+      ["/organizations/nvidia/page/2/", ["a"], "/organizations/nvidia/", undefined],
+      ["/organizations/tencent/", ["d"], undefined, undefined],
+    ]);
+  });
+
+  it("links each paper page to the papers before and after it in reading order", () => {
+    const pages = groupDigest(papers.map((p) => ({ ...p }))).paperPages;
+    expect(pages.map((p) => [p.paper.id, p.prev?.slug, p.next?.slug])).toEqual([
+      ["f", undefined, "e"],
+      ["e", "f", "d"],
+      ["d", "e", "c"],
+      ["c", "d", "b"],
+      ["b", "c", "a"],
+      ["a", "b", "g"],
+      ["g", "a", undefined],
+    ]);
   });
 });

@@ -85,7 +85,7 @@ describe("the built digest", () => {
   });
 
   it("links each day to its ISO week and its month", () => {
-    const up = (date: string) => page(`date/${date}/index.html`)(".pager-up a").map((_, a) => cheerio.load(a)("a").attr("href")).get();
+    const up = (date: string) => page(`date/${date}/index.html`)("nav.pager").first().find(".pager-up a").map((_, a) => cheerio.load(a)("a").attr("href")).get();
     expect(up("2025-12-29")).toEqual(["/week/2026-W01/", "/month/2025-12/"]);
     expect(up("2021-01-03")).toEqual(["/week/2020-W53/", "/month/2021-01/"]);
     expect(up("2027-01-01")).toEqual(["/week/2026-W53/", "/month/2027-01/"]);
@@ -129,14 +129,21 @@ describe("the built digest", () => {
       ["/month/2021-01/", "1 paper"],
     ]);
     const items = (selector: string) => $(`${selector} li`).map((_, li) => [[$(li).find("a").attr("href"), $(li).find("small").text()]]).get();
-    expect(items(".archive-days")).toEqual([
-      ["/date/2027-01-01/", "1 paper"],
-      ["/date/2026-01-05/", "1 paper"],
-      ["/date/2026-01-04/", "1 paper"],
-      ["/date/2026-01-01/", "5 papers"],
-      ["/date/2025-12-29/", "1 paper"],
-      ["/date/2021-01-03/", "1 paper"],
+    // Days are calendar cells: the day of the month and its count, in calendar order (weeks from Monday).
+    const cells = $(".calendar td.has-papers a").map((_, a) => [[$(a).attr("href"), $(a).text(), $(a).attr("aria-label")]]).get();
+    expect(cells).toEqual([
+      ["/date/2027-01-01/", "1 1", "Friday, 1 January 2027: 1 paper"],
+      ["/date/2026-01-01/", "1 5", "Thursday, 1 January 2026: 5 papers"],
+      ["/date/2026-01-04/", "4 1", "Sunday, 4 January 2026: 1 paper"],
+      ["/date/2026-01-05/", "5 1", "Monday, 5 January 2026: 1 paper"],
+      ["/date/2025-12-29/", "29 1", "Monday, 29 December 2025: 1 paper"],
+      ["/date/2021-01-03/", "3 1", "Sunday, 3 January 2021: 1 paper"],
     ]);
+    // January 2026 starts on a Thursday: three empty cells, then 1 to 4, then a row from Monday the 5th.
+    const january = $("section.archive-month").eq(1).find("tbody tr");
+    expect(january.first().find("td").map((_, td) => $(td).find(".cal-day").text()).get()).toEqual(["", "", "", "1", "2", "3", "4"]);
+    expect(january.eq(1).find("td").first().text()).toBe("5 1");
+    expect(january.length).toBe(5);
     expect(items(".archive-weeks")).toEqual([
       ["/week/2026-W53/", "1 paper"],
       ["/week/2026-W02/", "1 paper"],
@@ -158,7 +165,7 @@ describe("the built digest", () => {
     expect(details).toMatchObject({
       Listed: "Sunday, 4 January 2026",
       arXiv: "2301.12942",
-      Published: "30 Jan 2023",
+      "First version": "30 Jan 2023",
       Category: "cs.LG",
       Organization: "University of Southern California",
       Venue: "NeurIPS 2025",
@@ -215,16 +222,22 @@ describe("the built digest", () => {
     for (const rel of without) expect(hasCss(rel), rel).toBe(false);
   });
 
-  it("serves KaTeX's CSS and every font it names from the site itself", () => {
+  it("serves KaTeX's CSS and its woff2 fonts from the site itself, the fonts swapped in rather than hiding math", () => {
     const css = site.read(katexCss.slice(1));
     const fonts = [...css.matchAll(/url\(([^)]+)\)/g)].map((m) => m[1]!.replace(/^["']|["']$/g, ""));
-    expect(fonts.length).toBeGreaterThan(20);
+    expect(fonts.length).toBe(20);
     for (const font of fonts) {
-      expect(font, "fonts are relative to the stylesheet").toMatch(/^fonts\/KaTeX_[\w-]+\.(woff2|woff|ttf)$/);
+      expect(font, "fonts are relative to the stylesheet, woff2 only").toMatch(/^fonts\/KaTeX_[\w-]+\.woff2$/);
       expect(site.exists(`assets/katex-${katexVersion}/${font}`), font).toBe(true);
     }
-    const installed = readFileSync(createRequire(import.meta.url).resolve("katex/dist/katex.min.css"));
-    expect(createHash("sha256").update(site.read(katexCss.slice(1))).digest("hex")).toBe(createHash("sha256").update(installed).digest("hex"));
+    expect(css.match(/font-display:swap/g)).toHaveLength(20);
+    expect(css).not.toMatch(/font-display:block|\.woff\)|\.ttf/);
+    // Only what the stylesheet names is published: no woff or ttf files.
+    expect(site.files().filter((f) => f.startsWith(`assets/katex-${katexVersion}/fonts/`)).map((f) => path.extname(f))).toEqual(Array(20).fill(".woff2"));
+    // Everything else is KaTeX's own stylesheet, byte for byte.
+    const installed = readFileSync(createRequire(import.meta.url).resolve("katex/dist/katex.min.css"), "utf8");
+    const faceless = (text: string) => text.replace(/@font-face\{[^}]*\}/g, "");
+    expect(createHash("sha256").update(faceless(css)).digest("hex")).toBe(createHash("sha256").update(faceless(installed)).digest("hex"));
   });
 
   it("links no stylesheet, script or font from another host", () => {
@@ -240,7 +253,9 @@ describe("the built digest", () => {
     for (const rel of ["papers/2601.00020/index.html", "date/2026-01-05/index.html", "week/2026-W02/index.html", "tags/theory/index.html"]) {
       if (!site.exists(rel)) continue;
       const $ = page(rel);
-      expect($("script").filter((_, s) => $(s).text().includes("alert")).length, rel).toBe(0);
+      expect($("script:not([type='application/ld+json'])").filter((_, s) => $(s).text().includes("alert")).length, rel).toBe(0);
+      // The JSON-LD data block holds the hostile title, with every "<" escaped.
+      $("script[type='application/ld+json']").each((_, s) => expect($(s).text(), rel).not.toContain("<"));
       expect($("[onerror], iframe, img[src=x]").length, rel).toBe(0);
       expect($("a[href^='javascript:']").length, rel).toBe(0);
     }
@@ -318,7 +333,7 @@ describe("tag pages with more papers than fit on one", () => {
   afterAll(() => site?.cleanup());
 
   const page = (rel: string) => cheerio.load(site.read(rel));
-  const titles = ($: cheerio.CheerioAPI) => $("main ol.paper-list a").map((_, a) => $(a).text()).get();
+  const titles = ($: cheerio.CheerioAPI) => $("main ol.papers .paper-title a").map((_, a) => $(a).text()).get();
   /** Each pager on the page: previous link, "Page N of M", next link. */
   const pagers = ($: cheerio.CheerioAPI) =>
     $("nav.pager").map((_, nav) => [[$(nav).find("a[rel=prev]").attr("href"), $(nav).children("span").filter((_, s) => $(s).text() !== "").text(), $(nav).find("a[rel=next]").attr("href")]]).get();

@@ -1,23 +1,14 @@
-import { readFileSync, readdirSync, statSync } from "node:fs";
+import { statSync } from "node:fs";
 import path from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { chromiumMissing, launchChromium } from "./helpers/chromium.ts";
-import { fixtureSite, paper, repoRoot, type FixtureSite } from "./helpers/site.ts";
+import { examplePapers, fixtureSite, paper, type FixtureSite } from "./helpers/site.ts";
 import { serveStatic, type StaticServer } from "./helpers/static-server.ts";
 
 /** The example papers from content/papers, plus two fixture papers that compete with them for the same words. */
 function papers(): Record<string, string> {
-  const files: Record<string, string> = {};
-  const root = path.join(repoRoot, "content", "papers");
-  const walk = (dir: string) => {
-    for (const name of readdirSync(dir)) {
-      const full = path.join(dir, name);
-      if (statSync(full).isDirectory()) walk(full);
-      else if (name.endsWith(".md")) files[path.relative(root, full)] = readFileSync(full, "utf8");
-    }
-  };
-  walk(root);
+  const files = examplePapers();
   // Cites 2509.25149 three times and says "Kronecker" four times: the exact id and the title word must still win.
   files["2026-02-17/citing.md"] = paper(
     { title: "A survey of low-precision training", date: "2026-02-17", arxiv: "2602.09001", authors: ["Grace Hopper"], tags: ["quantization"], organization: "Fixture Lab", upvotes: 1 },
@@ -78,7 +69,8 @@ describe.skipIf(Boolean(skip))("search in the browser", () => {
   async function boxResults(page: Page, query: string): Promise<string[]> {
     await page.fill("#site-search", query);
     await page.waitForFunction((q) => document.getElementById("site-search-results")?.dataset.query === q, query.trim());
-    return page.$$eval("#site-search-results .search-result a", (links) => links.map((a) => new URL((a as HTMLAnchorElement).href).pathname));
+    // Options carry the page they open (no link inside an option: see optionAttributes in search.js).
+    return page.$$eval("#site-search-results .search-result", (options) => options.map((o) => new URL((o as HTMLElement).dataset.href!, location.href).pathname));
   }
 
   it("loads no search code or index on a page until the reader uses the box", async () => {
@@ -142,7 +134,7 @@ describe.skipIf(Boolean(skip))("search in the browser", () => {
     await page.keyboard.press("ArrowDown");
     expect(await input.getAttribute("aria-expanded")).toBe("true");
     expect(await input.getAttribute("aria-activedescendant")).toBe("site-search-result-0");
-    const target = new URL((await page.locator("#site-search-result-0 a").getAttribute("href"))!, page.url()).pathname;
+    const target = new URL((await page.locator("#site-search-result-0").getAttribute("data-href"))!, page.url()).pathname;
     await Promise.all([page.waitForURL((url) => url.pathname === target), page.keyboard.press("Enter")]);
     expect(await page.locator("h1.paper-title").count()).toBe(1);
     await page.context().close();
@@ -170,17 +162,27 @@ describe.skipIf(Boolean(skip))("search in the browser", () => {
     expect((await links())[0]).toBe("/papers/2602.09001/");
     expect(new URL(page.url()).search).toBe("?q=Kronecker&sort=date");
     // Filter options come with counts from the index.
-    expect(await page.locator("select[name=tag] option").allTextContents()).toEqual(["any", "quantization (2)", "safety (1)"]);
+    // (The example papers carry topic tags too: three of them are about quantization.)
+    const tags = await page.locator("select[name=tag] option").allTextContents();
+    expect(tags).toContain("quantization (5)");
+    expect(tags).toContain("safety (1)");
     expect(await page.locator("select[name=year] option").allTextContents()).toEqual(["any", "2026 (47)"]);
+    // The year of the first version, beside the digest year: newest first, only papers that give it.
+    const published = await page.locator("select[name=published] option").allTextContents();
+    expect(published.slice(0, 3)).toEqual(["any", "2025 (14)", "2024 (13)"]);
+    expect(published.at(-1)).toBe("2011 (1)");
     await page.fill("#search-q", "");
     await page.selectOption("select[name=tag]", "quantization");
     await page.selectOption("select[name=sort]", "upvotes");
     await page.waitForSelector('#search-results[data-query="tag=quantization&sort=upvotes"]', { state: "attached" });
-    expect(await links()).toEqual(["/papers/2602.09002/", "/papers/2602.09001/"]);
+    // Most upvoted first (7, 2, 1, 0, 0); ties newest first.
+    expect(await links()).toEqual(["/papers/2602.09002/", "/papers/2509.25149/", "/papers/2602.09001/", "/papers/2501.13987/", "/papers/2310.16836/"]);
     await page.selectOption("select[name=organization]", "Fixture Lab");
     await page.waitForSelector('#search-results[data-query="tag=quantization&organization=Fixture+Lab&sort=upvotes"]', { state: "attached" });
     expect(await links()).toEqual(["/papers/2602.09001/"]);
-    expect(await list.getAttribute("role")).toBe("listbox");
+    // A plain list of links (Tab reaches them), not a listbox.
+    expect(await list.getAttribute("role")).toBeNull();
+    expect(await page.locator("#search-results a[tabindex]").count()).toBe(0);
     await page.context().close();
   });
 

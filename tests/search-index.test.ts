@@ -118,10 +118,10 @@ describe("search index and engine", () => {
     expect(await urls("SCHÖLKOPF")).toEqual(["/papers/a/"]);
   });
 
-  it("filters by tag, organization and year; sorts by day or upvotes, ties by relevance", async () => {
+  it("filters by tag, organization, year and year of first version; sorts by day or upvotes, ties by relevance", async () => {
     const { urls, engine } = await indexed([
-      record({ id: "old", body: "graphs graphs graphs" }, { day: "2025-12-30", upvotes: 50, tags: ["graphs"] }),
-      record({ id: "mid", body: "graphs" }, { day: "2026-01-02", upvotes: 5, tags: ["graphs", "theory"], organization: "Lab A" }),
+      record({ id: "old", body: "graphs graphs graphs" }, { day: "2025-12-30", upvotes: 50, tags: ["graphs"], published: "2011" }),
+      record({ id: "mid", body: "graphs" }, { day: "2026-01-02", upvotes: 5, tags: ["graphs", "theory"], organization: "Lab A", published: "2025" }),
       // Same length: new1 says graphs twice, so it comes first among the papers of its day.
       record({ id: "new1", body: "graphs graphs more" }, { day: "2026-02-01", upvotes: 5 }),
       record({ id: "new2", body: "graphs more text" }, { day: "2026-02-01", upvotes: 9, organization: "Lab A" }),
@@ -133,9 +133,16 @@ describe("search index and engine", () => {
     expect(await urls("", { filters: { organization: "Lab A", year: "2026" }, sort: "upvotes" })).toEqual(["/papers/new2/", "/papers/mid/"]);
     expect(await urls("", { filters: { tag: "no-such-tag" } })).toEqual([]);
     expect(await urls("")).toEqual([]);
+    // Without words or filters, a sort lists every paper in that order.
+    expect(await urls("", { sort: "upvotes" })).toEqual(["/papers/old/", "/papers/new2/", "/papers/new1/", "/papers/mid/"]);
+    expect(await urls("", { sort: "date" })).toEqual(["/papers/new2/", "/papers/new1/", "/papers/mid/", "/papers/old/"]);
+    // The year of the first version, where a paper gives it.
+    expect(await urls("graphs", { filters: { published: "2011" } })).toEqual(["/papers/old/"]);
+    expect(await urls("", { filters: { published: "2025", year: "2026" } })).toEqual(["/papers/mid/"]);
     expect(await engine.filterOptions()).toEqual({
       tag: [["graphs", 2], ["theory", 1]],
       organization: [["Lab A", 2]],
+      published: [["2025", 1], ["2011", 1]],
       year: [["2026", 3], ["2025", 1]],
     });
   });

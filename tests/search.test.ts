@@ -89,8 +89,8 @@ describe("filterOptions", () => {
   it("counts papers per tag, organization and year: most papers first, years newest first", () => {
     const records = searchRecords(
       [
-        rendered({ id: "a", tags: ["theory"], organization: "Lab B" }),
-        rendered({ id: "b", tags: ["vision", "theory"], date: "2025-12-31" }),
+        rendered({ id: "a", tags: ["theory"], organization: "Lab B", published: "2011-06-09" }),
+        rendered({ id: "b", tags: ["vision", "theory"], date: "2025-12-31", published: "2025-01-01" }),
         rendered({ id: "c", tags: ["audio"], organization: "Lab A", date: "2024-01-01" }),
       ],
       site,
@@ -99,6 +99,7 @@ describe("filterOptions", () => {
       tag: [["theory", 2], ["audio", 1], ["vision", 1]],
       organization: [["Lab A", 1], ["Lab B", 1]],
       year: [["2026", 1], ["2025", 1], ["2024", 1]],
+      published: [["2025", 1], ["2011", 1]],
     });
   });
 });

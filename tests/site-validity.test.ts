@@ -55,7 +55,8 @@ describe("the checkers find what they look for", () => {
 
   it("checkPageSecurity: CSP meta tag and its sources, inline scripts, event handlers, unsafe URLs, stray styles", () => {
     const dir = folder({
-      "ok.html": page('<script src="/a.js"></script><span class="katex"><span style="height:1em">x</span></span>'),
+      "ok.html": page('<script src="/a.js"></script><span class="katex"><span style="height:1em">x</span></span><script type="application/ld+json">{"name":"a \\u003c b"}</script>'),
+      "ld.html": page('<script type="application/ld+json">{"name": "</p><p>"}</script>\n<script type="application/ld+json">{name}</script>\n<script type="Application/LD+JSON">{}</script>'),
       "bad.html": page(
         '<script>alert(1)</script>\n<img src="x.png" alt="" onerror="alert(1)">\n<a href="javascript:alert(1)">x</a>\n<b style="color:red">x</b>\n<iframe src="/x"></iframe>',
         `<meta http-equiv="Content-Security-Policy" content="default-src *; script-src 'self' 'unsafe-inline'">`,
@@ -73,6 +74,9 @@ describe("the checkers find what they look for", () => {
         "bad.html:2: img[onerror]: has an event handler attribute onerror",
         'bad.html:3: a[href]: has an unsafe URL "javascript:alert(1)"',
         "bad.html:4: b[style]: has a style attribute outside KaTeX's output",
+        'ld.html:1: script: has a JSON-LD block containing "<" (write it as \\u003c)',
+        "ld.html:2: script: has a JSON-LD block that is not valid JSON",
+        "ld.html:3: script: has an inline <script>; scripts must be files (src=...)",
         "none.html: csp: has 0 Content-Security-Policy meta tags in <head>; expected exactly one",
       ]);
     } finally {

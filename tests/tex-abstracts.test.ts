@@ -7,6 +7,7 @@ import { parsePapers } from "../src/content/load.ts";
 import { formatProblem } from "../src/content/problems.ts";
 import { renderTex } from "../src/markdown/katex.ts";
 import { renderMarkdown } from "../src/markdown/markdown.ts";
+import { firstSentence } from "../src/digest/cite.ts";
 import { renderPaper } from "../src/markdown/paper.ts";
 import { resolveSiteConfig } from "../src/site.ts";
 
@@ -159,5 +160,13 @@ describe("the same readable text everywhere", () => {
     expect(paper.abstractText).toBe("Rates √(KT) in lₚ, fast.");
     // The search index still reads the TeX source, so `\sqrt` finds the paper.
     expect(paper.text.body).toBe("Rates $\\sqrt{KT}$ in $l_p$, fast.");
+  });
+});
+
+describe("the description of a paper page", () => {
+  it("is the first sentence of the abstract as the render read it: no Markdown, no text-mode TeX, readable math", () => {
+    const text = paperFile("", "We use **bold**, \\emph{TeX} and [a link](https://x.org) for $\\sqrt{KT}$ regret. Then more.");
+    const { paper } = renderPaper(parsePapers([{ file, text }]).papers[0]!);
+    expect(firstSentence(paper.abstractText)).toBe("We use bold, TeX and a link for √(KT) regret.");
   });
 });

@@ -76,19 +76,31 @@ function excerptNode(pieces) {
   return node;
 }
 
-function resultItem(data, id) {
+/**
+ * One result. In the header's listbox it is an option (arrow keys move, focus stays in the box); on the search page it
+ * is a plain list item whose link Tab reaches.
+ */
+function resultItem(data, id, option = true) {
   const facts = [data.authors, shortDay(data.day), `▲ ${data.upvotes}`].filter(Boolean).join(" · ");
   return el(
     "li",
-    { id, role: "option", class: "search-result", "aria-selected": "false" },
+    option ? optionAttributes(id, data.url, "search-result") : { id, class: "search-result" },
     el(
-      "a",
-      { href: data.url, tabindex: "-1" },
+      option ? "span" : "a",
+      option ? { class: "search-link" } : { href: data.url },
       el("span", { class: "search-title" }, data.title || data.url),
       el("span", { class: "search-facts" }, facts),
       excerptNode(data.excerpt),
     ),
   );
+}
+
+/**
+ * An option of the header's listbox: options hold no link (a link inside an option is an interactive element inside
+ * another, which screen readers cannot reach), so the page it opens is on the option, followed on click and Enter.
+ */
+function optionAttributes(id, href, className) {
+  return { id, role: "option", class: className, "aria-selected": "false", "data-href": href };
 }
 
 /** Arrow keys move through the options of `list` while focus stays in `input`; Enter opens the active one. */
@@ -112,7 +124,7 @@ function listKeys(input, list, { open, close } = {}) {
       activate(all[current < 0 ? (step > 0 ? 0 : all.length - 1) : (current + step + all.length) % all.length]);
     } else if (event.key === "Enter" && current >= 0) {
       event.preventDefault();
-      location.assign(all[current].querySelector("a").href);
+      location.assign(all[current].dataset.href);
     } else if (event.key === "Escape") {
       activate(undefined);
       close?.(event);
@@ -139,6 +151,12 @@ function generations() {
 
 function setAttributes(node, attributes) {
   for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, value);
+}
+
+/** The last option of the header's list: "All 12 results, …", "1 result, …" or none. */
+function allLabel(total) {
+  if (!total) return "No papers match; open the search page";
+  return total === 1 ? "1 result, on the search page" : `All ${total} results, with filters and sorting`;
 }
 
 /** The header box: results appear in a dropdown as the reader types. */
@@ -182,8 +200,7 @@ export function searchBox(form) {
     const all = `${form.action}?q=${encodeURIComponent(input.value.trim())}`;
     list.replaceChildren(
       ...data.map((d, i) => resultItem(d, `site-search-result-${i}`)),
-      el("li", { id: "site-search-all", role: "option", class: "search-all", "aria-selected": "false" },
-        el("a", { href: all, tabindex: "-1" }, total ? `All ${total} results, with filters and sorting` : "No papers match; open the search page")),
+      el("li", optionAttributes("site-search-all", all, "search-all"), el("span", { class: "search-link" }, allLabel(total))),
     );
     status.textContent = total ? `${total} result${total === 1 ? "" : "s"}` : "No results";
     // Which query the list shows, for tests and assistive tech: results arrive after the reader may have typed on.
@@ -198,6 +215,12 @@ export function searchBox(form) {
   });
   input.addEventListener("focus", () => {
     if (input.value.trim() && list.children.length) show(true);
+  });
+  // A click on an option opens its page (the mouse down keeps focus in the box, so the list stays open until then).
+  list.addEventListener("mousedown", (event) => event.preventDefault());
+  list.addEventListener("click", (event) => {
+    const option = event.target.closest("[role=option]");
+    if (option) location.assign(option.dataset.href);
   });
   form.addEventListener("focusout", (event) => {
     if (!form.contains(event.relatedTarget)) show(false);
@@ -216,7 +239,8 @@ function resultPages(search, response) {
   };
 }
 
-const filterNames = ["tag", "organization", "year"];
+const filterNames = ["tag", "organization", "year", "published"];
+const sortNames = { date: "newest first", upvotes: "most upvoted first" };
 const sortOrders = new Set(["date", "upvotes"]);
 
 /** The /search/ page: `?q=`, filters and sort from the address, results with paging, the address kept in step. */
@@ -225,9 +249,8 @@ export function searchPage(form) {
   const status = document.querySelector(".search-status");
   const list = document.getElementById("search-results");
   const more = document.querySelector(".search-more");
-  setAttributes(list, { role: "listbox", "aria-label": "Search results" });
-  setAttributes(input, { role: "combobox", "aria-controls": list.id, "aria-expanded": "true", "aria-autocomplete": "list" });
-  const keys = listKeys(input, list);
+  // Results are a plain list of links: Tab goes from the box through the filters to each result.
+  list.setAttribute("aria-label", "Search results");
   const params = new URLSearchParams(location.search);
   input.value = params.get("q") || "";
   form.elements.sort.value = params.get("sort") || "";
@@ -251,7 +274,7 @@ export function searchPage(form) {
     const isLatest = searches.current();
     const page = await nextPage(pageSize);
     if (!isLatest()) return;
-    list.append(...page.items.map((d, i) => resultItem(d, `search-result-${shown + i}`)));
+    list.append(...page.items.map((d, i) => resultItem(d, `search-result-${shown + i}`, false)));
     shown += page.items.length;
     more.hidden = page.done;
   };
@@ -268,7 +291,7 @@ export function searchPage(form) {
     if (sort) address.set("sort", form.elements.sort.value);
     history.replaceState(null, "", `${location.pathname}${address.toString() ? `?${address}` : ""}`);
     shown = 0;
-    if (!query && !Object.keys(filters).length) {
+    if (!query && !Object.keys(filters).length && !sort) {
       nextPage = async () => ({ items: [], done: true });
       list.replaceChildren();
       more.hidden = true;
@@ -282,11 +305,11 @@ export function searchPage(form) {
     const total = response.total;
     nextPage = resultPages(search, response);
     if (!isLatest()) return;
-    keys.reset();
     list.replaceChildren();
     await showMore();
     if (!isLatest()) return;
-    status.textContent = total ? `${total} paper${total === 1 ? "" : "s"}` : "No papers match.";
+    const order = !query && !Object.keys(filters).length ? `, ${sortNames[sort]}` : "";
+    status.textContent = total ? `${total} paper${total === 1 ? "" : "s"}${order}` : "No papers match.";
     list.dataset.query = address.toString();
   }, status);
 

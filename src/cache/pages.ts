@@ -1,17 +1,20 @@
 import { createHash } from "node:crypto";
 import { existsSync, linkSync, copyFileSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync, renameSync } from "node:fs";
 import path from "node:path";
-import type { Day, Digest, Period, TagPage } from "../digest/group.ts";
+import type { Day, Digest, OrganizationPage, PaperPage, Period, TagPage } from "../digest/group.ts";
 import type { RenderedPaper } from "../markdown/paper.ts";
 
 /** The paginated pages a build writes: per kind, the items whose page is (re)rendered. Layouts paginate over these. */
 export interface PageSelection {
-  papers: RenderedPaper[];
+  /** Paper pages: each paper with its neighbours in reading order. */
+  papers: PaperPage[];
   days: Day[];
   weeks: Period[];
   months: Period[];
   /** Pages of tags' lists (a tag with many papers has several). */
   tags: TagPage[];
+  /** Pages of organizations' lists. */
+  organizations: OrganizationPage[];
 }
 
 /** Which pages this build renders, which it takes unchanged from the previous output, and every page's key. */
@@ -47,16 +50,24 @@ type Kind = keyof PageSelection;
  * is rendered again.
  */
 const outputPaths: { [K in Kind]: (item: PageSelection[K][number]) => string } = {
-  papers: (paper) => `papers/${paper.slug}/index.html`,
+  papers: (page) => `papers/${page.paper.slug}/index.html`,
   days: (day) => `date/${day.date}/index.html`,
   weeks: (week) => `week/${week.key}/index.html`,
   months: (month) => `month/${month.key}/index.html`,
   tags: (page) => `${page.url.slice(1)}index.html`,
+  organizations: (page) => `${page.url.slice(1)}index.html`,
 };
 
 /** Every page of every paginated kind: the selection that renders everything (no previous output to reuse). */
 export function allPages(digest: Digest): PageSelection {
-  return { papers: digest.papers, days: digest.days, weeks: digest.weeks, months: digest.months, tags: digest.tagPages };
+  return {
+    papers: digest.paperPages,
+    days: digest.days,
+    weeks: digest.weeks,
+    months: digest.months,
+    tags: digest.tagPages,
+    organizations: digest.organizationPages,
+  };
 }
 
 const templateTag = /\{[{%][\s\S]*?[}%]\}/g;
@@ -151,7 +162,7 @@ export function planPages(
   };
   let base = options.code;
   if (options.globals) base += createHash("sha256").update(JSON.stringify(digest.days, replacer)).digest("hex");
-  const render = { papers: [], days: [], weeks: [], months: [], tags: [] } as PageSelection;
+  const render = { papers: [], days: [], weeks: [], months: [], tags: [], organizations: [] } as PageSelection;
   const reuse: string[] = [];
   const keys = new Map<string, string>();
   const usable = manifest && path.resolve(manifest.output) === path.resolve(previousDir) ? manifest.pages : {};
@@ -294,7 +305,8 @@ export function pageReuse(options: {
 
 /**
  * Splits a selection into parts of at most about `budget` papers shown (a paper page shows one, a day page all of its
- * abstracts; week, month and tag pages list titles, counted as a tenth), so each Eleventy run holds a bounded amount
+ * abstracts, and so do tag and organization pages; week and month pages show cards without abstracts, counted as a
+ * tenth), so each Eleventy run holds a bounded amount
  * of rendered HTML: Eleventy keeps every page it wrote in memory until its run ends. Always at least one part; all
  * but the first are full.
  */
@@ -304,9 +316,11 @@ export function splitSelection(selection: PageSelection, budget: number): PageSe
     days: (day) => day.papers.length,
     weeks: (week) => Math.ceil(week.count / 10),
     months: (month) => Math.ceil(month.count / 10),
-    tags: (group) => Math.ceil(group.papers.length / 10),
+    // Tag and organization pages show abstracts (folded), as day pages do.
+    tags: (group) => group.papers.length,
+    organizations: (group) => group.papers.length,
   };
-  const empty = (): PageSelection => ({ papers: [], days: [], weeks: [], months: [], tags: [] });
+  const empty = (): PageSelection => ({ papers: [], days: [], weeks: [], months: [], tags: [], organizations: [] });
   const parts = [empty()];
   let used = 0;
   for (const kind of Object.keys(weights) as Kind[]) {

@@ -28,3 +28,8 @@ export function hostOf(url: string): string {
     return url;
   }
 }
+
+/** The search page's address for one author's papers: `/search/?q=Ada%20Lovelace` (the search page reads `q`). */
+export function authorSearchPath(name: string): string {
+  return `/search/?q=${encodeURIComponent(name)}`;
+}

@@ -38,6 +38,38 @@ export interface Digest {
   tags: TagGroup[];
   /** The pages of every tag's list (see paginateTags), tag by tag, page by page. */
   tagPages: TagPage[];
+  /** Every organization with its papers, newest first; sorted by name. */
+  organizations: OrganizationGroup[];
+  /** The pages of every organization's list, as for tags. */
+  organizationPages: OrganizationPage[];
+  /** One paper page per paper, in reading order, each with its neighbours in that order. */
+  paperPages: PaperPage[];
+}
+
+/** A paper as a link to it: enough for "previous / next paper". */
+export interface PaperRef {
+  slug: string;
+  titleText: string;
+}
+
+/** A paper page: the paper and the papers before and after it in reading order (newest day first, then upvotes). */
+export interface PaperPage {
+  paper: RenderedPaper;
+  prev?: PaperRef;
+  next?: PaperRef;
+}
+
+/** The papers of one organization (`organization` field), under a URL slug unique on the site. */
+export interface OrganizationGroup {
+  slug: string;
+  name: string;
+  papers: RenderedPaper[];
+}
+
+/** One page of an organization's papers, like a TagPage. */
+export interface OrganizationPage extends Omit<TagPage, "tag"> {
+  slug: string;
+  name: string;
 }
 
 /** The papers carrying one tag. */
@@ -53,6 +85,8 @@ export interface TagPage {
   papers: RenderedPaper[];
   /** Papers with the tag, on all its pages. */
   count: number;
+  /** True when a paper on this page has math in its title or abstract (the page needs KaTeX's stylesheet). */
+  hasMath: boolean;
   /** This page's number, from 1, and how many pages the tag has. */
   page: number;
   pages: number;
@@ -67,20 +101,100 @@ export function tagPagePath(tag: string, page: number): string {
   return page === 1 ? `/tags/${tag}/` : `/tags/${tag}/page/${page}/`;
 }
 
-/** Cuts each tag's list, newest first, into pages of `pageSize` papers (the last one shorter), linked in order. */
-export function paginateTags(tags: readonly TagGroup[], pageSize: number): TagPage[] {
-  return tags.flatMap(({ tag, papers }) => {
-    const pages = Math.max(1, Math.ceil(papers.length / pageSize));
-    return Array.from({ length: pages }, (_, i): TagPage => ({
-      tag,
-      papers: papers.slice(i * pageSize, (i + 1) * pageSize),
+/** Where a page of an organization's list lives: `/organizations/<slug>/`, then `/organizations/<slug>/page/<n>/`. */
+export function organizationPagePath(slug: string, page: number): string {
+  return page === 1 ? `/organizations/${slug}/` : `/organizations/${slug}/page/${page}/`;
+}
+
+/** Cuts one list, newest first, into pages of `pageSize` papers (the last one shorter), linked in order. */
+function paginate<G extends { papers: RenderedPaper[] }, K extends object>(
+  group: G,
+  pageSize: number,
+  pathOf: (page: number) => string,
+  keep: K,
+): (K & Omit<TagPage, "tag">)[] {
+  const { papers } = group;
+  const pages = Math.max(1, Math.ceil(papers.length / pageSize));
+  return Array.from({ length: pages }, (_, i) => {
+    const slice = papers.slice(i * pageSize, (i + 1) * pageSize);
+    return {
+      ...keep,
+      papers: slice,
+      hasMath: slice.some((paper) => paper.hasMath),
       count: papers.length,
       page: i + 1,
       pages,
-      url: tagPagePath(tag, i + 1),
-      ...(i > 0 ? { prev: tagPagePath(tag, i) } : {}),
-      ...(i + 1 < pages ? { next: tagPagePath(tag, i + 2) } : {}),
-    }));
+      url: pathOf(i + 1),
+      ...(i > 0 ? { prev: pathOf(i) } : {}),
+      ...(i + 1 < pages ? { next: pathOf(i + 2) } : {}),
+    };
+  });
+}
+
+/** Cuts each tag's list, newest first, into pages of `pageSize` papers (the last one shorter), linked in order. */
+export function paginateTags(tags: readonly TagGroup[], pageSize: number): TagPage[] {
+  return tags.flatMap((group) => paginate(group, pageSize, (n) => tagPagePath(group.tag, n), { tag: group.tag }));
+}
+
+/** Cuts each organization's list into pages, as paginateTags does for tags. */
+export function paginateOrganizations(groups: readonly OrganizationGroup[], pageSize: number): OrganizationPage[] {
+  return groups.flatMap((group) =>
+    paginate(group, pageSize, (n) => organizationPagePath(group.slug, n), { slug: group.slug, name: group.name }),
+  );
+}
+
+/**
+ * A URL slug for an organization name: lowercase ASCII letters and digits joined by hyphens, accents dropped
+ * ("Université Paris-Saclay" -> "universite-paris-saclay"), at most 60 characters; a name with no such letters (all
+ * CJK, say) gets "org-" and a hash of the name, so every name has a slug.
+ */
+export function organizationSlug(name: string): string {
+  const slug = name
+    .normalize("NFKD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .slice(0, 60)
+    .replace(/^-+|-+$/g, "");
+  if (slug) return slug;
+  let hash = 2166136261;
+  for (const char of name) hash = Math.imul(hash ^ char.codePointAt(0)!, 16777619) >>> 0;
+  return `org-${hash.toString(16).padStart(8, "0")}`;
+}
+
+/**
+ * Groups papers (in reading order) by organization, by slug: names that differ only in case, accents or punctuation
+ * ("NVIDIA", "Nvidia") are one organization, shown under its most frequent spelling (the first in code-point order on
+ * a tie). Sorted by slug. A paper's organization page is thus always `/organizations/<organizationSlug(name)>/`.
+ */
+export function groupOrganizations(ordered: readonly RenderedPaper[]): OrganizationGroup[] {
+  const bySlug = new Map<string, { papers: RenderedPaper[]; names: Map<string, number> }>();
+  for (const paper of ordered) {
+    if (!paper.organization) continue;
+    const slug = organizationSlug(paper.organization);
+    let group = bySlug.get(slug);
+    if (!group) bySlug.set(slug, (group = { papers: [], names: new Map() }));
+    group.papers.push(paper);
+    group.names.set(paper.organization, (group.names.get(paper.organization) ?? 0) + 1);
+  }
+  return [...bySlug]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([slug, { papers, names }]) => {
+      const [name] = [...names].sort(([a, x], [b, y]) => y - x || (a < b ? -1 : a > b ? 1 : 0))[0]!;
+      return { slug, name, papers };
+    });
+}
+
+/** Each paper with the papers before and after it in `ordered`. */
+export function paperPages(ordered: readonly RenderedPaper[]): PaperPage[] {
+  const ref = (paper: RenderedPaper | undefined): PaperRef | undefined => paper && { slug: paper.slug, titleText: paper.titleText };
+  return ordered.map((paper, i) => {
+    const page: PaperPage = { paper };
+    const prev = ref(ordered[i - 1]);
+    const next = ref(ordered[i + 1]);
+    if (prev) page.prev = prev;
+    if (next) page.next = next;
+    return page;
   });
 }
 
@@ -158,9 +272,14 @@ export function groupDigest(papers: RenderedPaper[], options: { tagPageSize?: nu
     }
   }
   const tags = [...byTag].map(([tag, list]) => ({ tag, papers: list })).sort((a, b) => (a.tag < b.tag ? -1 : 1));
+  const pageSize = options.tagPageSize ?? defaultSiteConfig.tagPageSize;
+  const organizations = groupOrganizations(ordered);
   return {
     tags,
-    tagPages: paginateTags(tags, options.tagPageSize ?? defaultSiteConfig.tagPageSize),
+    tagPages: paginateTags(tags, pageSize),
+    organizations,
+    organizationPages: paginateOrganizations(organizations, pageSize),
+    paperPages: paperPages(ordered),
     papers: ordered,
     days,
     weeks: periods(days, (d) => d.week, weekBounds),

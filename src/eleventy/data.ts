@@ -4,7 +4,7 @@ import { allPages, pageReuse, type PagePlan } from "../cache/pages.ts";
 import { paperKeyOf } from "../cache/papers.ts";
 import { buildSiteData, lenientSiteData, type SiteData } from "../pipeline.ts";
 import type { SiteConfig } from "../site.ts";
-import { katexVersion } from "../markdown/katex.ts";
+import { katexCssPath } from "./assets.ts";
 import type { EleventyConfig } from "./types.ts";
 
 let prepared: SiteData | undefined;
@@ -30,7 +30,7 @@ export function usePreparedSiteData(data: SiteData, wholeSite = true): void {
 export function dataPlugin(eleventyConfig: EleventyConfig, options: { root: string; site: SiteConfig }): void {
   const { root, site } = options;
   eleventyConfig.addGlobalData("site", Object.freeze({ ...site }));
-  eleventyConfig.addGlobalData("katex", Object.freeze({ css: `/assets/katex-${katexVersion}/katex.min.css` }));
+  eleventyConfig.addGlobalData("katex", Object.freeze({ css: katexCssPath }));
   // While serving, a page whose inputs did not change since it was written is left as it is (src/cache/pages.ts).
   const reuse = pageReuse({
     root,

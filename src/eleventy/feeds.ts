@@ -1,24 +1,20 @@
-import { mkdir, writeFile } from "node:fs/promises";
-import path from "node:path";
-import { feedFiles, siteFeedPaths, tagFeedPaths } from "../feeds/files.ts";
+import { feedFiles, organizationFeedPaths, siteFeedPaths, tagFeedPaths } from "../feeds/files.ts";
 import { servedSiteData } from "./data.ts";
 import type { EleventyConfig } from "./types.ts";
+import { writeSiteFiles } from "./write-files.ts";
 
 /**
  * Writes every feed after each build, into the folder this build writes to (a temporary folder during `npm run
- * build`, swapped in whole), and gives layouts the feed paths: `feeds` (site-wide) and the `tagFeeds` filter.
+ * build`, swapped in whole), and gives layouts the feed paths: `feeds` (site-wide), the `tagFeeds` and
+ * `organizationFeeds` filters.
  */
 export function feedsPlugin(eleventyConfig: EleventyConfig): void {
   eleventyConfig.addGlobalData("feeds", Object.freeze({ ...siteFeedPaths }));
   eleventyConfig.addFilter("tagFeeds", tagFeedPaths);
+  eleventyConfig.addFilter("organizationFeeds", organizationFeedPaths);
   eleventyConfig.on("eleventy.after", async ({ directories, outputMode }: { directories: { output: string }; outputMode?: string }) => {
     const data = servedSiteData();
     if (!data || (outputMode && outputMode !== "fs")) return;
-    const output = path.resolve(directories.output);
-    for (const file of feedFiles(data)) {
-      const target = path.join(output, file.path);
-      await mkdir(path.dirname(target), { recursive: true });
-      await writeFile(target, file.body);
-    }
+    await writeSiteFiles(directories.output, feedFiles(data));
   });
 }

@@ -1,9 +1,13 @@
+import { monthCalendar, weekdayNames } from "../digest/calendar.ts";
+import { bibtex, citationMeta, firstSentence, openGraph, scholarlyArticle } from "../digest/cite.ts";
 import { formatDay, formatMonth, formatShortDay, formatWeek, formatWeekShort } from "../digest/dates.ts";
-import { authorLine, formatNumber, hostOf, plural } from "../digest/format.ts";
+import { authorLine, authorSearchPath, formatNumber, hostOf, plural } from "../digest/format.ts";
+import { organizationPagePath, organizationSlug } from "../digest/group.ts";
+import type { RenderedPaper } from "../markdown/paper.ts";
 import { absoluteUrl, sitePath, type SiteConfig } from "../site.ts";
 import type { EleventyConfig } from "./types.ts";
 
-/** Registers the typed formatting functions from src/ as Nunjucks filters. */
+/** Registers the typed formatting functions from src/ as Nunjucks filters (and the calendar's weekday names). */
 export function filtersPlugin(eleventyConfig: EleventyConfig, site: SiteConfig): void {
   const filters: Record<string, (...args: never[]) => unknown> = {
     href: (target: string) => sitePath(site, target),
@@ -17,6 +21,15 @@ export function filtersPlugin(eleventyConfig: EleventyConfig, site: SiteConfig):
     plural,
     formatNumber,
     hostOf,
+    authorSearch: authorSearchPath,
+    organizationPath: (name: string) => organizationPagePath(organizationSlug(name), 1),
+    monthCalendar,
+    description: (paper: RenderedPaper) => firstSentence(paper.abstractText),
+    bibtex: (paper: RenderedPaper) => bibtex(paper, site),
+    citationMeta,
+    openGraph: (paper: RenderedPaper) => openGraph(paper, site),
+    scholarlyArticle: (paper: RenderedPaper) => scholarlyArticle(paper, site),
   };
+  eleventyConfig.addGlobalData("weekdays", weekdayNames);
   for (const [name, filter] of Object.entries(filters)) eleventyConfig.addFilter(name, filter);
 }

@@ -25,6 +25,11 @@ export function tagFeedPaths(tag: string): FeedPaths {
   return { rss: `/tags/${tag}/feed.xml`, atom: `/tags/${tag}/atom.xml`, json: `/tags/${tag}/feed.json` };
 }
 
+/** Where one organization's feeds live: beside its page, `/organizations/<slug>/feed.xml`, `atom.xml`, `feed.json`. */
+export function organizationFeedPaths(slug: string): FeedPaths {
+  return { rss: `/organizations/${slug}/feed.xml`, atom: `/organizations/${slug}/atom.xml`, json: `/organizations/${slug}/feed.json` };
+}
+
 /** A file to write into the output folder: its site path and its content. */
 export interface FeedFile {
   path: string;
@@ -38,7 +43,7 @@ const absolute = (site: SiteConfig, paths: FeedPaths): FeedPaths => ({
 });
 
 /**
- * Every feed of the site: the paper feeds (RSS, Atom, JSON), one set per tag, and the daily digest feed, each
+ * Every feed of the site: the paper feeds (RSS, Atom, JSON), one set per tag and per organization, and the daily digest feed, each
  * within the `feedDays` / `feedItems` window.
  */
 export function feedFiles(data: Digest & { config: SiteConfig }): FeedFile[] {
@@ -66,6 +71,15 @@ export function feedFiles(data: Digest & { config: SiteConfig }): FeedFile[] {
       title: `${site.title}: #${group.tag}`,
       description: `Papers tagged #${group.tag} on ${site.title}.`,
       link: absoluteUrl(site, `/tags/${group.tag}/`),
+    }, feedWindow(group.papers, site).map(itemOf));
+  }
+
+  for (const group of data.organizations) {
+    addAll(organizationFeedPaths(group.slug), {
+      id: feedId(site, `organizations/${group.slug}`),
+      title: `${site.title}: ${group.name}`,
+      description: `Papers from ${group.name} on ${site.title}.`,
+      link: absoluteUrl(site, `/organizations/${group.slug}/`),
     }, feedWindow(group.papers, site).map(itemOf));
   }
 

@@ -16,7 +16,7 @@ import { filterOptions, searchFields, type SearchField, type SearchRecord } from
  *                    is the word's start. A prefix query reads the chunks its prefix spans.
  *   p/<hash>.ix      postings chunk, binary: per stem (sorted) its UTF-8 name, paper count n, n ascending ids as
  *                    varint gaps, n weight bytes (sqrt of the score, times 16).
- *   t/<hash>.ix      the papers of one tag or organization (count, then varint gaps), loaded when filtering.
+ *   t/<hash>.ix      the papers of one tag, organization or publication year (count, then varint gaps), loaded when filtering.
  *   u/<hash>.ix      every paper's upvotes (varints), loaded when sorting by upvotes.
  *   f/<n>/<g>.ix     papers g*4 .. g*4+3 as results show them: page, title, authors, day, upvotes, abstract text
  *                    (4 to a file: a few KB more per query than one file each, a quarter of the files to write).
@@ -244,9 +244,9 @@ export function buildIndexParts(records: readonly SearchRecord[], language: stri
   }
   flush();
 
-  // Filters: the papers of each tag and organization, collected in one pass over the records.
+  // Filters: the papers of each tag, organization and publication year, collected in one pass over the records.
   const options = filterOptions(records);
-  const papersOf = { tag: new Map<string, number[]>(), organization: new Map<string, number[]>() };
+  const papersOf = { tag: new Map<string, number[]>(), organization: new Map<string, number[]>(), published: new Map<string, number[]>() };
   const note = (map: Map<string, number[]>, value: string, doc: number) => {
     const ids = map.get(value);
     if (ids) ids.push(doc);
@@ -255,6 +255,7 @@ export function buildIndexParts(records: readonly SearchRecord[], language: stri
   records.forEach((record, doc) => {
     for (const tag of new Set(record.tags)) note(papersOf.tag, tag, doc);
     if (record.organization) note(papersOf.organization, record.organization, doc);
+    if (record.published) note(papersOf.published, record.published, doc);
   });
   const facet = (ids: readonly number[]): string => {
     writer.varint(ids.length);
@@ -268,6 +269,7 @@ export function buildIndexParts(records: readonly SearchRecord[], language: stri
   const filters = {
     tag: options.tag.map(([value, papers]) => [value, papers, facet(papersOf.tag.get(value)!)]),
     organization: options.organization.map(([value, papers]) => [value, papers, facet(papersOf.organization.get(value)!)]),
+    published: options.published.map(([value, papers]) => [value, papers, facet(papersOf.published.get(value)!)]),
   };
   for (const record of records) writer.varint(Math.max(0, Math.floor(record.upvotes)));
   const upvotes = `u/${add("u", writer.take())}`;

@@ -20,18 +20,21 @@ export interface SearchRecord {
   /** Filters. */
   tags: string[];
   organization?: string;
+  /** Year of the paper's first version (`published`), when known: a filter beside the digest day's year. */
+  published?: string;
   /** Searched text per field; math as its TeX source, so `\\mathcal` finds the papers that use it. */
   fields: Record<SearchField, string>;
 }
 
 /** Filters a reader picks on the search page. */
-export const shownFilters = ["tag", "organization", "year"] as const;
+export const shownFilters = ["tag", "organization", "year", "published"] as const;
 
 type RecordSite = Pick<SiteConfig, "pathPrefix" | "authorsShown">;
 
 /** The fields of a paper the search reads. */
 export const searchPaperFields = [
-  "slug", "id", "arxiv", "date", "upvotes", "titleText", "authors", "authorCount", "organization", "tags", "category", "text", "abstractText",
+  "slug", "id", "arxiv", "date", "published", "upvotes", "titleText", "authors", "authorCount", "organization", "tags", "category",
+  "text", "abstractText",
 ] as const;
 export type SearchPaper = Pick<RenderedPaper, (typeof searchPaperFields)[number]>;
 
@@ -58,6 +61,7 @@ export function searchRecord(paper: SearchPaper, site: RecordSite): SearchRecord
     },
   };
   if (paper.organization) record.organization = paper.organization;
+  if (paper.published) record.published = paper.published.slice(0, 4);
   return record;
 }
 
@@ -77,12 +81,19 @@ export type FilterOptions = Record<(typeof shownFilters)[number], [value: string
 export function filterOptions(records: readonly SearchRecord[]): FilterOptions {
   const options = {} as FilterOptions;
   const values = (record: SearchRecord, name: (typeof shownFilters)[number]): readonly string[] =>
-    name === "tag" ? record.tags : name === "year" ? [record.day.slice(0, 4)] : record.organization ? [record.organization] : [];
+    name === "tag"
+      ? record.tags
+      : name === "year"
+        ? [record.day.slice(0, 4)]
+        : name === "published"
+          ? record.published ? [record.published] : []
+          : record.organization ? [record.organization] : [];
   for (const name of shownFilters) {
     const counts = new Map<string, number>();
     for (const record of records) for (const value of values(record, name)) counts.set(value, (counts.get(value) ?? 0) + 1);
     const byName = (a: [string, number], b: [string, number]) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0);
-    options[name] = [...counts].sort(name === "year" ? (a, b) => byName(b, a) : (a, b) => b[1] - a[1] || byName(a, b));
+    const years = name === "year" || name === "published";
+    options[name] = [...counts].sort(years ? (a, b) => byName(b, a) : (a, b) => b[1] - a[1] || byName(a, b));
   }
   return options;
 }

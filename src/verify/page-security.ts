@@ -15,6 +15,18 @@ const allowedSources: Record<string, readonly string[]> = {
 const requiredDirectives = ["default-src", "script-src", "object-src", "base-uri"];
 const unsafeUrl = /^\s*(?:javascript|vbscript|data):/i;
 
+/** The one type of inline <script> allowed: a data block, which browsers never execute. */
+const jsonLdType = "application/ld+json";
+
+function isJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Splits a Content-Security-Policy into directive -> sources. */
 export function parseCsp(policy: string): Map<string, string[]> {
   const directives = new Map<string, string[]>();
@@ -27,8 +39,9 @@ export function parseCsp(policy: string): Map<string, string[]> {
 
 /**
  * Checks every HTML page under `dir` for what the security model promises readers: a Content-Security-Policy meta
- * tag that allows no inline script, no <script> without src, no on* event attributes, no javascript:, vbscript: or
- * data: URLs, no embedded frames or objects, and style attributes only inside KaTeX's output.
+ * tag that allows no inline script, no <script> without src (but JSON-LD data blocks: exactly that type, valid JSON,
+ * no "<"), no on* event attributes, no javascript:, vbscript: or data: URLs, no embedded frames or objects, and
+ * style attributes only inside KaTeX's output.
  */
 export function checkPageSecurity(dir: string): Problem[] {
   const problems: Problem[] = [];
@@ -49,7 +62,15 @@ export function checkPageSecurity(dir: string): Problem[] {
         }
       }
     });
-    $("script:not([src])").each((_, el) => at(el, "script", "has an inline <script>; scripts must be files (src=...)"));
+    $("script:not([src])").each((_, el) => {
+      // A JSON-LD block is data, never run (its type is not a JavaScript type); it must be exactly that type, valid
+      // JSON, and hold no "<" at all, so no text in it can close the element or start a comment.
+      if ($(el).attr("type") === jsonLdType) {
+        const text = $(el).text();
+        if (text.includes("<")) at(el, "script", "has a JSON-LD block containing \"<\" (write it as \\u003c)");
+        else if (!isJson(text)) at(el, "script", "has a JSON-LD block that is not valid JSON");
+      } else at(el, "script", "has an inline <script>; scripts must be files (src=...)");
+    });
     $("iframe, frame, object, embed, base").each((_, el) => at(el, el.tagName, `has a <${el.tagName}> element`));
     $("*").each((_, node) => {
       if (node.type !== "tag" && node.type !== "script" && node.type !== "style") return;

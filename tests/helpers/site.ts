@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -145,3 +145,17 @@ function removeFolder(dir: string): void {
   }
 }
 
+/** The example papers of content/papers, as `fixtureSite` takes them (path under content/papers -> text). */
+export function examplePapers(): Record<string, string> {
+  const files: Record<string, string> = {};
+  const root = path.join(repoRoot, "content", "papers");
+  const walk = (dir: string) => {
+    for (const name of readdirSync(dir).sort()) {
+      const full = path.join(dir, name);
+      if (statSync(full).isDirectory()) walk(full);
+      else if (name.endsWith(".md")) files[path.relative(root, full)] = readFileSync(full, "utf8");
+    }
+  };
+  walk(root);
+  return files;
+}

@@ -66,10 +66,13 @@ describe("hostile content that passes the check is inert in every output", () =>
     const html = site.read("papers/2601.00666/index.html");
     for (const fragment of [
       '<h1 class="paper-title">&lt;script&gt;alert(1)&lt;/script&gt; {{ 7*7 }} {% raw %} ../../x</h1>',
-      '<span class="author">&lt;img src=x onerror=alert(1)&gt;</span>',
-      "<span class=\"author\">{{ site.title }} {%- include &#39;x&#39; %}</span>",
-      '<span class="author">Ada&quot;&gt;&lt;svg onload=alert(1)&gt;</span>',
-      "<dt>Organization</dt><dd>&quot;&gt;&lt;iframe src=javascript:alert(1)&gt;</dd>",
+      // Author names link to a search for them: the name URL-encoded in the link, escaped in the text.
+      '<a class="author" href="/search/?q=%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E">&lt;img src=x onerror=alert(1)&gt;</a>',
+      "<a class=\"author\" href=\"/search/?q=%7B%7B%20site.title%20%7D%7D%20%7B%25-%20include%20&#39;x&#39;%20%25%7D\">{{ site.title }} {%- include &#39;x&#39; %}</a>",
+      '<a class="author" href="/search/?q=Ada%22%3E%3Csvg%20onload%3Dalert(1)%3E">Ada&quot;&gt;&lt;svg onload=alert(1)&gt;</a>',
+      '<dt>Organization</dt><dd><a href="/organizations/iframe-src-javascript-alert-1/">&quot;&gt;&lt;iframe src=javascript:alert(1)&gt;</a></dd>',
+      // The description and JSON-LD hold the same text as data: escaped, and "<" never raw in the JSON.
+      '<meta name="description" content="&lt;b onclick=alert(1) style=color:red&gt;b&lt;/b&gt; {{ 7*7 }} x ',
       "<dt>Venue</dt><dd>&lt;%= process.exit(1) %&gt;</dd>",
       "<title>&lt;script&gt;alert(1)&lt;/script&gt; {{ 7*7 }} {% raw %} ../../x · Test Digest</title>",
       '<a href="https://example.org/?q=&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;" rel="noopener nofollow ugc">Code</a>',
@@ -79,6 +82,7 @@ describe("hostile content that passes the check is inert in every output", () =>
       expect(html).toContain(fragment);
     }
     expect(html).not.toContain("49");
+    expect(html).toMatch(/<script type="application\/ld\+json">\{[^<]*\}<\/script>/);
   });
 
   it("passes the page-security checks on every page, and every feed parses", () => {

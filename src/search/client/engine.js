@@ -181,7 +181,7 @@ export function createEngine(load) {
     return (stem) => chunks.get(m.post[chunkFor(m.post, stem)][1]).get(stem);
   }
 
-  /** Papers allowed by the filters (`tag`, `organization`, `year`), as a mask; undefined when nothing is filtered. */
+  /** Papers allowed by the filters (`tag`, `organization`, `year`, `published`), as a mask; undefined when nothing is filtered. */
   async function filterMask(m, filters) {
     const mask = new Uint8Array(m.docs);
     let active = 0;
@@ -208,7 +208,8 @@ export function createEngine(load) {
 
   /**
    * Papers matching every word of `query` (and the filters), best first, or newest / most upvoted first with `sort`
-   * "date" / "upvotes" (ties by relevance). Without words, every paper the filters allow, newest first.
+   * "date" / "upvotes" (ties by relevance). Without words, every paper the filters allow (all of them when only a sort
+   * is given), in that order, else newest first.
    * Returns the paper ids in order and the dictionary words to highlight.
    */
   /**
@@ -219,8 +220,9 @@ export function createEngine(load) {
   async function search(query, { filters = {}, sort = "" } = {}) {
     const m = await meta();
     const terms = parseQuery(query ?? "", m.language);
-    // Without words, only filters: every paper they allow. A query of stop words alone finds nothing.
-    const filtersOnly = !(query ?? "").trim() && Object.values(filters).some(Boolean);
+    // Without words, only filters or an order: every paper they allow, in that order ("the most upvoted papers").
+    // A query of stop words alone finds nothing.
+    const filtersOnly = !(query ?? "").trim() && (Object.values(filters).some(Boolean) || sort === "date" || sort === "upvotes");
     if (!terms.length && !filtersOnly) return { total: 0, ids: [], highlight: new Set(), prefixes: [] };
     const [expanded, mask, upvotes] = await Promise.all([
       Promise.all(terms.map((term) => expand(m, term))),
@@ -255,7 +257,7 @@ export function createEngine(load) {
       for (let id = 0; id < m.docs; id++) if (hits[id] === terms.length && (!mask || mask[id])) candidates.push(id);
     } else {
       candidates = [];
-      for (let id = 0; id < m.docs; id++) if (mask[id]) candidates.push(id);
+      for (let id = 0; id < m.docs; id++) if (!mask || mask[id]) candidates.push(id);
     }
     // One numeric key per paper, sorted natively: primary order, then relevance, then newest (higher id) first.
     const scoreSteps = 2 ** 16;

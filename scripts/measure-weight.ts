@@ -1,0 +1,34 @@
+// Prints what the built site (default: dist/, after `npm run build`) weighs where readers feel it: the site's CSS and
+// the largest day page, gzipped, and every render-blocking script. npm run measure:weight [-- --site DIR]
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { gzipSize, measureSiteWeight } from "../src/measure/weight.ts";
+import { loadSiteConfig } from "../src/site.ts";
+import { readFileSync } from "node:fs";
+
+const { values } = parseArgs({ options: { site: { type: "string" } } });
+const config = loadSiteConfig();
+const dir = path.resolve(values.site ?? config.outputDir);
+const weight = measureSiteWeight(dir);
+const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
+
+for (const css of weight.css) {
+  const note = css.file.endsWith("site.css") ? "every page; target <= 10 KB gzipped" : "loaded when the reader first searches";
+  console.log(`${css.file}: ${kb(css.bytes)}, ${kb(css.gzip)} gzipped (${note})`);
+}
+if (weight.largestDay) {
+  const day = weight.largestDay;
+  console.log(`${day.file}: ${day.papers} papers, ${kb(day.bytes)} HTML, ${kb(day.gzip)} gzipped (target <= 60 KB gzipped for 45 papers)`);
+}
+const prefix = config.pathPrefix;
+const blocking = weight.blocking.map((script) => {
+  const file = path.join(dir, script.src.startsWith(prefix) ? script.src.slice(prefix.length) : script.src);
+  return `${script.src} (${kb(gzipSize(readFileSync(file)))} gzipped, on ${script.pages} pages)`;
+});
+const themeOnly = weight.blocking.every((script) => script.src.endsWith("/assets/theme.js"));
+console.log(
+  blocking.length === 0
+    ? "render-blocking scripts: none"
+    : `render-blocking scripts: ${blocking.join(", ")}${themeOnly ? " -- only the theme script, by design (README, Themes); no other" : ""}`,
+);
+process.exitCode = themeOnly ? 0 : 1;

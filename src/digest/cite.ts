@@ -1,0 +1,153 @@
+/**
+ * What reference managers and scholarly search read from a paper page: a BibTeX entry, Highwire `citation_*` meta
+ * tags, a JSON-LD ScholarlyArticle, and a one-sentence description. Plain functions of a paper; the layouts print
+ * their results (escaped by Nunjucks, except the JSON-LD, which is made safe for a <script> data block here).
+ */
+import type { RenderedPaper } from "../markdown/paper.ts";
+import { absoluteUrl, type SiteConfig } from "../site.ts";
+
+/** The paper fields citations read. */
+export type CitedPaper = Pick<
+  RenderedPaper,
+  "id" | "arxiv" | "slug" | "title" | "titleText" | "date" | "authors" | "authorCount" | "published" | "category" | "doi" | "venue" | "links" | "abstractText" | "organization"
+>;
+
+type CiteSite = Pick<SiteConfig, "url" | "pathPrefix" | "title">;
+
+/** Longest description, in characters: search engines show about 160. */
+const descriptionMax = 300;
+/** Only the start of an abstract is read for its first sentence (abstracts may be 20,000 characters). */
+const descriptionInput = 2000;
+
+/**
+ * The abstract's first sentence as plain text, at most 300 characters (cut at a word, with "…"). Takes the paper's
+ * `abstractText`: the abstract as the render read it, Markdown and text-mode TeX dropped and math made readable.
+ */
+export function firstSentence(abstractText: string): string {
+  const text = abstractText.slice(0, descriptionInput).replace(/\s+/g, " ").trim();
+  const segmenter = new Intl.Segmenter("en", { granularity: "sentence" });
+  const first = segmenter.segment(text)[Symbol.iterator]().next().value?.segment.trim() ?? "";
+  if (first.length <= descriptionMax) return first;
+  const cut = first.slice(0, descriptionMax - 1);
+  const space = cut.lastIndexOf(" ");
+  return `${(space > descriptionMax / 2 ? cut.slice(0, space) : cut).replace(/[\s,;:]+$/, "")}…`;
+}
+
+/** `2023-01-30` -> `2023/01/30`, the date form Google Scholar documents for `citation_publication_date`. */
+const highwireDate = (date: string) => date.replaceAll("-", "/");
+
+/** The paper's own date: its first version when known, else the digest day. */
+const paperDate = (paper: CitedPaper) => paper.published ?? paper.date;
+
+/** Highwire Press meta tags, as `[name, content]` pairs in the order Google Scholar's guidelines list them. */
+export function citationMeta(paper: CitedPaper): [string, string][] {
+  const meta: [string, string][] = [["citation_title", paper.titleText]];
+  for (const author of paper.authors) meta.push(["citation_author", author]);
+  meta.push(["citation_publication_date", highwireDate(paperDate(paper))]);
+  if (paper.published) meta.push(["citation_online_date", highwireDate(paper.published)]);
+  if (paper.arxiv) meta.push(["citation_arxiv_id", paper.arxiv]);
+  if (paper.links.pdf) meta.push(["citation_pdf_url", paper.links.pdf]);
+  if (paper.doi) meta.push(["citation_doi", paper.doi]);
+  if (paper.venue) meta.push(["citation_conference_title", paper.venue]);
+  if (paper.links.abs) meta.push(["citation_abstract_html_url", paper.links.abs]);
+  return meta;
+}
+
+/** Open Graph properties of a paper page. */
+export function openGraph(paper: CitedPaper, site: CiteSite): [string, string][] {
+  const og: [string, string][] = [
+    ["og:type", "article"],
+    ["og:site_name", site.title],
+    ["og:title", paper.titleText],
+    ["og:description", firstSentence(paper.abstractText)],
+    ["og:url", absoluteUrl(site, `/papers/${paper.slug}/`)],
+    ["article:published_time", paperDate(paper)],
+  ];
+  for (const author of paper.authors.slice(0, 20)) og.push(["article:author", author]);
+  return og;
+}
+
+/**
+ * JSON for a `<script type="application/ld+json">` data block: a schema.org ScholarlyArticle. `<`, `>` and `&` are
+ * written as \u escapes, so no text in it can close the element or open a comment, whatever a paper holds.
+ */
+export function scholarlyArticle(paper: CitedPaper, site: CiteSite): string {
+  const data: Record<string, unknown> = {
+    "@context": "https://schema.org",
+    "@type": "ScholarlyArticle",
+    headline: paper.titleText.slice(0, 500),
+    name: paper.titleText,
+    author: paper.authors.map((name) => ({ "@type": "Person", name })),
+    datePublished: paperDate(paper),
+    description: firstSentence(paper.abstractText),
+    url: absoluteUrl(site, `/papers/${paper.slug}/`),
+  };
+  const sameAs = [paper.links.abs, paper.doi && `https://doi.org/${paper.doi}`].filter(Boolean);
+  if (sameAs.length) data.sameAs = sameAs;
+  if (paper.arxiv) data.identifier = { "@type": "PropertyValue", propertyID: "arXiv", value: paper.arxiv };
+  if (paper.category) data.about = paper.category;
+  if (paper.organization) data.sourceOrganization = { "@type": "Organization", name: paper.organization };
+  if (paper.links.pdf) data.encoding = { "@type": "MediaObject", contentUrl: paper.links.pdf, encodingFormat: "application/pdf" };
+  return JSON.stringify(data).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+
+/** Characters LaTeX treats as special in text: escaped outside math. */
+const latexSpecial = /(?<!\\)([&%#_])/g;
+
+/** BibTeX field text: LaTeX specials escaped outside `$...$`, braces balanced (an unbalanced one is dropped). */
+function bibText(text: string): string {
+  const escaped = text
+    .replace(/\s+/g, " ")
+    .split(/(\$[^$]*\$)/)
+    .map((part, i) => (i % 2 ? part : part.replace(latexSpecial, "\\$1")))
+    .join("");
+  let depth = 0;
+  let out = "";
+  for (const char of escaped) {
+    if (char === "{") depth++;
+    if (char === "}" && --depth < 0) {
+      depth = 0;
+      continue;
+    }
+    out += char;
+  }
+  // Unclosed braces: drop them all rather than guess where they close.
+  return depth > 0 ? out.replace(/(?<!\\)[{}]/g, "") : out;
+}
+
+/** ASCII letters of a name part, for the citation key: "Schölkopf" -> "scholkopf". */
+const keyPart = (text: string) =>
+  text.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase().replace(/[^a-z0-9]/g, "");
+
+const stopWords = new Set(["a", "an", "the", "on", "of", "in", "for", "to", "and", "with", "from", "towards", "toward"]);
+
+/** The citation key: first author's last name, year, first significant title word: `dai2023refined`. */
+export function citationKey(paper: CitedPaper): string {
+  const surname = keyPart(paper.authors[0]?.trim().split(/\s+/).at(-1) ?? "") || "anon";
+  const word = paper.titleText.split(/[^\p{L}\p{N}]+/u).map(keyPart).find((w) => w && !stopWords.has(w)) ?? "";
+  return `${surname}${paperDate(paper).slice(0, 4)}${word}`;
+}
+
+/**
+ * A BibTeX entry: `@misc` with arXiv's eprint fields for an arXiv paper (as arXiv's own export does), with `doi`
+ * and the venue when known. Authors beyond the listed ones become "and others".
+ */
+export function bibtex(paper: CitedPaper, site: CiteSite): string {
+  const authors = paper.authors.map(bibText).join(" and ") + (paper.authorCount > paper.authors.length ? " and others" : "");
+  const date = paperDate(paper);
+  const fields: [string, string][] = [
+    ["title", `{${bibText(paper.title)}}`],
+    ["author", authors],
+    ["year", date.slice(0, 4)],
+    ["month", String(Number(date.slice(5, 7)))],
+  ];
+  if (paper.arxiv) fields.push(["eprint", paper.arxiv], ["archivePrefix", "arXiv"]);
+  if (paper.arxiv && paper.category) fields.push(["primaryClass", paper.category]);
+  if (paper.venue) fields.push(["howpublished", bibText(paper.venue)]);
+  if (paper.doi) fields.push(["doi", bibText(paper.doi)]);
+  const url = paper.links.abs ?? absoluteUrl(site, `/papers/${paper.slug}/`);
+  fields.push(["url", url.replace(/[{}]/g, encodeURIComponent)]);
+  const width = Math.max(...fields.map(([name]) => name.length));
+  const body = fields.map(([name, value]) => `  ${name.padEnd(width)} = {${value}}`).join(",\n");
+  return `@misc{${citationKey(paper)},\n${body}\n}`;
+}

@@ -1,0 +1,106 @@
+import { describe, expect, it } from "vitest";
+import { bibtex, citationKey, citationMeta, firstSentence, openGraph, scholarlyArticle, type CitedPaper } from "../src/digest/cite.ts";
+
+const site = { url: "https://digest.example.org", pathPrefix: "/", title: "Test Digest" };
+
+function cited(fields: Partial<CitedPaper> = {}): CitedPaper {
+  return {
+    id: "2301.12942", arxiv: "2301.12942", slug: "2301.12942",
+    title: "Refined Regret for Adversarial MDPs with $\\tilde{\\mathcal O}(\\sqrt K)$", titleText: "Refined Regret for Adversarial MDPs with Õ(√K)",
+    date: "2026-02-16", authors: ["Yan Dai", "Haipeng Luo"], authorCount: 2, published: "2023-01-30", category: "cs.LG",
+    links: { abs: "https://arxiv.org/abs/2301.12942", pdf: "https://arxiv.org/pdf/2301.12942" },
+    abstractText: "The best bound is Õ(K^(2/3)). We improve it to √K.",
+    ...fields,
+  };
+}
+
+describe("firstSentence", () => {
+  const cases: [string, string][] = [
+    ["The best bound is Õ(K^(2/3)). We improve it.", "The best bound is Õ(K^(2/3))."],
+    ["Lines\njoined,   spaces  collapsed. Then more.", "Lines joined, spaces collapsed."],
+    ["No full stop at all", "No full stop at all"],
+    ["", ""],
+  ];
+  for (const [input, expected] of cases) it(`"${input.slice(0, 30)}"`, () => expect(firstSentence(input)).toBe(expected));
+
+  it("cuts a very long sentence at a word, at most 300 characters", () => {
+    const long = `${"word ".repeat(200)}end.`;
+    const result = firstSentence(long);
+    expect(result.length).toBeLessThanOrEqual(300);
+    expect(result).toMatch(/word…$/);
+    // Reads only the start of a huge abstract.
+    expect(firstSentence("x".repeat(50_000)).length).toBeLessThanOrEqual(300);
+  });
+});
+
+describe("citations", () => {
+  it("writes an arXiv BibTeX entry with the paper's own year and TeX title", () => {
+    expect(bibtex(cited(), site)).toBe(
+      [
+        "@misc{dai2023refined,",
+        "  title         = {{Refined Regret for Adversarial MDPs with $\\tilde{\\mathcal O}(\\sqrt K)$}},",
+        "  author        = {Yan Dai and Haipeng Luo},",
+        "  year          = {2023},",
+        "  month         = {1},",
+        "  eprint        = {2301.12942},",
+        "  archivePrefix = {arXiv},",
+        "  primaryClass  = {cs.LG},",
+        "  url           = {https://arxiv.org/abs/2301.12942}",
+        "}",
+      ].join("\n"),
+    );
+  });
+
+  it("escapes LaTeX specials outside math, drops unbalanced braces and adds 'and others' for unlisted authors", () => {
+    const entry = bibtex(cited({ title: "R&D at 100% {fun", titleText: "R&D at 100% {fun", authors: ["José Ñúñez"], authorCount: 5, doi: "10.1/a_b", arxiv: undefined, published: undefined }), site);
+    expect(entry).toContain("title  = {{R\\&D at 100\\% fun}}");
+    expect(entry).toContain("author = {José Ñúñez and others}");
+    expect(entry).toContain("doi    = {10.1/a\\_b}");
+    expect(entry).toMatch(/^@misc\{nunez2026r,/);
+    expect(entry).not.toContain("eprint");
+  });
+
+  it("makes a citation key from ASCII letters only", () => {
+    expect(citationKey(cited({ authors: ["Bernhard Schölkopf"], titleText: "On the Causal Mechanisms" }))).toBe("scholkopf2023causal");
+    expect(citationKey(cited({ authors: ["李 明"], titleText: "量子" }))).toBe("anon2023");
+  });
+
+  it("gives Highwire tags for Google Scholar: every author, dates with slashes, arXiv id, PDF and DOI", () => {
+    expect(citationMeta(cited({ doi: "10.1145/1" }))).toEqual([
+      ["citation_title", "Refined Regret for Adversarial MDPs with Õ(√K)"],
+      ["citation_author", "Yan Dai"],
+      ["citation_author", "Haipeng Luo"],
+      ["citation_publication_date", "2023/01/30"],
+      ["citation_online_date", "2023/01/30"],
+      ["citation_arxiv_id", "2301.12942"],
+      ["citation_pdf_url", "https://arxiv.org/pdf/2301.12942"],
+      ["citation_doi", "10.1145/1"],
+      ["citation_abstract_html_url", "https://arxiv.org/abs/2301.12942"],
+    ]);
+    // Without a first-version date, the digest day.
+    expect(citationMeta(cited({ published: undefined }))).toContainEqual(["citation_publication_date", "2026/02/16"]);
+  });
+
+  it("writes JSON-LD that no paper text can break out of", () => {
+    const json = scholarlyArticle(cited({ titleText: "</script><script>alert(1)</script> & <!--", authors: ["A\u2028B"] }), site);
+    expect(json).not.toMatch(/[<>&\u2028]/);
+    const data = JSON.parse(json);
+    expect(data).toMatchObject({
+      "@type": "ScholarlyArticle",
+      name: "</script><script>alert(1)</script> & <!--",
+      author: [{ "@type": "Person", name: "A\u2028B" }],
+      datePublished: "2023-01-30",
+      url: "https://digest.example.org/papers/2301.12942/",
+      identifier: { propertyID: "arXiv", value: "2301.12942" },
+    });
+  });
+
+  it("gives Open Graph properties with the first sentence as description", () => {
+    expect(Object.fromEntries(openGraph(cited(), site))).toMatchObject({
+      "og:type": "article",
+      "og:title": "Refined Regret for Adversarial MDPs with Õ(√K)",
+      "og:description": "The best bound is Õ(K^(2/3)).",
+      "og:url": "https://digest.example.org/papers/2301.12942/",
+    });
+  });
+});

@@ -71,8 +71,9 @@ describe("hostile content that passes the check is inert in every output", () =>
       "<a class=\"author\" href=\"/search/?q=%7B%7B%20site.title%20%7D%7D%20%7B%25-%20include%20&#39;x&#39;%20%25%7D\">{{ site.title }} {%- include &#39;x&#39; %}</a>",
       '<a class="author" href="/search/?q=Ada%22%3E%3Csvg%20onload%3Dalert(1)%3E">Ada&quot;&gt;&lt;svg onload=alert(1)&gt;</a>',
       '<dt>Organization</dt><dd><a href="/organizations/iframe-src-javascript-alert-1/">&quot;&gt;&lt;iframe src=javascript:alert(1)&gt;</a></dd>',
-      // The description and JSON-LD hold the same text as data: escaped, and "<" never raw in the JSON.
-      '<meta name="description" content="&lt;b onclick=alert(1) style=color:red&gt;b&lt;/b&gt; {{ 7*7 }} x ',
+      // The description and JSON-LD hold the text the page shows (the refused link as written) as data: escaped,
+      // and "<" never raw in the JSON.
+      '<meta name="description" content="&lt;b onclick=alert(1) style=color:red&gt;b&lt;/b&gt; {{ 7*7 }} [x](javascript:alert(1)) &lt;script&gt;">',
       "<dt>Venue</dt><dd>&lt;%= process.exit(1) %&gt;</dd>",
       "<title>&lt;script&gt;alert(1)&lt;/script&gt; {{ 7*7 }} {% raw %} ../../x · Test Digest</title>",
       '<a href="https://example.org/?q=&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;" rel="noopener nofollow ugc">Code</a>',

@@ -391,6 +391,31 @@ describe("math in the email keeps its meaning", () => {
   });
 });
 
+describe("math that uses the site's and the paper's own macros", () => {
+  it("is readable in the email, both parts, and in the feeds' plain-text summary", () => {
+    const site = fixtureSite(
+      { "2026-02-16/m.md": paper({ title: "Maps $\\Wt$ on $\\Dom$", arxiv: "2601.00019", macros: { "\\Wt": "\\mathbf{W}" } }, "We bound $\\Wt x$ on $\\Dom$.") },
+      { url: "https://digest.example.org", macros: { "\\Dom": "\\mathcal{D}" } },
+    );
+    try {
+      const result = site.run("digest.ts", ["--date", "2026-02-16"]);
+      expect(result.status, result.stdout + result.stderr).toBe(0);
+      const html = readFileSync(path.join(site.outputDir, "email", "2026-02-16.html"), "utf8");
+      const text = readFileSync(path.join(site.outputDir, "email", "2026-02-16.txt"), "utf8");
+      const $ = cheerio.load(html);
+      expect($("h2").text()).toContain("Maps W on D");
+      expect($("h2").parent().find("div").text()).toContain("We bound Wx on D.");
+      expect(text).toContain("We bound Wx on D.");
+      // The TeX source stays only in the formulas' hover titles, never as shown text.
+      expect($("body").text() + text).not.toMatch(/\\Wt|\\Dom/);
+      expect(site.build().status).toBe(0);
+      expect(site.read("feed.xml")).toMatch(/<description><!\[CDATA\[We bound Wx on D\.\]\]><\/description>/);
+    } finally {
+      site.cleanup();
+    }
+  });
+});
+
 describe("the sent-log's lock", () => {
   it("is exclusive, waits until its deadline, is released, and a stale one (dead process, or past its deadline) is taken over", async () => {
     const dir = mkdtempSync(path.join(tmpdir(), "digest-lock-"));

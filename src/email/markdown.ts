@@ -2,6 +2,7 @@ import { escapeHtml } from "markdown-it/lib/common/utils.mjs";
 import type MarkdownIt from "markdown-it";
 import Token from "markdown-it/lib/token.mjs";
 import { createMarkdown } from "../markdown/markdown.ts";
+import type { MacroTable } from "../markdown/macros.ts";
 import { readableMath } from "../markdown/readable-math.ts";
 
 /** Inline styles of the email; clients drop `<style>` blocks and external CSS, so every element carries its own. */
@@ -18,8 +19,8 @@ export const emailStyles = {
  * Math in the email as readable text with `<i>`, `<sup>` and `<sub>` (which every client keeps), the TeX source in
  * the title for a hover; a formula that cannot be made readable is shown as its TeX source in `<code>`.
  */
-function mathHtml(tex: string, display: boolean): string {
-  const readable = readableMath(tex, display);
+function mathHtml(tex: string, display: boolean, macros?: MacroTable): string {
+  const readable = readableMath(tex, display, macros);
   const title = ` title="${escapeHtml(tex)}"`;
   if (!readable) return `<code style="${emailStyles.code}">${escapeHtml(tex)}</code>`;
   return display
@@ -43,8 +44,9 @@ function emailMarkdown(): MarkdownIt {
   styled("link_open", emailStyles.link);
   styled("paragraph_open", emailStyles.paragraph);
   md.renderer.rules.code_inline = (tokens, idx) => `<code style="${emailStyles.code}">${escapeHtml(tokens[idx]!.content)}</code>`;
-  md.renderer.rules.math_inline = (tokens, idx) => mathHtml(tokens[idx]!.content.trim(), false);
-  md.renderer.rules.math_block = (tokens, idx) => mathHtml(tokens[idx]!.content.trim(), true);
+  // The paper's macros (site's and its own) come in the render environment: `{ macros }`.
+  md.renderer.rules.math_inline = (tokens, idx, _options, env: { macros?: MacroTable }) => mathHtml(tokens[idx]!.content.trim(), false, env.macros);
+  md.renderer.rules.math_block = (tokens, idx, _options, env: { macros?: MacroTable }) => mathHtml(tokens[idx]!.content.trim(), true, env.macros);
   return (shared = md);
 }
 
@@ -53,6 +55,8 @@ export interface AbstractExcerpt {
   tokens: Token[];
   /** True when the abstract was cut: the reader needs a link to the full text. */
   truncated: boolean;
+  /** The TeX macros the paper's math uses (the site's and its own `macros:`), for making it readable. */
+  macros?: MacroTable;
 }
 
 /** Characters of plain text a block or inline token stands for (math counted by its source, an upper bound). */
@@ -82,7 +86,7 @@ export function cutAtWord(text: string, room: number): string {
  * a formula, code span or code block is never split (it is left out whole when it does not fit), and every element
  * open at the cut (emphasis, link, paragraph, list) is closed. `maxChars` Infinity keeps the whole abstract.
  */
-export function abstractExcerpt(body: string, maxChars = Infinity): AbstractExcerpt {
+export function abstractExcerpt(body: string, maxChars = Infinity, macros?: MacroTable): AbstractExcerpt {
   const tokens = emailMarkdown().parse(body, {});
   let used = 0;
   const kept: Token[] = [];
@@ -130,18 +134,18 @@ export function abstractExcerpt(body: string, maxChars = Infinity): AbstractExce
     if (t.nesting === -1) openBlocks.pop();
   }
   if (truncated) kept.push(...openBlocks.reverse().map(closing));
-  return { tokens: kept, truncated };
+  return { tokens: kept, truncated, macros };
 }
 
 /** An abstract (or an excerpt from `abstractExcerpt`) as email HTML: inline styles, readable math, no MathML, no classes. */
 export function emailAbstractHtml(body: string | AbstractExcerpt): string {
   const md = emailMarkdown();
   const tokens = typeof body === "string" ? md.parse(body, {}) : body.tokens;
-  return md.renderer.render(tokens, md.options, {});
+  return md.renderer.render(tokens, md.options, { macros: typeof body === "string" ? undefined : body.macros });
 }
 
 /** Inline tokens as plain text and as HTML without links (a title sits inside a link already). */
-function inline(children: readonly Token[]): { text: string; html: string } {
+function inline(children: readonly Token[], macros?: MacroTable): { text: string; html: string } {
   let text = "";
   let html = "";
   let href: string | undefined;
@@ -151,7 +155,7 @@ function inline(children: readonly Token[]): { text: string; html: string } {
     if (t.type === "text") piece = { text: t.content, html: escapeHtml(t.content) };
     else if (t.type === "code_inline") piece = { text: t.content, html: `<code style="${emailStyles.code}">${escapeHtml(t.content)}</code>` };
     else if (t.type === "math_inline") {
-      const r = readableMath(t.content.trim());
+      const r = readableMath(t.content.trim(), false, macros);
       piece = r ? { text: r.text, html: `<span style="${emailStyles.math}">${r.html}</span>` } : { text: t.content, html: escapeHtml(t.content) };
     } else if (t.type === "softbreak") piece = { text: " ", html: " " };
     else if (t.type === "hardbreak") piece = { text: "\n", html: "<br>" };
@@ -173,9 +177,9 @@ function inline(children: readonly Token[]): { text: string; html: string } {
 }
 
 /** A title (one line of Markdown) as plain text and as email HTML, math made readable. */
-export function emailTitle(title: string): { text: string; html: string } {
+export function emailTitle(title: string, macros?: MacroTable): { text: string; html: string } {
   const tokens = emailMarkdown().parseInline(title, {});
-  return inline(tokens[0]?.children ?? []);
+  return inline(tokens[0]?.children ?? [], macros);
 }
 
 /** Wraps text at `width` columns without breaking words (or URLs), for the plain-text part. */
@@ -199,6 +203,7 @@ export function emailAbstractText(body: string | AbstractExcerpt, indent = ""): 
   const blocks: string[] = [];
   const lists: { ordered: boolean; next: number }[] = [];
   let prefix = "";
+  const macros = typeof body === "string" ? undefined : body.macros;
   for (const t of typeof body === "string" ? emailMarkdown().parse(body, {}) : body.tokens) {
     if (t.type === "bullet_list_open" || t.type === "ordered_list_open") {
       lists.push({ ordered: t.type === "ordered_list_open", next: Number(t.attrGet("start") ?? 1) });
@@ -208,10 +213,10 @@ export function emailAbstractText(body: string | AbstractExcerpt, indent = ""): 
       prefix = list?.ordered ? `${list.next++}. ` : "- ";
     } else if (t.type === "inline") {
       const depth = "  ".repeat(Math.max(0, lists.length - 1));
-      blocks.push(wrapText(depth + prefix + inline(t.children ?? []).text, 76, indent));
+      blocks.push(wrapText(depth + prefix + inline(t.children ?? [], macros).text, 76, indent));
       prefix = "";
     } else if (t.type === "math_block") {
-      blocks.push(`${indent}    ${readableMath(t.content.trim(), true)?.text ?? t.content.trim()}`);
+      blocks.push(`${indent}    ${readableMath(t.content.trim(), true, macros)?.text ?? t.content.trim()}`);
     } else if (t.type === "fence" || t.type === "code_block") {
       blocks.push(t.content.trimEnd().split("\n").map((l) => `${indent}    ${l}`).join("\n"));
     }

@@ -4,6 +4,7 @@ import { authorLine, formatNumber, plural } from "../digest/format.ts";
 import type { Day } from "../digest/group.ts";
 import { dayTitle } from "../feeds/digest.ts";
 import { paperLinkList, paperUrl } from "../feeds/items.ts";
+import { paperMacros } from "../markdown/paper.ts";
 import { absoluteUrl, type SiteConfig } from "../site.ts";
 import { abstractExcerpt, emailAbstractHtml, emailAbstractText, emailStyles, emailTitle, wrapText } from "./markdown.ts";
 
@@ -86,8 +87,9 @@ ${rows}<tr><td style="${cell};border-top:1px solid ${colors.rule};font-size:13px
 
   // A paper in full (title, facts, excerpt, links) while the budget lasts, then by title alone, then counted.
   const card = (paper: Day["papers"][number]) => {
-    const title = emailTitle(paper.title);
-    const excerpt = abstractExcerpt(paper.body, excerptChars);
+    const macros = paperMacros(paper, site.macros);
+    const title = emailTitle(paper.title, macros);
+    const excerpt = abstractExcerpt(paper.body, excerptChars, macros);
     const facts = [
       escapeHtml(authorLine(paper.authors, paper.authorCount, site.authorsShown)),
       `▲ ${formatNumber(paper.upvotes)}`,
@@ -146,7 +148,7 @@ ${rows}<tr><td style="${cell};border-top:1px solid ${colors.rule};font-size:13px
     const number = `${i + 1}. `;
     const indent = " ".repeat(number.length);
     const lines = [
-      wrapText(number + emailTitle(paper.title).text, 76, "").replace(/\n/g, `\n${indent}`),
+      wrapText(number + emailTitle(paper.title, excerpt.macros).text, 76, "").replace(/\n/g, `\n${indent}`),
       wrapText(authorLine(paper.authors, paper.authorCount, site.authorsShown), 76, indent),
       `${indent}${paperUrl(site, paper)}`,
       "",

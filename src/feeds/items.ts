@@ -1,7 +1,8 @@
 import { escapeHtml } from "markdown-it/lib/common/utils.mjs";
 import type { PaperLinks } from "../content/paper.ts";
 import { authorLine, hostOf } from "../digest/format.ts";
-import type { RenderedPaper } from "../markdown/paper.ts";
+import type { MacroTable } from "../markdown/macros.ts";
+import { paperMacros, type RenderedPaper } from "../markdown/paper.ts";
 import { abstractExcerpt, emailAbstractText } from "../email/markdown.ts";
 import { absoluteUrl, type SiteConfig } from "../site.ts";
 
@@ -130,8 +131,8 @@ export const summaryChars = 300;
  * The start of an abstract as one line of plain text, math as readable Unicode (the email's rendering), cut at a word
  * with an ellipsis past `maxChars`.
  */
-export function plainSummary(body: string, maxChars = summaryChars): string {
-  return emailAbstractText(abstractExcerpt(body, maxChars)).replace(/\s+/g, " ").trim();
+export function plainSummary(body: string, maxChars = summaryChars, macros?: MacroTable): string {
+  return emailAbstractText(abstractExcerpt(body, maxChars, macros)).replace(/\s+/g, " ").trim();
 }
 
 /**
@@ -141,7 +142,7 @@ export function plainSummary(body: string, maxChars = summaryChars): string {
 export function paperItem(paper: RenderedPaper, site: SiteConfig, offsetSeconds = 0): FeedItem {
   const summary = paperSummary(paper, site);
   const links = summary.links.length ? `<p>${linksHtml(summary.links)}</p>\n` : "";
-  return { ...summary, offsetSeconds, summary: plainSummary(paper.body), html: mathmlOnly(paper.abstractHtml) + links };
+  return { ...summary, offsetSeconds, summary: plainSummary(paper.body, summaryChars, paperMacros(paper, site.macros)), html: mathmlOnly(paper.abstractHtml) + links };
 }
 
 /**

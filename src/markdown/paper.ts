@@ -47,7 +47,7 @@ const textProblems = (paper: PaperText, rendered: ReturnType<typeof renderPaperT
 const quoted = (tex: string) => (tex.length > 80 ? `${tex.slice(0, 80)}…` : tex);
 
 /** The macros a paper's TeX sees on top of the built-ins: the site's, then the paper's own. */
-const paperMacros = (text: PaperText, siteMacros: MacroTable): MacroTable => ({ ...siteMacros, ...text.macros });
+export const paperMacros = (text: Pick<PaperText, "macros">, siteMacros: MacroTable): MacroTable => ({ ...siteMacros, ...text.macros });
 
 /** Typesets a paper's title and abstract; TeX errors come back as problems located in the file. */
 export function renderPaper(paper: Paper, siteMacros: MacroTable = {}): { paper: RenderedPaper; problems: Problem[] } {

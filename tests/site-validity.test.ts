@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { formatProblem } from "../src/content/problems.ts";
+import { cspHash } from "../src/page/theme-init.ts";
 import { checkFormats, xmlProblems } from "../src/verify/formats.ts";
 import { validateHtml } from "../src/verify/html.ts";
 import { checkLinks } from "../src/verify/links.ts";
@@ -13,6 +14,7 @@ import { checkPageSecurity } from "../src/verify/page-security.ts";
 import { fixtureSite, paper, repoRoot, type FixtureSite } from "./helpers/site.ts";
 
 const csp = `<meta http-equiv="Content-Security-Policy" content="default-src 'self'; script-src 'self'; object-src 'none'; base-uri 'none'">`;
+const hashedCsp = (hash: string) => `<meta http-equiv="Content-Security-Policy" content="default-src 'self'; script-src 'self' ${hash}; object-src 'none'; base-uri 'none'">`;
 const page = (body: string, head = csp) => `<!doctype html><html lang="en"><head><meta charset="utf-8">${head}<title>t</title></head><body>${body}</body></html>\n`;
 
 /** Writes `files` into a fresh folder and returns its path. */
@@ -62,6 +64,9 @@ describe("the checkers find what they look for", () => {
         `<meta http-equiv="Content-Security-Policy" content="default-src *; script-src 'self' 'unsafe-inline'">`,
       ),
       "none.html": page("<p>x</p>", ""),
+      // An inline script runs only when the policy names its exact text by hash; a hash must name a script of the page.
+      "hashed.html": page("<script>one()</script>", hashedCsp(cspHash("one()"))),
+      "rehashed.html": page("<script>one();two()</script>", hashedCsp(cspHash("one()"))),
     });
     try {
       expect(checkPageSecurity(dir).map(formatProblem)).toEqual([
@@ -69,15 +74,17 @@ describe("the checkers find what they look for", () => {
         "bad.html:1: csp: Content-Security-Policy has no base-uri",
         "bad.html:1: csp: Content-Security-Policy default-src allows *",
         "bad.html:1: csp: Content-Security-Policy script-src allows 'unsafe-inline'",
-        "bad.html:1: script: has an inline <script>; scripts must be files (src=...)",
+        "bad.html:1: script: has an inline <script> whose hash the Content-Security-Policy does not list; scripts must be files (src=...)",
         "bad.html:5: iframe: has a <iframe> element",
         "bad.html:2: img[onerror]: has an event handler attribute onerror",
         'bad.html:3: a[href]: has an unsafe URL "javascript:alert(1)"',
         "bad.html:4: b[style]: has a style attribute outside KaTeX's output",
         'ld.html:1: script: has a JSON-LD block containing "<" (write it as \\u003c)',
         "ld.html:2: script: has a JSON-LD block that is not valid JSON",
-        "ld.html:3: script: has an inline <script>; scripts must be files (src=...)",
+        "ld.html:3: script: has an inline <script> whose hash the Content-Security-Policy does not list; scripts must be files (src=...)",
         "none.html: csp: has 0 Content-Security-Policy meta tags in <head>; expected exactly one",
+        `rehashed.html:1: script: ${"has an inline <script> whose hash the Content-Security-Policy does not list; scripts must be files (src=...)"}`,
+        `rehashed.html: csp: Content-Security-Policy script-src allows ${cspHash("one()")}, which is no inline script of this page`,
       ]);
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -1,6 +1,6 @@
-// The theme toggle. Loaded as a classic script in <head>, so the saved theme is on <html> before the first paint (no
-// flash of the other theme); it is the site's only render-blocking script (README, "Themes"). Without a saved choice
-// the system preference decides (site.css); choosing the system's own theme forgets the choice.
+// The theme toggle, a deferred module. The saved theme is already on <html> before the first paint: a two-statement
+// inline script in <head> (src/page/theme-init.ts), allowed by its hash in the CSP, puts it there (README, "Themes").
+// Without a saved choice the system preference decides (site.css); choosing the system's own theme forgets the choice.
 (() => {
   const root = document.documentElement;
   const system = matchMedia("(prefers-color-scheme: dark)");
@@ -10,12 +10,8 @@
       else localStorage.removeItem("theme");
     } catch {}
   };
-  try {
-    const saved = localStorage.getItem("theme");
-    if (saved === "light" || saved === "dark") root.dataset.theme = saved;
-  } catch {}
   const current = () => root.dataset.theme || (system.matches ? "dark" : "light");
-  addEventListener("DOMContentLoaded", () => {
+  {
     const button = document.querySelector("[data-theme-toggle]");
     if (!button) return;
     const show = () => button.setAttribute("aria-pressed", String(current() === "dark"));
@@ -30,5 +26,5 @@
     system.addEventListener("change", show);
     show();
     button.hidden = false;
-  });
+  }
 })();

@@ -4,6 +4,7 @@ import { allPages, pageReuse, type PagePlan } from "../cache/pages.ts";
 import { paperKeyOf } from "../cache/papers.ts";
 import { buildSiteData, lenientSiteData, type SiteData } from "../pipeline.ts";
 import type { SiteConfig } from "../site.ts";
+import { themeInit } from "../page/theme-init.ts";
 import { katexCssPath } from "./assets.ts";
 import type { EleventyConfig } from "./types.ts";
 
@@ -31,6 +32,7 @@ export function dataPlugin(eleventyConfig: EleventyConfig, options: { root: stri
   const { root, site } = options;
   eleventyConfig.addGlobalData("site", Object.freeze({ ...site }));
   eleventyConfig.addGlobalData("katex", Object.freeze({ css: katexCssPath }));
+  eleventyConfig.addGlobalData("themeInit", themeInit);
   // While serving, a page whose inputs did not change since it was written is left as it is (src/cache/pages.ts).
   const reuse = pageReuse({
     root,

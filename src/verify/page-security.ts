@@ -3,9 +3,14 @@ import path from "node:path";
 import * as cheerio from "cheerio";
 import type { Element } from "domhandler";
 import type { Problem } from "../content/problems.ts";
+import { cspHash } from "../page/theme-init.ts";
 import { listFiles } from "./files.ts";
 
-/** Sources each directive may list; anything else (unsafe-inline, unsafe-eval, hosts, data:, *) is a problem. */
+/**
+ * Sources each directive may list; anything else (unsafe-inline, unsafe-eval, hosts, data:, *) is a problem. A
+ * script-src may also name inline scripts by hash (`'sha256-...'`): each must be the hash of an inline script on the
+ * page, so the policy allows exactly the site's own inline text and nothing a paper could add.
+ */
 const allowedSources: Record<string, readonly string[]> = {
   "default-src": ["'self'", "'none'"],
   "script-src": ["'self'", "'none'"],
@@ -39,8 +44,8 @@ export function parseCsp(policy: string): Map<string, string[]> {
 
 /**
  * Checks every HTML page under `dir` for what the security model promises readers: a Content-Security-Policy meta
- * tag that allows no inline script, no <script> without src (but JSON-LD data blocks: exactly that type, valid JSON,
- * no "<"), no on* event attributes, no javascript:, vbscript: or data: URLs, no embedded frames or objects, and
+ * tag that allows no inline script but by its hash, no <script> without src (but JSON-LD data blocks: exactly that
+ * type, valid JSON, no "<"; and inline scripts whose exact hash the policy lists), no on* event attributes, no javascript:, vbscript: or data: URLs, no embedded frames or objects, and
  * style attributes only inside KaTeX's output.
  */
 export function checkPageSecurity(dir: string): Problem[] {
@@ -58,10 +63,13 @@ export function checkPageSecurity(dir: string): Problem[] {
       for (const name of requiredDirectives) if (!csp.has(name)) at(el, "csp", `Content-Security-Policy has no ${name}`);
       for (const [name, allowed] of Object.entries(allowedSources)) {
         for (const source of csp.get(name) ?? []) {
+          if (name === "script-src" && /^'sha256-[A-Za-z0-9+/]+=*'$/.test(source)) continue;
           if (!allowed.includes(source)) at(el, "csp", `Content-Security-Policy ${name} allows ${source}`);
         }
       }
     });
+    const scriptHashes = new Set(metas.toArray().flatMap((el) => parseCsp($(el).attr("content") ?? "").get("script-src") ?? []).filter((s) => s.startsWith("'sha256-")));
+    const inlineHashes = new Set<string>();
     $("script:not([src])").each((_, el) => {
       // A JSON-LD block is data, never run (its type is not a JavaScript type); it must be exactly that type, valid
       // JSON, and hold no "<" at all, so no text in it can close the element or start a comment.
@@ -69,8 +77,16 @@ export function checkPageSecurity(dir: string): Problem[] {
         const text = $(el).text();
         if (text.includes("<")) at(el, "script", "has a JSON-LD block containing \"<\" (write it as \\u003c)");
         else if (!isJson(text)) at(el, "script", "has a JSON-LD block that is not valid JSON");
-      } else at(el, "script", "has an inline <script>; scripts must be files (src=...)");
+      } else {
+        // An inline script runs only when the page's policy names its exact text by hash.
+        const hash = cspHash($(el).text());
+        inlineHashes.add(hash);
+        if (!scriptHashes.has(hash)) at(el, "script", "has an inline <script> whose hash the Content-Security-Policy does not list; scripts must be files (src=...)");
+      }
     });
+    for (const hash of scriptHashes) {
+      if (!inlineHashes.has(hash)) at(undefined, "csp", `Content-Security-Policy script-src allows ${hash}, which is no inline script of this page`);
+    }
     $("iframe, frame, object, embed, base").each((_, el) => at(el, el.tagName, `has a <${el.tagName}> element`));
     $("*").each((_, node) => {
       if (node.type !== "tag" && node.type !== "script" && node.type !== "style") return;

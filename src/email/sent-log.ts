@@ -1,5 +1,6 @@
 import { closeSync, existsSync, fsyncSync, linkSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from "node:fs";
 import { hostname } from "node:os";
+import { isRunning } from "../output/atomic.ts";
 
 /**
  * The sent-log kept beside a subscribers list, and the lock that lets only one `--send` run use it at a time.
@@ -111,14 +112,6 @@ function readOwner(file: string): { text: string; owner?: LockOwner; mtime: numb
   }
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
 
 /** Seconds a lock file without a readable owner may exist before it is judged stale. */
 const unreadableGraceMs = 30_000;
@@ -128,7 +121,7 @@ export function staleReason(found: { owner?: LockOwner; mtime: number }, now = D
   const { owner } = found;
   if (!owner) return now - found.mtime > unreadableGraceMs ? "it names no process and is older than 30 s" : undefined;
   if (now > owner.expires) return `its run (pid ${owner.pid} on ${owner.host}) is past its deadline`;
-  if (owner.host === hostname() && !alive(owner.pid)) return `its process ${owner.pid} is gone`;
+  if (owner.host === hostname() && !isRunning(owner.pid)) return `its process ${owner.pid} is gone`;
   return undefined;
 }
 

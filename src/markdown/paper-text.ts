@@ -10,12 +10,11 @@ export const paperHtmlChars = 400_000;
 /**
  * A paper's title and abstract typeset with one math budget for both, plus the problems of what they render to:
  * characters the file may not hold written as HTML entities (`&#x202E;`), and a size over `paperHtmlChars`.
- * A title is text plus math: links (`[x](url)`, autolinks, bare addresses) are rendered as their text, since a title
- * sits inside the link to the paper's page.
+ * A title is text plus math: `renderInlineMarkdown` renders its links (`[x](url)`, autolinks, bare addresses, `\href`)
+ * as their text, since a title sits inside the link to the paper's page.
  */
 export function renderPaperText(text: Pick<PaperText, "title" | "body">, macros: MacroTable = {}): { title: Rendered; body: Rendered; problems: { field: "title" | "body"; line: number; message: string }[] } {
   const { title, body } = withPaperBudget(() => ({ title: renderInlineMarkdown(text.title, "htmlAndMathml", macros), body: renderMarkdown(text.body, "htmlAndMathml", macros) }));
-  title.html = title.html.replace(/<a [^>]*>|<\/a>/g, "");
   // The paper's budget is reported once, at the formula that ran out of it.
   let budgetReported = false;
   const once = (p: MathProblem) => p.message !== paperBudgetMessage || (!budgetReported && (budgetReported = true));

@@ -2,8 +2,9 @@ import { spawn } from "node:child_process";
 import { existsSync, readdirSync, renameSync, rmSync } from "node:fs";
 import path from "node:path";
 
-/** True when a process with this id exists (a build that may still own its temporary folder). */
-function isRunning(pid: number): boolean {
+/** True when a process with this id exists on this machine (a build that may still own its temporary folder, a
+ * digest run that may still hold its lock). */
+export function isRunning(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

@@ -3,13 +3,14 @@
 //   npm run check -- --changed-from origin/main  files changed since that git ref in full, the rest for duplicates only
 //   npm run check -- FILE...                   those files in full, the rest for duplicates only
 // Under GitHub Actions (GITHUB_ACTIONS=true) each problem is also printed as a workflow command, so it shows on the
-// pull request's line. Warnings are printed but never fail the check.
+// pull request's line. Warnings are printed in a block of their own after the problems (same line shape, under the
+// heading "Warnings (the site still builds):") and never fail the check.
 import { execFileSync } from "node:child_process";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { annotation } from "../src/content/annotations.ts";
 import { checkPapers } from "../src/content/check.ts";
-import { formatProblem, type Problem } from "../src/content/problems.ts";
+import { formatProblem, warningsHeading, type Problem } from "../src/content/problems.ts";
 import { loadSiteConfig } from "../src/site.ts";
 
 const usage = `Usage: npm run check [-- --changed-from <git ref> | -- FILE...]`;
@@ -47,11 +48,17 @@ try {
 const site = loadSiteConfig(root);
 const { problems, warnings, checked, total } = checkPapers(root, site, { changed });
 const annotate = process.env.GITHUB_ACTIONS === "true";
-const print = (p: Problem) => {
-  console.log(p.severity === "warning" ? formatProblem({ ...p, message: `warning: ${p.message}` }) : formatProblem(p));
+// Problems, then the warnings in a block of their own (as problemReport lays them out), every line `path:line: field:
+// message`; under GitHub Actions each is followed by its `::error` / `::warning` command.
+const show = (p: Problem) => {
+  console.log(formatProblem(p));
   if (annotate) console.log(annotation(p));
 };
-for (const p of [...problems, ...warnings].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : (a.line ?? 0) - (b.line ?? 0)))) print(p);
+problems.forEach(show);
+if (warnings.length) {
+  console.log(`${problems.length ? "\n" : ""}${warningsHeading}`);
+  warnings.forEach(show);
+}
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
 const scope = changed ? `${plural(checked, "changed paper")} checked in full, ${plural(total - checked, "other")} for duplicates` : `${plural(total, "paper")} checked`;
 const warned = warnings.length ? ` (${plural(warnings.length, "warning")})` : "";

@@ -2,7 +2,7 @@
 import { parseArgs } from "node:util";
 import { ArxivError, defaultArxivApiUrl, fetchArxivEntry, normalizeArxivId } from "../src/arxiv/api.ts";
 import { whyTaken, writeNewPaper, type NewPaper } from "../src/content/new-paper.ts";
-import { formatProblem, printable } from "../src/content/problems.ts";
+import { formatProblem, printable, problemReport } from "../src/content/problems.ts";
 import { isCalendarDate } from "../src/content/schema.ts";
 import { loadSiteConfig } from "../src/site.ts";
 
@@ -92,6 +92,8 @@ try {
     process.exitCode = 1;
   } else {
     console.log(`Wrote ${printable(result.file)}`);
+    // What npm run check will show for it, the same way: the file passes, but these should be fixed.
+    if (result.warnings.length) console.log(`\n${problemReport([], result.warnings).join("\n")}\n`);
     if (result.placeholder) console.log("Replace its TODO line with the paper's abstract.");
     console.log("Then run `npm run check` to validate it.");
   }

@@ -1,7 +1,7 @@
 import path from "node:path";
 import { linkReusedPages, pageReuse, splitSelection } from "./cache/pages.ts";
 import { paperKeyOf } from "./cache/papers.ts";
-import { formatProblem } from "./content/problems.ts";
+import { problemReport } from "./content/problems.ts";
 import { runEleventy } from "./eleventy/run.ts";
 import { writeAtomically } from "./output/atomic.ts";
 import { writeBuildSettings } from "./output/build-settings.ts";
@@ -18,10 +18,10 @@ export async function buildSite(options: { root: string; log?: (line: string) =>
   const log = options.log ?? ((line: string) => console.log(line));
   const started = performance.now();
   const site = loadSiteConfig(options.root);
-  const { papers, problems, cached } = await checkContentParallel(options.root, site);
+  const { papers, problems, warnings, cached } = await checkContentParallel(options.root, site);
   const checked = performance.now();
+  for (const line of problemReport(problems, warnings)) log(line);
   if (problems.length) {
-    for (const problem of problems) log(formatProblem(problem));
     log(`\n${problems.length} problem${problems.length === 1 ? "" : "s"}; the site was not built (${site.outputDir}/ is unchanged).`);
     return { ok: false };
   }

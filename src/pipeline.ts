@@ -27,7 +27,10 @@ export interface SiteData extends Digest {
 /** Result of stages 1 to 3. */
 export interface CheckedContent {
   papers: RenderedPaper[];
+  /** What stops the build: every paper with one is left out. */
   problems: Problem[];
+  /** What the build shows readably but should be fixed (a macro nobody defined): printed, never failing anything. */
+  warnings: Problem[];
   /** How many papers came from the build cache instead of being parsed and typeset. */
   cached: number;
 }
@@ -69,8 +72,10 @@ function collect(read: ReturnType<typeof readWithCache>, results: ReadonlyMap<st
   });
   // Papers typeset on worker threads come with their JSON: the cache writes those bytes rather than serialise again.
   const json = new Map([...results].flatMap(([file, result]) => (result.paperJson ? [[file, result.paperJson] as const] : [])));
+  // A paper with a warning is not cached either, so every check shows its warnings again until they are fixed.
   cache.save(papers, problems, json);
-  return { papers, problems: sortProblems(problems), cached };
+  const sorted = sortProblems(problems);
+  return { papers, problems: sorted.filter((p) => p.severity !== "warning"), warnings: sorted.filter((p) => p.severity === "warning"), cached };
 }
 
 const misses = (read: ReturnType<typeof readWithCache>) => read.found.files.filter((file) => !read.known.has(file.file));
@@ -103,12 +108,15 @@ export async function checkContentParallel(root: string, config: SiteConfig): Pr
   }
 }
 
-/** For `npm run dev`: the site from every paper without problems, and the problems of the rest (left out until fixed). */
-export function lenientSiteData(root: string, config: SiteConfig): { data: SiteData; problems: Problem[] } {
-  const { papers, problems } = checkContent(root, config);
+/**
+ * For `npm run dev`: the site from every paper without problems, and the problems of the rest (left out until fixed);
+ * papers with warnings only are shown.
+ */
+export function lenientSiteData(root: string, config: SiteConfig): { data: SiteData; problems: Problem[]; warnings: Problem[] } {
+  const { papers, problems, warnings } = checkContent(root, config);
   const broken = new Set(problems.map((p) => p.file));
   const valid = papers.filter((p) => !broken.has(p.source.file));
-  return { data: { config, ...groupDigest(valid, config) }, problems };
+  return { data: { config, ...groupDigest(valid, config) }, problems, warnings };
 }
 
 /** The whole pipeline; throws a ContentError listing every problem when any paper is wrong. */

@@ -121,15 +121,22 @@ describe("npm run check in a pull request", () => {
     expect(lines.filter((l) => l.startsWith("::"))).toEqual([
       "::error file=content/papers/2026-02-16/new-a.md,line=6,title=npm run check%3A url::url: is the arXiv paper 2301.12942, which content/papers/2026-02-10/2301.12942.md already has; each paper has one file (edit that one instead)",
       "::error file=content/papers/2026-02-16/new-b.md,line=6,title=npm run check%3A doi::doi: 10.1000/abc.1 is also the DOI of content/papers/2026-02-10/2301.12942.md; each paper has one file",
-      expect.stringMatching(/^::warning file=content\/papers\/2026-02-16\/new-c\.md,line=4,title=npm run check%3A authors::authors: looks like "Last, First"/),
       "::error file=content/papers/2026-02-16/new-c.md,line=5,title=npm run check%3A arxiv::arxiv: is the arXiv paper math/0601001, which content/papers/2026-02-10/hodge.md already has; each paper has one file (edit that one instead)",
+      // Warnings come after the problems, in their own block.
+      expect.stringMatching(/^::warning file=content\/papers\/2026-02-16\/new-c\.md,line=4,title=npm run check%3A authors::authors: looks like "Last, First"/),
     ]);
     expect(result.stdout).not.toContain("old-broken.md");
     expect(lines.at(-1)).toBe("3 problems in 3 files (1 warning).");
     // Without GITHUB_ACTIONS: the plain lines only.
     const plain = site.run("check.ts", files);
     expect(plain.stdout).not.toContain("::");
-    expect(plain.stdout).toContain("content/papers/2026-02-16/new-c.md:4: authors: warning: looks like");
+    // Warnings in a block of their own after the problems, each line in the plain `path:line: field: message` shape.
+    const plainLines = plain.stdout.split("\n");
+    const heading = plainLines.indexOf("Warnings (the site still builds):");
+    expect(heading).toBeGreaterThan(plainLines.findIndex((l) => l.includes("new-c.md:5: arxiv:")));
+    expect(plainLines[heading - 1]).toBe("");
+    expect(plainLines[heading + 1]).toMatch(/^content\/papers\/2026-02-16\/new-c\.md:4: authors: looks like "Last, First"/);
+    expect(plain.stdout).not.toContain("warning:");
   });
 
   it("a file with three mistakes gets three annotations on its lines", () => {

@@ -81,7 +81,7 @@ describe("renderMarkdown: TeX errors", () => {
 
   it("keeps a macro defined in one formula out of the next", () => {
     const { problems } = renderMarkdown("$\\def\\foo{x}\\foo$ and $\\foo$");
-    expect(problems).toEqual([{ line: 0, tex: "\\foo", undefinedMacro: "\\foo", message: '\\foo is not defined: add it under macros: in this file, e.g. macros: { "\\\\foo": "\\\\operatorname{foo}" }' }]);
+    expect(problems).toEqual([{ line: 0, tex: "\\foo", undefinedMacro: "\\foo", warning: true, message: '\\foo is not defined: add it under macros: in this file, e.g. macros: { "\\\\foo": "\\\\operatorname{foo}" }' }]);
   });
 
   it("stops a macro that expands forever", () => {

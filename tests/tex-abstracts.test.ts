@@ -91,13 +91,15 @@ describe("macros", () => {
     }
   });
 
-  it("reports a macro nobody defined once per text, with the line to add", () => {
+  it("warns about a macro nobody defined once per text, with the line to add, and shows its name upright", () => {
     const loaded = parsePapers([{ file, text: paperFile("", "We use $\\bW_x$, $\\foo$ and $\\foo^2$.") }]);
     const { problems, paper } = renderPaper(loaded.papers[0]!);
     expect(problems.map(formatProblem)).toEqual([
       `${file}:7: body: \\foo is not defined: add it under macros: in this file, e.g. macros: { "\\\\foo": "\\\\operatorname{foo}" }`,
     ]);
-    expect(shape(paper.abstractHtml)).toBe('<p>We use ⟨\\bW_x⟩, <code class="math-error">\\foo</code> and <code class="math-error">\\foo^2</code>.</p>');
+    expect(problems[0]!.severity).toBe("warning");
+    expect(shape(paper.abstractHtml)).toBe("<p>We use ⟨\\bW_x⟩, ⟨\\foo⟩ and ⟨\\foo^2⟩.</p>");
+    expect(paper.abstractText).toBe("We use Wₓ, foo and foo².");
   });
 
   it("takes a paper's own macros from its front matter, over the site's and the built-ins", () => {

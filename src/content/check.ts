@@ -50,7 +50,7 @@ export function checkPapers(root: string, site: SiteConfig, options: { changed?:
     // The loader reports an id used twice already; add only what it cannot see (other id forms, DOIs, titles).
     const reported = new Set(full.problems.map((p) => `${p.file}\u0000${p.field}`));
     const duplicates = findDuplicates(ids).filter((p) => !reported.has(`${p.file}\u0000${p.field}`));
-    return { ...split([...full.problems, ...duplicates, ...warnings]), checked: read.files.length, total: read.files.length };
+    return { ...split([...full.problems, ...full.warnings, ...duplicates, ...warnings]), checked: read.files.length, total: read.files.length };
   }
   // The names readPaperFiles gives: relative to the project (see paperFileOrigin), with forward slashes.
   const origin = paperFileOrigin(root, site.contentDir);
@@ -63,7 +63,7 @@ export function checkPapers(root: string, site: SiteConfig, options: { changed?:
     const one = parsePaper(file, text);
     problems.push(...one.problems);
     const math = one.paper ?? one.rejected;
-    if (math) problems.push(...checkPaperMath(math));
+    if (math) problems.push(...checkPaperMath(math, site.macros));
   }
   const { ids, warnings } = identities(read.files, (file) => changed.has(file));
   problems.push(...findDuplicates(ids, changed), ...warnings);

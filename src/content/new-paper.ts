@@ -84,13 +84,18 @@ export function usedIds(root: string, contentDir: string): Map<string, string> {
   return used;
 }
 
-/** Every problem `npm run check` would report for this file, the placeholder abstract aside. */
-export function checkNewPaperFile(file: string, text: string, siteMacros: MacroTable = {}): Problem[] {
+/** Every problem and warning `npm run check` would report for this file's text, the placeholder abstract aside. */
+export function checkNewPaperText(file: string, text: string, siteMacros: MacroTable = {}): { problems: Problem[]; warnings: Problem[] } {
   // The placeholder is the one thing left for the contributor; everything else must already be right.
   const checked = text.replace(abstractPlaceholder, "Abstract to come.");
   const { problems, rejected, papers } = parsePapers([{ file, text: checked }]);
-  const math = [...papers, ...rejected].flatMap((paper) => checkPaperMath(paper, siteMacros));
-  return [...problems, ...math];
+  const all = [...problems, ...[...papers, ...rejected].flatMap((paper) => checkPaperMath(paper, siteMacros))];
+  return { problems: all.filter((p) => p.severity !== "warning"), warnings: all.filter((p) => p.severity === "warning") };
+}
+
+/** Every problem `npm run check` would report for this file (warnings aside: they never stop a file being written). */
+export function checkNewPaperFile(file: string, text: string, siteMacros: MacroTable = {}): Problem[] {
+  return checkNewPaperText(file, text, siteMacros).problems;
 }
 
 /** Why a new paper cannot have its file (the path exists, or its id is used by another file), or undefined. */
@@ -104,7 +109,7 @@ export function whyTaken(options: { root: string; contentDir: string; paper: Pic
 }
 
 /** What writing a new paper file came to: the file written, or why nothing was written. */
-export type WriteResult = { ok: true; file: string; placeholder: boolean } | { ok: false; reason: string; problems: Problem[] };
+export type WriteResult = { ok: true; file: string; placeholder: boolean; warnings: Problem[] } | { ok: false; reason: string; problems: Problem[] };
 
 /**
  * Writes a new paper file after checking that neither its path nor its id is taken and that it passes the same
@@ -117,12 +122,12 @@ export function writeNewPaper(options: { root: string; contentDir: string; paper
   const target = paperFilePath(path.resolve(root, options.contentDir), paper);
   const shown = displayPath(root, target);
   const text = paperFileText(paper);
-  const problems = checkNewPaperFile(shown, text, options.siteMacros);
+  const { problems, warnings } = checkNewPaperText(shown, text, options.siteMacros);
   if (problems.length) return { ok: false, reason: `${shown} was not written: it would not pass npm run check`, problems };
   mkdirSync(path.dirname(target), { recursive: true });
   // "wx": fail rather than overwrite, even if the file appeared since the check above.
   writeFileSync(target, text, { flag: "wx" });
-  return { ok: true, file: shown, placeholder: !paper.abstract?.trim() };
+  return { ok: true, file: shown, placeholder: !paper.abstract?.trim(), warnings };
 }
 
 /** A path as the contributor would type it: relative to the project when inside it. */

@@ -32,6 +32,19 @@ export function formatProblem(p: Problem): string {
   return printable(p.field ? `${where}: ${p.field}: ${p.message}` : `${where}: ${p.message}`);
 }
 
+/** The heading above the warnings in every report: they never stop a check, a build or the dev server. */
+export const warningsHeading = "Warnings (the site still builds):";
+
+/**
+ * Problems, then warnings in a block of their own under `warningsHeading`, each one line `path:line: field: message`
+ * (a warning's line is the same shape as a problem's, so editors and CI read both).
+ */
+export function problemReport(problems: readonly Problem[], warnings: readonly Problem[]): string[] {
+  const lines = problems.map(formatProblem);
+  if (warnings.length) lines.push(...(lines.length ? [""] : []), warningsHeading, ...warnings.map(formatProblem));
+  return lines;
+}
+
 /** Sorts problems by file, then line, so reports are stable. */
 export function sortProblems(problems: Problem[]): Problem[] {
   return [...problems].sort(

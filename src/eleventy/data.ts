@@ -1,5 +1,5 @@
 import path from "node:path";
-import { formatProblem } from "../content/problems.ts";
+import { formatProblem, problemReport } from "../content/problems.ts";
 import { allPages, pageReuse, type PagePlan } from "../cache/pages.ts";
 import { paperKeyOf } from "../cache/papers.ts";
 import { buildSiteData, lenientSiteData, type SiteData } from "../pipeline.ts";
@@ -66,9 +66,11 @@ export function dataPlugin(eleventyConfig: EleventyConfig, options: { root: stri
 
 /** While serving, a broken paper must not take the whole site down: report its problems and leave it out. */
 function devSiteData(root: string, site: SiteConfig): SiteData {
-  const { data, problems } = lenientSiteData(root, site);
+  const { data, problems, warnings } = lenientSiteData(root, site);
   if (problems.length) {
     console.error(`\n${problems.map(formatProblem).join("\n")}\n${problems.length} problem(s): those papers are left out until fixed.\n`);
   }
+  // Papers with warnings only are served; their warnings are listed as `npm run check` lists them.
+  if (warnings.length) console.error(`\n${problemReport([], warnings).join("\n")}\n`);
   return data;
 }

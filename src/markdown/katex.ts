@@ -43,8 +43,43 @@ export const texLimits = {
   totalChars: 3000,
 };
 
-/** Result of typesetting one formula: the markup, or the reason it cannot be typeset. */
-export type TexResult = { ok: true; html: string } | { ok: false; message: string; undefinedMacro?: string };
+/**
+ * Result of typesetting one formula: the markup, or the reason it cannot be typeset. `undefinedMacros`: macros nobody
+ * defined, typeset as their name set upright (see `renderTex`), each to be reported as a warning.
+ */
+export type TexResult = { ok: true; html: string; undefinedMacros?: string[] } | { ok: false; message: string; undefinedMacro?: string; undefinedMacros?: string[] };
+
+/**
+ * A macro nobody defined, as the reader can still read it: its name set upright, like an operator in math
+ * (`\Per_n` is "Per" with subscript n) and as roman text inside `\text{..}`. The name is letters only (KaTeX's
+ * message gives it), so the stand-in can only ever typeset those letters.
+ */
+export const undefinedStandIn = (name: string) => {
+  const letters = name.slice(1);
+  return (context: { mode?: string }) => (context.mode === "text" ? `\\textrm{${letters}}` : `\\operatorname{${letters}}`);
+};
+
+/** KaTeX's parser (no rendering): tells whether a command exists. */
+const parseOnly = (katex as unknown as { __parse(tex: string, options: KatexOptions): unknown }).__parse;
+const knownCommands = new Map<string, boolean>();
+
+/**
+ * True when KaTeX knows `\name` (a function, symbol or macro, KaTeX's or the built-in set): read alone it is either
+ * typeset or wants arguments, but is not an undefined control sequence. Remembered per name (at most a few thousand).
+ */
+export function isKnownCommand(name: string): boolean {
+  let known = knownCommands.get(name);
+  if (known !== undefined) return known;
+  try {
+    parseOnly(`\\${name}`, { ...katexSafeOptions, maxExpand: 50 });
+    known = true;
+  } catch (error) {
+    known = !/^Undefined control sequence/.test((error as { rawMessage?: string }).rawMessage ?? "");
+  }
+  if (knownCommands.size > 5000) knownCommands.clear();
+  knownCommands.set(name, known);
+  return known;
+}
 
 /** KaTeX's internal `defineMacro` (exported for its own extensions, like mhchem): adds to KaTeX's built-in macros. */
 const defineMacro = (katex as unknown as { __defineMacro(name: string, body: unknown): void }).__defineMacro;
@@ -74,18 +109,37 @@ export function adaptEnvironments(tex: string, displayMode: boolean): string {
   return out;
 }
 
-/** Typesets one formula with the safe settings; a TeX error or an untrusted command is returned, never rendered as a red box. */
-export function renderTex(tex: string, displayMode: boolean, output: MathOutput, macros: MacroTable = {}): TexResult {
-  const refused: string[] = [];
+/**
+ * Typesets one formula with the safe settings; a TeX error or an untrusted command is returned, never rendered as a
+ * red box. A macro nobody defined is typeset as its name (`undefinedStandIn`) and listed in `undefinedMacros`, for at
+ * most `standIns` names (each costs one more try at the formula, counted in the paper's budget like any try); the
+ * next one is refused as before.
+ */
+export function renderTex(tex: string, displayMode: boolean, output: MathOutput, macros: MacroTable = {}, standIns = 0): TexResult {
   if (tex.length > texLimits.formulaChars) {
     return { ok: false, message: `the formula is ${tex.length} characters; the limit is ${texLimits.formulaChars}` };
   }
+  const undefinedMacros: string[] = [];
+  let withStandIns: Record<string, unknown> = macros;
+  for (;;) {
+    const result = renderOnce(tex, displayMode, output, withStandIns);
+    if (undefinedMacros.length) result.undefinedMacros = undefinedMacros;
+    if (result.ok) return result;
+    const name = result.undefinedMacro;
+    if (!name || undefinedMacros.length >= standIns || undefinedMacros.includes(name)) return result;
+    undefinedMacros.push(name);
+    withStandIns = { ...withStandIns, [name]: undefinedStandIn(name) };
+  }
+}
+
+function renderOnce(tex: string, displayMode: boolean, output: MathOutput, macros: Record<string, unknown>): TexResult {
+  const refused: string[] = [];
   try {
     const html = renderBounded(adaptEnvironments(tex, displayMode), {
       ...katexSafeOptions,
       displayMode,
       output,
-      macros: { ...macros },
+      macros: { ...macros } as KatexOptions["macros"],
       trust: (context) => {
         refused.push(context.command);
         return false;

@@ -19,6 +19,9 @@ const siunitxUnits: Record<string, string> = {
   per: "/", squared: "^2", cubed: "^3",
 };
 
+/** acronym's and glossaries' commands (`\ac{BnB}`): in an abstract, the acronym as written (text and math). */
+export const acronymCommands = ["ac", "acs", "acl", "acf", "acp", "acsp", "aclp", "acfp", "Ac", "Acs", "Acl", "Acf", "Acp", "Aclp", "Acfp", "acrshort", "acrlong", "acrfull", "gls", "Gls", "glspl", "Glspl"];
+
 /** Names the patterns below would give but KaTeX (or TeX) already defines. */
 const shadowed = ["\\bf", "\\fi", "\\bm"];
 
@@ -77,6 +80,7 @@ export const builtinMacros: MacroTable = (() => {
     table[`\\Up${name.toLowerCase()}`] = `\\${name}`;
   }
   for (const [name, symbol] of Object.entries(siunitxUnits)) table[`\\${name}`] ??= symbol;
+  for (const name of acronymCommands) table[`\\${name}`] ??= "\\text{#1}";
   // Complexity classes: \NP, \PSPACE, \PPAD...
   for (const name of ["NP", "coNP", "PSPACE", "EXP", "NEXP", "BPP", "BQP", "QMA", "RP", "ZPP", "PPAD", "PLS", "TFNP", "APX", "FPT", "XP", "NC", "AC", "PH", "PP", "SZK", "MIP", "IP", "AM", "MA", "EXPTIME", "NEXPTIME", "LOGSPACE", "NL", "PTAS", "FPTAS", "ETH", "SETH"]) {
     table[`\\${name}`] ??= `\\mathsf{${name}}`;
@@ -154,7 +158,9 @@ export function checkMacroTable(value: unknown): { macros: Record<string, string
 }
 
 /** A guess at what an undefined macro stands for, for the message that asks the contributor to define it. */
-export function suggestDefinition(name: string): string {
+export function suggestDefinition(name: string, takesArgument = false): string {
+  // A text command written with an argument (`\cyr{..}`) most often just sets its argument.
+  if (takesArgument) return "\\text{#1}";
   const m = /^\\(b|c|cal|bb|f|frak|s|mc)([A-Z])$/.exec(name);
   const style: Record<string, string> = { b: "mathbf", c: "mathcal", cal: "mathcal", mc: "mathcal", bb: "mathbb", f: "mathfrak", frak: "mathfrak", s: "mathscr" };
   if (m) return `\\${style[m[1]!]}{${m[2]}}`;
@@ -164,7 +170,7 @@ export function suggestDefinition(name: string): string {
 }
 
 /** The message for a macro nobody defined, naming the fix: `\bW is not defined: add it under macros: in this file, ...`. */
-export function undefinedMacroMessage(name: string): string {
+export function undefinedMacroMessage(name: string, takesArgument = false): string {
   const json = (s: string) => JSON.stringify(s);
-  return `${name} is not defined: add it under macros: in this file, e.g. macros: { ${json(name)}: ${json(suggestDefinition(name))} }`;
+  return `${name} is not defined: add it under macros: in this file, e.g. macros: { ${json(name)}: ${json(suggestDefinition(name, takesArgument))} }`;
 }

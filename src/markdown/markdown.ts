@@ -1,8 +1,8 @@
 import MarkdownIt from "markdown-it";
 import type Token from "markdown-it/lib/token.mjs";
 import { escapeHtml } from "markdown-it/lib/common/utils.mjs";
-import { renderTex, texLimits, type MathOutput } from "./katex.ts";
-import type { MacroTable } from "./macros.ts";
+import { renderTex, texLimits, undefinedStandIn, type MathOutput } from "./katex.ts";
+import { undefinedMacroMessage, type MacroTable } from "./macros.ts";
 import { readableFromMathml } from "./readable-math.ts";
 import { tokensText } from "./source-text.ts";
 import { texMath } from "./tex-math.ts";
@@ -15,10 +15,18 @@ export interface MathProblem {
   message: string;
   /** Set when the problem is a macro nobody defined: the message then says all (and names the fix). */
   undefinedMacro?: string;
+  /** A warning: the text is shown readably (a macro nobody defined, shown as its name), but should be fixed. */
+  warning?: boolean;
 }
 
+/**
+ * Most macros nobody defined that one text (a title or an abstract) may show as their name, each reported as a
+ * warning; the next one is refused like any TeX error. Real abstracts have one to three; each costs one more try.
+ */
+export const undefinedMacroLimit = 10;
+
 /** Per-render state handed through markdown-it's `env`. */
-interface RenderEnv {
+export interface RenderEnv {
   output: MathOutput;
   problems: MathProblem[];
   formulas: number;
@@ -28,6 +36,17 @@ interface RenderEnv {
   macros: MacroTable;
   /** Problems already reported (undefined macros by name): each is reported once per text. */
   reported: Set<string>;
+  /** Macros nobody defined met so far in this text, by name, with the stand-in that typesets each as its name. */
+  standIns: Record<string, unknown>;
+  /** Text commands nobody defined, shown as words (tex-text.ts), by name: bounded like `standIns`. */
+  undefinedInText?: Set<string>;
+}
+
+/** Reports a macro nobody defined, shown as its name, once per text: a warning that names the fix. */
+export function warnUndefined(env: RenderEnv, name: string, line: number, takesArgument = false): void {
+  if (env.reported.has(name)) return;
+  env.reported.add(name);
+  env.problems.push({ line, tex: name, message: undefinedMacroMessage(name, takesArgument), undefinedMacro: name, warning: true });
 }
 
 /** Result of rendering a Markdown text with math. */
@@ -79,12 +98,17 @@ function mathRenderer(display: boolean, block = display) {
     const crossed = overBudget && env.formulas - 1 <= texLimits.formulas && env.texChars - texSource.length <= texLimits.totalChars;
     const result = overBudget
       ? { ok: false as const, message: `too much math in one text: the limits are ${texLimits.formulas} formulas and ${texLimits.totalChars} characters of TeX` }
-      : renderTex(texSource, display, env.output, env.macros);
+      : renderTex(texSource, display, env.output, withStandIns(env), undefinedMacroLimit - Object.keys(env.standIns).length);
+    const line = (token.map?.[0] ?? (token.meta as { line?: number } | null)?.line ?? 0);
+    // Names stood in for count against the limit even in a formula refused for something else (it is reported).
+    for (const name of result.undefinedMacros ?? []) {
+      env.standIns[name] = undefinedStandIn(name);
+      if (result.ok) warnUndefined(env, name, line);
+    }
     if (result.ok) {
       token.meta = { ...token.meta, readable: readableFromMathml(result.html)?.text };
       return block ? `<div class="math-display">${result.html}</div>\n` : result.html;
     }
-    const line = (token.map?.[0] ?? (token.meta as { line?: number } | null)?.line ?? 0);
     const undefinedMacro = "undefinedMacro" in result ? result.undefinedMacro : undefined;
     // Each problem is reported once per text (an undefined macro once, however often it is used): one fix, one message.
     const key = undefinedMacro ?? `${texSource}\0${result.message}`;
@@ -112,6 +136,12 @@ export function createMarkdown(): MarkdownIt {
   md.renderer.rules.math_inline = mathRenderer(false);
   md.renderer.rules.math_inline_display = mathRenderer(true, false);
   md.renderer.rules.math_block = mathRenderer(true);
+  // A text command nobody defined (tex-text.ts shows it as its name or arguments): reported, once per text.
+  md.renderer.rules.tex_undefined = (tokens, idx, _options, env: RenderEnv) => {
+    const token = tokens[idx]!;
+    warnUndefined(env, token.content, (token.meta as { line?: number } | null)?.line ?? 0, token.info === "argument");
+    return "";
+  };
   md.use(lineNumbers);
   const defaultLinkOpen = md.renderer.rules.link_open ?? ((tokens, idx, options, _env, self) => self.renderToken(tokens, idx, options));
   md.renderer.rules.link_open = (tokens, idx, options, env, self) => {
@@ -125,7 +155,11 @@ let shared: MarkdownIt | undefined;
 const instance = () => (shared ??= createMarkdown());
 
 const newEnv = (output: MathOutput, macros: MacroTable | undefined): RenderEnv =>
-  ({ output, problems: [], formulas: 0, texChars: 0, macros: macros ?? {}, reported: new Set() });
+  ({ output, problems: [], formulas: 0, texChars: 0, macros: macros ?? {}, reported: new Set(), standIns: {} });
+
+/** The macros a formula sees: the site's and the paper's, and the stand-ins for those nobody defined met so far. */
+const withStandIns = (env: RenderEnv): MacroTable =>
+  Object.keys(env.standIns).length ? ({ ...env.macros, ...env.standIns } as unknown as MacroTable) : env.macros;
 
 /** Renders a Markdown block (an abstract); `macros`: the site's and the paper's, on top of the built-ins (default none). */
 export function renderMarkdown(source: string, output: MathOutput = "htmlAndMathml", macros?: MacroTable): Rendered {

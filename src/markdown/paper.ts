@@ -29,6 +29,7 @@ const located = (paper: PaperText, field: "title" | "body", base: number, render
     line: base + p.line,
     field,
     message: p.undefinedMacro ? p.message : `TeX error in "${quoted(p.tex)}": ${p.message}`,
+    ...(p.warning ? { severity: "warning" as const } : {}),
   }));
 
 /** Problems of a paper's title and abstract: TeX errors, and what they render to (see paper-text.ts). */

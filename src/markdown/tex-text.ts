@@ -11,13 +11,24 @@
  * - Accents and special letters (`\"o` `\'e` `\^{o}` `\v{s}` `\ss` `{\i}` `\o` `\aa`...) become the characters they
  *   stand for; `~` between two words is a no-break space (a `~` after a space, as in `~100`, stays).
  * - `--` and `---` become en and em dashes, ``` `` ``` and `''` curly quotes (in text, never in code or math).
- * - Any other `\command`, with the braced arguments right after it, is typeset as math: a symbol written outside
- *   `$` (`\alpha`), or a macro defined for the paper (`\ours`); one that nobody defined is reported.
+ * - Any other `\command`, with the braced arguments right after it, is typeset as math when KaTeX or the paper's
+ *   macros know it: a symbol written outside `$` (`\alpha`), or a macro defined for the paper (`\ours`). One that
+ *   nobody defined is shown as its arguments (`\ac{BnB}` BnB) or, with none, its name (`\ours`, `\cm{}`: ours, cm),
+ *   and reported as a warning.
  */
 import type MarkdownIt from "markdown-it";
 import type StateCore from "markdown-it/lib/rules_core/state_core.mjs";
 import type StateInline from "markdown-it/lib/rules_inline/state_inline.mjs";
+import { isKnownCommand } from "./katex.ts";
+import { acronymCommands } from "./macros.ts";
 import { parseInside, perSource } from "./tex-math.ts";
+
+/**
+ * Most commands nobody defined one text may show as words (see `textRule`); past it they are typeset as math, where
+ * the limit in markdown.ts refuses them. Same number as markdown.ts's `undefinedMacroLimit` (not imported: markdown.ts
+ * imports this file).
+ */
+const undefinedMacroLimit = 10;
 
 type Wrap = "em" | "strong" | "u" | "code" | "plain" | "drop" | "footnote" | "quote" | "second";
 
@@ -30,6 +41,8 @@ const wrappers: Record<string, Wrap> = {
   ref: "drop", eqref: "drop", cref: "drop", Cref: "drop", autoref: "drop", pageref: "drop", label: "drop",
   vspace: "drop", hspace: "drop", footnote: "footnote", thanks: "footnote", keywords: "drop", usepackage: "drop",
   seqnum: "plain", enquote: "quote", hyperlink: "second", hypertarget: "second",
+  // acronym and glossaries packages: the acronym as written.
+  ...Object.fromEntries(acronymCommands.map((name) => [name, "plain" as const])),
 };
 /** `{\em ..}`-style declarations. */
 const declarations: Record<string, Wrap> = {
@@ -191,6 +204,12 @@ function textRule(state: StateInline, silent: boolean): boolean {
   }
   if (c !== 0x5c) return false;
   if (accent(state, pos, silent)) return true;
+  if (src[pos + 1] === " ") {
+    // `\ `, TeX's control space (`\tc\ and`): a space.
+    if (!silent) state.pending += " ";
+    state.pos += 2;
+    return true;
+  }
   const m = /^\\([A-Za-z]+)\*?/.exec(src.slice(pos, pos + 40));
   if (!m) return false;
   const name = m[1]!;
@@ -257,12 +276,37 @@ function textRule(state: StateInline, silent: boolean): boolean {
   }
   // An environment that is not a complete display environment (tex-math.ts) stays text: it is not a formula.
   if (name === "begin" || name === "end") return false;
-  // Any other command: typeset as math, with the braced arguments that follow it (`\mathcal{O}(n)`, `\ours`).
-  for (let args = 0; args < 3 && src[at] === "{"; args++) {
+  // Any other command, with the braced arguments that follow it (`\mathcal{O}(n)`, `\ours`).
+  const args: [number, number][] = [];
+  for (; args.length < 3 && src[at] === "{"; ) {
     const end = groupEnd(src, at, 300);
     if (end === -1) break;
+    args.push([at + 1, end - 1]);
     at = end;
   }
+  const env = state.env as { macros?: Record<string, unknown>; undefinedInText?: Set<string> };
+  const seen = (env.undefinedInText ??= new Set());
+  if (!env.macros?.[`\\${name}`] && !isKnownCommand(name) && (seen.has(name) || seen.size < undefinedMacroLimit)) {
+    // A command nobody defined reads as what it stands for: its arguments (`\ac{BnB}`, `\cyr{..}`) or, with none
+    // or only empty ones, its name as a word (`\ours`, `\cm{}`). It is reported as a warning (markdown.ts).
+    seen.add(name);
+    if (!silent) {
+      const shown = args.filter(([from, to]) => src.slice(from, to).trim());
+      const token = state.push("tex_undefined", "", 0);
+      token.content = `\\${name}`;
+      token.info = shown.length ? "argument" : "";
+      if (!shown.length) state.pending += name;
+      state.level++;
+      for (const [i, [from, to]] of shown.entries()) {
+        if (i) state.pending += " ";
+        parseInside(state, from, to);
+      }
+      state.level--;
+    }
+    state.pos = at;
+    return true;
+  }
+  // Otherwise typeset as math: a symbol written outside `$` (`\alpha`), or a macro defined for the paper (`\ours`).
   if (!silent) {
     const token = state.push("math_inline", "math", 0);
     token.markup = "text";

@@ -16,7 +16,7 @@ export function paperText(extra = "", body = "An abstract."): string {
 }
 
 /** Runs `npm run check`'s pipeline on `files` (paths under content/papers/) and returns its lines and papers. */
-export function checkFiles(files: Record<string, Entry>): { problems: string[]; papers: RenderedPaper[] } {
+export function checkFiles(files: Record<string, Entry>): { problems: string[]; warnings: string[]; papers: RenderedPaper[] } {
   const root = mkdtempSync(path.join(tmpdir(), "digest-security-"));
   try {
     const contentDir = path.join(root, "content", "papers");
@@ -28,14 +28,14 @@ export function checkFiles(files: Record<string, Entry>): { problems: string[]; 
       else if ("symlink" in entry) symlinkSync(entry.symlink, full);
       else mkdirSync(full, { recursive: true });
     }
-    const { papers, problems } = checkContent(root, resolveSiteConfig({ contentDir: "content/papers" }));
-    return { problems: problems.map(formatProblem), papers };
+    const { papers, problems, warnings } = checkContent(root, resolveSiteConfig({ contentDir: "content/papers" }));
+    return { problems: problems.map(formatProblem), warnings: warnings.map(formatProblem), papers };
   } finally {
     rmSync(root, { recursive: true, force: true });
   }
 }
 
 /** Checks one paper file at content/papers/2026-02-16/x.md. */
-export function checkOne(text: string | Uint8Array): { problems: string[]; papers: RenderedPaper[] } {
+export function checkOne(text: string | Uint8Array): { problems: string[]; warnings: string[]; papers: RenderedPaper[] } {
   return checkFiles({ "2026-02-16/x.md": text });
 }

@@ -74,7 +74,6 @@ const refused: [string, string, string][] = [
     `${F}:7: body: TeX error in "${expDefs.slice(0, 80)}…": ${tooMuchTex(expDefs)}`],
   ["a recursive \\newcommand", "$\\newcommand{\\x}{\\x}\\x$",
     `${F}:7: body: TeX error in "\\newcommand{\\x}{\\x}\\x": ${tooMuchTex("\\newcommand{\\x}{\\x}\\x")}`],
-  ["\\gdef does not reach the next formula", "$\\gdef\\foo{EVIL}$ then $\\foo$", `${F}:7: body: \\foo is not defined: add it under macros: in this file, e.g. macros: { "\\\\foo": "\\\\operatorname{foo}" }`],
   ["a colour that is a URL", "$\\color{javascript:alert(1)}{x}$", `${F}:7: body: TeX error in "\\color{javascript:alert(1)}{x}": Invalid color: 'javascript:alert(1)'`],
   ["deeply nested braces", `$${"{".repeat(600)}x${"}".repeat(600)}$`,
     `${F}:7: body: TeX error in "${"{".repeat(80)}…": the formula is 1201 characters; the limit is 1000`],
@@ -118,13 +117,38 @@ describe("TeX that would emit links, HTML or images, or run away, is refused", (
   });
 
   it("keeps macros inside one paper: a \\gdef or \\global\\def in one paper is undefined in another", () => {
-    const { problems } = checkFiles({
+    const { problems, warnings, papers } = checkFiles({
       "2026-02-16/a.md": paperText("", "$\\gdef\\leak{EVIL}\\global\\def\\leaktoo{EVIL}$ defined here."),
       "2026-02-16/b.md": paperText("", "Used here: $\\leak$ and $\\leaktoo$.").replace("2601.00001", "2601.00002"),
     });
-    expect(problems).toEqual([
+    expect(problems).toEqual([]);
+    // Undefined in b: shown as their names (a warning each), never as what a defined them to be.
+    expect(warnings).toEqual([
       'content/papers/2026-02-16/b.md:7: body: \\leak is not defined: add it under macros: in this file, e.g. macros: { "\\\\leak": "\\\\text{leak}" }',
       'content/papers/2026-02-16/b.md:7: body: \\leaktoo is not defined: add it under macros: in this file, e.g. macros: { "\\\\leaktoo": "\\\\text{leaktoo}" }',
+    ]);
+    const b = papers.find((p) => p.source.file.endsWith("b.md"))!;
+    expect(b.abstractText).toBe("Used here: leak and leaktoo.");
+    expect(b.abstractHtml).not.toContain("EVIL");
+  });
+
+  it("\\gdef does not reach the next formula", () => {
+    const { problems, warnings, papers } = checkOne(paperText("", "$\\gdef\\foo{EVIL}$ then $\\foo$"));
+    expect(problems).toEqual([]);
+    expect(warnings).toEqual([`${F}:7: body: \\foo is not defined: add it under macros: in this file, e.g. macros: { "\\\\foo": "\\\\operatorname{foo}" }`]);
+    expect(papers[0]!.abstractText).toBe("then foo");
+  });
+
+  it("shows at most a bounded number of macros nobody defined as their names; the next is refused", () => {
+    const names = Array.from({ length: 12 }, (_, i) => `\\zz${String.fromCharCode(97 + i)}`);
+    const { problems, warnings } = checkOne(paperText("", `$${names.join(" ")}$ and ${names.map((n) => `${n}y`).join(" ")}`));
+    // Ten in the formula stand in as names, the eleventh refuses it; ten in the text show as words, the rest are math.
+    expect(warnings).toHaveLength(10);
+    expect(warnings[0]).toBe(`${F}:7: body: \\zzay is not defined: add it under macros: in this file, e.g. macros: { "\\\\zzay": "\\\\text{zzay}" }`);
+    expect(problems).toEqual([
+      `${F}:7: body: \\zzk is not defined: add it under macros: in this file, e.g. macros: { "\\\\zzk": "\\\\operatorname{zzk}" }`,
+      `${F}:7: body: \\zzky is not defined: add it under macros: in this file, e.g. macros: { "\\\\zzky": "\\\\text{zzky}" }`,
+      `${F}:7: body: \\zzly is not defined: add it under macros: in this file, e.g. macros: { "\\\\zzly": "\\\\text{zzly}" }`,
     ]);
   });
 });

@@ -1,7 +1,8 @@
 // `npm run measure:tex -- FILE.jsonl`: how real abstracts fare. Each record ({arxiv, title, authors, abstract,
 // category, date}) is written as a paper file by the writer `npm run new` uses, the folder is checked and typeset as
 // `npm run check` does (cold), and the script prints the share refused, the share whose page shows TeX source as text
-// (see src/markdown/tex-as-text.ts for the definition) and the commonest causes left.
+// (see src/markdown/tex-as-text.ts for the definition), the share that passes with warnings (a macro nobody defined,
+// shown as its name: passing, but counted apart) and the commonest causes left, warnings included.
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -42,7 +43,7 @@ for (const r of records) {
 
 const started = performance.now();
 const cpuStarted = process.cpuUsage();
-const { papers, problems } = checkContent(root, config);
+const { papers, problems, warnings } = checkContent(root, config);
 const seconds = (performance.now() - started) / 1000;
 const cpu = process.cpuUsage(cpuStarted);
 const cpuSeconds = (cpu.user + cpu.system) / 1e6;
@@ -53,16 +54,18 @@ const count = (cause: string, example: string) => {
   c.count++;
   causes.set(cause, c);
 };
+// Group messages by their shape: quoted TeX and numbers vary from paper to paper.
+const shape = (message: string) =>
+  /^\\[A-Za-z]+ is not defined/.test(message)
+    ? "a macro is not defined (the message names it and the line to add under macros:)"
+    : message.replace(/"(?:[^"\\]|\\.)*"/g, '"…"').replace(/\d+/g, "N");
 const refused = new Set(problems.map((p) => p.file));
 for (const f of refused) {
   const first = problems.find((p) => p.file === f)!;
-  // Group messages by their shape: quoted TeX and numbers vary from paper to paper.
-  const shape = /^\\[A-Za-z]+ is not defined/.test(first.message)
-    ? "a macro is not defined (the message names it and the line to add under macros:)"
-    : first.message.replace(/"(?:[^"\\]|\\.)*"/g, '"…"').replace(/\d+/g, "N");
-  count(`refused: ${first.field}: ${shape}`, `${f}:${first.line}: ${first.message}`);
+  count(`refused: ${first.field}: ${shape(first.message)}`, `${f}:${first.line}: ${first.message}`);
 }
 let shown = 0;
+const shownFiles = new Set<string>();
 for (const p of papers) {
   if (refused.has(p.source.file)) continue;
   const where: [string, TexFound | undefined][] = [
@@ -71,10 +74,18 @@ for (const p of papers) {
   const hit = where.find(([, piece]) => piece);
   if (!hit) continue;
   shown++;
+  shownFiles.add(p.source.file);
   const piece = hit[1]!.piece.replace(/^\\begin\{.*/, "\\begin");
   count(`TeX as text in the ${hit[0]}: ${piece}`, `${p.source.file}: …${hit[1]!.context}…`);
 }
 
+// A paper that passes with warnings and shows no TeX as text is counted once, under its first warning.
+const warned = new Set(warnings.map((p) => p.file).filter((f) => !refused.has(f)));
+for (const f of warned) {
+  if (shownFiles.has(f)) continue;
+  const first = warnings.find((p) => p.file === f)!;
+  count(`passes with a warning: ${first.field}: ${shape(first.message)}`, `${f}:${first.line}: ${first.message}`);
+}
 const total = records.length;
 const pct = (n: number) => `${((100 * n) / total).toFixed(2)}%`;
 const good = total - refused.size - shown;
@@ -82,6 +93,8 @@ console.log(`${file}: ${total} papers (checked and typeset cold in ${seconds.toF
 console.log(`  refused by npm run check:      ${refused.size} (${pct(refused.size)})`);
 console.log(`  pass but show TeX as text:     ${shown} (${pct(shown)})`);
 console.log(`  pass and show no TeX as text:  ${good} (${pct(good)})`);
+const warnedGood = [...warned].filter((f) => !shownFiles.has(f)).length;
+console.log(`    of which with warnings:      ${warnedGood} (${pct(warnedGood)}; passing, the page readable, a warning to fix)`);
 const top = [...causes].sort((a, b) => b[1].count - a[1].count).slice(0, Number(values.top));
 if (top.length) console.log(`\n${top.length} commonest causes left:`);
 for (const [cause, { count: n, example }] of top) {

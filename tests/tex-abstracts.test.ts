@@ -74,6 +74,51 @@ describe("real abstracts render as their authors meant", () => {
   });
 });
 
+/** Shaped HTML and the warnings of a source that must render without problems (nothing refused a reader can read). */
+function withWarnings(source: string): [string, string[]] {
+  const { html, problems } = renderMarkdown(source);
+  expect(problems.filter((p) => !p.warning)).toEqual([]);
+  return [shape(html), problems.map((p) => p.message)];
+}
+
+const notDefined = (name: string, definition: string) =>
+  `${name} is not defined: add it under macros: in this file, e.g. macros: { ${JSON.stringify(name)}: ${JSON.stringify(definition)} }`;
+const notClosed = (command: string) => `${command}{ is not closed: it runs to the end of the paragraph; add the } where it should end`;
+const stray = "a $ has no closing $ in its paragraph, so it shows as a dollar sign: add the missing $ around the formula, or write \\$ for a dollar sign";
+
+describe("nothing refused that a reader can read: shown readably, with a warning that names the fix", () => {
+  it.each<[string, string, string[]]>([
+    // A macro nobody defined: in math its name upright (an operator, so scripts sit beside it), in text a word.
+    ["Over $\\Per_n$ and \\sysname{} here.", "<p>Over ⟨\\Per_n⟩ and sysname here.</p>", [notDefined("\\Per", "\\operatorname{Per}"), notDefined("\\sysname", "\\text{sysname}")]],
+    ["We call it \\ours, and \\cm{} too.", "<p>We call it ours, and cm too.</p>", [notDefined("\\ours", "\\text{ours}"), notDefined("\\cm", "\\operatorname{cm}")]],
+    // With a non-empty argument, the argument (Markdown and math inside it still work).
+    ["The \\cyr{A family} of \\jump{$_k$} maps.", "<p>The A family of ⟨_k⟩ maps.</p>", [notDefined("\\cyr", "\\text{#1}"), notDefined("\\jump", "\\text{#1}")]],
+    ["\\textbf{\\ORDebug{}} gets \\agenticoverall\\% and \\tc\\ and \\WSe~films.", "<p><strong>ORDebug</strong> gets agenticoverall% and tc and WSe&nbsp;films.</p>",
+      [notDefined("\\ORDebug", "\\text{ORDebug}"), notDefined("\\agenticoverall", "\\text{agenticoverall}"), notDefined("\\tc", "\\operatorname{tc}"), notDefined("\\WSe", "\\operatorname{WSe}")]],
+    // Reported once per text however often it is used.
+    ["$\\kk^2$ and $\\kk$ and \\kk.", "<p>⟨\\kk^2⟩ and ⟨\\kk⟩ and kk.</p>", [notDefined("\\kk", "\\operatorname{kk}")]],
+    // An unclosed text command runs to the end of its paragraph.
+    ["We \\textbf{claim this.\n\nNext.", "<p>We <strong>claim this.</strong></p>\n<p>Next.</p>", [notClosed("\\textbf")]],
+    ["MuTSE\\footnote{Code at https://osf.io/x, an app.", '<p>MuTSE (Code at <a href="https://osf.io/x" rel="nofollow ugc noopener">https://osf.io/x</a>, an app.)</p>', [notClosed("\\footnote")]],
+    ["Tasks. \\textit{\\textcolor{blue}{The weights are free.", "<p>Tasks. <em>The weights are free.</em></p>", [notClosed("\\textit"), "\\textcolor{..}{ is not closed: it runs to the end of the paragraph; add the } where it should end"]],
+    // A `$` with no partner stays a dollar sign; a price never warns.
+    ["Radius p ~= 1.0$), and more.", "<p>Radius p ~= 1.0$), and more.</p>", [stray]],
+    ["A $1000 prize.", "<p>A $1000 prize.</p>", []],
+    // `_{` and `^{` written without `$` stay as typed.
+    ["Over F_{19^3} it fails.", "<p>Over F_{19^3} it fails.</p>", ['"F_{19^3}" is TeX written outside $..$, so it shows as typed: put the formula between $ signs']],
+  ])("%j", (source, html, warnings) => expect(withWarnings(source)).toEqual([html, warnings]));
+
+  it.each<[string, string]>([
+    // Math inside text inside math, as KaTeX typesets it: the inner `$` pair does not close the formula.
+    ["Named $\\textbf{$\\boldsymbol{\\infty}$Bench+}$ and $x$.", "<p>Named ⟨\\textbf{$\\boldsymbol{\\infty}$Bench+}⟩ and ⟨x⟩.</p>"],
+    // `\\boldmath{..}` around math in text is bold; KaTeX's missing bold typewriter font falls back to the normal one.
+    ["Models \\boldmath{$π_0$} and {\\boldmath $x$}.", "<p>Models <strong>⟨π_0⟩</strong> and <strong>⟨x⟩</strong>.</p>"],
+    ["Termed $\\texttt{$\\textbf{Flora}$}$.", "<p>Termed ⟨\\text{$\\textbf{Flora}$}⟩.</p>"],
+    ["The \\ac{BnB} and \\acp{LLM} and $\\ac{GP}$.", "<p>The BnB and LLM and ⟨\\ac{GP}⟩.</p>"],
+    ["A $\\left\\{x\\right.$ set and $y$.", "<p>A ⟨\\left\\{x\\right.⟩ set and ⟨y⟩.</p>"],
+  ])("%j", (source, html) => expect(shaped(source)).toBe(html));
+});
+
 const file = "content/papers/2026-02-16/2601.00001.md";
 const paperFile = (front: string, body: string) =>
   `---\ntitle: "A title"\ndate: 2026-02-16\narxiv: "2601.00001"\nauthors: [A]\n${front}---\n${body}\n`;

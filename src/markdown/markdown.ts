@@ -142,6 +142,15 @@ export function createMarkdown(): MarkdownIt {
     warnUndefined(env, token.content, (token.meta as { line?: number } | null)?.line ?? 0, token.info === "argument");
     return "";
   };
+  // Text-mode TeX written wrong but shown readably (an unclosed \textbf{, a stray $): a warning naming the fix.
+  md.renderer.rules.tex_warning = (tokens, idx, _options, env: RenderEnv) => {
+    const token = tokens[idx]!;
+    if (!env.reported.has(token.content)) {
+      env.reported.add(token.content);
+      env.problems.push({ line: (token.meta as { line?: number } | null)?.line ?? 0, tex: "", message: token.content, warning: true });
+    }
+    return "";
+  };
   md.use(lineNumbers);
   const defaultLinkOpen = md.renderer.rules.link_open ?? ((tokens, idx, options, _env, self) => self.renderToken(tokens, idx, options));
   md.renderer.rules.link_open = (tokens, idx, options, env, self) => {

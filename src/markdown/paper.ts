@@ -28,7 +28,7 @@ const located = (paper: PaperText, field: "title" | "body", base: number, render
     file: paper.source.file,
     line: base + p.line,
     field,
-    message: p.undefinedMacro ? p.message : `TeX error in "${quoted(p.tex)}": ${p.message}`,
+    message: p.undefinedMacro || p.warning ? p.message : `TeX error in "${quoted(p.tex)}": ${p.message}`,
     ...(p.warning ? { severity: "warning" as const } : {}),
   }));
 

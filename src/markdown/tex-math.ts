@@ -107,6 +107,34 @@ export function parseInside(state: StateInline, from: number, to: number): void 
   state.posMax = oldMax;
 }
 
+/** The warning for a `$` with no partner (reported by markdown.ts's `tex_warning` renderer). */
+export const strayDollar = "a $ has no closing $ in its paragraph, so it shows as a dollar sign: add the missing $ around the formula, or write \\$ for a dollar sign";
+
+/** Unescaped `{` minus `}` in src[from, to). */
+function braceDepth(src: string, from: number, to: number): number {
+  let depth = 0;
+  for (let i = from; i < to; i++) {
+    const c = src.charCodeAt(i);
+    if (c === 0x5c) i++;
+    else if (c === 0x7b) depth++;
+    else if (c === 0x7d) depth--;
+  }
+  return depth;
+}
+
+/**
+ * The index in `dollars` of the `$` that closes the one at index `k`: the next one, unless that one is inside a brace
+ * group the formula opened (`$\textbf{$\infty$Bench}$`, math inside text inside math, which KaTeX typesets): then the
+ * first `$` after that group, a pair or two further on, within a formula's length.
+ */
+function nestedClose(src: string, dollars: readonly number[], k: number): number {
+  const open = dollars[k]!;
+  for (let close = k + 1, tries = 0; tries < 3 && close < dollars.length && dollars[close]! - open <= 1000; close += 2, tries++) {
+    if (braceDepth(src, open + 1, dollars[close]!) <= 0) return close;
+  }
+  return k + 1;
+}
+
 /** `$\href{url}{text}$`, a link written as math (arXiv shows it as a link): read as text instead. */
 const linkAsMath = /^\s*\\(?:href|url)\{[^{}]*\}(?:\{(?:[^{}]|\{[^{}]*\})*\})?\s*$/;
 
@@ -138,9 +166,13 @@ function inlineRule(delimiters: (src: string) => Delimiters) {
         state.pos = end + 2;
         return true;
       }
-      const end = d.dollars[k + 1];
+      const end = d.dollars[nestedClose(src, d.dollars, k)];
       const content = end === undefined ? "" : src.slice(pos + 1, end);
       if (end === undefined || !content.trim() || isPrice(content, src[end + 1] ?? "")) {
+        // The odd one out, not a price: shown as a dollar sign, and the contributor told (`1.0$)`, `T$_c$` with a `$` lost).
+        if (!silent && end === undefined && !/\d/.test(src[pos + 1] ?? "")) {
+          state.push("tex_warning", "", 0).content = strayDollar;
+        }
         if (!silent) state.pending += "$";
         state.pos += 1;
         return true;

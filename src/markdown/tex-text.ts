@@ -40,7 +40,7 @@ const wrappers: Record<string, Wrap> = {
   cite: "drop", citep: "drop", citet: "drop", citealp: "drop", citeauthor: "drop", citeyear: "drop", nocite: "drop",
   ref: "drop", eqref: "drop", cref: "drop", Cref: "drop", autoref: "drop", pageref: "drop", label: "drop",
   vspace: "drop", hspace: "drop", footnote: "footnote", thanks: "footnote", keywords: "drop", usepackage: "drop",
-  seqnum: "plain", enquote: "quote", hyperlink: "second", hypertarget: "second",
+  seqnum: "plain", enquote: "quote", hyperlink: "second", hypertarget: "second", boldmath: "strong",
   // acronym and glossaries packages: the acronym as written.
   ...Object.fromEntries(acronymCommands.map((name) => [name, "plain" as const])),
 };
@@ -49,6 +49,7 @@ const declarations: Record<string, Wrap> = {
   em: "em", it: "em", sl: "em", itshape: "em", slshape: "em", bf: "strong", bfseries: "strong", tt: "code",
   ttfamily: "code", sc: "plain", scshape: "plain", rm: "plain", rmfamily: "plain", sf: "plain", sffamily: "plain",
   upshape: "plain", normalfont: "plain", small: "plain", footnotesize: "plain", large: "plain", Large: "plain",
+  boldmath: "strong", unboldmath: "plain",
 };
 /** Letters and symbols written as commands. */
 const symbols: Record<string, string> = {
@@ -90,6 +91,17 @@ export function groupEnd(src: string, open: number, max = maxArgument): number {
   if (src.charCodeAt(open) !== 0x7b) return -1;
   const end = braces(src)[open]!;
   return end && end - open <= max ? end : -1;
+}
+
+/** True when the `{` at `open` has no matching `}` in the text (not merely one too far away). */
+const unclosed = (src: string, open: number) => src.charCodeAt(open) === 0x7b && braces(src)[open] === 0;
+
+/**
+ * A warning about text-mode TeX shown readably but written wrong, reported at the line it is on (see markdown.ts's
+ * `tex_warning` renderer), once per text and message.
+ */
+function warn(state: StateInline, message: string): void {
+  state.push("tex_warning", "", 0).content = message;
 }
 
 const isLetter = (c: number) => (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a);
@@ -215,7 +227,8 @@ function textRule(state: StateInline, silent: boolean): boolean {
   const name = m[1]!;
   let at = pos + m[0].length;
   const kind = wrappers[name];
-  if (kind && kind !== "second") {
+  // `\boldmath{$x$}` is a wrapper; `\boldmath` alone a declaration (below).
+  if (kind && kind !== "second" && !(declarations[name] && src[at] !== "{")) {
     // An optional argument (`\cite[Theorem 2]{key}`) is skipped with the command.
     if (src[at] === "[") {
       const close = src.indexOf("]", at);
@@ -223,19 +236,31 @@ function textRule(state: StateInline, silent: boolean): boolean {
       at = close + 1;
     }
     if (src[at] !== "{") return false;
-    const end = groupEnd(src, at);
-    if (end === -1) return false;
+    let end = groupEnd(src, at);
+    if (end === -1) {
+      // `\textbf{` never closed (in real abstracts, at the end): its argument runs to the end of the paragraph, so
+      // the reader sees its text, and the contributor is told where the `}` is missing.
+      if (!unclosed(src, at)) return false;
+      end = state.posMax + 1;
+      if (!silent) warn(state, `\\${name}{ is not closed: it runs to the end of the paragraph; add the } where it should end`);
+    }
     wrapped(state, kind, at + 1, end - 1, silent);
-    state.pos = end;
+    state.pos = Math.min(end, state.posMax);
     return true;
   }
   if (name === "textcolor" || name === "colorbox" || kind === "second") {
     // \textcolor{red}{text}: the text.
-    const colorEnd = groupEnd(src, at);
-    const end = colorEnd === -1 ? -1 : groupEnd(src, colorEnd);
+    const colorEnd = groupEnd(src, at, 200);
+    let end = colorEnd === -1 ? -1 : groupEnd(src, colorEnd);
+    if (colorEnd !== -1 && end === -1) {
+      // Never closed, as above.
+      if (!unclosed(src, colorEnd)) return false;
+      end = state.posMax + 1;
+      if (!silent) warn(state, `\\${name}{..}{ is not closed: it runs to the end of the paragraph; add the } where it should end`);
+    }
     if (end === -1) return false;
     wrapped(state, "plain", colorEnd + 1, end - 1, silent);
-    state.pos = end;
+    state.pos = Math.min(end, state.posMax);
     return true;
   }
   if (name === "url" || name === "href") {
@@ -316,14 +341,31 @@ function textRule(state: StateInline, silent: boolean): boolean {
   return true;
 }
 
-/** Dashes and quotes in text tokens outside links and code: `--` `–`, `---` `—`, ``` `` ``` `“`, `''` `”`. */
+/** The warning for `x_{..}` or `x^{..}` in text: a formula written without `$`. */
+const scriptOutsideMath = (piece: string) => {
+  const shown = piece.length > 40 ? `${piece.slice(0, 40)}…` : piece;
+  return `"${shown}" is TeX written outside $..$, so it shows as typed: put the formula between $ signs`;
+};
+
+/**
+ * Dashes and quotes in text tokens outside links and code: `--` `–`, `---` `—`, ``` `` ``` `“`, `''` `”`; and a
+ * warning after the first text with a `_{` or `^{` in it (see `scriptOutsideMath`).
+ */
 function typography(state: StateCore): void {
   for (const block of state.tokens) {
     if (block.type !== "inline" || !block.children) continue;
     let inLink = 0;
-    for (const token of block.children) {
+    let scriptWarned = false;
+    for (const [i, token] of block.children.entries()) {
       if (token.type === "link_open") inLink++;
       else if (token.type === "link_close") inLink--;
+      if (token.type === "text" && !inLink && !scriptWarned && /[_^]\{/.test(token.content)) {
+        // `F_{19^3}` written without `$`: it stays text (a reader can read it as written); the contributor is told.
+        scriptWarned = true;
+        const warning = new state.Token("tex_warning", "", 0);
+        warning.content = scriptOutsideMath(/[^\s]*[_^]\{[^\s]*/.exec(token.content)![0]);
+        block.children.splice(i + 1, 0, warning);
+      }
       else if (token.type === "text" && !inLink && /--|''|``|`[A-Za-z]/.test(token.content)) {
         token.content = token.content
           .replace(/(?<!-)---(?!-)/g, "—")

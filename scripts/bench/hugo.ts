@@ -2,8 +2,9 @@
 // as it is (Goldmark, no math: `$...$` stays text), one minimal layout for a paper and one for a list, and Hugo's
 // defaults otherwise (home and section lists, tag pages, RSS feeds, sitemap). Run only when `hugo` is installed.
 import { spawnSync } from "node:child_process";
-import { copyFileSync, linkSync, mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { linkCorpus } from "./baseline.ts";
 
 const config = `baseURL = "https://bench.example.org/"
 title = "Benchmark Digest"
@@ -52,16 +53,7 @@ export function writeHugoProject(dir: string, contentDir: string, files: string[
   writeFileSync(path.join(dir, "hugo.toml"), config);
   writeFileSync(path.join(dir, "layouts", "_default", "single.html"), single);
   writeFileSync(path.join(dir, "layouts", "_default", "list.html"), list);
-  const papers = path.join(dir, "content", "papers");
-  for (const file of files) {
-    const target = path.join(papers, file);
-    mkdirSync(path.dirname(target), { recursive: true });
-    try {
-      linkSync(path.join(contentDir, file), target);
-    } catch {
-      copyFileSync(path.join(contentDir, file), target);
-    }
-  }
+  linkCorpus(contentDir, files, path.join(dir, "content", "papers"));
 }
 
 /** The command that builds the Hugo project into `outputDir` (run with the project folder as working directory). */

@@ -1,7 +1,9 @@
-// `npm run bench -- --papers 10000 [--runs 3] [--dev] [--no-baseline] [--keep] [--json FILE]`
-// Builds a synthetic corpus in a temporary folder and measures, in one run, the baseline Eleventy project and our full
-// build: cold (no cache, no output), warm (nothing changed) and after adding one paper. Prints medians of wall time,
-// CPU time, peak memory of the process tree, the build's own phase breakdown, output size, and ratios to the baseline.
+// `npm run bench -- --papers 10000 [--runs 3] [--dev] [--no-baseline] [--no-hugo] [--keep] [--json FILE]`
+// Builds a synthetic corpus in a temporary folder and measures, in one run, the baseline Eleventy project, Hugo's plain
+// build of the same files (when `hugo` is installed) and our full build: cold (no cache, no output), warm (nothing
+// changed) and after adding one paper. Runs alternate (baseline, ours, Hugo, baseline, ours, Hugo, ...) so a busy
+// moment of the machine falls on all of them. Prints medians of wall time, CPU time, peak memory of the process tree,
+// the build's own phase breakdown, output size, ratios to the baseline and Hugo, and the ratio of each run's pair.
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -10,6 +12,7 @@ import { fileURLToPath } from "node:url";
 import { baselineCommand, writeBaselineProject } from "./bench/baseline.ts";
 import { generateCorpus } from "./bench/corpus.ts";
 import { measureDevLatency } from "./bench/dev.ts";
+import { findHugo, hugoCommand, writeHugoProject } from "./bench/hugo.ts";
 import { folderSize, measure, median, type Measured } from "./bench/measure.ts";
 import { trashDeleted } from "../src/output/atomic.ts";
 
@@ -19,6 +22,7 @@ const { values } = parseArgs({
     runs: { type: "string", default: "3" },
     dev: { type: "boolean", default: false },
     "no-baseline": { type: "boolean", default: false },
+    "no-hugo": { type: "boolean", default: false },
     keep: { type: "boolean", default: false },
     json: { type: "string" },
   },
@@ -33,6 +37,8 @@ const contentDir = path.join(site, "content", "papers");
 const outputDir = path.join(site, "dist");
 const cacheDir = path.join(site, ".cache");
 const baselineDir = path.join(tmp, "baseline");
+const hugoDir = path.join(tmp, "hugo");
+const hugoOutput = path.join(hugoDir, "public");
 const log = (line: string) => console.log(line);
 
 log(`Benchmark: ${count} papers, ${runs} run(s), temporary folder ${tmp}`);
@@ -47,6 +53,13 @@ if (!values["no-baseline"]) {
   writeBaselineProject(baselineDir, contentDir, corpus.files, nodeModules);
   log(`Baseline project: ${baselineDir} (${s(performance.now() - started)} s to write)`);
 }
+// Hugo is compared only when installed; the report says why it is not.
+const hugo = values["no-baseline"] || values["no-hugo"] ? { missing: "--no-baseline or --no-hugo was given" } : findHugo();
+if ("command" in hugo) {
+  started = performance.now();
+  writeHugoProject(hugoDir, contentDir, corpus.files);
+  log(`Hugo project: ${hugoDir}, ${hugo.version} (${s(performance.now() - started)} s to write)`);
+} else log(`Hugo comparison skipped: ${hugo.missing}`);
 
 // The build runs exactly as `npm run build` does (tsx, the repository as working directory), pointed at the corpus.
 const buildEnv = {
@@ -68,15 +81,15 @@ const ourBuild = async () => {
 };
 const baseline = baselineCommand(nodeModules);
 
-type Scenario = "baseline" | "cold" | "warm" | "one more paper";
+type Scenario = "baseline" | "Hugo" | "cold" | "warm" | "one more paper";
 const failures: string[] = [];
 const results = new Map<Scenario, Measured[]>();
 const record = (scenario: Scenario, result: Measured) => {
   if (result.status !== 0) {
     const why = `${scenario} failed (exit ${result.status}) after ${s(result.wallMs)} s at ${gb(result.peakRss)} GiB:\n` +
       `${result.stdout.slice(-2000)}\n${result.stderr.slice(-2000)}`;
-    // The baseline running out of memory is a result; our build failing is not.
-    if (scenario === "baseline") {
+    // The baseline or Hugo running out of memory is a result; our build failing is not.
+    if (scenario === "baseline" || scenario === "Hugo") {
       log(`  ${why.split("\n")[0]}; last error line: ${result.stderr.trim().split("\n").filter(Boolean).slice(-1)[0] ?? ""}`);
       failures.push(why);
       return;
@@ -91,7 +104,7 @@ const record = (scenario: Scenario, result: Measured) => {
 };
 
 const extraPath = path.join(contentDir, corpus.extra.file);
-let sizes: { ours?: { bytes: number; files: number }; baseline?: { bytes: number; files: number } } = {};
+let sizes: { ours?: { bytes: number; files: number }; baseline?: { bytes: number; files: number }; hugo?: { bytes: number; files: number } } = {};
 for (let run = 1; run <= runs; run++) {
   log(`Run ${run}/${runs}`);
   if (!values["no-baseline"]) {
@@ -108,6 +121,13 @@ for (let run = 1; run <= runs; run++) {
   writeFileSync(extraPath, corpus.extra.text);
   record("one more paper", await ourBuild());
   unlinkSync(extraPath);
+  if ("command" in hugo) {
+    rmSync(hugoOutput, { recursive: true, force: true });
+    rmSync(path.join(hugoDir, "hugo-cache"), { recursive: true, force: true });
+    const command = hugoCommand(hugo.command, hugoOutput);
+    record("Hugo", await measure(command.command, command.args, { cwd: hugoDir }));
+    sizes.hugo = folderSize(hugoOutput);
+  }
 }
 
 let dev: number[] | undefined;
@@ -120,27 +140,40 @@ if (values.dev) {
 const base = results.get("baseline");
 const baseWall = base ? median(base.map((r) => r.wallMs)) : undefined;
 const baseCpu = base ? median(base.map((r) => r.cpuMs)) : undefined;
+const hugoRuns = results.get("Hugo");
+const hugoWall = hugoRuns ? median(hugoRuns.map((r) => r.wallMs)) : undefined;
+const hugoCpu = hugoRuns ? median(hugoRuns.map((r) => r.cpuMs)) : undefined;
 const ratio = (value: number, against: number | undefined) => (against ? (value / against).toFixed(2) : "-");
 log(`\nResults (${count} papers, median of ${runs} run(s))`);
-log("| build | wall s | CPU s | peak GiB | wall / baseline | CPU / baseline |");
-log("| --- | ---: | ---: | ---: | ---: | ---: |");
+log("| build | wall s | CPU s | peak GiB | wall / baseline | CPU / baseline | wall / Hugo | CPU / Hugo |");
+log("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
 const summary: Record<string, unknown> = {};
 for (const [scenario, list] of results) {
   const wall = median(list.map((r) => r.wallMs));
   const cpu = median(list.map((r) => r.cpuMs));
   const peak = Math.max(...list.map((r) => r.peakRss));
-  log(`| ${scenario} | ${s(wall)} | ${s(cpu)} | ${gb(peak)} | ${ratio(wall, baseWall)} | ${ratio(cpu, baseCpu)} |`);
+  log(`| ${scenario} | ${s(wall)} | ${s(cpu)} | ${gb(peak)} | ${ratio(wall, baseWall)} | ${ratio(cpu, baseCpu)} | ${ratio(wall, hugoWall)} | ${ratio(cpu, hugoCpu)} |`);
   const phases: Record<string, number> = {};
   for (const key of phasesOf(list[0]!.stdout).keys()) phases[key] = median(list.map((r) => phasesOf(r.stdout).get(key) ?? 0));
   summary[scenario] = { wallMs: wall, cpuMs: cpu, peakRss: peak, runs: list.map((r) => r.wallMs), phases };
 }
+// Each run's cold build against the baseline and Hugo of the same run: the spread shows how noisy the machine was.
+const cold = results.get("cold") ?? [];
+for (const [name, list] of [["baseline", base], ["Hugo", hugoRuns]] as const) {
+  if (!list?.length || list.length !== cold.length) continue;
+  const pairs = cold.map((r, i) => r.wallMs / list[i]!.wallMs);
+  log(`Cold wall / ${name}, run by run: ${pairs.map((p) => p.toFixed(2)).join(", ")} (median ${median(pairs).toFixed(2)})`);
+  summary[`cold / ${name}`] = pairs;
+}
+if (!("command" in hugo)) log(`Hugo: not compared (${hugo.missing})`);
 log("\nPhases of our build (median seconds)");
 for (const scenario of ["cold", "warm", "one more paper"] as const) {
   const phases = (summary[scenario] as { phases: Record<string, number> } | undefined)?.phases ?? {};
   log(`  ${scenario.padEnd(15)} ${Object.entries(phases).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(", ")}`);
 }
 log(`\nOutput: ours ${mb(sizes.ours?.bytes ?? 0)} in ${sizes.ours?.files ?? 0} files` +
-  (sizes.baseline ? `; baseline ${mb(sizes.baseline.bytes)} in ${sizes.baseline.files} files (ratio ${ratio(sizes.ours?.bytes ?? 0, sizes.baseline.bytes)})` : ""));
+  (sizes.baseline ? `; baseline ${mb(sizes.baseline.bytes)} in ${sizes.baseline.files} files (ratio ${ratio(sizes.ours?.bytes ?? 0, sizes.baseline.bytes)})` : "") +
+  (sizes.hugo ? `; Hugo ${mb(sizes.hugo.bytes)} in ${sizes.hugo.files} files (ratio ${ratio(sizes.ours?.bytes ?? 0, sizes.hugo.bytes)})` : ""));
 if (dev) log(`Dev server, new paper served after: ${dev.map((ms) => `${s(ms)} s`).join(", ")} (median ${s(median(dev))} s)`);
 if (values.json) {
   writeFileSync(values.json, JSON.stringify({ papers: count, runs, machine: machine(), results: summary, sizes, dev, failures }, null, 2));

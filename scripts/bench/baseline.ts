@@ -80,8 +80,14 @@ export function writeBaselineProject(dir: string, contentDir: string, files: str
   const papers = path.join(dir, "papers");
   mkdirSync(papers, { recursive: true });
   writeFileSync(path.join(papers, "papers.json"), JSON.stringify({ layout: "paper.njk", tags: ["paper"] }));
+  linkCorpus(contentDir, files, papers);
+  symlinkSync(nodeModules, path.join(dir, "node_modules"), "dir");
+}
+
+/** Hard-links each corpus file under `into` at the same relative path (copies it when links are impossible). */
+export function linkCorpus(contentDir: string, files: string[], into: string): void {
   for (const file of files) {
-    const target = path.join(papers, file);
+    const target = path.join(into, file);
     mkdirSync(path.dirname(target), { recursive: true });
     try {
       linkSync(path.join(contentDir, file), target);
@@ -89,7 +95,6 @@ export function writeBaselineProject(dir: string, contentDir: string, files: str
       copyFileSync(path.join(contentDir, file), target);
     }
   }
-  symlinkSync(nodeModules, path.join(dir, "node_modules"), "dir");
 }
 
 /** The command that builds the baseline project (run with the project folder as working directory). */

@@ -24,14 +24,20 @@ const descriptionInput = 2000;
  * `abstractText`: the abstract as the render read it, Markdown and text-mode TeX dropped and math made readable.
  */
 export function firstSentence(abstractText: string): string {
+  // A paper page asks for it several times in a row (description, Open Graph, JSON-LD): the last answer is kept.
+  if (abstractText === lastSentence.of) return lastSentence.is;
   const text = abstractText.slice(0, descriptionInput).replace(/\s+/g, " ").trim();
-  const segmenter = new Intl.Segmenter("en", { granularity: "sentence" });
-  const first = segmenter.segment(text)[Symbol.iterator]().next().value?.segment.trim() ?? "";
-  if (first.length <= descriptionMax) return first;
+  const first = sentences.segment(text)[Symbol.iterator]().next().value?.segment.trim() ?? "";
   const cut = first.slice(0, descriptionMax - 1);
   const space = cut.lastIndexOf(" ");
-  return `${(space > descriptionMax / 2 ? cut.slice(0, space) : cut).replace(/[\s,;:]+$/, "")}…`;
+  const is = first.length <= descriptionMax ? first : `${(space > descriptionMax / 2 ? cut.slice(0, space) : cut).replace(/[\s,;:]+$/, "")}…`;
+  lastSentence = { of: abstractText, is };
+  return is;
 }
+
+/** Made once: creating a segmenter loads ICU's sentence rules, costlier than segmenting one abstract's start. */
+const sentences = new Intl.Segmenter("en", { granularity: "sentence" });
+let lastSentence = { of: "", is: "" };
 
 /** `2023-01-30` -> `2023/01/30`, the date form Google Scholar documents for `citation_publication_date`. */
 const highwireDate = (date: string) => date.replaceAll("-", "/");

@@ -228,11 +228,27 @@ const tidy = (s: string) =>
 
 /** KaTeX output (MathML, alone or with HTML) of one formula as readable text and simple HTML. */
 export function readableFromMathml(markup: string): ReadableMath | undefined {
+  // Formulas repeat (see the typeset table in tex-limits.ts): each distinct markup is read once per thread.
+  if (readable.has(markup)) {
+    const known = readable.get(markup);
+    return known && { ...known };
+  }
   const tree = parseMathml(markup);
-  if (!tree) return undefined;
-  const r = convert(tree, true);
-  return { text: tidy(r.text), html: tidy(r.html) };
+  const r = tree && convert(tree, true);
+  const result = r && { text: tidy(r.text), html: tidy(r.html) };
+  readableChars += markup.length;
+  if (readableChars > readableLimitChars) {
+    readable.clear();
+    readableChars = markup.length;
+  }
+  readable.set(markup, result);
+  return result && { ...result };
 }
+
+const readable = new Map<string, ReadableMath | undefined>();
+let readableChars = 0;
+/** Markup characters the table of readable forms holds before it starts over. */
+const readableLimitChars = 2 ** 24;
 
 /** A TeX formula as readable text and simple HTML (`<i>`, `<sup>`, `<sub>`); `undefined` when KaTeX cannot typeset it. */
 export function readableMath(tex: string, display = false, macros?: MacroTable): ReadableMath | undefined {

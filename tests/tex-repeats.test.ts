@@ -1,0 +1,66 @@
+// A formula typeset again is taken from the thread's table of typeset formulas (src/markdown/tex-limits.ts): the
+// result must be what typesetting it afresh gives, for every setting it depends on, and every limit must hold.
+import katex from "katex";
+import { describe, expect, it } from "vitest";
+import { katexSafeOptions, renderTex } from "../src/markdown/katex.ts";
+import { readableFromMathml } from "../src/markdown/readable-math.ts";
+import { paperBudgetMessage, withPaperBudget } from "../src/markdown/tex-limits.ts";
+
+const typeset = (tex: string, display = false, output: "htmlAndMathml" | "mathml" = "htmlAndMathml", macros = {}) => {
+  const result = renderTex(tex, display, output, macros);
+  if (!result.ok) throw new Error(result.message);
+  return result.html;
+};
+
+describe("repeated formulas", () => {
+  it("give the same markup as KaTeX, inline, display and MathML-only, each time", () => {
+    for (const [tex, display, output] of [
+      ["\\sum_{i=1}^n x_i^2", false, "htmlAndMathml"],
+      ["\\sum_{i=1}^n x_i^2", true, "htmlAndMathml"],
+      ["\\sum_{i=1}^n x_i^2", false, "mathml"],
+    ] as const) {
+      const fresh = katex.renderToString(tex, { ...katexSafeOptions, displayMode: display, output });
+      expect(typeset(tex, display, output)).toBe(fresh);
+      expect(typeset(tex, display, output)).toBe(fresh);
+    }
+    expect(typeset("x^2", true)).not.toBe(typeset("x^2", false));
+  });
+
+  it("follow the macros they are given", () => {
+    expect(typeset("\\Foo", false, "mathml", { "\\Foo": "a" })).toContain(">a</mi>");
+    expect(typeset("\\Foo", false, "mathml", { "\\Foo": "b" })).toContain(">b</mi>");
+    expect(typeset("\\Foo", false, "mathml", { "\\Foo": "a" })).toContain(">a</mi>");
+    expect(renderTex("\\Foo", false, "mathml", {})).toMatchObject({ ok: false, undefinedMacro: "\\Foo" });
+  });
+
+  it("with a command refused by trust are refused every time", () => {
+    for (let i = 0; i < 3; i++) {
+      expect(renderTex("\\href{https://example.org}{x}", false, "htmlAndMathml")).toMatchObject({ ok: false, message: expect.stringContaining("\\href is not allowed") });
+    }
+  });
+
+  it("are charged to the paper's budget as if typeset again", () => {
+    // The same heavy formula until the paper's budget runs out: as many fit when every copy comes from the table.
+    const heavy = "\\LaTeX\\LaTeX";
+    const fits = () =>
+      withPaperBudget(() => {
+        for (let n = 0; n < 10_000; n++) {
+          const result = renderTex(heavy, false, "htmlAndMathml");
+          if (!result.ok) return { n, message: result.message };
+        }
+        return { n: Infinity, message: "" };
+      });
+    const first = fits();
+    expect(first.message).toBe(paperBudgetMessage);
+    expect(first.n).toBeGreaterThan(1);
+    expect(fits()).toEqual(first);
+  });
+
+  it("read as the same text each time, and a change to that text does not reach the next reader", () => {
+    const html = typeset("\\tilde{\\mathcal O}(\\sqrt{K})");
+    const first = readableFromMathml(html)!;
+    expect(first.text).toBe("Õ(√K)");
+    first.text = "changed";
+    expect(readableFromMathml(html)!.text).toBe("Õ(√K)");
+  });
+});

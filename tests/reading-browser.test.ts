@@ -125,7 +125,10 @@ describe.skipIf(Boolean(skip))("reading the site in the browser", () => {
     expect(await page.locator("main h1").textContent()).toBe("Fixture Lab 1 paper");
     expect(await page.locator("link[rel=alternate][href$='/organizations/fixture-lab/feed.xml']").count()).toBe(1);
     expect(site.exists("organizations/fixture-lab/feed.xml")).toBe(true);
-    await Promise.all([page.waitForURL(/\/tags\/transformers\/$/), page.locator("article.card a.tag", { hasText: "#transformers" }).click()]);
+    // The organization's page lists the paper compactly; its tags are on the paper's page.
+    expect(await page.locator("li.paper-row a.paper-title[href='/papers/2602.09101/']").count()).toBe(1);
+    await page.goBack();
+    await Promise.all([page.waitForURL(/\/tags\/transformers\/$/), page.locator("dl.paper-details a.tag", { hasText: "#transformers" }).click()]);
     expect(await page.locator("li.paper-row a.paper-title[href='/papers/2602.09101/']").count()).toBe(1);
     await ctx.close();
   });

@@ -108,7 +108,7 @@ describe.skipIf(Boolean(skip))("reading the site in the browser", () => {
     expect(await card.locator(".abstract").isVisible()).toBe(false);
     expect(await card.locator(".abstract .katex").count()).toBe(0);
     await card.locator("summary").click();
-    await card.locator(".abstract .katex math").first().waitFor({ state: "visible" });
+    await card.locator(".abstract .katex").first().waitFor({ state: "visible" });
     expect(await card.locator(".abstract").textContent()).toContain("with the word xylophonist once. A second sentence follows.");
     expect(await card.locator("details").getAttribute("data-state")).toBe("loaded");
     await Promise.all([page.waitForURL(/\/papers\/2602\.09101\/$/), card.locator(".paper-title a").click()]);

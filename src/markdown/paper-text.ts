@@ -1,17 +1,8 @@
 import { findControlChar } from "../content/frontmatter.ts";
 import type { PaperText } from "../content/paper.ts";
-import type { MathOutput } from "./katex.ts";
 import type { MacroTable } from "./macros.ts";
 import { renderInlineMarkdown, renderMarkdown, type MathProblem, type Rendered } from "./markdown.ts";
 import { paperBudgetMessage, withPaperBudget } from "./tex-limits.ts";
-
-/**
- * How pages show math: MathML alone, which every current browser lays out itself (MathML Core: Chromium and Edge
- * since 109, Firefox, Safari) and screen readers read, as they read the MathML half of KaTeX's HTML-and-MathML output
- * before. KaTeX's HTML half, a tree of positioned spans drawn with KaTeX's fonts and hidden from screen readers, was 80%
- * of a formula's bytes and most of the weight of a paper page (README, "Output size").
- */
-export const paperMathOutput: MathOutput = "mathml";
 
 /** Largest typeset title plus abstract of one paper, in characters of HTML: what one paper adds to a page at most. */
 export const paperHtmlChars = 400_000;
@@ -23,7 +14,7 @@ export const paperHtmlChars = 400_000;
  * as their text, since a title sits inside the link to the paper's page.
  */
 export function renderPaperText(text: Pick<PaperText, "title" | "body">, macros: MacroTable = {}): { title: Rendered; body: Rendered; problems: { field: "title" | "body"; line: number; message: string }[] } {
-  const { title, body } = withPaperBudget(() => ({ title: renderInlineMarkdown(text.title, paperMathOutput, macros), body: renderMarkdown(text.body, paperMathOutput, macros) }));
+  const { title, body } = withPaperBudget(() => ({ title: renderInlineMarkdown(text.title, "htmlAndMathml", macros), body: renderMarkdown(text.body, "htmlAndMathml", macros) }));
   // The paper's budget is reported once, at the formula that ran out of it.
   let budgetReported = false;
   const once = (p: MathProblem) => p.message !== paperBudgetMessage || (!budgetReported && (budgetReported = true));

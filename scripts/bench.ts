@@ -15,6 +15,7 @@ import { measureDevLatency } from "./bench/dev.ts";
 import { findHugo, hugoCommand, writeHugoProject } from "./bench/hugo.ts";
 import { folderSize, measure, median, type Measured } from "./bench/measure.ts";
 import { trashDeleted } from "../src/output/atomic.ts";
+import { formatOutputSize, measureOutput, type OutputSize } from "../src/measure/output-size.ts";
 
 const { values } = parseArgs({
   options: {
@@ -104,6 +105,7 @@ const record = (scenario: Scenario, result: Measured) => {
 };
 
 const extraPath = path.join(contentDir, corpus.extra.file);
+let outputParts: OutputSize | undefined;
 let sizes: { ours?: { bytes: number; files: number }; baseline?: { bytes: number; files: number }; hugo?: { bytes: number; files: number } } = {};
 for (let run = 1; run <= runs; run++) {
   log(`Run ${run}/${runs}`);
@@ -117,6 +119,7 @@ for (let run = 1; run <= runs; run++) {
   rmSync(cacheDir, { recursive: true, force: true });
   record("cold", await ourBuild());
   sizes.ours = folderSize(outputDir);
+  if (run === 1) outputParts = measureOutput(outputDir);
   record("warm", await ourBuild());
   writeFileSync(extraPath, corpus.extra.text);
   record("one more paper", await ourBuild());
@@ -174,9 +177,10 @@ for (const scenario of ["cold", "warm", "one more paper"] as const) {
 log(`\nOutput: ours ${mb(sizes.ours?.bytes ?? 0)} in ${sizes.ours?.files ?? 0} files` +
   (sizes.baseline ? `; baseline ${mb(sizes.baseline.bytes)} in ${sizes.baseline.files} files (ratio ${ratio(sizes.ours?.bytes ?? 0, sizes.baseline.bytes)})` : "") +
   (sizes.hugo ? `; Hugo ${mb(sizes.hugo.bytes)} in ${sizes.hugo.files} files (ratio ${ratio(sizes.ours?.bytes ?? 0, sizes.hugo.bytes)})` : ""));
+if (outputParts) log(`\nOutput size per part (cold build, ${count} papers)\n${formatOutputSize(outputParts, count)}`);
 if (dev) log(`Dev server, new paper served after: ${dev.map((ms) => `${s(ms)} s`).join(", ")} (median ${s(median(dev))} s)`);
 if (values.json) {
-  writeFileSync(values.json, JSON.stringify({ papers: count, runs, machine: machine(), results: summary, sizes, dev, failures }, null, 2));
+  writeFileSync(values.json, JSON.stringify({ papers: count, runs, machine: machine(), results: summary, sizes, outputParts, dev, failures }, null, 2));
 }
 if (!values.keep) rmSync(tmp, { recursive: true, force: true });
 else log(`Kept ${tmp}`);

@@ -16,6 +16,8 @@ describe("a fixture site build", () => {
     expect(result.status, result.stdout + result.stderr).toBe(0);
     const html = site.read("date/2026-02-16/index.html");
     expect(html.indexOf("Beta")).toBeLessThan(html.indexOf("Alpha"));
-    expect(html).toContain('<annotation encoding="application/x-tex">\\mathcal O(n)</annotation>');
+    // Math typeset at build time: the title's on the day page, the abstract's on the paper's page (its one copy).
+    expect(html).toContain('<annotation encoding="application/x-tex">x^2</annotation>');
+    expect(site.read("papers/2601.00001/index.html")).toContain('<annotation encoding="application/x-tex">\\mathcal O(n)</annotation>');
   });
 });

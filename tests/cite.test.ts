@@ -82,13 +82,13 @@ describe("citations", () => {
   });
 
   it("writes JSON-LD that no paper text can break out of", () => {
-    const json = scholarlyArticle(cited({ titleText: "</script><script>alert(1)</script> & <!--", authors: ["A\u2028B"] }), site);
+    const json = scholarlyArticle(cited({ titleText: "</script><script>alert(1)</script> & <!--", organization: "A\u2028B" }), site);
     expect(json).not.toMatch(/[<>&\u2028]/);
     const data = JSON.parse(json);
     expect(data).toMatchObject({
       "@type": "ScholarlyArticle",
-      name: "</script><script>alert(1)</script> & <!--",
-      author: [{ "@type": "Person", name: "A\u2028B" }],
+      headline: "</script><script>alert(1)</script> & <!--",
+      sourceOrganization: { "@type": "Organization", name: "A\u2028B" },
       datePublished: "2023-01-30",
       url: "https://digest.example.org/papers/2301.12942/",
       identifier: { propertyID: "arXiv", value: "2301.12942" },
@@ -102,5 +102,8 @@ describe("citations", () => {
       "og:description": "The best bound is Õ(K^(2/3)).",
       "og:url": "https://digest.example.org/papers/2301.12942/",
     });
+    // Authors are `citation_author` tags, once; Open Graph's `article:author` is for profile URLs.
+    expect(openGraph(cited(), site).map(([key]) => key)).not.toContain("article:author");
+    expect(Object.keys(JSON.parse(scholarlyArticle(cited(), site)))).not.toContain("author");
   });
 });

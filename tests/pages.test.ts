@@ -73,6 +73,30 @@ describe("the built digest", () => {
     expect(cards($)).toEqual(["2601.00010", "2601.00012", "2601.00011", "delta-paper", "2601.00013"]);
   });
 
+  it("folds each card's abstract as a link to it on the paper's page, the one copy of the typeset abstract", () => {
+    const $ = page("date/2026-01-01/index.html");
+    const folds = $("main article.card details.abstract-fold");
+    expect(folds.length).toBe(5);
+    folds.each((_, fold) => {
+      const slug = $(fold).closest("article").attr("id")!.replace(/^paper-/, "");
+      expect($(fold).attr("data-abstract")).toBe(`/papers/${slug}/`);
+      expect($(fold).find(".abstract a").attr("href")).toBe(`/papers/${slug}/#abstract`);
+      // The abstract's own text is not on the day page: only on the paper's page, under #abstract, fetched from there.
+      const own = cheerio.load(site.read(`papers/${slug}/index.html`));
+      expect(own("h2#abstract + .abstract").text().length).toBeGreaterThan(0);
+      expect($.html()).not.toContain(own("h2#abstract + .abstract").html()!);
+    });
+    expect($("script[src='/assets/abstract.js'][type=module]").length).toBe(1);
+    expect(site.exists("assets/abstract.js")).toBe(true);
+  });
+
+  it("lists a week's papers compactly: title linked, authors shortened", () => {
+    const $ = page("week/2026-W01/index.html");
+    const row = $("main li.paper-row").filter((_, li) => $(li).find("a.paper-title").attr("href") === "/papers/2301.12942/");
+    expect(row.find(".authors").text()).toBe("Yan Dai, Haipeng Luo, Chen-Yu Wei and 2 more");
+    expect($("main .abstract, main article").length).toBe(0);
+  });
+
   it("links each day to the nearest days that have papers, across the gaps", () => {
     const expected: [string, (string | undefined)[]][] = [
       ["2021-01-03", [undefined, "/date/2025-12-29/"]],
@@ -159,7 +183,7 @@ describe("the built digest", () => {
   it("shows every field of a paper, with arXiv abstract and PDF links derived from the id", () => {
     const $ = page("papers/2301.12942/index.html");
     expect($("main h1").text()).toBe("Refined Regret for Adversarial MDPs");
-    expect($(".authors-full .author").map((_, a) => $(a).text()).get()).toEqual(["Yan Dai", "Haipeng Luo", "Chen-Yu Wei"]);
+    expect($(".authors-full a").map((_, a) => $(a).text()).get()).toEqual(["Yan Dai", "Haipeng Luo", "Chen-Yu Wei"]);
     expect($(".authors-full").text()).toContain("and 2 more");
     const details = Object.fromEntries($("dl.paper-details dt").map((_, dt) => [[$(dt).text(), $(dt).next("dd").text().trim()]]).get());
     expect(details).toMatchObject({
@@ -262,7 +286,7 @@ describe("the built digest", () => {
     const $ = page("papers/2601.00020/index.html");
     expect($("h1").text()).toBe("Hostile <script>alert('title')</script> Title");
     expect($("title").text()).toMatch(/^Hostile <script>alert\('title'\)<\/script> Title · /);
-    expect($(".authors-full .author").first().text()).toBe("Mallory <img src=x onerror=alert('author')>");
+    expect($(".authors-full a").first().text()).toBe("Mallory <img src=x onerror=alert('author')>");
     expect($("dl.paper-details").text()).toContain("<b>Org</b>");
     expect($(".abstract").text()).toContain("<script>alert('abstract')</script>");
     expect($(".abstract").text()).toContain("<iframe src=\"https://evil.example\"></iframe>");
@@ -333,7 +357,7 @@ describe("tag pages with more papers than fit on one", () => {
   afterAll(() => site?.cleanup());
 
   const page = (rel: string) => cheerio.load(site.read(rel));
-  const titles = ($: cheerio.CheerioAPI) => $("main ol.papers .paper-title a").map((_, a) => $(a).text()).get();
+  const titles = ($: cheerio.CheerioAPI) => $("main ol.papers li.paper-row a.paper-title").map((_, a) => $(a).text()).get();
   /** Each pager on the page: previous link, "Page N of M", next link. */
   const pagers = ($: cheerio.CheerioAPI) =>
     $("nav.pager").map((_, nav) => [[$(nav).find("a[rel=prev]").attr("href"), $(nav).children("span").filter((_, s) => $(s).text() !== "").text(), $(nav).find("a[rel=next]").attr("href")]]).get();
@@ -369,6 +393,11 @@ describe("tag pages with more papers than fit on one", () => {
   it("shows a tag that fits on one page without a pager", () => {
     const $ = page("tags/few/index.html");
     expect(titles($)).toEqual(["Paper 2", "Paper 1"]);
+    // Each row: the title linking to the paper's page, the authors, the day it is listed.
+    const row = $("main li.paper-row").first();
+    expect(row.find("a.paper-title").attr("href")).toMatch(/^\/papers\/[^/]+\/$/);
+    expect(row.find(".authors").text().length).toBeGreaterThan(0);
+    expect(row.find("time").attr("datetime")).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     expect($("nav.pager").length).toBe(0);
     expect($("title").text()).toBe("#few · Test Digest");
   });

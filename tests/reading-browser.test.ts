@@ -104,15 +104,18 @@ describe.skipIf(Boolean(skip))("reading the site in the browser", () => {
     const card = page.locator("article.card").first();
     // The digest day and the paper's own first version, both on the card.
     expect(await card.locator(".paper-dates").textContent()).toBe("Listed 2 Mar 2026 · first version 2 May 2011");
-    // The abstract is folded, math included, and one click away.
+    // The abstract is folded, math included, and one click away: fetched from the paper's page, its one copy.
     expect(await card.locator(".abstract").isVisible()).toBe(false);
+    expect(await card.locator(".abstract .katex").count()).toBe(0);
     await card.locator("summary").click();
-    expect(await card.locator(".abstract .katex").first().isVisible()).toBe(true);
+    await card.locator(".abstract .katex").first().waitFor({ state: "visible" });
+    expect(await card.locator(".abstract").textContent()).toContain("with the word xylophonist once. A second sentence follows.");
+    expect(await card.locator("details").getAttribute("data-state")).toBe("loaded");
     await Promise.all([page.waitForURL(/\/papers\/2602\.09101\/$/), card.locator(".paper-title a").click()]);
     // arXiv and PDF next to the title; previous/next paper at the bottom.
     expect(await page.locator(".title-links a").allTextContents()).toEqual(["arXiv", "PDF"]);
     expect(await page.locator("nav.paper-pager a[rel=next]").getAttribute("href")).toMatch(/^\/papers\/[\d.]+\/$/);
-    await Promise.all([page.waitForURL(/\/search\/\?q=Grace%20Hopper$/), page.locator(".authors-full a.author").first().click()]);
+    await Promise.all([page.waitForURL(/\/search\/\?q=Grace%20Hopper$/), page.locator(".authors-full a").first().click()]);
     await page.waitForFunction(() => document.getElementById("search-results")?.dataset.query === "q=Grace+Hopper");
     const found = await page.$$eval("#search-results .search-result a", (as) => as.map((a) => new URL((a as HTMLAnchorElement).href).pathname));
     expect(found).toEqual(["/papers/2602.09101/"]);
@@ -122,8 +125,24 @@ describe.skipIf(Boolean(skip))("reading the site in the browser", () => {
     expect(await page.locator("main h1").textContent()).toBe("Fixture Lab 1 paper");
     expect(await page.locator("link[rel=alternate][href$='/organizations/fixture-lab/feed.xml']").count()).toBe(1);
     expect(site.exists("organizations/fixture-lab/feed.xml")).toBe(true);
-    await Promise.all([page.waitForURL(/\/tags\/transformers\/$/), page.locator("article.card a.tag", { hasText: "#transformers" }).click()]);
-    expect(await page.locator("article.card .paper-title a[href='/papers/2602.09101/']").count()).toBe(1);
+    // The organization's page lists the paper compactly; its tags are on the paper's page.
+    expect(await page.locator("li.paper-row a.paper-title[href='/papers/2602.09101/']").count()).toBe(1);
+    await page.goBack();
+    await Promise.all([page.waitForURL(/\/tags\/transformers\/$/), page.locator("dl.paper-details a.tag", { hasText: "#transformers" }).click()]);
+    expect(await page.locator("li.paper-row a.paper-title[href='/papers/2602.09101/']").count()).toBe(1);
+    await ctx.close();
+  });
+
+  it("without JavaScript, an open abstract fold links to the abstract on the paper's page", async () => {
+    const ctx = await context("desktop", "light", { javaScriptEnabled: false });
+    const page = await ctx.newPage();
+    await page.goto(`${server.url}date/2026-03-02/`);
+    const card = page.locator("article.card").first();
+    await card.locator("summary").click();
+    const link = card.locator(".abstract a");
+    expect(await link.isVisible()).toBe(true);
+    await Promise.all([page.waitForURL(/\/papers\/2602\.09101\/#abstract$/), link.click()]);
+    expect(await page.locator("#abstract + .abstract").textContent()).toContain("xylophonist");
     await ctx.close();
   });
 
@@ -259,6 +278,9 @@ describe.skipIf(Boolean(skip))("reading the site in the browser", () => {
     const page = await ctx.newPage();
     await page.goto(`${server.url}date/2026-02-16/`);
     for (const summary of await page.locator("summary").all()) await summary.click();
+    // Every fold filled from its paper's page before axe looks.
+    await page.waitForFunction(() => [...document.querySelectorAll<HTMLElement>("details[data-abstract]")].every((d) => d.dataset.state === "loaded"));
+    expect(await page.locator("details[data-abstract] .abstract p").count()).toBeGreaterThanOrEqual(45);
     expect(await violations(page)).toEqual([]);
     await ctx.close();
   }, 300_000);

@@ -69,12 +69,15 @@ export function openGraph(paper: CitedPaper, site: CiteSite): [string, string][]
     ["og:url", absoluteUrl(site, `/papers/${paper.slug}/`)],
     ["article:published_time", paperDate(paper)],
   ];
-  for (const author of paper.authors.slice(0, 20)) og.push(["article:author", author]);
+  // No `article:author`: Open Graph means it for profile URLs, not names, and the authors are in the head once already
+  // as `citation_author` (Google Scholar's tags): 20 more tags on every paper page for nobody (issue 15, output size).
   return og;
 }
 
 /**
- * JSON for a `<script type="application/ld+json">` data block: a schema.org ScholarlyArticle. `<`, `>` and `&` are
+ * JSON for a `<script type="application/ld+json">` data block: a minimal schema.org ScholarlyArticle (headline, date,
+ * URL, arXiv id and links, organization): the authors, description and PDF are in the head once already, as
+ * `citation_*` and `description` tags, not repeated here on every paper page (issue 15). `<`, `>` and `&` are
  * written as \u escapes, so no text in it can close the element or open a comment, whatever a paper holds.
  */
 export function scholarlyArticle(paper: CitedPaper, site: CiteSite): string {
@@ -82,18 +85,13 @@ export function scholarlyArticle(paper: CitedPaper, site: CiteSite): string {
     "@context": "https://schema.org",
     "@type": "ScholarlyArticle",
     headline: paper.titleText.slice(0, 500),
-    name: paper.titleText,
-    author: paper.authors.map((name) => ({ "@type": "Person", name })),
     datePublished: paperDate(paper),
-    description: firstSentence(paper.abstractText),
     url: absoluteUrl(site, `/papers/${paper.slug}/`),
   };
   const sameAs = [paper.links.abs, paper.doi && `https://doi.org/${paper.doi}`].filter(Boolean);
   if (sameAs.length) data.sameAs = sameAs;
   if (paper.arxiv) data.identifier = { "@type": "PropertyValue", propertyID: "arXiv", value: paper.arxiv };
-  if (paper.category) data.about = paper.category;
   if (paper.organization) data.sourceOrganization = { "@type": "Organization", name: paper.organization };
-  if (paper.links.pdf) data.encoding = { "@type": "MediaObject", contentUrl: paper.links.pdf, encodingFormat: "application/pdf" };
   return JSON.stringify(data).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
 

@@ -54,10 +54,13 @@ describe.skipIf(Boolean(skip))("a paper cannot take a click meant for anything e
     site?.cleanup();
   });
 
-  /** Every element a reader clicks on `page`: the header's title and search box, and every link to a paper page. */
+  /**
+   * Every element a reader clicks on `page`: the header's title and search box, and every link to a paper page that is
+   * shown (not the link to the abstract on the paper's page inside a closed abstract fold).
+   */
   const targets = (page: Page) =>
-    page.$$eval(".site-title, #site-search, main a[href*='/papers/']", (elements) =>
-      elements.map((el, i) => {
+    page.$$eval(".site-title, #site-search, main a[href*='/papers/']", (all) =>
+      all.filter((el) => el.checkVisibility()).map((el, i) => {
         el.setAttribute("data-target", String(i));
         return { index: i, href: el.getAttribute("href") ?? "", label: `${el.tagName.toLowerCase()} "${(el.textContent ?? "").trim().slice(0, 40)}"` };
       }),

@@ -1,6 +1,7 @@
+import path from "node:path";
 import type { SiteConfig } from "../site.ts";
 import { startTypeScriptWorker } from "../workers/typescript-worker.ts";
-import { writeSearchIndex, type SearchIndexResult } from "./index.ts";
+import { searchFolder, writeSearchIndex, type IndexReuse, type SearchIndexResult } from "./index.ts";
 import { searchPaperFields, searchRecords, type SearchPaper } from "./records.ts";
 
 type IndexSite = Pick<SiteConfig, "pathPrefix" | "authorsShown" | "language">;
@@ -8,8 +9,21 @@ type IndexSite = Pick<SiteConfig, "pathPrefix" | "authorsShown" | "language">;
 /** What the worker is sent: only the fields the search records read (not the typeset HTML). */
 export interface IndexJob {
   papers: SearchPaper[];
+  /** Content keys of the papers (same order), for an incremental build. */
+  keys?: (string | undefined)[];
   siteDir: string;
   site: IndexSite;
+  reuse?: IndexReuse;
+}
+
+/** How a build updates the previous site's index instead of building it from scratch. */
+export interface SearchReuse<P> {
+  /** The build cache folder: the index keeps what it analysed there (`search-index.bin`). */
+  cacheDir: string;
+  /** The previous site (its `search/` folder), whose unchanged index files are linked. */
+  previousSite?: string;
+  /** A paper's content key (the same key, the same paper); papers without one are keyed by a hash of their record. */
+  keyOf?: (paper: P) => string | undefined;
 }
 
 /** Below this many papers a worker's start-up (about 0.3 s) costs more than indexing on this thread. */
@@ -18,21 +32,44 @@ const workerFrom = 1000;
 /** Only the fields the records read: the typeset HTML stays on this thread. */
 const searchFieldsOf = (p: SearchPaper) => Object.fromEntries(searchPaperFields.map((field) => [field, p[field]])) as SearchPaper;
 
+/** Runs an index job (here or in the worker). */
+export const runIndexJob = (job: IndexJob) =>
+  writeSearchIndex(searchRecords(job.papers, job.site, job.keys), job.siteDir, job.site.language, job.reuse);
+
 /**
  * Writes the search index of `papers` into `<siteDir>/search/`, in a worker thread for large sites (the same code and
- * bytes as on this thread; a worker that cannot start falls back to this thread).
+ * bytes as on this thread; a worker that cannot start falls back to this thread). With `reuse`, only papers that are
+ * new or changed since the last build are analysed, and unchanged files are linked from the previous site: the bytes
+ * are the same as a build from scratch.
  */
-export async function buildSearchIndex(papers: readonly SearchPaper[], siteDir: string, site: IndexSite): Promise<SearchIndexResult & { inWorker: boolean }> {
-  const here = async () => ({ ...(await writeSearchIndex(searchRecords(papers, site), siteDir, site.language)), inWorker: false });
+export async function buildSearchIndex<P extends SearchPaper>(
+  papers: readonly P[],
+  siteDir: string,
+  site: IndexSite,
+  reuse?: SearchReuse<P>,
+): Promise<SearchIndexResult & { inWorker: boolean }> {
+  const job: IndexJob = {
+    papers: papers as readonly SearchPaper[] as SearchPaper[],
+    siteDir,
+    site: { pathPrefix: site.pathPrefix, authorsShown: site.authorsShown, language: site.language },
+  };
+  if (reuse) {
+    job.keys = reuse.keyOf ? papers.map((paper) => reuse.keyOf!(paper)) : undefined;
+    job.reuse = {
+      stateFile: path.join(reuse.cacheDir, "search-index.bin"),
+      previousDir: reuse.previousSite && path.join(reuse.previousSite, searchFolder),
+      context: JSON.stringify([site.pathPrefix, site.authorsShown]),
+    };
+  }
+  const here = async () => ({ ...(await runIndexJob(job)), inWorker: false });
   if (papers.length < workerFrom) return here();
-  const job: IndexJob = { papers: papers.map(searchFieldsOf), siteDir, site: { pathPrefix: site.pathPrefix, authorsShown: site.authorsShown, language: site.language } };
   const worker = startTypeScriptWorker(new URL("./worker.ts", import.meta.url));
   try {
     const reply = await new Promise<{ ok: boolean; result?: SearchIndexResult; message?: string } | undefined>((resolve) => {
       worker.once("message", resolve);
       worker.once("error", () => resolve(undefined));
       worker.once("exit", () => resolve(undefined));
-      worker.postMessage(job);
+      worker.postMessage({ ...job, papers: papers.map(searchFieldsOf) });
     });
     if (!reply) return here();
     if (!reply.ok) throw new Error(`search index: ${reply.message}`);

@@ -1,6 +1,8 @@
 // `npm run bench:search -- --papers 10000,100000 [--runs 3] [--keep] [--site DIR]`: builds synthetic sites of that many papers and
 // prints, per size, the search index's size and build time and the bytes a first query fetches in headless Chromium.
 // Deterministic corpus (seeded PRNG); medians over --runs. Heavy at 100k: several minutes and ~2 GB of memory.
+// With --updates: instead, the index's build time from scratch, after one more paper, an edit, nothing changed
+// (scripts/bench/search-updates.ts).
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -11,6 +13,7 @@ import type { Page } from "playwright-core";
 import { launchChromium } from "../tests/helpers/chromium.ts";
 import { serveStatic } from "../tests/helpers/static-server.ts";
 import { searchCorpus } from "./bench/search-corpus.ts";
+import { measureUpdates } from "./bench/search-updates.ts";
 
 const { values } = parseArgs({
   options: {
@@ -19,6 +22,7 @@ const { values } = parseArgs({
     keep: { type: "boolean", default: false },
     // Measure an already built site (from --keep) instead of building one; the corpus is regenerated for the queries.
     site: { type: "string" },
+    updates: { type: "boolean", default: false },
   },
 });
 const sizes = values.papers.split(",").map((s) => Number(s.replace(/_/g, "").trim()));
@@ -103,6 +107,10 @@ const perMode = (): Record<Mode, number[]> => ({ pasted: [], "pasted-gzip": [], 
 
 for (const count of sizes) {
   console.error(`\n${count.toLocaleString("en-US")} papers: generating…`);
+  if (values.updates) {
+    console.log(`\n${(await measureUpdates(count, runs)).join("\n")}`);
+    continue;
+  }
   const { papers, queries } = searchCorpus(count);
   const siteDir = values.site ? path.resolve(values.site) : mkdtempSync(path.join(tmpdir(), `bench-search-${count}-`));
   const buildTimes: number[] = [];

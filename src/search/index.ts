@@ -1,9 +1,9 @@
 import { createHash } from "node:crypto";
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { closeSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writevSync } from "node:fs";
+import os from "node:os";
 import { link, mkdir, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { deserialize, serialize } from "node:v8";
 import { threadId } from "node:worker_threads";
 import { gzipSync } from "node:zlib";
 import { stemmer } from "stemmer";
@@ -44,6 +44,8 @@ export interface SearchIndexResult {
   bytes: number;
   /** Files linked from the previous index because their content did not change. */
   linked: number;
+  /** Milliseconds per step: reading the state, analysing and laying out, writing the files, saving the state. */
+  steps: { state: number; analyse: number; write: number; save: number };
 }
 
 /**
@@ -132,6 +134,8 @@ export interface IndexState {
   words: string[];
   wordStem: number[];
   stems: string[];
+  /** How many of `words` a current paper has. */
+  usedWords: number;
   wordOrder: Int32Array;
   stemOrder: Int32Array;
   /** Per paper, in index order: its key, abstract length, postings (`postStem` and `postValue`, see pass 1) and words. */
@@ -213,7 +217,7 @@ export function buildIndexParts(records: readonly SearchRecord[], language: stri
   const linkable = Boolean(reuse?.linkable && reuse.previous);
   let previous = reuse?.previous?.fingerprint === reuse?.fingerprint ? reuse?.previous : undefined;
   // Words of deleted papers stay in the tables; when they are most of them, start again.
-  if (previous && previous.words.length > 10_000 && previous.words.length > 2 * new Set(previous.wordIds).size) previous = undefined;
+  if (previous && previous.words.length > 10_000 && previous.words.length > 2 * previous.usedWords) previous = undefined;
   const words = previous ? previous.words : [];
   const wordStem = previous ? previous.wordStem : [];
   const stems = previous ? previous.stems : [];
@@ -309,13 +313,17 @@ export function buildIndexParts(records: readonly SearchRecord[], language: stri
   const averageLength = docLength.reduce((a, n) => a + n, 0) / Math.max(1, records.length) || 1;
   const bonuses = searchFields.map((field) => (field === "body" ? 0 : fieldBonus[field]));
   const n = records.length;
+  const idfs = new Float64Array(stems.length);
+  for (let stem = 0; stem < stems.length; stem++) {
+    const df = count[stem + 1]! - count[stem]!;
+    idfs[stem] = Math.log(1 + (n - df + 0.5) / (df + 0.5));
+  }
   for (let doc = 0; doc < n; doc++) {
     const norm = k1 * (1 - b + (b * docLength[doc]!) / averageLength);
     for (let i = docStart[doc]!; i < docStart[doc + 1]!; i++) {
       const stem = postingStem.data[i]!;
       const value = postingValue.data[i]!;
-      const df = count[stem + 1]! - count[stem]!;
-      const idf = Math.log(1 + (n - df + 0.5) / (df + 0.5));
+      const idf = idfs[stem]!;
       const tf = value & 0xffff;
       let score = tf ? (tf * (k1 + 1)) / (tf + norm) : 0;
       for (let f = 0; f < bonuses.length; f++) if (value & (1 << (16 + f))) score += bonuses[f]!;
@@ -368,6 +376,7 @@ export function buildIndexParts(records: readonly SearchRecord[], language: stri
   // Dictionary chunks: every word of a current paper as written, with its stem and how many papers the stem has.
   const used = new Uint8Array(words.length);
   for (let i = 0; i < docWords.length; i++) used[docWords.data[i]!] = 1;
+  const usedWords = used.reduce((sum, u) => sum + u, 0);
   const dict: [string, string][] = [];
   let chunk: unknown[] = [];
   let chunkBytes = 0;
@@ -463,6 +472,7 @@ export function buildIndexParts(records: readonly SearchRecord[], language: stri
     words,
     wordStem,
     stems,
+    usedWords,
     wordOrder,
     stemOrder,
     keys: [...keys],
@@ -508,10 +518,39 @@ export interface IndexReuse {
   context?: string;
 }
 
+/** The typed arrays of a state, stored raw after its JSON part (v8.serialize took a second for them at 10,000 papers). */
+const stateArrays = ["wordOrder", "stemOrder", "docLength", "postStart", "postStem", "postValue", "wordStart", "wordIds"] as const;
+const stateFormat = 1;
+
+/** A state as bytes: a little-endian u32 length, the JSON of everything but the arrays, padding to 4, the arrays. */
+function encodeState(state: IndexState): Buffer[] {
+  const rest: Record<string, unknown> = { ...state, format: stateFormat, lengths: stateArrays.map((name) => state[name].length) };
+  for (const name of stateArrays) delete rest[name];
+  const json = Buffer.from(JSON.stringify(rest));
+  const head = Buffer.alloc(4 + json.length + ((4 - (json.length % 4)) % 4));
+  head.writeUInt32LE(json.length, 0);
+  json.copy(head, 4);
+  const arrays = stateArrays.map((name) => Buffer.from(state[name].buffer, state[name].byteOffset, state[name].byteLength));
+  return [head, ...arrays];
+}
+
 /** The state file's content, or undefined when there is none or it cannot be read (a cold build follows). */
 function readState(file: string): IndexState | undefined {
   try {
-    return deserialize(readFileSync(file)) as IndexState;
+    const bytes = readFileSync(file);
+    const length = bytes.readUInt32LE(0);
+    const state = JSON.parse(bytes.toString("utf8", 4, 4 + length)) as IndexState & { format: number; lengths: number[] };
+    if (state.format !== stateFormat || os.endianness() !== "LE") return undefined;
+    let at = 4 + length + ((4 - (length % 4)) % 4);
+    const copy = Uint8Array.prototype.slice.call(bytes, at); // aligned to 4 whatever the pool offset of `bytes`
+    at = 0;
+    stateArrays.forEach((name, i) => {
+      const n = state.lengths[i]!;
+      if (at + n * 4 > copy.byteLength) throw new Error("truncated");
+      state[name] = new Int32Array(copy.buffer, copy.byteOffset + at, n);
+      at += n * 4;
+    });
+    return state;
   } catch {
     return undefined;
   }
@@ -534,6 +573,9 @@ export async function writeSearchIndex(records: readonly SearchRecord[], siteDir
   // written already.
   await Promise.all(indexEntries.map((entry) => rm(path.join(outputPath, entry), { recursive: true, force: true })));
   let parts: IndexParts;
+  let clock = performance.now();
+  const lap = () => -clock + (clock = performance.now());
+  const steps = { state: 0, analyse: 0, write: 0, save: 0 };
   let previousDir = reuse?.previousDir && path.resolve(reuse.previousDir) !== path.resolve(outputPath) ? reuse.previousDir : undefined;
   if (reuse) {
     const previous = readState(reuse.stateFile);
@@ -547,8 +589,10 @@ export async function writeSearchIndex(records: readonly SearchRecord[], siteDir
     }
     if (!linkable) previousDir = undefined;
     const fingerprint = sha(JSON.stringify([indexCode(), language, reuse.context ?? ""]));
+    steps.state = lap();
     parts = buildIndexParts(records, language, { previous, fingerprint, keys: records.map((r) => r.key ?? recordKey(r)), linkable });
   } else parts = buildIndexParts(records, language);
+  steps.analyse = lap();
   const version = createHash("sha256");
   let bytes = 0;
   let files = 0;
@@ -568,12 +612,24 @@ export async function writeSearchIndex(records: readonly SearchRecord[], siteDir
   await writeAll(outputPath, [{ file: "meta.ix", digest: "", data: meta }], undefined);
   files++;
   bytes += meta.length;
+  steps.write = lap();
   if (reuse) {
-    const state = serialize(parts.state(hashName(meta)));
+    const state = encodeState(parts.state(hashName(meta)));
     mkdirSync(path.dirname(reuse.stateFile), { recursive: true });
     const temp = `${reuse.stateFile}.tmp-${process.pid}-${threadId}`;
-    writeFileSync(temp, state);
-    renameSync(temp, reuse.stateFile);
+    // A state that cannot be saved costs the next build time, never its correctness (see readState and `linkable`).
+    try {
+      const fd = openSync(temp, "w");
+      try {
+        if (writevSync(fd, state) !== state.reduce((n, part) => n + part.length, 0)) throw new Error("short write");
+      } finally {
+        closeSync(fd);
+      }
+      renameSync(temp, reuse.stateFile);
+    } catch {
+      rmSync(temp, { force: true });
+    }
   }
-  return { outputPath, records: records.length, files, bytes, linked };
+  steps.save = lap();
+  return { outputPath, records: records.length, files, bytes, linked, steps };
 }

@@ -1,7 +1,7 @@
 import path from "node:path";
 import type { SiteConfig } from "../site.ts";
 import { startTypeScriptWorker } from "../workers/typescript-worker.ts";
-import { searchFolder, writeSearchIndex, type IndexReuse, type SearchIndexResult } from "./index.ts";
+import { readIndexedPapers, searchFolder, writeSearchIndex, type IndexReuse, type SearchIndexResult } from "./index.ts";
 import { searchPaperFields, searchRecords, type SearchPaper } from "./records.ts";
 
 type IndexSite = Pick<SiteConfig, "pathPrefix" | "authorsShown" | "language">;
@@ -11,6 +11,8 @@ export interface IndexJob {
   papers: SearchPaper[];
   /** Content keys of the papers (same order), for an incremental build. */
   keys?: (string | undefined)[];
+  /** Papers sent without their text (same order; see `SearchRecord.textless`). */
+  textless?: boolean[];
   siteDir: string;
   site: IndexSite;
   reuse?: IndexReuse;
@@ -34,7 +36,28 @@ const searchFieldsOf = (p: SearchPaper) => Object.fromEntries(searchPaperFields.
 
 /** Runs an index job (here or in the worker). */
 export const runIndexJob = (job: IndexJob) =>
-  writeSearchIndex(searchRecords(job.papers, job.site, job.keys), job.siteDir, job.site.language, job.reuse);
+  writeSearchIndex(searchRecords(job.papers, job.site, job.keys, job.textless), job.siteDir, job.site.language, job.reuse);
+
+/** What the worker replies. */
+export type IndexReply = { ok: true; result: SearchIndexResult } | { ok: false; message: string; missingText?: boolean };
+
+/** Runs an index job in a worker thread; undefined when the worker cannot run. */
+async function runInWorker(job: IndexJob): Promise<IndexReply | undefined> {
+  const worker = startTypeScriptWorker(new URL("./worker.ts", import.meta.url));
+  try {
+    return await new Promise<IndexReply | undefined>((resolve) => {
+      worker.once("message", resolve);
+      worker.once("error", () => resolve(undefined));
+      worker.once("exit", () => resolve(undefined));
+      worker.postMessage(job);
+    });
+  } finally {
+    await worker.terminate();
+  }
+}
+
+/** No text, for a paper whose analysis and result file the previous index has. */
+const noText = { text: { title: "", body: "" }, abstractText: "" };
 
 /**
  * Writes the search index of `papers` into `<siteDir>/search/`, in a worker thread for large sites (the same code and
@@ -63,18 +86,17 @@ export async function buildSearchIndex<P extends SearchPaper>(
   }
   const here = async () => ({ ...(await runIndexJob(job)), inWorker: false });
   if (papers.length < workerFrom) return here();
-  const worker = startTypeScriptWorker(new URL("./worker.ts", import.meta.url));
-  try {
-    const reply = await new Promise<{ ok: boolean; result?: SearchIndexResult; message?: string } | undefined>((resolve) => {
-      worker.once("message", resolve);
-      worker.once("error", () => resolve(undefined));
-      worker.once("exit", () => resolve(undefined));
-      worker.postMessage({ ...job, papers: papers.map(searchFieldsOf) });
-    });
-    if (!reply) return here();
-    if (!reply.ok) throw new Error(`search index: ${reply.message}`);
-    return { ...reply.result!, inWorker: true };
-  } finally {
-    await worker.terminate();
-  }
+  // Copying 100,000 abstracts to the worker takes seconds: the text of a paper the previous index has is left out
+  // (sent again in full if the worker finds it needs it after all).
+  const indexed = job.reuse?.previousDir && job.keys ? readIndexedPapers(job.reuse.stateFile, job.reuse.previousDir) : undefined;
+  const full = () => papers.map(searchFieldsOf);
+  let reply: IndexReply | undefined;
+  if (indexed && job.keys) {
+    const textless = job.keys.map((key) => key !== undefined && indexed.has(key));
+    reply = await runInWorker({ ...job, textless, papers: papers.map((paper, i) => (textless[i] ? { ...searchFieldsOf(paper), ...noText } : searchFieldsOf(paper))) });
+    if (reply && !reply.ok && reply.missingText) reply = await runInWorker({ ...job, papers: full() });
+  } else reply = await runInWorker({ ...job, papers: full() });
+  if (!reply) return here();
+  if (!reply.ok) throw new Error(`search index: ${reply.message}`);
+  return { ...reply.result, inWorker: true };
 }

@@ -1,11 +1,11 @@
 import { createHash } from "node:crypto";
-import { closeSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writevSync } from "node:fs";
+import { closeSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, writevSync } from "node:fs";
 import os from "node:os";
 import { link, mkdir, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { threadId } from "node:worker_threads";
-import { gzipSync } from "node:zlib";
+import { gunzipSync, gzipSync } from "node:zlib";
 import { stemmer } from "stemmer";
 import { codeFingerprint } from "../cache/fingerprint.ts";
 import { indexWords } from "./client/words.js";
@@ -206,7 +206,12 @@ export interface PartsReuse {
   keys: readonly string[];
   /** The previous folder holds exactly the files `previous` describes, so they may be linked. */
   linkable: boolean;
+  /** That folder (result files of textless records are read from it). */
+  previousDir?: string;
 }
+
+/** A record was sent without its text, but the previous build's analysis or result file for it is not there. */
+export class MissingTextError extends Error {}
 
 /**
  * Tokenises every new record (reusing the analysis of the records of `reuse.previous` with the same key), weighs each
@@ -265,6 +270,7 @@ export function buildIndexParts(records: readonly SearchRecord[], language: stri
       postingValue.append(previous.postValue.subarray(previous.postStart[old], previous.postStart[old + 1]));
       docWords.append(previous.wordIds.subarray(previous.wordStart[old], previous.wordStart[old + 1]));
     } else {
+      if (record.textless) throw new MissingTextError(`search index: no analysis of ${record.url} to reuse`);
       perDoc.clear();
       const word = (text: string): number => {
         const id = wordOf(text);
@@ -439,6 +445,20 @@ export function buildIndexParts(records: readonly SearchRecord[], language: stri
   // Result files for papers `from` to `to` (multiples of papersPerFragment). One holding the same papers (same keys)
   // at the same place as in the previous build is linked.
   const groups: string[] = [];
+  // What a textless record shows, from the previous build's result file (the same key, the same record).
+  let lastGroup: [string, unknown[]] | undefined;
+  const previousResult = (key: string): unknown => {
+    const old = before.get(key);
+    if (old === undefined || !reuse?.previousDir) throw new MissingTextError("search index: no previous result file to reuse");
+    const group = Math.floor(old / papersPerFragment);
+    const file = `f/${Math.floor(group / fragmentsPerFolder)}/${group}.ix`;
+    try {
+      if (lastGroup?.[0] !== file) lastGroup = [file, JSON.parse(gunzipSync(readFileSync(path.join(reuse.previousDir, file))).toString("utf8")) as unknown[]];
+    } catch {
+      throw new MissingTextError(`search index: cannot read ${file} of the previous build`);
+    }
+    return lastGroup[1][old % papersPerFragment];
+  };
   const same = (group: number): boolean => {
     const old = reuse?.previous;
     if (!linkable || !old || group >= old.groups.length) return false;
@@ -454,7 +474,9 @@ export function buildIndexParts(records: readonly SearchRecord[], language: stri
       const group = first / papersPerFragment;
       const file = `f/${Math.floor(group / fragmentsPerFolder)}/${group}.ix`;
       const make = () => {
-        const shown = records.slice(first, first + papersPerFragment).map((r) => ({ url: r.url, title: r.title, authors: r.authors, day: r.day, upvotes: r.upvotes, text: r.excerpt }));
+        const shown = records.slice(first, first + papersPerFragment).map((r, i) =>
+          r.textless ? previousResult(keys[first + i]!) : { url: r.url, title: r.title, authors: r.authors, day: r.day, upvotes: r.upvotes, text: r.excerpt },
+        );
         return gzip(JSON.stringify(shown));
       };
       if (same(group)) out.push({ file, digest: reuse!.previous!.groups[group]!, make });
@@ -518,32 +540,72 @@ export interface IndexReuse {
   context?: string;
 }
 
-/** The typed arrays of a state, stored raw after its JSON part (v8.serialize took a second for them at 10,000 papers). */
+/** The typed arrays of a state, stored raw after its JSON parts (v8.serialize took a second for them at 10,000 papers). */
 const stateArrays = ["wordOrder", "stemOrder", "docLength", "postStart", "postStem", "postValue", "wordStart", "wordIds"] as const;
-const stateFormat = 1;
+const stateFormat = 2;
 
-/** A state as bytes: a little-endian u32 length, the JSON of everything but the arrays, padding to 4, the arrays. */
+/** A length-prefixed (u32, little-endian) JSON part, padded to 4 bytes. */
+function part(value: unknown): Buffer {
+  const json = Buffer.from(JSON.stringify(value));
+  const out = Buffer.alloc(4 + json.length + ((4 - (json.length % 4)) % 4));
+  out.writeUInt32LE(json.length, 0);
+  json.copy(out, 4);
+  return out;
+}
+
+/**
+ * A state as bytes: a first JSON part with what the main thread reads alone (`readIndexedPapers`), a second with the
+ * rest but the arrays, then the arrays as they are.
+ */
 function encodeState(state: IndexState): Buffer[] {
-  const rest: Record<string, unknown> = { ...state, format: stateFormat, lengths: stateArrays.map((name) => state[name].length) };
-  for (const name of stateArrays) delete rest[name];
-  const json = Buffer.from(JSON.stringify(rest));
-  const head = Buffer.alloc(4 + json.length + ((4 - (json.length % 4)) % 4));
-  head.writeUInt32LE(json.length, 0);
-  json.copy(head, 4);
+  const rest: Record<string, unknown> = { ...state, lengths: stateArrays.map((name) => state[name].length) };
+  for (const name of [...stateArrays, "keys", "meta"]) delete rest[name];
   const arrays = stateArrays.map((name) => Buffer.from(state[name].buffer, state[name].byteOffset, state[name].byteLength));
-  return [head, ...arrays];
+  return [part({ format: stateFormat, meta: state.meta, keys: state.keys }), part(rest), ...arrays];
+}
+
+/** Reads the first JSON part of a state file, given a way to read its bytes, or throws. */
+function readHead(bytesAt: (from: number, length: number) => Buffer): { format: number; meta: string; keys: string[]; end: number } {
+  const length = bytesAt(0, 4).readUInt32LE(0);
+  const json = bytesAt(4, length);
+  if (json.length !== length) throw new Error("truncated");
+  const head = JSON.parse(json.toString("utf8")) as { format: number; meta: string; keys: string[] };
+  if (head.format !== stateFormat || os.endianness() !== "LE") throw new Error("another format");
+  return { ...head, end: 4 + length + ((4 - (length % 4)) % 4) };
+}
+
+/**
+ * The keys of the papers the index in `indexDir` was built from, when the state in `stateFile` describes that very
+ * index (else undefined): those papers' text need not be sent to the index worker (see `SearchRecord.textless`).
+ */
+export function readIndexedPapers(stateFile: string, indexDir: string): Set<string> | undefined {
+  try {
+    const fd = openSync(stateFile, "r");
+    try {
+      const head = readHead((from, length) => {
+        const out = Buffer.alloc(length);
+        return out.subarray(0, readSync(fd, out, 0, length, from));
+      });
+      return hashName(readFileSync(path.join(indexDir, "meta.ix"))) === head.meta ? new Set(head.keys) : undefined;
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return undefined;
+  }
 }
 
 /** The state file's content, or undefined when there is none or it cannot be read (a cold build follows). */
 function readState(file: string): IndexState | undefined {
   try {
     const bytes = readFileSync(file);
-    const length = bytes.readUInt32LE(0);
-    const state = JSON.parse(bytes.toString("utf8", 4, 4 + length)) as IndexState & { format: number; lengths: number[] };
-    if (state.format !== stateFormat || os.endianness() !== "LE") return undefined;
-    let at = 4 + length + ((4 - (length % 4)) % 4);
-    const copy = Uint8Array.prototype.slice.call(bytes, at); // aligned to 4 whatever the pool offset of `bytes`
-    at = 0;
+    const head = readHead((from, length) => bytes.subarray(from, from + length));
+    const length = bytes.readUInt32LE(head.end);
+    const state = JSON.parse(bytes.toString("utf8", head.end + 4, head.end + 4 + length)) as IndexState & { lengths: number[] };
+    state.keys = head.keys;
+    state.meta = head.meta;
+    const copy = Uint8Array.prototype.slice.call(bytes, head.end + 4 + length + ((4 - (length % 4)) % 4)); // aligned to 4
+    let at = 0;
     stateArrays.forEach((name, i) => {
       const n = state.lengths[i]!;
       if (at + n * 4 > copy.byteLength) throw new Error("truncated");
@@ -590,7 +652,7 @@ export async function writeSearchIndex(records: readonly SearchRecord[], siteDir
     if (!linkable) previousDir = undefined;
     const fingerprint = sha(JSON.stringify([indexCode(), language, reuse.context ?? ""]));
     steps.state = lap();
-    parts = buildIndexParts(records, language, { previous, fingerprint, keys: records.map((r) => r.key ?? recordKey(r)), linkable });
+    parts = buildIndexParts(records, language, { previous, fingerprint, keys: records.map((r) => r.key ?? recordKey(r)), linkable, previousDir });
   } else parts = buildIndexParts(records, language);
   steps.analyse = lap();
   const version = createHash("sha256");

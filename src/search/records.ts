@@ -29,6 +29,11 @@ export interface SearchRecord {
    * one indexed before is not tokenised again. Not written to the index.
    */
   key?: string;
+  /**
+   * The paper's text was left out (it is the same as in the previous build, whose analysis and result file are reused):
+   * `fields` and `excerpt` are empty. Not written to the index.
+   */
+  textless?: boolean;
 }
 
 /** Filters a reader picks on the search page. */
@@ -74,7 +79,12 @@ export function searchRecord(paper: SearchPaper, site: RecordSite): SearchRecord
  * Search records for every paper, oldest day first, then by id: a paper's number in the index stays the same when
  * newer papers are added, and the index bytes are reproducible.
  */
-export function searchRecords(papers: readonly SearchPaper[], site: RecordSite, keys?: readonly (string | undefined)[]): SearchRecord[] {
+export function searchRecords(
+  papers: readonly SearchPaper[],
+  site: RecordSite,
+  keys?: readonly (string | undefined)[],
+  textless?: readonly boolean[],
+): SearchRecord[] {
   const order = papers.map((_, i) => i);
   order.sort((x, y) => {
     const a = papers[x]!;
@@ -84,6 +94,7 @@ export function searchRecords(papers: readonly SearchPaper[], site: RecordSite, 
   return order.map((i) => {
     const record = searchRecord(papers[i]!, site);
     if (keys?.[i]) record.key = keys[i];
+    if (textless?.[i]) record.textless = true;
     return record;
   });
 }

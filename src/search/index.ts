@@ -175,8 +175,9 @@ class Int32List {
     this.data.set(values, this.length);
     this.length += values.length;
   }
+  /** The values (a view: the list must not be used after). */
   take(): Int32Array {
-    return this.data.slice(0, this.length);
+    return this.data.subarray(0, this.length);
   }
 }
 
@@ -604,7 +605,9 @@ function readState(file: string): IndexState | undefined {
     const state = JSON.parse(bytes.toString("utf8", head.end + 4, head.end + 4 + length)) as IndexState & { lengths: number[] };
     state.keys = head.keys;
     state.meta = head.meta;
-    const copy = Uint8Array.prototype.slice.call(bytes, head.end + 4 + length + ((4 - (length % 4)) % 4)); // aligned to 4
+    const from = head.end + 4 + length + ((4 - (length % 4)) % 4);
+    // Int32Array views need 4-byte alignment: a large file's buffer has it (offset 0), a pooled small one may not.
+    const copy = (bytes.byteOffset + from) % 4 ? Uint8Array.prototype.slice.call(bytes, from) : bytes.subarray(from);
     let at = 0;
     stateArrays.forEach((name, i) => {
       const n = state.lengths[i]!;

@@ -140,8 +140,9 @@ describe("incremental search index", () => {
     // A damaged state file and another site's context (path prefix) reuse nothing, and still give the right bytes.
     writeFileSync(path.join(site2.cacheDir, "search-index.bin"), "not a state");
     expectSameIndex((await site2.build(papers)).dir, await cold(papers));
+    const previous = (await site2.build(papers)).dir;
     const prefixed = temp("prefixed");
-    await buildSearchIndex(papers, prefixed, { ...site, pathPrefix: "/digest/" }, { cacheDir: site2.cacheDir, keyOf: contentKey });
+    await buildSearchIndex(papers, prefixed, { ...site, pathPrefix: "/digest/" }, { cacheDir: site2.cacheDir, previousSite: previous, keyOf: contentKey });
     const prefixedCold = temp("prefixed-cold");
     await buildSearchIndex(papers, prefixedCold, { ...site, pathPrefix: "/digest/" });
     expectSameIndex(prefixed, prefixedCold);

@@ -462,7 +462,8 @@ export function buildIndexParts(records: readonly SearchRecord[], language: stri
   };
   const same = (group: number): boolean => {
     const old = reuse?.previous;
-    if (!linkable || !old || group >= old.groups.length) return false;
+    // The same keys make the same records only for the same code and context (path prefix...).
+    if (!linkable || !old || old.fingerprint !== reuse.fingerprint || group >= old.groups.length) return false;
     const from = group * papersPerFragment;
     const to = Math.min(records.length, from + papersPerFragment);
     if (Math.min(old.keys.length, from + papersPerFragment) !== to) return false;

@@ -42,8 +42,8 @@ export async function buildSite(options: { root: string; log?: (line: string) =>
   }
   let written = 0;
   const { pagesWritten } = await writeAtomically(outputDir, async (temp) => {
-    // The search index is written by a worker thread while the pages render.
-    const indexing = buildSearchIndex(papers, temp, site);
+    // The search index is written by a worker thread while the pages render, updated from the previous build's.
+    const indexing = buildSearchIndex(papers, temp, site, { cacheDir: path.resolve(options.root, site.cacheDir), previousSite: outputDir, keyOf: paperKeyOf });
     indexing.catch(() => {});
     let result = { pagesWritten: 0 };
     try {

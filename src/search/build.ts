@@ -1,6 +1,7 @@
+import path from "node:path";
 import type { SiteConfig } from "../site.ts";
 import { startTypeScriptWorker } from "../workers/typescript-worker.ts";
-import { writeSearchIndex, type SearchIndexResult } from "./index.ts";
+import { readIndexedPapers, searchFolder, writeSearchIndex, type IndexReuse, type SearchIndexResult } from "./index.ts";
 import { searchPaperFields, searchRecords, type SearchPaper } from "./records.ts";
 
 type IndexSite = Pick<SiteConfig, "pathPrefix" | "authorsShown" | "language">;
@@ -8,8 +9,23 @@ type IndexSite = Pick<SiteConfig, "pathPrefix" | "authorsShown" | "language">;
 /** What the worker is sent: only the fields the search records read (not the typeset HTML). */
 export interface IndexJob {
   papers: SearchPaper[];
+  /** Content keys of the papers (same order), for an incremental build. */
+  keys?: (string | undefined)[];
+  /** Papers sent without their text (same order; see `SearchRecord.textless`). */
+  textless?: boolean[];
   siteDir: string;
   site: IndexSite;
+  reuse?: IndexReuse;
+}
+
+/** How a build updates the previous site's index instead of building it from scratch. */
+export interface SearchReuse<P> {
+  /** The build cache folder: the index keeps what it analysed there (`search-index.bin`). */
+  cacheDir: string;
+  /** The previous site (its `search/` folder), whose unchanged index files are linked. */
+  previousSite?: string;
+  /** A paper's content key (the same key, the same paper); papers without one are keyed by a hash of their record. */
+  keyOf?: (paper: P) => string | undefined;
 }
 
 /** Below this many papers a worker's start-up (about 0.3 s) costs more than indexing on this thread. */
@@ -18,26 +34,69 @@ const workerFrom = 1000;
 /** Only the fields the records read: the typeset HTML stays on this thread. */
 const searchFieldsOf = (p: SearchPaper) => Object.fromEntries(searchPaperFields.map((field) => [field, p[field]])) as SearchPaper;
 
-/**
- * Writes the search index of `papers` into `<siteDir>/search/`, in a worker thread for large sites (the same code and
- * bytes as on this thread; a worker that cannot start falls back to this thread).
- */
-export async function buildSearchIndex(papers: readonly SearchPaper[], siteDir: string, site: IndexSite): Promise<SearchIndexResult & { inWorker: boolean }> {
-  const here = async () => ({ ...(await writeSearchIndex(searchRecords(papers, site), siteDir, site.language)), inWorker: false });
-  if (papers.length < workerFrom) return here();
-  const job: IndexJob = { papers: papers.map(searchFieldsOf), siteDir, site: { pathPrefix: site.pathPrefix, authorsShown: site.authorsShown, language: site.language } };
+/** Runs an index job (here or in the worker). */
+export const runIndexJob = (job: IndexJob) =>
+  writeSearchIndex(searchRecords(job.papers, job.site, job.keys, job.textless), job.siteDir, job.site.language, job.reuse);
+
+/** What the worker replies. */
+export type IndexReply = { ok: true; result: SearchIndexResult } | { ok: false; message: string; missingText?: boolean };
+
+/** Runs an index job in a worker thread; undefined when the worker cannot run. */
+async function runInWorker(job: IndexJob): Promise<IndexReply | undefined> {
   const worker = startTypeScriptWorker(new URL("./worker.ts", import.meta.url));
   try {
-    const reply = await new Promise<{ ok: boolean; result?: SearchIndexResult; message?: string } | undefined>((resolve) => {
+    return await new Promise<IndexReply | undefined>((resolve) => {
       worker.once("message", resolve);
       worker.once("error", () => resolve(undefined));
       worker.once("exit", () => resolve(undefined));
       worker.postMessage(job);
     });
-    if (!reply) return here();
-    if (!reply.ok) throw new Error(`search index: ${reply.message}`);
-    return { ...reply.result!, inWorker: true };
   } finally {
     await worker.terminate();
   }
+}
+
+/** No text, for a paper whose analysis and result file the previous index has. */
+const noText = { text: { title: "", body: "" }, abstractText: "" };
+
+/**
+ * Writes the search index of `papers` into `<siteDir>/search/`, in a worker thread for large sites (the same code and
+ * bytes as on this thread; a worker that cannot start falls back to this thread). With `reuse`, only papers that are
+ * new or changed since the last build are analysed, and unchanged files are linked from the previous site: the bytes
+ * are the same as a build from scratch.
+ */
+export async function buildSearchIndex<P extends SearchPaper>(
+  papers: readonly P[],
+  siteDir: string,
+  site: IndexSite,
+  reuse?: SearchReuse<P>,
+): Promise<SearchIndexResult & { inWorker: boolean }> {
+  const job: IndexJob = {
+    papers: papers as readonly SearchPaper[] as SearchPaper[],
+    siteDir,
+    site: { pathPrefix: site.pathPrefix, authorsShown: site.authorsShown, language: site.language },
+  };
+  if (reuse) {
+    job.keys = reuse.keyOf ? papers.map((paper) => reuse.keyOf!(paper)) : undefined;
+    job.reuse = {
+      stateFile: path.join(reuse.cacheDir, "search-index.bin"),
+      previousDir: reuse.previousSite && path.join(reuse.previousSite, searchFolder),
+      context: JSON.stringify([site.pathPrefix, site.authorsShown]),
+    };
+  }
+  const here = async () => ({ ...(await runIndexJob(job)), inWorker: false });
+  if (papers.length < workerFrom) return here();
+  // Copying 100,000 abstracts to the worker takes seconds: the text of a paper the previous index has is left out
+  // (sent again in full if the worker finds it needs it after all).
+  const indexed = job.reuse?.previousDir && job.keys ? readIndexedPapers(job.reuse.stateFile, job.reuse.previousDir) : undefined;
+  const full = () => papers.map(searchFieldsOf);
+  let reply: IndexReply | undefined;
+  if (indexed && job.keys) {
+    const textless = job.keys.map((key) => key !== undefined && indexed.has(key));
+    reply = await runInWorker({ ...job, textless, papers: papers.map((paper, i) => (textless[i] ? { ...searchFieldsOf(paper), ...noText } : searchFieldsOf(paper))) });
+    if (reply && !reply.ok && reply.missingText) reply = await runInWorker({ ...job, papers: full() });
+  } else reply = await runInWorker({ ...job, papers: full() });
+  if (!reply) return here();
+  if (!reply.ok) throw new Error(`search index: ${reply.message}`);
+  return { ...reply.result, inWorker: true };
 }

@@ -1,8 +1,13 @@
 import { createHash } from "node:crypto";
-import { mkdir, rm, writeFile } from "node:fs/promises";
+import { closeSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, writevSync } from "node:fs";
+import os from "node:os";
+import { link, mkdir, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { gzipSync } from "node:zlib";
+import { fileURLToPath } from "node:url";
+import { threadId } from "node:worker_threads";
+import { gunzipSync, gzipSync } from "node:zlib";
 import { stemmer } from "stemmer";
+import { codeFingerprint } from "../cache/fingerprint.ts";
 import { indexWords } from "./client/words.js";
 import { filterOptions, searchFields, type SearchField, type SearchRecord } from "./records.ts";
 
@@ -35,7 +40,12 @@ export interface SearchIndexResult {
   outputPath: string;
   records: number;
   files: number;
+  /** Bytes written (linked files not counted). */
   bytes: number;
+  /** Files linked from the previous index because their content did not change. */
+  linked: number;
+  /** Milliseconds per step: reading the state, analysing and laying out, writing the files, saving the state. */
+  steps: { state: number; analyse: number; write: number; save: number };
 }
 
 /**
@@ -84,20 +94,6 @@ class ByteWriter {
   }
 }
 
-/** A growable Int32Array (millions of postings at 100,000 papers: plain arrays would cost twice the memory). */
-class Int32List {
-  data = new Int32Array(1 << 16);
-  length = 0;
-  push(value: number): void {
-    if (this.length === this.data.length) {
-      const next = new Int32Array(this.data.length * 2);
-      next.set(this.data);
-      this.data = next;
-    }
-    this.data[this.length++] = value;
-  }
-}
-
 const gzip = (data: Uint8Array | string) => gzipSync(data, { level: 6 });
 const hashName = (data: Uint8Array) => createHash("sha256").update(data).digest("hex").slice(0, 16);
 const dayNumber = (day: string) => Date.parse(`${day}T00:00:00Z`) / 86_400_000;
@@ -107,25 +103,144 @@ function stemFor(word: string, language: string): string {
   return language.startsWith("en") && /^[a-z]+$/.test(word) ? stemmer(word) : word;
 }
 
-/** The index's files as `[path under search/, bytes]`, built in memory from the records (fragments are streamed). */
-interface IndexParts {
-  files: [string, Uint8Array][];
-  fragments: (from: number, to: number) => [string, Uint8Array][];
-  meta: (version: string) => Uint8Array;
+/** One file of the index: its path under search/, a digest naming its content, and either its bytes or, when the
+ * previous build wrote the very same file, nothing: it is linked from there (`make` gives the bytes if that fails). */
+interface IndexFile {
+  file: string;
+  digest: string;
+  data?: Uint8Array;
+  make?: () => Uint8Array;
 }
 
-/** Tokenises every record, weighs each (stem, paper) pair, and lays out the chunks. */
-export function buildIndexParts(records: readonly SearchRecord[], language: string): IndexParts {
-  const wordIds = new Map<string, number>();
-  const wordStem: number[] = [];
-  const stemIds = new Map<string, number>();
-  const stems: string[] = [];
-  const stemOf = (word: string): number => {
+/** The index's files, built in memory from the records (result files are made a block at a time). */
+interface IndexParts {
+  files: IndexFile[];
+  fragments: (from: number, to: number) => IndexFile[];
+  meta: (version: string) => Uint8Array;
+  /** What the next build needs to update this index instead of building it again (see `IndexState`). */
+  state: (metaDigest: string) => IndexState;
+}
+
+/**
+ * What an index build leaves for the next one, so that adding a paper does not tokenise 100,000 abstracts again nor
+ * rewrite files whose content did not change. Words and stems have ids that only mean something inside one state:
+ * nothing written depends on them (chunks are laid out in word and stem order), so a state and a cold build give the
+ * same bytes.
+ */
+export interface IndexState {
+  /** What the analysis depends on besides each paper: the index code, the language, the caller's context. */
+  fingerprint: string;
+  /** Every word seen (some maybe in no current paper), its stem, and the stems; ids sorted by their text. */
+  words: string[];
+  wordStem: number[];
+  stems: string[];
+  /** How many of `words` a current paper has. */
+  usedWords: number;
+  wordOrder: Int32Array;
+  stemOrder: Int32Array;
+  /** Per paper, in index order: its key, abstract length, postings (`postStem` and `postValue`, see pass 1) and words. */
+  keys: string[];
+  docLength: Int32Array;
+  postStart: Int32Array;
+  postStem: Int32Array;
+  postValue: Int32Array;
+  wordStart: Int32Array;
+  wordIds: Int32Array;
+  /** Content-named files (`w`, `p`, `t`, `u`) by `folder:hash of their uncompressed bytes`. */
+  chunks: [string, string][];
+  /** The digest of each result file, and of meta.ix (which says whether an output folder is this state's). */
+  groups: string[];
+  meta: string;
+}
+
+/** A growable Int32Array (millions of postings at 100,000 papers: plain arrays would cost twice the memory). */
+class Int32List {
+  data: Int32Array;
+  length = 0;
+  constructor(capacity = 1 << 16) {
+    this.data = new Int32Array(Math.max(16, capacity));
+  }
+  private room(n: number): void {
+    if (this.length + n <= this.data.length) return;
+    const next = new Int32Array(Math.max(this.data.length * 2, this.length + n));
+    next.set(this.data.subarray(0, this.length));
+    this.data = next;
+  }
+  push(value: number): void {
+    if (this.length === this.data.length) this.room(1);
+    this.data[this.length++] = value;
+  }
+  append(values: Int32Array): void {
+    this.room(values.length);
+    this.data.set(values, this.length);
+    this.length += values.length;
+  }
+  /** The values (a view: the list must not be used after). */
+  take(): Int32Array {
+    return this.data.subarray(0, this.length);
+  }
+}
+
+/** `ids` (all below `count`) followed by `count - fromId` new ids, sorted by `text`: the old part is sorted already. */
+function mergeOrder(old: Int32Array, fromId: number, count: number, text: readonly string[]): Int32Array {
+  const added = Array.from({ length: count - fromId }, (_, i) => fromId + i).sort((x, y) => (text[x]! < text[y]! ? -1 : 1));
+  if (!added.length) return old;
+  const out = new Int32Array(old.length + added.length);
+  let i = 0;
+  let j = 0;
+  for (let k = 0; k < out.length; k++) {
+    out[k] = j >= added.length || (i < old.length && text[old[i]!]! < text[added[j]!]!) ? old[i++]! : added[j++]!;
+  }
+  return out;
+}
+
+const sha = (data: Uint8Array | string) => createHash("sha256").update(data).digest("hex").slice(0, 32);
+
+/** A record's key when the caller gave none: a hash of all of it. */
+export const recordKey = (record: SearchRecord): string => sha(JSON.stringify(record));
+
+/** How a build may reuse the previous one: its state, and whether the previous index folder holds that state's files. */
+export interface PartsReuse {
+  previous?: IndexState;
+  fingerprint: string;
+  /** Keys of the records (same order): a record with the key of a previous one is the same record. */
+  keys: readonly string[];
+  /** The previous folder holds exactly the files `previous` describes, so they may be linked. */
+  linkable: boolean;
+  /** That folder (result files of textless records are read from it). */
+  previousDir?: string;
+}
+
+/** A record was sent without its text, but the previous build's analysis or result file for it is not there. */
+export class MissingTextError extends Error {}
+
+/**
+ * Tokenises every new record (reusing the analysis of the records of `reuse.previous` with the same key), weighs each
+ * (stem, paper) pair, and lays out the chunks; files identical to the previous build's are linked, not compressed.
+ */
+export function buildIndexParts(records: readonly SearchRecord[], language: string, reuse?: PartsReuse): IndexParts {
+  const keys = reuse?.keys ?? records.map(() => "");
+  const linkable = Boolean(reuse?.linkable && reuse.previous);
+  let previous = reuse?.previous?.fingerprint === reuse?.fingerprint ? reuse?.previous : undefined;
+  // Words of deleted papers stay in the tables; when they are most of them, start again.
+  if (previous && previous.words.length > 10_000 && previous.words.length > 2 * previous.usedWords) previous = undefined;
+  const words = previous ? previous.words : [];
+  const wordStem = previous ? previous.wordStem : [];
+  const stems = previous ? previous.stems : [];
+  const oldWords = words.length;
+  const oldStems = stems.length;
+  let wordIds: Map<string, number> | undefined;
+  let stemIds: Map<string, number> | undefined;
+  const seenIn: number[] = [];
+  const wordOf = (word: string): number => {
+    wordIds ??= new Map(words.map((w, i) => [w, i]));
     let id = wordIds.get(word);
     if (id === undefined) {
-      id = wordStem.length;
+      id = words.length;
       wordIds.set(word, id);
+      words.push(word);
       const stem = stemFor(word, language);
+      stemIds ??= new Map(stems.map((s, i) => [s, i]));
       let stemId = stemIds.get(stem);
       if (stemId === undefined) {
         stemId = stems.length;
@@ -134,40 +249,66 @@ export function buildIndexParts(records: readonly SearchRecord[], language: stri
       }
       wordStem.push(stemId);
     }
-    return wordStem[id]!;
+    return id;
   };
 
-  // Pass 1: per paper, each stem's abstract count (low 16 bits) and the fields it occurs in (a bit each above).
-  const postingStem = new Int32List();
-  const postingValue = new Int32List();
+  // Pass 1: per paper, each stem's abstract count (low 16 bits) and the fields it occurs in (a bit each above), and
+  // the paper's words. A paper the previous build analysed is copied from its state.
+  const before = new Map<string, number>();
+  if (previous) previous.keys.forEach((key, doc) => before.set(key, doc));
+  const postingStem = new Int32List(previous ? previous.postStem.length + 4096 : undefined);
+  const postingValue = new Int32List(previous ? previous.postValue.length + 4096 : undefined);
+  const docWords = new Int32List(previous ? previous.wordIds.length + 4096 : undefined);
   const docStart = new Int32Array(records.length + 1);
-  const docLength = new Float64Array(records.length);
+  const wordStart = new Int32Array(records.length + 1);
+  const docLength = new Int32Array(records.length);
   const perDoc = new Map<number, number>();
   records.forEach((record, doc) => {
-    perDoc.clear();
-    searchFields.forEach((field, f) => {
-      const words = indexWords(record.fields[field], language);
-      if (field === "body") {
-        docLength[doc] = words.length;
-        for (const word of words) {
-          const stem = stemOf(word);
-          const value = perDoc.get(stem) ?? 0;
-          perDoc.set(stem, (value & 0xffff) === 0xffff ? value : value + 1);
+    const old = previous && keys[doc] ? before.get(keys[doc]!) : undefined;
+    if (old !== undefined && previous) {
+      docLength[doc] = previous.docLength[old]!;
+      postingStem.append(previous.postStem.subarray(previous.postStart[old], previous.postStart[old + 1]));
+      postingValue.append(previous.postValue.subarray(previous.postStart[old], previous.postStart[old + 1]));
+      docWords.append(previous.wordIds.subarray(previous.wordStart[old], previous.wordStart[old + 1]));
+    } else {
+      if (record.textless) throw new MissingTextError(`search index: no analysis of ${record.url} to reuse`);
+      perDoc.clear();
+      const word = (text: string): number => {
+        const id = wordOf(text);
+        while (seenIn.length <= id) seenIn.push(-1);
+        if (seenIn[id] !== doc) {
+          seenIn[id] = doc;
+          docWords.push(id);
         }
-      } else {
-        const bit = 1 << (16 + f);
-        for (const word of words) {
-          const stem = stemOf(word);
-          perDoc.set(stem, (perDoc.get(stem) ?? 0) | bit);
+        return wordStem[id]!;
+      };
+      searchFields.forEach((field, f) => {
+        const found = indexWords(record.fields[field], language);
+        if (field === "body") {
+          docLength[doc] = found.length;
+          for (const text of found) {
+            const stem = word(text);
+            const value = perDoc.get(stem) ?? 0;
+            perDoc.set(stem, (value & 0xffff) === 0xffff ? value : value + 1);
+          }
+        } else {
+          const bit = 1 << (16 + f);
+          for (const text of found) {
+            const stem = word(text);
+            perDoc.set(stem, (perDoc.get(stem) ?? 0) | bit);
+          }
         }
+      });
+      for (const [stem, value] of perDoc) {
+        postingStem.push(stem);
+        postingValue.push(value);
       }
-    });
-    for (const [stem, value] of perDoc) {
-      postingStem.push(stem);
-      postingValue.push(value);
     }
     docStart[doc + 1] = postingStem.length;
+    wordStart[doc + 1] = docWords.length;
   });
+  const wordOrder = mergeOrder(previous?.wordOrder ?? new Int32Array(0), oldWords, words.length, words);
+  const stemOrder = mergeOrder(previous?.stemOrder ?? new Int32Array(0), oldStems, stems.length, stems);
 
   // Pass 2: group postings by stem (counting sort; ids stay ascending) and weigh them.
   const count = new Int32Array(stems.length + 1);
@@ -179,13 +320,17 @@ export function buildIndexParts(records: readonly SearchRecord[], language: stri
   const averageLength = docLength.reduce((a, n) => a + n, 0) / Math.max(1, records.length) || 1;
   const bonuses = searchFields.map((field) => (field === "body" ? 0 : fieldBonus[field]));
   const n = records.length;
+  const idfs = new Float64Array(stems.length);
+  for (let stem = 0; stem < stems.length; stem++) {
+    const df = count[stem + 1]! - count[stem]!;
+    idfs[stem] = Math.log(1 + (n - df + 0.5) / (df + 0.5));
+  }
   for (let doc = 0; doc < n; doc++) {
     const norm = k1 * (1 - b + (b * docLength[doc]!) / averageLength);
     for (let i = docStart[doc]!; i < docStart[doc + 1]!; i++) {
       const stem = postingStem.data[i]!;
       const value = postingValue.data[i]!;
-      const df = count[stem + 1]! - count[stem]!;
-      const idf = Math.log(1 + (n - df + 0.5) / (df + 0.5));
+      const idf = idfs[stem]!;
       const tf = value & 0xffff;
       let score = tf ? (tf * (k1 + 1)) / (tf + norm) : 0;
       for (let f = 0; f < bonuses.length; f++) if (value & (1 << (16 + f))) score += bonuses[f]!;
@@ -195,48 +340,62 @@ export function buildIndexParts(records: readonly SearchRecord[], language: stri
     }
   }
 
-  const files: [string, Uint8Array][] = [];
+  // Content-named files: one whose uncompressed bytes the previous build wrote too is linked, not compressed again.
+  const files: IndexFile[] = [];
+  const written = new Map(linkable && reuse?.previous ? reuse.previous.chunks : []);
+  const chunks: [string, string][] = [];
   const add = (folder: string, data: Uint8Array | string): string => {
-    const compressed = gzip(data);
-    const name = hashName(compressed);
-    files.push([`${folder}/${name}.ix`, compressed]);
+    const key = `${folder}:${sha(data)}`;
+    let name = written.get(key);
+    if (name) files.push({ file: `${folder}/${name}.ix`, digest: name, make: () => gzip(data) });
+    else {
+      const compressed = gzip(data);
+      name = hashName(compressed);
+      files.push({ file: `${folder}/${name}.ix`, digest: name, data: compressed });
+    }
+    chunks.push([key, name]);
     return name;
   };
 
   // Postings chunks, stems in code-unit order (the engine compares with `<=` too).
-  const stemOrder = stems.map((_, i) => i).sort((x, y) => (stems[x]! < stems[y]! ? -1 : 1));
   const post: [string, string][] = [];
   const writer = new ByteWriter();
   let first = "";
   const encoder = new TextEncoder();
   for (const stem of stemOrder) {
+    const df = count[stem + 1]! - count[stem]!;
+    if (!df) continue;
     if (writer.length === 0) first = stems[stem]!;
     const name = encoder.encode(stems[stem]!);
     writer.varint(name.length);
     writer.bytes(name);
-    writer.varint(count[stem + 1]! - count[stem]!);
-    let previous = 0;
+    writer.varint(df);
+    let previousId = 0;
     for (let i = count[stem]!; i < count[stem + 1]!; i++) {
-      writer.varint(byStemDoc[i]! - previous);
-      previous = byStemDoc[i]!;
+      writer.varint(byStemDoc[i]! - previousId);
+      previousId = byStemDoc[i]!;
     }
     writer.bytes(byStemWeight.subarray(count[stem]!, count[stem + 1]!));
     if (writer.length >= postingsChunkBytes) post.push([first, add("p", writer.take())]);
   }
   if (writer.length) post.push([first, add("p", writer.take())]);
 
-  // Dictionary chunks: every word as written, with its stem and how many papers the stem has.
+  // Dictionary chunks: every word of a current paper as written, with its stem and how many papers the stem has.
+  const used = new Uint8Array(words.length);
+  for (let i = 0; i < docWords.length; i++) used[docWords.data[i]!] = 1;
+  const usedWords = used.reduce((sum, u) => sum + u, 0);
   const dict: [string, string][] = [];
   let chunk: unknown[] = [];
   let chunkBytes = 0;
-  const words = [...wordIds.keys()].sort((x, y) => (x < y ? -1 : 1));
   const flush = () => {
     if (chunk.length) dict.push([(chunk[0] as [string])[0], add("w", JSON.stringify(chunk))]);
     chunk = [];
     chunkBytes = 0;
   };
-  for (const word of words) {
-    const stemId = wordStem[wordIds.get(word)!]!;
+  for (const id of wordOrder) {
+    if (!used[id]) continue;
+    const word = words[id]!;
+    const stemId = wordStem[id]!;
     const stem = stems[stemId]!;
     chunk.push([word, word.startsWith(stem) ? stem.length : stem, count[stemId + 1]! - count[stemId]!]);
     chunkBytes += word.length + 12;
@@ -259,10 +418,10 @@ export function buildIndexParts(records: readonly SearchRecord[], language: stri
   });
   const facet = (ids: readonly number[]): string => {
     writer.varint(ids.length);
-    let previous = 0;
+    let previousId = 0;
     for (const id of ids) {
-      writer.varint(id - previous);
-      previous = id;
+      writer.varint(id - previousId);
+      previousId = id;
     }
     return add("t", writer.take());
   };
@@ -284,54 +443,259 @@ export function buildIndexParts(records: readonly SearchRecord[], language: stri
     previousDay = day;
   }
 
-  // Result files for papers `from` to `to` (multiples of papersPerFragment).
-  const fragments = (from: number, to: number): [string, Uint8Array][] => {
-    const out: [string, Uint8Array][] = [];
+  // Result files for papers `from` to `to` (multiples of papersPerFragment). One holding the same papers (same keys)
+  // at the same place as in the previous build is linked.
+  const groups: string[] = [];
+  // What a textless record shows, from the previous build's result file (the same key, the same record).
+  let lastGroup: [string, unknown[]] | undefined;
+  const previousResult = (key: string): unknown => {
+    const old = before.get(key);
+    if (old === undefined || !reuse?.previousDir) throw new MissingTextError("search index: no previous result file to reuse");
+    const group = Math.floor(old / papersPerFragment);
+    const file = `f/${Math.floor(group / fragmentsPerFolder)}/${group}.ix`;
+    try {
+      if (lastGroup?.[0] !== file) lastGroup = [file, JSON.parse(gunzipSync(readFileSync(path.join(reuse.previousDir, file))).toString("utf8")) as unknown[]];
+    } catch {
+      throw new MissingTextError(`search index: cannot read ${file} of the previous build`);
+    }
+    return lastGroup[1][old % papersPerFragment];
+  };
+  const same = (group: number): boolean => {
+    const old = reuse?.previous;
+    // The same keys make the same records only for the same code and context (path prefix...).
+    if (!linkable || !old || old.fingerprint !== reuse.fingerprint || group >= old.groups.length) return false;
+    const from = group * papersPerFragment;
+    const to = Math.min(records.length, from + papersPerFragment);
+    if (Math.min(old.keys.length, from + papersPerFragment) !== to) return false;
+    for (let doc = from; doc < to; doc++) if (!keys[doc] || old.keys[doc] !== keys[doc]) return false;
+    return true;
+  };
+  const fragments = (from: number, to: number): IndexFile[] => {
+    const out: IndexFile[] = [];
     for (let first = from; first < to; first += papersPerFragment) {
       const group = first / papersPerFragment;
-      const shown = records.slice(first, first + papersPerFragment).map((r) => ({ url: r.url, title: r.title, authors: r.authors, day: r.day, upvotes: r.upvotes, text: r.excerpt }));
-      out.push([`f/${Math.floor(group / fragmentsPerFolder)}/${group}.ix`, gzip(JSON.stringify(shown))]);
+      const file = `f/${Math.floor(group / fragmentsPerFolder)}/${group}.ix`;
+      const make = () => {
+        const shown = records.slice(first, first + papersPerFragment).map((r, i) =>
+          r.textless ? previousResult(keys[first + i]!) : { url: r.url, title: r.title, authors: r.authors, day: r.day, upvotes: r.upvotes, text: r.excerpt },
+        );
+        return gzip(JSON.stringify(shown));
+      };
+      if (same(group)) out.push({ file, digest: reuse!.previous!.groups[group]!, make });
+      else {
+        const data = make();
+        out.push({ file, digest: hashName(data), data });
+      }
+      groups[group] = out.at(-1)!.digest;
     }
     return out;
   };
   const meta = (version: string) => gzip(JSON.stringify({ version, docs: records.length, language, days, dict, post, filters, upvotes, fragment: papersPerFragment, folder: fragmentsPerFolder }));
-  return { files, fragments, meta };
-}
-
-/** Writes `[path, bytes]` pairs under `root`, a bounded number at a time. */
-async function writeAll(root: string, files: readonly [string, Uint8Array][]): Promise<void> {
-  const folders = new Set(files.map(([file]) => path.dirname(path.join(root, file))));
-  await Promise.all([...folders].map((folder) => mkdir(folder, { recursive: true })));
-  for (let i = 0; i < files.length; i += 256) {
-    await Promise.all(files.slice(i, i + 256).map(([file, data]) => writeFile(path.join(root, file), data)));
-  }
+  const state = (metaDigest: string): IndexState => ({
+    fingerprint: reuse?.fingerprint ?? "",
+    words,
+    wordStem,
+    stems,
+    usedWords,
+    wordOrder,
+    stemOrder,
+    keys: [...keys],
+    docLength,
+    postStart: docStart,
+    postStem: postingStem.take(),
+    postValue: postingValue.take(),
+    wordStart,
+    wordIds: docWords.take(),
+    chunks,
+    groups,
+    meta: metaDigest,
+  });
+  return { files, fragments, meta, state };
 }
 
 /**
- * Writes the search index of `records` into `<siteDir>/search/` (replacing what was there). The same records always
- * give the same bytes. The index's `version` (a hash of everything written) lets the browser refetch result files
- * that kept their names after a rebuild.
+ * Writes index files under `root`, a bounded number at a time: new bytes are written, a file the previous build
+ * wrote the same is hard-linked from `previousDir` (copied or made again when linking fails).
  */
-export async function writeSearchIndex(records: readonly SearchRecord[], siteDir: string, language = "en"): Promise<SearchIndexResult> {
+async function writeAll(root: string, files: readonly IndexFile[], previousDir: string | undefined): Promise<void> {
+  const folders = new Set(files.map(({ file }) => path.dirname(path.join(root, file))));
+  await Promise.all([...folders].map((folder) => mkdir(folder, { recursive: true })));
+  const one = async ({ file, data, make }: IndexFile) => {
+    const target = path.join(root, file);
+    if (data) return writeFile(target, data);
+    try {
+      await link(path.join(previousDir!, file), target);
+    } catch {
+      await writeFile(target, make!());
+    }
+  };
+  for (let i = 0; i < files.length; i += 256) await Promise.all(files.slice(i, i + 256).map(one));
+}
+
+/** How `writeSearchIndex` may update the previous index instead of building it again. */
+export interface IndexReuse {
+  /** A file of the build cache holding what the last index build analysed and wrote (read, then replaced). */
+  stateFile: string;
+  /** The previous site's index folder, whose files are linked where they are unchanged. */
+  previousDir?: string;
+  /** Whatever else the records depend on (the site's path prefix...): a different context reuses nothing. */
+  context?: string;
+}
+
+/** The typed arrays of a state, stored raw after its JSON parts (v8.serialize took a second for them at 10,000 papers). */
+const stateArrays = ["wordOrder", "stemOrder", "docLength", "postStart", "postStem", "postValue", "wordStart", "wordIds"] as const;
+const stateFormat = 2;
+
+/** A length-prefixed (u32, little-endian) JSON part, padded to 4 bytes. */
+function part(value: unknown): Buffer {
+  const json = Buffer.from(JSON.stringify(value));
+  const out = Buffer.alloc(4 + json.length + ((4 - (json.length % 4)) % 4));
+  out.writeUInt32LE(json.length, 0);
+  json.copy(out, 4);
+  return out;
+}
+
+/**
+ * A state as bytes: a first JSON part with what the main thread reads alone (`readIndexedPapers`), a second with the
+ * rest but the arrays, then the arrays as they are.
+ */
+function encodeState(state: IndexState): Buffer[] {
+  const rest: Record<string, unknown> = { ...state, lengths: stateArrays.map((name) => state[name].length) };
+  for (const name of [...stateArrays, "keys", "meta"]) delete rest[name];
+  const arrays = stateArrays.map((name) => Buffer.from(state[name].buffer, state[name].byteOffset, state[name].byteLength));
+  return [part({ format: stateFormat, meta: state.meta, keys: state.keys }), part(rest), ...arrays];
+}
+
+/** Reads the first JSON part of a state file, given a way to read its bytes, or throws. */
+function readHead(bytesAt: (from: number, length: number) => Buffer): { format: number; meta: string; keys: string[]; end: number } {
+  const length = bytesAt(0, 4).readUInt32LE(0);
+  const json = bytesAt(4, length);
+  if (json.length !== length) throw new Error("truncated");
+  const head = JSON.parse(json.toString("utf8")) as { format: number; meta: string; keys: string[] };
+  if (head.format !== stateFormat || os.endianness() !== "LE") throw new Error("another format");
+  return { ...head, end: 4 + length + ((4 - (length % 4)) % 4) };
+}
+
+/**
+ * The keys of the papers the index in `indexDir` was built from, when the state in `stateFile` describes that very
+ * index (else undefined): those papers' text need not be sent to the index worker (see `SearchRecord.textless`).
+ */
+export function readIndexedPapers(stateFile: string, indexDir: string): Set<string> | undefined {
+  try {
+    const fd = openSync(stateFile, "r");
+    try {
+      const head = readHead((from, length) => {
+        const out = Buffer.alloc(length);
+        return out.subarray(0, readSync(fd, out, 0, length, from));
+      });
+      return hashName(readFileSync(path.join(indexDir, "meta.ix"))) === head.meta ? new Set(head.keys) : undefined;
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return undefined;
+  }
+}
+
+/** The state file's content, or undefined when there is none or it cannot be read (a cold build follows). */
+function readState(file: string): IndexState | undefined {
+  try {
+    const bytes = readFileSync(file);
+    const head = readHead((from, length) => bytes.subarray(from, from + length));
+    const length = bytes.readUInt32LE(head.end);
+    const state = JSON.parse(bytes.toString("utf8", head.end + 4, head.end + 4 + length)) as IndexState & { lengths: number[] };
+    state.keys = head.keys;
+    state.meta = head.meta;
+    const from = head.end + 4 + length + ((4 - (length % 4)) % 4);
+    // Int32Array views need 4-byte alignment: a large file's buffer has it (offset 0), a pooled small one may not.
+    const copy = (bytes.byteOffset + from) % 4 ? Uint8Array.prototype.slice.call(bytes, from) : bytes.subarray(from);
+    let at = 0;
+    stateArrays.forEach((name, i) => {
+      const n = state.lengths[i]!;
+      if (at + n * 4 > copy.byteLength) throw new Error("truncated");
+      state[name] = new Int32Array(copy.buffer, copy.byteOffset + at, n);
+      at += n * 4;
+    });
+    return state;
+  } catch {
+    return undefined;
+  }
+}
+
+let codeHash: string | undefined;
+/** The index code (this module, the words and records it imports, the stemmer's version). */
+const indexCode = () => (codeHash ??= codeFingerprint([fileURLToPath(import.meta.url)]));
+
+/**
+ * Writes the search index of `records` into `<siteDir>/search/` (replacing what was there). The same records always
+ * give the same bytes, whether built from scratch or, with `reuse`, updated from the previous build: only new papers
+ * are tokenised, and files whose content did not change are linked from the previous index folder. The index's
+ * `version` (a hash of every file's name and digest) lets the browser refetch result files that kept their names
+ * after a rebuild.
+ */
+export async function writeSearchIndex(records: readonly SearchRecord[], siteDir: string, language = "en", reuse?: IndexReuse): Promise<SearchIndexResult> {
   const outputPath = path.join(siteDir, searchFolder);
   // Only the index's own files: the folder also holds the search page (search/index.html), which Eleventy may have
   // written already.
   await Promise.all(indexEntries.map((entry) => rm(path.join(outputPath, entry), { recursive: true, force: true })));
-  const parts = buildIndexParts(records, language);
+  let parts: IndexParts;
+  let clock = performance.now();
+  const lap = () => -clock + (clock = performance.now());
+  const steps = { state: 0, analyse: 0, write: 0, save: 0 };
+  let previousDir = reuse?.previousDir && path.resolve(reuse.previousDir) !== path.resolve(outputPath) ? reuse.previousDir : undefined;
+  if (reuse) {
+    const previous = readState(reuse.stateFile);
+    let linkable = false;
+    if (previous && previousDir) {
+      try {
+        linkable = hashName(readFileSync(path.join(previousDir, "meta.ix"))) === previous.meta;
+      } catch {
+        linkable = false;
+      }
+    }
+    if (!linkable) previousDir = undefined;
+    const fingerprint = sha(JSON.stringify([indexCode(), language, reuse.context ?? ""]));
+    steps.state = lap();
+    parts = buildIndexParts(records, language, { previous, fingerprint, keys: records.map((r) => r.key ?? recordKey(r)), linkable, previousDir });
+  } else parts = buildIndexParts(records, language);
+  steps.analyse = lap();
   const version = createHash("sha256");
   let bytes = 0;
   let files = 0;
-  const write = async (batch: [string, Uint8Array][], hashed = true) => {
-    for (const [file, data] of batch) {
-      if (hashed) version.update(file).update(data);
-      bytes += data.length;
+  let linked = 0;
+  const write = async (batch: IndexFile[]) => {
+    for (const { file, digest, data } of batch) {
+      version.update(`${file}\0${digest}\n`);
+      if (data) bytes += data.length;
+      else linked++;
     }
     files += batch.length;
-    await writeAll(outputPath, batch);
+    await writeAll(outputPath, batch, previousDir);
   };
   await write(parts.files);
   for (let from = 0; from < records.length; from += 4000) await write(parts.fragments(from, Math.min(records.length, from + 4000)));
   const meta = parts.meta(version.digest("hex").slice(0, 16));
-  await write([["meta.ix", meta]], false);
-  return { outputPath, records: records.length, files, bytes };
+  await writeAll(outputPath, [{ file: "meta.ix", digest: "", data: meta }], undefined);
+  files++;
+  bytes += meta.length;
+  steps.write = lap();
+  if (reuse) {
+    const state = encodeState(parts.state(hashName(meta)));
+    mkdirSync(path.dirname(reuse.stateFile), { recursive: true });
+    const temp = `${reuse.stateFile}.tmp-${process.pid}-${threadId}`;
+    // A state that cannot be saved costs the next build time, never its correctness (see readState and `linkable`).
+    try {
+      const fd = openSync(temp, "w");
+      try {
+        if (writevSync(fd, state) !== state.reduce((n, part) => n + part.length, 0)) throw new Error("short write");
+      } finally {
+        closeSync(fd);
+      }
+      renameSync(temp, reuse.stateFile);
+    } catch {
+      rmSync(temp, { force: true });
+    }
+  }
+  steps.save = lap();
+  return { outputPath, records: records.length, files, bytes, linked, steps };
 }

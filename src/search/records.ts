@@ -24,6 +24,16 @@ export interface SearchRecord {
   published?: string;
   /** Searched text per field; math as its TeX source, so `\\mathcal` finds the papers that use it. */
   fields: Record<SearchField, string>;
+  /**
+   * Names this record's content for incremental index builds (the paper cache's content key): a record with the key of
+   * one indexed before is not tokenised again. Not written to the index.
+   */
+  key?: string;
+  /**
+   * The paper's text was left out (it is the same as in the previous build, whose analysis and result file are reused):
+   * `fields` and `excerpt` are empty. Not written to the index.
+   */
+  textless?: boolean;
 }
 
 /** Filters a reader picks on the search page. */
@@ -69,9 +79,24 @@ export function searchRecord(paper: SearchPaper, site: RecordSite): SearchRecord
  * Search records for every paper, oldest day first, then by id: a paper's number in the index stays the same when
  * newer papers are added, and the index bytes are reproducible.
  */
-export function searchRecords(papers: readonly SearchPaper[], site: RecordSite): SearchRecord[] {
-  const ordered = [...papers].sort((a, b) => (a.date !== b.date ? (a.date < b.date ? -1 : 1) : a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  return ordered.map((paper) => searchRecord(paper, site));
+export function searchRecords(
+  papers: readonly SearchPaper[],
+  site: RecordSite,
+  keys?: readonly (string | undefined)[],
+  textless?: readonly boolean[],
+): SearchRecord[] {
+  const order = papers.map((_, i) => i);
+  order.sort((x, y) => {
+    const a = papers[x]!;
+    const b = papers[y]!;
+    return a.date !== b.date ? (a.date < b.date ? -1 : 1) : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+  });
+  return order.map((i) => {
+    const record = searchRecord(papers[i]!, site);
+    if (keys?.[i]) record.key = keys[i];
+    if (textless?.[i]) record.textless = true;
+    return record;
+  });
 }
 
 /** Papers per value of each filter the search page offers, most papers first (years newest first). */

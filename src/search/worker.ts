@@ -1,15 +1,15 @@
 // Worker thread entry (started by src/search/build.ts): makes the search records and writes the index, so that
 // tokenising, weighing and compressing run on another core while the main thread renders pages.
 import { parentPort } from "node:worker_threads";
-import { writeSearchIndex } from "./index.ts";
-import { searchRecords } from "./records.ts";
-import type { IndexJob } from "./build.ts";
+import { runIndexJob, type IndexJob, type IndexReply } from "./build.ts";
+import { MissingTextError } from "./index.ts";
 
 parentPort?.once("message", async (job: IndexJob) => {
   try {
-    const result = await writeSearchIndex(searchRecords(job.papers, job.site), job.siteDir, job.site.language);
-    parentPort?.postMessage({ ok: true, result });
+    const result = await runIndexJob(job);
+    parentPort?.postMessage({ ok: true, result } satisfies IndexReply);
   } catch (error) {
-    parentPort?.postMessage({ ok: false, message: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+    const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
+    parentPort?.postMessage({ ok: false, message, missingText: error instanceof MissingTextError } satisfies IndexReply);
   }
 });

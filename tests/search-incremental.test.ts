@@ -1,0 +1,173 @@
+// The search index updated from the previous build (only changed papers analysed, unchanged files linked) must be the
+// same, byte for byte, as the index built from scratch, after every kind of change; and queries must see the change.
+import { createHash } from "node:crypto";
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { gunzipSync } from "node:zlib";
+import { afterAll, describe, expect, it } from "vitest";
+import { createEngine } from "../src/search/client/engine.js";
+import { buildSearchIndex, type SearchReuse } from "../src/search/build.ts";
+import type { SearchPaper } from "../src/search/records.ts";
+
+const dirs: string[] = [];
+afterAll(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+const temp = (name: string) => {
+  const dir = mkdtempSync(path.join(tmpdir(), `search-incr-${name}-`));
+  dirs.push(dir);
+  return dir;
+};
+
+const site = { pathPrefix: "/", authorsShown: 3, language: "en" };
+const vocabulary = "graph neural network diffusion model regret bound transformer attention sparse kernel policy gradient language vision robot".split(" ");
+
+function paper(i: number, fields: Partial<SearchPaper> = {}): SearchPaper {
+  const word = (k: number) => vocabulary[(i * 7 + k * 3) % vocabulary.length]!;
+  const body = `We study ${word(1)} ${word(2)} with $\\mathcal{O}(n^${i % 4})$ cost, unique${i}term and ${word(3)}s.`;
+  return {
+    slug: `p${i}`, id: `2601.${String(10000 + i)}`, arxiv: `2601.${String(10000 + i)}`,
+    date: `2026-01-${String(1 + Math.floor(i / 6)).padStart(2, "0")}`, upvotes: (i * 5) % 23,
+    titleText: `On ${word(0)} ${word(4)} ${i}`, authors: [`Author ${i % 9}`, `Writer ${i % 4}`], authorCount: 2,
+    organization: i % 3 ? `Lab ${i % 5}` : undefined, published: i % 2 ? `2025-0${1 + (i % 9)}-01` : undefined,
+    tags: i % 4 ? [`tag-${i % 6}`] : [], category: "cs.LG",
+    text: { title: `On ${word(0)} ${word(4)} ${i}`, body }, abstractText: body,
+    ...fields,
+  };
+}
+
+/** The paper cache's content key, as src/cache/papers.ts gives one: a hash of all a paper is made from. */
+const contentKey = (p: SearchPaper) => createHash("sha256").update(JSON.stringify(p)).digest("hex");
+
+const listFiles = (dir: string): string[] =>
+  readdirSync(dir, { withFileTypes: true })
+    .flatMap((e) => (e.isDirectory() ? listFiles(path.join(dir, e.name)).map((f) => `${e.name}/${f}`) : [e.name]))
+    .sort();
+
+/** Every file of the two index folders, by path, compared byte for byte. */
+function expectSameIndex(updated: string, cold: string): void {
+  const files = listFiles(path.join(cold, "search"));
+  expect(listFiles(path.join(updated, "search"))).toEqual(files);
+  const differing = files.filter((file) => !readFileSync(path.join(updated, "search", file)).equals(readFileSync(path.join(cold, "search", file))));
+  expect(differing).toEqual([]);
+}
+
+/** Search results (paper pages) of `query` in the index under `dir`. */
+async function search(dir: string, query: string): Promise<string[]> {
+  const engine = createEngine(async (file: string) => new Uint8Array(gunzipSync(readFileSync(path.join(dir, "search", file.replace(/\?.*$/, ""))))));
+  const found = await engine.search(query);
+  return Promise.all(found.ids.map(async (id: number) => (await engine.result(id, found)).url));
+}
+
+/** A site that builds its index incrementally, one new output folder per build, like src/build.ts. */
+function incrementalSite(keyOf: SearchReuse<SearchPaper>["keyOf"] = contentKey) {
+  const cacheDir = temp("cache");
+  let previousSite: string | undefined;
+  return {
+    cacheDir,
+    async build(papers: SearchPaper[]) {
+      const dir = temp("site");
+      const result = await buildSearchIndex(papers, dir, site, { cacheDir, previousSite, keyOf });
+      previousSite = dir;
+      return { dir, result };
+    },
+  };
+}
+
+async function cold(papers: SearchPaper[]): Promise<string> {
+  const dir = temp("cold");
+  await buildSearchIndex(papers, dir, site);
+  return dir;
+}
+
+describe("incremental search index", () => {
+  it("gives the cold build's bytes after adding, editing, deleting and renaming papers, and queries see each change", async () => {
+    const incremental = incrementalSite();
+    let papers = Array.from({ length: 90 }, (_, i) => paper(i));
+    const first = await incremental.build(papers);
+    expectSameIndex(first.dir, await cold(papers));
+
+    const steps: [string, (list: SearchPaper[]) => SearchPaper[]][] = [
+      ["add the newest paper", (list) => [...list, paper(90, { date: "2026-02-01", text: { title: "Zebrafish", body: "A zebrafish atlas." }, abstractText: "A zebrafish atlas." })]],
+      ["add a paper on an old day (every later id moves)", (list) => [...list, paper(91, { date: "2026-01-02", text: { title: "Quokka", body: "Quokka counting." } })]],
+      ["edit an abstract", (list) => list.map((p) => (p.slug === "p40" ? { ...p, text: { ...p.text, body: "Entirely rewritten: platypus." }, abstractText: "Entirely rewritten: platypus." } : p))],
+      ["edit upvotes, tags and organization only", (list) => list.map((p) => (p.slug === "p7" ? { ...p, upvotes: 999, tags: ["fresh-tag"], organization: "New Lab" } : p))],
+      ["delete a paper", (list) => list.filter((p) => p.slug !== "p3")],
+      ["rename a paper (new page, same text)", (list) => list.map((p) => (p.slug === "p50" ? { ...p, slug: "renamed-50" } : p))],
+      ["change nothing", (list) => list],
+      ["delete most papers (the state's tables start again)", (list) => list.filter((_, i) => i % 9 === 0)],
+    ];
+    for (const [name, change] of steps) {
+      papers = change(papers);
+      const { dir, result } = await incremental.build(papers);
+      const reference = await cold(papers);
+      expect(listFiles(path.join(dir, "search")).length, name).toBeGreaterThan(0);
+      expectSameIndex(dir, reference);
+      if (name === "change nothing") expect(result.linked, name).toBe(result.files - 1); // all but meta.ix
+      if (name === "add the newest paper") {
+        expect(await search(dir, "zebrafish")).toEqual(["/papers/p90/"]);
+        // Only the new paper's result file and the chunks of its words were written; the first result file is linked.
+        expect(result.linked).toBeGreaterThan(result.files / 2);
+        const f0 = path.join("search", "f", "0", "0.ix");
+        expect(statSync(path.join(dir, f0)).ino).toBe(statSync(path.join(first.dir, f0)).ino);
+      }
+      if (name === "add a paper on an old day (every later id moves)") expect(await search(dir, "quokka")).toEqual(["/papers/p91/"]);
+      if (name === "edit an abstract") {
+        expect(await search(dir, "platypus")).toEqual(["/papers/p40/"]);
+        expect(await search(dir, "unique40term")).toEqual([]);
+      }
+      if (name === "edit upvotes, tags and organization only") expect(await search(dir, "fresh")).toEqual(["/papers/p7/"]);
+      if (name === "delete a paper") expect(await search(dir, "unique3term")).toEqual([]);
+      if (name === "rename a paper (new page, same text)") expect(await search(dir, "unique50term")).toEqual(["/papers/renamed-50/"]);
+    }
+  });
+
+  it("without content keys (records hashed), from a lost or foreign state, and after a build that was not kept", async () => {
+    const papers = Array.from({ length: 40 }, (_, i) => paper(i));
+    const more = [...papers, paper(40, { date: "2026-03-01" })];
+    const hashed = incrementalSite(undefined);
+    await hashed.build(papers);
+    expectSameIndex((await hashed.build(more)).dir, await cold(more));
+
+    // A build whose site was thrown away (a later step failed): its state no longer matches the previous site's files.
+    const site2 = incrementalSite();
+    const kept = await site2.build(papers);
+    await buildSearchIndex(more, temp("discarded"), site, { cacheDir: site2.cacheDir, previousSite: kept.dir, keyOf: contentKey });
+    const after = temp("after");
+    const result = await buildSearchIndex(more, after, site, { cacheDir: site2.cacheDir, previousSite: kept.dir, keyOf: contentKey });
+    expect(result.linked).toBe(0);
+    expectSameIndex(after, await cold(more));
+
+    // A damaged state file and another site's context (path prefix) reuse nothing, and still give the right bytes.
+    writeFileSync(path.join(site2.cacheDir, "search-index.bin"), "not a state");
+    expectSameIndex((await site2.build(papers)).dir, await cold(papers));
+    const previous = (await site2.build(papers)).dir;
+    const prefixed = temp("prefixed");
+    await buildSearchIndex(papers, prefixed, { ...site, pathPrefix: "/digest/" }, { cacheDir: site2.cacheDir, previousSite: previous, keyOf: contentKey });
+    const prefixedCold = temp("prefixed-cold");
+    await buildSearchIndex(papers, prefixedCold, { ...site, pathPrefix: "/digest/" });
+    expectSameIndex(prefixed, prefixedCold);
+    expect(await search(prefixed, "unique5term")).toEqual(["/digest/papers/p5/"]);
+  });
+
+  it("updates in the worker thread (large sites), sent only the text of new papers, as on the main thread", async () => {
+    const papers = Array.from({ length: 1100 }, (_, i) => paper(i, { date: `2026-${String(1 + Math.floor(i / 100)).padStart(2, "0")}-01` }));
+    const incremental = incrementalSite();
+    await incremental.build(papers);
+    // The newest paper: every other paper is sent without its text (its analysis and result file are reused).
+    let list = [...papers, paper(1100, { date: "2026-12-31" })];
+    const added = await incremental.build(list);
+    expect(added.result).toMatchObject({ inWorker: true, records: 1101 });
+    expect(added.result.linked).toBeGreaterThan(added.result.files / 2);
+    expectSameIndex(added.dir, await cold(list));
+    // A paper on the first day moves every other one: their result files are made from the previous ones.
+    list = [paper(1101, { date: "2025-12-31" }), ...list];
+    const moved = await incremental.build(list);
+    expectSameIndex(moved.dir, await cold(list));
+    expect(await search(moved.dir, "unique1101term")).toEqual(["/papers/p1101/"]);
+    // When the previous result files are damaged the worker asks for the whole text again.
+    writeFileSync(path.join(moved.dir, "search", "f", "0", "0.ix"), "damaged");
+    list = [paper(1102, { date: "2025-12-30" }), ...list];
+    const resent = await incremental.build(list);
+    expectSameIndex(resent.dir, await cold(list));
+  }, 180_000);
+});

@@ -39,6 +39,11 @@ export interface PageManifest {
   site?: string;
   /** Every file in the output folder then, with its size and modification time. */
   files?: Record<string, [size: number, mtime: string]>;
+  /**
+   * Hash of the content key (src/pipeline.ts: every paper file and the render fingerprint) and the site code
+   * fingerprint the output was built from; with `files`, what says "nothing changed" without loading a paper.
+   */
+  inputs?: string;
 }
 
 type Kind = keyof PageSelection;
@@ -271,8 +276,15 @@ export interface PageReuse {
   /**
    * After the pages are in the output folder: records them, so the next build can reuse them. `complete` false (a dev
    * server, whose output lacks the copied assets) records the pages only, never the whole folder as up to date.
+   * `contentKey` (src/pipeline.ts) is recorded with a complete build, for `unchanged`.
    */
-  commit(plan: PagePlan, complete?: boolean): void;
+  commit(plan: PagePlan, complete?: boolean, contentKey?: string): void;
+  /**
+   * True when the last complete build was made from this content key with the running code, layouts and site
+   * configuration, and the output folder still holds exactly the files it wrote (size and modification time): then
+   * the build has nothing to do, and needs neither the papers nor the digest to know it.
+   */
+  unchanged(contentKey: string): boolean;
 }
 
 /**
@@ -287,7 +299,14 @@ export function pageReuse(options: {
   paperKey: (paper: RenderedPaper) => string | undefined;
 }): PageReuse {
   const manifestFile = path.join(options.cacheDir, "pages.json");
+  const inputsOf = (contentKey: string) =>
+    createHash("sha256").update(contentKey).update("\0").update(siteCodeFingerprint(options.root, options.site)).digest("hex");
   return {
+    unchanged(contentKey) {
+      const manifest = readManifest(manifestFile);
+      return !!manifest?.site && manifest.inputs === inputsOf(contentKey) &&
+        path.resolve(manifest.output) === path.resolve(options.outputDir) && sameFiles(options.outputDir, manifest.files);
+    },
     plan: (digest) =>
       planPages(digest, {
         code: siteCodeFingerprint(options.root, options.site),
@@ -296,9 +315,10 @@ export function pageReuse(options: {
         manifest: readManifest(manifestFile),
         previousDir: options.outputDir,
       }),
-    commit: (plan, complete = true) => {
+    commit: (plan, complete = true, contentKey) => {
       const manifest = pageManifest(plan, options.outputDir);
-      writeManifest(manifestFile, complete ? manifest : { output: manifest.output, pages: manifest.pages });
+      const inputs = complete && contentKey && manifest.site ? { inputs: inputsOf(contentKey) } : {};
+      writeManifest(manifestFile, complete ? { ...manifest, ...inputs } : { output: manifest.output, pages: manifest.pages });
     },
   };
 }

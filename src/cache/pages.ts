@@ -28,13 +28,18 @@ export interface PagePlan {
   reuse: string[];
   /** Output path -> key of what the page is made from, for the manifest written after the build. */
   keys: Map<string, string>;
+  /** Output path -> hash of the bytes of a reused page, as the manifest recorded it. */
+  hashes: Map<string, string>;
 }
 
-/** What the previous build wrote: per output path, the page's key and the file's size and modification time. */
+/**
+ * What the previous build wrote: per output path, the page's key, the file's size and modification time, and the hash
+ * of its bytes (see `unchanged`).
+ */
 export interface PageManifest {
   output: string;
-  /** `mtime` in nanoseconds, as a decimal string. */
-  pages: Record<string, [key: string, size: number, mtime: string]>;
+  /** `mtime` in nanoseconds, as a decimal string; `hash` a sha256 of the file's bytes, in hex. */
+  pages: Record<string, [key: string, size: number, mtime: string, hash?: string]>;
   /** Hash of every page key: equal keys mean the whole site, feeds and search index included, would come out the same. */
   site?: string;
   /** Every file in the output folder then, with its size and modification time. */
@@ -170,6 +175,7 @@ export function planPages(
   const render = { papers: [], days: [], weeks: [], months: [], tags: [], organizations: [] } as PageSelection;
   const reuse: string[] = [];
   const keys = new Map<string, string>();
+  const hashes = new Map<string, string>();
   const usable = manifest && path.resolve(manifest.output) === path.resolve(previousDir) ? manifest.pages : {};
   const pages = allPages(digest);
   for (const kind of Object.keys(outputPaths) as Kind[]) {
@@ -179,13 +185,15 @@ export function planPages(
       const key = createHash("sha256").update(base).update(kind).update(JSON.stringify(item, replacer)).digest("hex");
       keys.set(file, key);
       const known = usable[file];
-      if (known && known[0] === key && unchanged(path.join(previousDir, file), known)) reuse.push(file);
-      else (render[kind] as unknown[]).push(item);
+      if (known && known[0] === key && unchanged(path.join(previousDir, file), known)) {
+        reuse.push(file);
+        if (known[3]) hashes.set(file, known[3]);
+      } else (render[kind] as unknown[]).push(item);
     }
   }
   const site = createHash("sha256").update([...keys.values()].join("\n")).digest("hex");
   const upToDate = manifest?.site === site && usable === manifest.pages && reuse.length === keys.size && sameFiles(previousDir, manifest.files);
-  return { render, reuse, keys, site, upToDate };
+  return { render, reuse, keys, hashes, site, upToDate };
 }
 
 /** Size and modification time of every file under `dir`, by relative `/`-separated path. */
@@ -207,14 +215,23 @@ function sameFiles(dir: string, recorded: PageManifest["files"]): boolean {
     names.every((name) => recorded[name]?.[0] === now[name]![0] && recorded[name]?.[1] === now[name]![1]);
 }
 
-function unchanged(file: string, [, size, mtime]: [string, number, string]): boolean {
+/**
+ * True when `file` still holds the page the manifest describes: the same size and modification time, or, when only the
+ * time differs (an output folder restored from an archive, as CI's cache does: tar keeps the bytes but not always the
+ * nanoseconds, nor change times or inodes), the same bytes by their recorded hash. Never trusted on the time alone
+ * when it differs, never missed.
+ */
+function unchanged(file: string, [, size, mtime, hash]: PageManifest["pages"][string]): boolean {
   try {
     const stat = statSync(file, { bigint: true });
-    return stat.isFile() && Number(stat.size) === size && String(stat.mtimeNs) === mtime;
+    if (!stat.isFile() || Number(stat.size) !== size) return false;
+    return String(stat.mtimeNs) === mtime || (!!hash && hashBytes(readFileSync(file)) === hash);
   } catch {
     return false;
   }
 }
+
+const hashBytes = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
 
 /** Hard-links reused pages from the previous output into the new one (copies where links are impossible). */
 export function linkReusedPages(reuse: readonly string[], previousDir: string, outputDir: string): void {
@@ -239,13 +256,14 @@ export function linkReusedPages(reuse: readonly string[], previousDir: string, o
  * A planned page that was not written (a layout's permalink no longer matches `outputPaths`) is left out, so it is
  * rendered next time too, and so is the whole site.
  */
-export function pageManifest(plan: Pick<PagePlan, "keys" | "site">, outputDir: string): PageManifest {
+export function pageManifest(plan: Pick<PagePlan, "keys" | "site"> & Partial<Pick<PagePlan, "hashes">>, outputDir: string): PageManifest {
   const files = fileStats(outputDir);
   const pages: PageManifest["pages"] = {};
   let complete = true;
   for (const [file, key] of plan.keys) {
     const stat = files[file];
-    if (stat) pages[file] = [key, ...stat];
+    // A reused page keeps its hash (its file is a link to the bytes it was checked against); a rendered one is hashed.
+    if (stat) pages[file] = [key, ...stat, plan.hashes?.get(file) ?? hashBytes(readFileSync(path.join(outputDir, file)))];
     else complete = false;
   }
   return { output: path.resolve(outputDir), pages, ...(complete ? { site: plan.site, files } : {}) };

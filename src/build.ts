@@ -18,22 +18,33 @@ export async function buildSite(options: { root: string; log?: (line: string) =>
   const log = options.log ?? ((line: string) => console.log(line));
   const started = performance.now();
   const site = loadSiteConfig(options.root);
-  const { papers, problems, warnings, cached } = await checkContentParallel(options.root, site);
+  const outputDir = path.resolve(options.root, site.outputDir);
+  // Pages whose inputs match the previous build's are linked from the previous output instead of rendered again.
+  const reuse = pageReuse({ root: options.root, site, outputDir, cacheDir: path.resolve(options.root, site.cacheDir), paperKey: paperKeyOf });
+  // When every paper file, the code and the configuration are what the output was built from, no paper is loaded.
+  const { papers, problems, warnings, cached, contentKey, unchanged } = await checkContentParallel(options.root, site, {
+    unchanged: (key) => reuse.unchanged(key),
+  });
   const checked = performance.now();
+  const s = (ms: number) => (ms / 1000).toFixed(2);
+  if (unchanged) {
+    log(
+      `Nothing changed since the last build: ${site.outputDir}/ was built from these paper files, code and configuration ` +
+        `(content ${s(checked - started)}, group 0.00, pages 0.00, feeds and search 0.00, swap 0.00).`,
+    );
+    return { ok: true };
+  }
   for (const line of problemReport(problems, warnings)) log(line);
   if (problems.length) {
     log(`\n${problems.length} problem${problems.length === 1 ? "" : "s"}; the site was not built (${site.outputDir}/ is unchanged).`);
     return { ok: false };
   }
   const digest = groupDigest(papers, site);
-  const outputDir = path.resolve(options.root, site.outputDir);
-  // Pages whose inputs match the previous build's are linked from the previous output instead of rendered again.
-  const reuse = pageReuse({ root: options.root, site, outputDir, cacheDir: path.resolve(options.root, site.cacheDir), paperKey: paperKeyOf });
   const plan = reuse.plan(digest);
   const data = { config: site, ...digest };
   const grouped = performance.now();
-  const s = (ms: number) => (ms / 1000).toFixed(2);
   if (plan.upToDate) {
+    reuse.commit(plan, true, contentKey);
     log(
       `Nothing changed since the last build: ${site.outputDir}/ is up to date with ${papers.length} papers ` +
         `(content ${s(checked - started)}, group ${s(grouped - checked)}, pages 0.00, feeds and search 0.00, swap 0.00).`,
@@ -64,7 +75,7 @@ export async function buildSite(options: { root: string; log?: (line: string) =>
     written = performance.now();
     return result;
   });
-  reuse.commit(plan);
+  reuse.commit(plan, true, contentKey);
   const done = performance.now();
   log(
     `Built ${papers.length} papers (${cached} from the cache) on ${data.days.length} day${data.days.length === 1 ? "" : "s"}, ` +

@@ -1,6 +1,8 @@
 import path from "node:path";
 import type { PageSelection } from "./cache/pages.ts";
-import { openPaperCache, type PaperCache } from "./cache/papers.ts";
+import { createHash } from "node:crypto";
+import { openFileIndex } from "./cache/files.ts";
+import { openPaperCache, renderFingerprint, type PaperCache } from "./cache/papers.ts";
 import { parsePapers, readPaperFiles } from "./content/load.ts";
 import { ContentError, sortProblems, type Problem } from "./content/problems.ts";
 import { groupDigest, type Digest } from "./digest/group.ts";
@@ -33,6 +35,13 @@ export interface CheckedContent {
   warnings: Problem[];
   /** How many papers came from the build cache instead of being parsed and typeset. */
   cached: number;
+  /**
+   * A hash of everything stages 1 to 3 depend on: every file's path and text (by the file index's hashes) and the
+   * render fingerprint. Equal keys give equal papers. Undefined when a file could not be read.
+   */
+  contentKey?: string;
+  /** True when `unchanged` (see checkContentParallel) said the content key needs no build: nothing was loaded. */
+  unchanged?: boolean;
 }
 
 /** Below this many papers to typeset, starting worker threads costs more than it saves. */
@@ -46,8 +55,16 @@ function readWithCache(root: string, config: SiteConfig, onRead?: (count: number
   // The site's macros change how every paper is typeset, so they are part of what the cache is keyed by.
   const inputs = Object.keys(config.macros).length ? { katexOptions: { ...katexSafeOptions, siteMacros: config.macros } } : {};
   const cache = openPaperCache(path.resolve(root, config.cacheDir, "papers"), inputs);
-  const found = readPaperFiles(root, config.contentDir, onRead && ((count) => onRead(count, cache)));
-  return { found, cache, known: cache.lookup(found.files) };
+  // Unchanged files are known by their stat and not read (src/cache/files.ts).
+  const index = openFileIndex(path.resolve(root, config.cacheDir, "files.json"));
+  const found = readPaperFiles(root, config.contentDir, onRead && ((count) => onRead(count, cache)), index);
+  index.save(found.files.map((file) => file.file));
+  const key = createHash("sha256").update(renderFingerprint(inputs));
+  for (const file of found.files) key.update(`\0${file.file}\0${file.hash}`);
+  const contentKey = found.problems.length ? undefined : key.digest("hex");
+  let known: Map<string, RenderedPaper> | undefined;
+  // The cached papers are looked up (and the cache's files read) only when asked for.
+  return { found, cache, contentKey, get known() { return (known ??= cache.lookup(found.files)); } };
 }
 
 /**
@@ -75,10 +92,18 @@ function collect(read: ReturnType<typeof readWithCache>, results: ReadonlyMap<st
   // A paper with a warning is not cached either, so every check shows its warnings again until they are fixed.
   cache.save(papers, problems, json);
   const sorted = sortProblems(problems);
-  return { papers, problems: sorted.filter((p) => p.severity !== "warning"), warnings: sorted.filter((p) => p.severity === "warning"), cached };
+  return {
+    papers,
+    problems: sorted.filter((p) => p.severity !== "warning"),
+    warnings: sorted.filter((p) => p.severity === "warning"),
+    cached,
+    contentKey: read.contentKey,
+  };
 }
 
-const misses = (read: ReturnType<typeof readWithCache>) => read.found.files.filter((file) => !read.known.has(file.file));
+// Plain objects (a file the index vouched for reads its text here): they are sent to worker threads.
+const misses = (read: ReturnType<typeof readWithCache>) =>
+  read.found.files.filter((file) => !read.known.has(file.file)).map(({ file, text, hash }) => ({ file, text, hash }));
 
 /** Stages 1 to 3: every paper typeset, and every problem found on the way. */
 export function checkContent(root: string, config: SiteConfig): CheckedContent {
@@ -86,14 +111,26 @@ export function checkContent(root: string, config: SiteConfig): CheckedContent {
   return collect(read, new Map(misses(read).map((file) => [file.file, compact(processFile(file, config.macros))])), config);
 }
 
-/** Stages 1 to 3 as `checkContent`, parsing and typesetting on every core when many files are not in the cache. */
-export async function checkContentParallel(root: string, config: SiteConfig): Promise<CheckedContent> {
+/**
+ * Stages 1 to 3 as `checkContent`, parsing and typesetting on every core when many files are not in the cache. When
+ * `unchanged` returns true for the content key (the output was built from this very content), stops after stage 1:
+ * no paper is loaded, and the result has `unchanged` true and no papers.
+ */
+export async function checkContentParallel(
+  root: string,
+  config: SiteConfig,
+  options: { unchanged?: (contentKey: string) => boolean } = {},
+): Promise<CheckedContent> {
   // With an empty cache (a first build, or new code) every file is typeset: the workers start as soon as there are
   // enough files to be worth them, and start up while the rest are read.
   let early: RenderPool | undefined;
   const read = readWithCache(root, config, (count, cache) => {
     if (count === parallelFrom && cache.isEmpty()) early = startRenderPool();
   });
+  if (read.contentKey && options.unchanged?.(read.contentKey)) {
+    await early?.close();
+    return { papers: [], problems: [], warnings: [], cached: 0, contentKey: read.contentKey, unchanged: true };
+  }
   const todo = misses(read);
   if (todo.length < parallelFrom) {
     await early?.close();

@@ -46,10 +46,11 @@ describe("GitHub workflows", () => {
     expect(w.jobs.test!.strategy!.matrix!.node).toEqual([20, 22, 24]);
   });
 
-  it("publish: build with .cache restored and saved, the Pages address, verify, deploy", () => {
+  it("publish: build with .cache and the previous dist/ restored and saved, the Pages address, verify, deploy", () => {
     const all = steps(workflow("publish.yml"));
     const cache = all.find((s) => s.uses?.startsWith("actions/cache@"));
-    expect(cache?.with?.path).toBe(".cache");
+    // Both: reused pages are taken from the previous output (src/cache/pages.ts).
+    expect(String(cache?.with?.path).trim().split("\n")).toEqual([".cache", "dist"]);
     const build = all.find((s) => s.run === "npm run build")!;
     expect(build.env).toEqual({ SITE_URL: "${{ steps.pages.outputs.origin }}", SITE_PATH_PREFIX: "${{ steps.pages.outputs.base_path }}" });
     expect(all.find((s) => s.id === "pages")?.uses).toMatch(/^actions\/configure-pages@/);

@@ -28,17 +28,27 @@ export interface PagePlan {
   reuse: string[];
   /** Output path -> key of what the page is made from, for the manifest written after the build. */
   keys: Map<string, string>;
+  /** Output path -> hash of the bytes of a reused page, as the manifest recorded it. */
+  hashes: Map<string, string>;
 }
 
-/** What the previous build wrote: per output path, the page's key and the file's size and modification time. */
+/**
+ * What the previous build wrote: per output path, the page's key, the file's size and modification time, and the hash
+ * of its bytes (see `unchanged`).
+ */
 export interface PageManifest {
   output: string;
-  /** `mtime` in nanoseconds, as a decimal string. */
-  pages: Record<string, [key: string, size: number, mtime: string]>;
+  /** `mtime` in nanoseconds, as a decimal string; `hash` a sha256 of the file's bytes, in hex. */
+  pages: Record<string, [key: string, size: number, mtime: string, hash?: string]>;
   /** Hash of every page key: equal keys mean the whole site, feeds and search index included, would come out the same. */
   site?: string;
   /** Every file in the output folder then, with its size and modification time. */
   files?: Record<string, [size: number, mtime: string]>;
+  /**
+   * Hash of the content key (src/pipeline.ts: every paper file and the render fingerprint) and the site code
+   * fingerprint the output was built from; with `files`, what says "nothing changed" without loading a paper.
+   */
+  inputs?: string;
 }
 
 type Kind = keyof PageSelection;
@@ -165,6 +175,7 @@ export function planPages(
   const render = { papers: [], days: [], weeks: [], months: [], tags: [], organizations: [] } as PageSelection;
   const reuse: string[] = [];
   const keys = new Map<string, string>();
+  const hashes = new Map<string, string>();
   const usable = manifest && path.resolve(manifest.output) === path.resolve(previousDir) ? manifest.pages : {};
   const pages = allPages(digest);
   for (const kind of Object.keys(outputPaths) as Kind[]) {
@@ -174,13 +185,15 @@ export function planPages(
       const key = createHash("sha256").update(base).update(kind).update(JSON.stringify(item, replacer)).digest("hex");
       keys.set(file, key);
       const known = usable[file];
-      if (known && known[0] === key && unchanged(path.join(previousDir, file), known)) reuse.push(file);
-      else (render[kind] as unknown[]).push(item);
+      if (known && known[0] === key && unchanged(path.join(previousDir, file), known)) {
+        reuse.push(file);
+        if (known[3]) hashes.set(file, known[3]);
+      } else (render[kind] as unknown[]).push(item);
     }
   }
   const site = createHash("sha256").update([...keys.values()].join("\n")).digest("hex");
   const upToDate = manifest?.site === site && usable === manifest.pages && reuse.length === keys.size && sameFiles(previousDir, manifest.files);
-  return { render, reuse, keys, site, upToDate };
+  return { render, reuse, keys, hashes, site, upToDate };
 }
 
 /** Size and modification time of every file under `dir`, by relative `/`-separated path. */
@@ -202,14 +215,23 @@ function sameFiles(dir: string, recorded: PageManifest["files"]): boolean {
     names.every((name) => recorded[name]?.[0] === now[name]![0] && recorded[name]?.[1] === now[name]![1]);
 }
 
-function unchanged(file: string, [, size, mtime]: [string, number, string]): boolean {
+/**
+ * True when `file` still holds the page the manifest describes: the same size and modification time, or, when only the
+ * time differs (an output folder restored from an archive, as CI's cache does: tar keeps the bytes but not always the
+ * nanoseconds, nor change times or inodes), the same bytes by their recorded hash. Never trusted on the time alone
+ * when it differs, never missed.
+ */
+function unchanged(file: string, [, size, mtime, hash]: PageManifest["pages"][string]): boolean {
   try {
     const stat = statSync(file, { bigint: true });
-    return stat.isFile() && Number(stat.size) === size && String(stat.mtimeNs) === mtime;
+    if (!stat.isFile() || Number(stat.size) !== size) return false;
+    return String(stat.mtimeNs) === mtime || (!!hash && hashBytes(readFileSync(file)) === hash);
   } catch {
     return false;
   }
 }
+
+const hashBytes = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
 
 /** Hard-links reused pages from the previous output into the new one (copies where links are impossible). */
 export function linkReusedPages(reuse: readonly string[], previousDir: string, outputDir: string): void {
@@ -234,13 +256,14 @@ export function linkReusedPages(reuse: readonly string[], previousDir: string, o
  * A planned page that was not written (a layout's permalink no longer matches `outputPaths`) is left out, so it is
  * rendered next time too, and so is the whole site.
  */
-export function pageManifest(plan: Pick<PagePlan, "keys" | "site">, outputDir: string): PageManifest {
+export function pageManifest(plan: Pick<PagePlan, "keys" | "site"> & Partial<Pick<PagePlan, "hashes">>, outputDir: string): PageManifest {
   const files = fileStats(outputDir);
   const pages: PageManifest["pages"] = {};
   let complete = true;
   for (const [file, key] of plan.keys) {
     const stat = files[file];
-    if (stat) pages[file] = [key, ...stat];
+    // A reused page keeps its hash (its file is a link to the bytes it was checked against); a rendered one is hashed.
+    if (stat) pages[file] = [key, ...stat, plan.hashes?.get(file) ?? hashBytes(readFileSync(path.join(outputDir, file)))];
     else complete = false;
   }
   return { output: path.resolve(outputDir), pages, ...(complete ? { site: plan.site, files } : {}) };
@@ -271,8 +294,15 @@ export interface PageReuse {
   /**
    * After the pages are in the output folder: records them, so the next build can reuse them. `complete` false (a dev
    * server, whose output lacks the copied assets) records the pages only, never the whole folder as up to date.
+   * `contentKey` (src/pipeline.ts) is recorded with a complete build, for `unchanged`.
    */
-  commit(plan: PagePlan, complete?: boolean): void;
+  commit(plan: PagePlan, complete?: boolean, contentKey?: string): void;
+  /**
+   * True when the last complete build was made from this content key with the running code, layouts and site
+   * configuration, and the output folder still holds exactly the files it wrote (size and modification time): then
+   * the build has nothing to do, and needs neither the papers nor the digest to know it.
+   */
+  unchanged(contentKey: string): boolean;
 }
 
 /**
@@ -287,7 +317,14 @@ export function pageReuse(options: {
   paperKey: (paper: RenderedPaper) => string | undefined;
 }): PageReuse {
   const manifestFile = path.join(options.cacheDir, "pages.json");
+  const inputsOf = (contentKey: string) =>
+    createHash("sha256").update(contentKey).update("\0").update(siteCodeFingerprint(options.root, options.site)).digest("hex");
   return {
+    unchanged(contentKey) {
+      const manifest = readManifest(manifestFile);
+      return !!manifest?.site && manifest.inputs === inputsOf(contentKey) &&
+        path.resolve(manifest.output) === path.resolve(options.outputDir) && sameFiles(options.outputDir, manifest.files);
+    },
     plan: (digest) =>
       planPages(digest, {
         code: siteCodeFingerprint(options.root, options.site),
@@ -296,9 +333,10 @@ export function pageReuse(options: {
         manifest: readManifest(manifestFile),
         previousDir: options.outputDir,
       }),
-    commit: (plan, complete = true) => {
+    commit: (plan, complete = true, contentKey) => {
       const manifest = pageManifest(plan, options.outputDir);
-      writeManifest(manifestFile, complete ? manifest : { output: manifest.output, pages: manifest.pages });
+      const inputs = complete && contentKey && manifest.site ? { inputs: inputsOf(contentKey) } : {};
+      writeManifest(manifestFile, complete ? { ...manifest, ...inputs } : { output: manifest.output, pages: manifest.pages });
     },
   };
 }

@@ -5,11 +5,12 @@ import type { SourceFile } from "../content/load.ts";
 import type { Problem } from "../content/problems.ts";
 import { katexSafeOptions, katexVersion } from "../markdown/katex.ts";
 import type { RenderedPaper } from "../markdown/paper.ts";
+import { textHash } from "./files.ts";
 import { codeFingerprint } from "./fingerprint.ts";
 import { openStore, type Store } from "./store.ts";
 
 /** Modules whose code decides what a paper file becomes; everything they import, transitively, is fingerprinted. */
-const pipelineModules = ["../content/load.ts", "../markdown/paper.ts", "./papers.ts", "./store.ts"].map((m) =>
+const pipelineModules = ["../content/load.ts", "../markdown/paper.ts", "./papers.ts", "./store.ts", "./files.ts"].map((m) =>
   fileURLToPath(new URL(m, import.meta.url)),
 );
 
@@ -73,10 +74,11 @@ export function openPaperCache(dir: string, inputs: Partial<RenderInputs> = {}):
 
 function paperCache(store: Store<RenderedPaper>, fingerprint: string): PaperCache {
   let keys = new Map<string, string>();
+  // The text stands in the key by its hash, which the file index knows without reading an unchanged file.
   const keyOf = (file: SourceFile) =>
-    createHash("sha256").update(fingerprint).update("\0").update(file.file).update("\0").update(file.text).digest("hex");
+    createHash("sha256").update(fingerprint).update("\0").update(file.file).update("\0").update(file.hash ?? textHash(file.text)).digest("hex");
   return {
-    isEmpty: () => store.size === 0,
+    isEmpty: () => store.isEmpty(),
     lookup(files) {
       keys = new Map(files.map((file) => [file.file, keyOf(file)]));
       const found = new Map<string, RenderedPaper>();

@@ -1,4 +1,4 @@
-import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 
 /**
@@ -22,6 +22,8 @@ export interface Store<T> {
   readonly stats: { hits: number; misses: number };
   /** How many entries the store holds, on disk or set since. */
   readonly size: number;
+  /** True when the store holds nothing; does not read the shard files (see `size`, which does). */
+  isEmpty(): boolean;
 }
 
 const keyPattern = /^[0-9a-f]{64}$/;
@@ -66,20 +68,29 @@ export function openStore<T>(dir: string, fingerprint: string): Store<T> {
   const folder = path.join(dir, fingerprint.slice(0, 32));
   const entries = new Map<string, Entry<T>>();
   const linesPerShard = new Map<string, number>();
-  try {
-    for (const name of readdirSync(folder)) {
-      if (!/^[0-9a-f]\.jsonl$/.test(name)) continue;
+  const shardNames = (): string[] => {
+    try {
+      return readdirSync(folder).filter((name) => /^[0-9a-f]\.jsonl$/.test(name));
+    } catch {
+      return []; // No store yet.
+    }
+  };
+  // The shard files are read on first use: a build that finds nothing changed never needs them.
+  let loaded = false;
+  const load = (): void => {
+    if (loaded) return;
+    loaded = true;
+    for (const name of shardNames()) {
       const raws = new Map<string, Raw>();
       linesPerShard.set(name[0]!, indexShard(path.join(folder, name), raws));
       for (const [key, raw] of raws) entries.set(key, { raw, onDisk: true });
     }
-  } catch {
-    // No store yet.
-  }
+  };
   const live = new Set<string>();
   const stats = { hits: 0, misses: 0 };
 
   const get = (key: string): T | undefined => {
+    load();
     const entry = entries.get(key);
     if (entry && entry.value === undefined && entry.raw) {
       try {
@@ -99,6 +110,7 @@ export function openStore<T>(dir: string, fingerprint: string): Store<T> {
 
   const set = (key: string, value: T, json?: Uint8Array): void => {
     if (!keyPattern.test(key)) throw new Error(`cache key must be 64 hex digits, got ${JSON.stringify(key)}`);
+    load();
     const entry = entries.get(key);
     if (entry) entry.value = value;
     else {
@@ -136,6 +148,7 @@ export function openStore<T>(dir: string, fingerprint: string): Store<T> {
   };
 
   const save = (): void => {
+    load();
     mkdirSync(folder, { recursive: true });
     for (const name of readdirSync(dir)) {
       if (name !== path.basename(folder)) rmSync(path.join(dir, name), { recursive: true, force: true });
@@ -182,7 +195,9 @@ export function openStore<T>(dir: string, fingerprint: string): Store<T> {
     save,
     stats,
     get size() {
+      load();
       return entries.size;
     },
+    isEmpty: () => (loaded ? entries.size === 0 : !shardNames().some((name) => (statSync(path.join(folder, name), { throwIfNoEntry: false })?.size ?? 0) > 0)),
   };
 }

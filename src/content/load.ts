@@ -1,5 +1,6 @@
 import { lstatSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
+import { textHash, type FileIndex } from "../cache/files.ts";
 import { parsePaperFile } from "./frontmatter.ts";
 import { fileNameProblem } from "./file-names.ts";
 import { checkMacroTable } from "../markdown/macros.ts";
@@ -11,6 +12,24 @@ import { sortProblems, type Problem } from "./problems.ts";
 export interface SourceFile {
   file: string;
   text: string;
+  /** The hash of `text` (see textHash), when read with a file index. */
+  hash?: string;
+}
+
+/**
+ * A file the index vouches for: its hash is known, its text is read only if asked for (a paper the build cache does
+ * not hold, or one whose id collides). It passed every check of readPaperFiles when it was recorded, with these bytes.
+ */
+function unreadFile(file: string, full: string, hash: string): SourceFile {
+  let text: string | undefined;
+  return {
+    file,
+    hash,
+    get text() {
+      text ??= utf8.decode(readFileSync(full));
+      return text;
+    },
+  };
 }
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });
@@ -55,11 +74,14 @@ export function paperFileOrigin(root: string, dir: string): string {
 /**
  * Every entry under `dir`, sorted; symbolic links and non-Markdown files become problems, never silently skipped.
  * `onRead` is called with the number of files read so far after each one (to start work that overlaps the reading).
+ * With `index`, a file whose stat the index vouches for is not read (its text is read when asked for), and every file
+ * read is recorded in it with its hash.
  */
 export function readPaperFiles(
   root: string,
   dir: string,
   onRead?: (count: number) => void,
+  index?: FileIndex,
 ): { files: SourceFile[]; problems: Problem[] } {
   const files: SourceFile[] = [];
   const problems: Problem[] = [];
@@ -116,10 +138,19 @@ export function readPaperFiles(
         problems.push({ file, message: `is not a Markdown paper file: everything under ${rel(base)}/ must end in .md` });
       } else {
         let bytes;
+        let stat;
         try {
-          const size = lstatSync(full).size;
-          if (size > 1_000_000) {
+          // Taken before the file is read: a change while it is read leaves a stat the index no longer matches.
+          stat = lstatSync(full, { bigint: true });
+          const size = stat.size;
+          if (size > 1_000_000n) {
             problems.push({ file, message: `is ${size} bytes; a paper file must be under 1 MB` });
+            continue;
+          }
+          const hash = index?.known(file, stat);
+          if (hash) {
+            files.push(unreadFile(file, full, hash));
+            onRead?.(files.length);
             continue;
           }
           bytes = readFileSync(full);
@@ -140,7 +171,11 @@ export function readPaperFiles(
           problems.push({ file, line, message: "holds a carriage return (CR) that is not part of a CRLF line break, which diffs do not show as a line break: save the file with LF or CRLF line breaks" });
           continue;
         }
-        files.push({ file, text: decoded.text });
+        if (index) {
+          const hash = textHash(decoded.text);
+          index.record(file, stat, hash);
+          files.push({ file, text: decoded.text, hash });
+        } else files.push({ file, text: decoded.text });
         onRead?.(files.length);
       }
     }

@@ -1,0 +1,160 @@
+import { copyFileSync, mkdirSync, mkdtempSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { openFileIndex, textHash } from "../src/cache/files.ts";
+import { readPaperFiles } from "../src/content/load.ts";
+
+let root: string | undefined;
+afterEach(() => {
+  if (root) rmSync(root, { recursive: true, force: true });
+  root = undefined;
+});
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const papersDir = () => path.join(root!, "content", "papers");
+const put = (rel: string, text: string) => {
+  const file = path.join(papersDir(), rel);
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(file, text);
+  return file;
+};
+const indexFile = () => path.join(root!, ".cache", "files.json");
+const hour = 3600;
+
+/**
+ * One build's reading: the files as readPaperFiles gives them with a fresh index opened from disk, then saved. No
+ * racy margin, so files written a moment before are trusted next time (the margin has its own test).
+ */
+function read() {
+  const index = openFileIndex(indexFile(), { racyMarginNs: 0n });
+  const found = readPaperFiles(root!, "content/papers", undefined, index);
+  index.save(found.files.map((f) => f.file));
+  return { texts: Object.fromEntries(found.files.map((f) => [f.file, f.text])), stats: { ...index.stats }, found };
+}
+
+/** Lets the clock move past the index's own modification time, as between two real builds. */
+const nextTick = () => sleep(30);
+
+describe("the file index", () => {
+  it("does not read a file whose stat is unchanged, and hashes what it reads", async () => {
+    root = mkdtempSync(path.join(tmpdir(), "digest-files-"));
+    put("2026-02-16/a.md", "alpha");
+    put("2026-02-16/b.md", "beta");
+    await nextTick();
+    expect(read().stats).toEqual({ trusted: 0, read: 2 });
+    await nextTick();
+    const second = read();
+    expect(second.stats).toEqual({ trusted: 2, read: 0 });
+    expect(second.found.files.map((f) => f.hash)).toEqual([textHash("alpha"), textHash("beta")]);
+    // The text of a trusted file is still there when asked for (read then).
+    expect(second.texts).toEqual({ "content/papers/2026-02-16/a.md": "alpha", "content/papers/2026-02-16/b.md": "beta" });
+  });
+
+  it("finds an edit that keeps the size and the modification time", async () => {
+    root = mkdtempSync(path.join(tmpdir(), "digest-files-"));
+    const file = put("2026-02-16/a.md", "alpha");
+    utimesSync(file, 1_700_000_000, 1_700_000_000);
+    const before = statSync(file, { bigint: true });
+    await nextTick();
+    read();
+    await nextTick();
+    writeFileSync(file, "ALPHA");
+    utimesSync(file, 1_700_000_000, 1_700_000_000);
+    const after0 = statSync(file, { bigint: true });
+    expect([after0.size, after0.mtimeNs, after0.ino]).toEqual([before.size, before.mtimeNs, before.ino]);
+    const after = read();
+    expect(after.texts["content/papers/2026-02-16/a.md"]).toBe("ALPHA");
+    expect(after.stats.read).toBe(1);
+  });
+
+  it("finds a file replaced by an older copy of the same size (cp -p, then a rename over it)", async () => {
+    root = mkdtempSync(path.join(tmpdir(), "digest-files-"));
+    const file = put("2026-02-16/a.md", "alpha");
+    await nextTick();
+    read();
+    await nextTick();
+    const old = put("old.txt", "omega");
+    utimesSync(old, new Date(Date.now() - 24 * hour * 1000), new Date(Date.now() - 24 * hour * 1000));
+    const copy = path.join(root, "copy.tmp");
+    copyFileSync(old, copy);
+    utimesSync(copy, statSync(old).atime, statSync(old).mtime);
+    rmSync(old);
+    renameSync(copy, file);
+    expect(read().texts["content/papers/2026-02-16/a.md"]).toBe("omega");
+    // And copied in place, over the same inode.
+    await nextTick();
+    writeFileSync(copy, "gamma");
+    utimesSync(copy, new Date(0), new Date(0));
+    copyFileSync(copy, file);
+    utimesSync(file, new Date(0), new Date(0));
+    expect(read().texts["content/papers/2026-02-16/a.md"]).toBe("gamma");
+  });
+
+  it("finds new files with old modification times, deleted and renamed files", async () => {
+    root = mkdtempSync(path.join(tmpdir(), "digest-files-"));
+    put("2026-02-16/a.md", "alpha");
+    put("2026-02-16/b.md", "beta");
+    await nextTick();
+    read();
+    await nextTick();
+    const added = put("2026-02-16/c.md", "gamma");
+    utimesSync(added, new Date(0), new Date(0));
+    rmSync(path.join(papersDir(), "2026-02-16/b.md"));
+    renameSync(path.join(papersDir(), "2026-02-16/a.md"), path.join(papersDir(), "2026-02-16/z.md"));
+    const after = read();
+    expect(after.texts).toEqual({ "content/papers/2026-02-16/c.md": "gamma", "content/papers/2026-02-16/z.md": "alpha" });
+    expect(after.stats).toEqual({ trusted: 0, read: 2 });
+  });
+
+  it("never trusts a file dated after the index was written (clock skew, or changed since)", async () => {
+    root = mkdtempSync(path.join(tmpdir(), "digest-files-"));
+    const file = put("2026-02-16/a.md", "alpha");
+    const future = new Date(Date.now() + 48 * hour * 1000);
+    utimesSync(file, future, future);
+    await nextTick();
+    read();
+    await nextTick();
+    // Unchanged, but dated in the future: read again every time, so an edit that restores the date is still seen.
+    expect(read().stats).toEqual({ trusted: 0, read: 1 });
+    writeFileSync(file, "ALPHA");
+    utimesSync(file, future, future);
+    expect(read().texts["content/papers/2026-02-16/a.md"]).toBe("ALPHA");
+  });
+
+  it("trusts no file changed at or after the index's own modification time (the file system's clock)", async () => {
+    root = mkdtempSync(path.join(tmpdir(), "digest-files-"));
+    const file = put("2026-02-16/a.md", "alpha");
+    await nextTick();
+    read();
+    await nextTick();
+    expect(read().stats).toEqual({ trusted: 1, read: 0 });
+    // The index dated at the file's change, as when both fall in one tick of a coarse clock: the file is read again.
+    const { mtime } = statSync(file);
+    const { ctime } = statSync(file);
+    const latest = ctime > mtime ? ctime : mtime;
+    utimesSync(indexFile(), latest, latest);
+    expect(openFileIndex(indexFile(), { racyMarginNs: 0n }).known("content/papers/2026-02-16/a.md", statSync(file, { bigint: true }))).toBeUndefined();
+    utimesSync(indexFile(), new Date(latest.getTime() + 1000), new Date(latest.getTime() + 1000));
+    expect(openFileIndex(indexFile(), { racyMarginNs: 0n }).known("content/papers/2026-02-16/a.md", statSync(file, { bigint: true }))).toBe(textHash("alpha"));
+  });
+
+  it("records a file changed less than the racy margin before it was read as racy: read again next time", async () => {
+    root = mkdtempSync(path.join(tmpdir(), "digest-files-"));
+    put("2026-02-16/a.md", "alpha");
+    const withMargin = () => {
+      const index = openFileIndex(indexFile(), { racyMarginNs: 3_600_000_000_000n });
+      const found = readPaperFiles(root!, "content/papers", undefined, index);
+      index.save(found.files.map((f) => f.file));
+      return index.stats;
+    };
+    await nextTick();
+    withMargin();
+    await nextTick();
+    expect(withMargin()).toEqual({ trusted: 0, read: 1 });
+    await nextTick();
+    expect(read().stats).toEqual({ trusted: 0, read: 1 });
+    await nextTick();
+    expect(read().stats).toEqual({ trusted: 1, read: 0 });
+  });
+});

@@ -1,0 +1,119 @@
+import { mkdirSync, readdirSync, rmSync, rmdirSync } from "node:fs";
+import path from "node:path";
+import { pageReuse, readManifest, splitSelection, type PagePlan } from "../cache/pages.ts";
+import { paperKeyOf } from "../cache/papers.ts";
+import { formatProblem, type Problem } from "../content/problems.ts";
+import { tagFeedPaths } from "../feeds/files.ts";
+import { groupDigest, type Digest } from "../digest/group.ts";
+import { runEleventy } from "../eleventy/run.ts";
+import { writeBuildSettings } from "../output/build-settings.ts";
+import { checkContentParallel } from "../pipeline.ts";
+import { buildSearchIndex } from "../search/build.ts";
+import type { SiteConfig } from "../site.ts";
+import { withEleventy } from "./lock.ts";
+
+/** Papers shown on the pages of one Eleventy run, as in src/build.ts: memory stays bounded like the build's. */
+const pagesPerRun = 20_000;
+
+/** What a dev build served: the digest of every paper without problems, and the problems of the others. */
+export interface DevSite {
+  digest: Digest;
+  problems: Problem[];
+}
+
+/**
+ * The dev server's build: the incremental build of `npm run build` (src/build.ts: papers from the cache, unchanged
+ * pages kept, the rest rendered in bounded Eleventy runs, search index in a worker), except that a paper with problems
+ * is reported and left out instead of failing the build, and the output folder is updated in place instead of
+ * swapped. In place is safe for the next build: a page is only ever reused when the manifest, written after the pages,
+ * records its key, size and modification time, and a dev server never records its folder as a complete build (it
+ * leaves papers out). Pages the previous build recorded and this one does not make (a deleted paper, a renamed one,
+ * an emptied tag) are removed.
+ */
+export async function devBuild(
+  root: string,
+  site: SiteConfig,
+  log: (line: string) => void,
+  /** Pages written outside a build since the last one (a paper's page served first): removed unless this build has them. */
+  written: Iterable<string> = [],
+): Promise<DevSite> {
+  const s = (ms: number) => (ms / 1000).toFixed(2);
+  const started = performance.now();
+  const { papers, problems, cached } = await checkContentParallel(root, site);
+  const broken = new Set(problems.map((p) => p.file));
+  const valid = broken.size ? papers.filter((p) => !broken.has(p.source.file)) : papers;
+  if (problems.length) {
+    log(`\n${problems.map(formatProblem).join("\n")}\n${problems.length} problem(s): those papers are left out until fixed.\n`);
+  }
+  const checked = performance.now();
+  const digest = groupDigest(valid, site);
+  const outputDir = path.resolve(root, site.outputDir);
+  const cacheDir = path.resolve(root, site.cacheDir);
+  const previous = readManifest(path.join(cacheDir, "pages.json"));
+  const reuse = pageReuse({ root, site, outputDir, cacheDir, paperKey: paperKeyOf });
+  const plan = reuse.plan(digest);
+  const grouped = performance.now();
+  mkdirSync(outputDir, { recursive: true });
+  writeBuildSettings(outputDir, site);
+  const indexing = buildSearchIndex(valid, outputDir, site);
+  indexing.catch(() => {});
+  const parts = splitSelection(plan.render, pagesPerRun);
+  let pagesWritten = 0;
+  try {
+    for (const [i, render] of parts.entries()) {
+      const data = { config: site, ...digest, render };
+      ({ pagesWritten } = await withEleventy(() => runEleventy({ root, outputDir, data, wholeSite: i === parts.length - 1 })));
+    }
+  } finally {
+    await indexing.catch(() => {});
+  }
+  await indexing;
+  const indexed = performance.now();
+  const before = previous && path.resolve(previous.output) === outputDir ? Object.keys(previous.pages) : [];
+  const removed = removeStalePages([...new Set([...before, ...written])], plan, outputDir);
+  reuse.commit(plan, false);
+  const done = performance.now();
+  const rendered = plan.keys.size - plan.reuse.length;
+  log(
+    `Built ${valid.length} papers (${cached} from the cache) into ${site.outputDir}/ in ${s(done - started)} s: ` +
+      `${rendered} paginated pages rendered, ${plan.reuse.length} unchanged, ${removed} removed ` +
+      `(content ${s(checked - started)}, group ${s(grouped - checked)}, pages ${s(pagesWritten - grouped)}, ` +
+      `feeds and search ${s(indexed - pagesWritten)}, manifest ${s(done - indexed)}).`,
+  );
+  return { digest, problems };
+}
+
+const feedNames = new Set(Object.values(tagFeedPaths("x")).map((feed) => path.posix.basename(feed)));
+
+function listFolder(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
+  }
+}
+
+/** Removes the pages in `before` that `plan` no longer has (and their folders when left empty); returns how many. */
+function removeStalePages(before: readonly string[], plan: PagePlan, outputDir: string): number {
+  let removed = 0;
+  for (const page of before) {
+    if (plan.keys.has(page)) continue;
+    const file = path.join(outputDir, page);
+    // Only paths inside the output folder: the manifest is a file on disk.
+    if (!file.startsWith(outputDir + path.sep)) continue;
+    rmSync(file, { force: true });
+    removed++;
+    // A tag's or organization's feeds live beside its first page: they go with it.
+    const dir = path.dirname(file);
+    const left = listFolder(dir);
+    if (left.length && left.every((name) => feedNames.has(name))) for (const name of left) rmSync(path.join(dir, name), { force: true });
+    for (let dir = path.dirname(file); dir.startsWith(outputDir + path.sep); dir = path.dirname(dir)) {
+      try {
+        rmdirSync(dir);
+      } catch {
+        break; // not empty
+      }
+    }
+  }
+  return removed;
+}

@@ -1,0 +1,111 @@
+import { lstatSync, mkdirSync, readFileSync, renameSync, rmSync, rmdirSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import type { PageSelection } from "../cache/pages.ts";
+import { decodeUtf8, paperFileOrigin } from "../content/load.ts";
+import type { Problem } from "../content/problems.ts";
+import { comparePapers, type Digest, type PaperPage } from "../digest/group.ts";
+import { renderPages } from "../eleventy/run.ts";
+import type { RenderedPaper } from "../markdown/paper.ts";
+import { compact, processFile } from "../render/pool.ts";
+import type { SiteConfig } from "../site.ts";
+import { withEleventy } from "./lock.ts";
+
+/** What one paper file gives on its own: its typeset paper, or the problems that keep it out of the site. */
+export type OnePaper =
+  | { paper: RenderedPaper; problems: [] }
+  | { paper?: undefined; problems: Problem[] }
+  /** Not a plain paper file (too big, not UTF-8, a stray CR, gone): left to the full check, which says why. */
+  | { paper?: undefined; problems: []; skipped: string };
+
+/** Reads, parses, validates and typesets one paper file (absolute path), as the full check would, without other files. */
+export function checkOnePaper(root: string, site: SiteConfig, absolute: string): OnePaper {
+  const origin = paperFileOrigin(root, site.contentDir);
+  const file = path.relative(origin, absolute).split(path.sep).join("/");
+  let bytes: Buffer;
+  try {
+    const stat = lstatSync(absolute);
+    if (!stat.isFile() || stat.size > 1_000_000) return { problems: [], skipped: "not a regular file under 1 MB" };
+    bytes = readFileSync(absolute);
+  } catch {
+    return { problems: [], skipped: "cannot be read" };
+  }
+  const decoded = decodeUtf8(bytes);
+  if (!("text" in decoded) || /\r(?!\n)/.test(decoded.text)) return { problems: [], skipped: "not plain UTF-8 text" };
+  const result = compact(processFile({ file, text: decoded.text }, site.macros));
+  const problems = [...result.parsed.problems, ...(result.rendered?.problems ?? [])];
+  if (problems.length || !result.rendered) return { problems };
+  return { paper: result.rendered.paper, problems: [] };
+}
+
+/** Reading order across the site: newest day first, then as within a day (src/digest/group.ts). */
+const readingOrder = (a: RenderedPaper, b: RenderedPaper) => (a.date > b.date ? -1 : a.date < b.date ? 1 : comparePapers(a, b));
+
+/**
+ * The page of `paper` as the full grouping would make it, given the site's papers in reading order (the last build's):
+ * the paper with its neighbours once it is put in its place (its earlier version, from the same file, taken out).
+ */
+export function placePaper(ordered: readonly RenderedPaper[], paper: RenderedPaper): PaperPage {
+  const others = ordered.filter((p) => p.source.file !== paper.source.file);
+  let at = others.findIndex((p) => readingOrder(paper, p) < 0);
+  if (at === -1) at = others.length;
+  const ref = (p: RenderedPaper | undefined) => p && { slug: p.slug, titleText: p.titleText };
+  const prev = ref(others[at - 1]);
+  const next = ref(others[at]);
+  return { paper, ...(prev ? { prev } : {}), ...(next ? { next } : {}) };
+}
+
+const emptyDigest = (): Digest => ({
+  papers: [],
+  days: [],
+  weeks: [],
+  months: [],
+  tags: [],
+  tagPages: [],
+  organizations: [],
+  organizationPages: [],
+  paperPages: [],
+});
+
+/** Where a paper's page is in the output folder, `/`-separated (as src/cache/pages.ts and layouts/paper.njk put it). */
+export function paperPagePath(slug: string): string {
+  return `papers/${slug}/index.html`;
+}
+
+/**
+ * Renders one paper page through Eleventy, with the site's layouts, into `scratchDir`, and moves it into `outputDir`
+ * (written beside, then renamed: a reader never gets half a page). Only that page is taken: the run sees a digest
+ * holding nothing else, so the other pages it writes into the scratch folder (home, archive) are cheap and thrown
+ * away, and the feeds and search index are not written.
+ */
+export async function writePaperPage(options: {
+  root: string;
+  site: SiteConfig;
+  page: PaperPage;
+  outputDir: string;
+  scratchDir: string;
+}): Promise<string> {
+  const { root, site, page, outputDir, scratchDir } = options;
+  const render: PageSelection = { papers: [page], days: [], weeks: [], months: [], tags: [], organizations: [] };
+  const data = { config: site, ...emptyDigest(), render };
+  const rendered = await withEleventy(() => renderPages({ root, data, template: "paper.njk" }));
+  const relative = paperPagePath(page.paper.slug);
+  const html = rendered.find((p) => p.path === relative);
+  if (!html) throw new Error(`layouts/paper.njk did not render ${relative}`);
+  const target = path.join(outputDir, relative);
+  mkdirSync(path.dirname(target), { recursive: true });
+  const temp = `${target}.tmp-${process.pid}`;
+  writeFileSync(temp, html.content);
+  renameSync(temp, target);
+  return relative;
+}
+
+/** Removes a paper's page from the output folder (and its folder when that is left empty). */
+export function removePaperPage(outputDir: string, slug: string): void {
+  const file = path.join(outputDir, paperPagePath(slug));
+  rmSync(file, { force: true });
+  try {
+    rmdirSync(path.dirname(file));
+  } catch {
+    // not empty, or gone
+  }
+}

@@ -72,29 +72,27 @@ export function paperPagePath(slug: string): string {
 }
 
 /**
- * Renders one paper page through Eleventy, with the site's layouts, into `scratchDir`, and moves it into `outputDir`
- * (written beside, then renamed: a reader never gets half a page). Only that page is taken: the run sees a digest
- * holding nothing else, so the other pages it writes into the scratch folder (home, archive) are cheap and thrown
- * away, and the feeds and search index are not written.
+ * Renders one paper page through Eleventy with the site's layouts, without writing anything: only layouts/paper.njk,
+ * given a digest that holds nothing but this page (so no other page, feed or search index is made).
  */
-export async function writePaperPage(options: {
-  root: string;
-  site: SiteConfig;
-  page: PaperPage;
-  outputDir: string;
-  scratchDir: string;
-}): Promise<string> {
-  const { root, site, page, outputDir, scratchDir } = options;
+export async function renderPaperPage(root: string, site: SiteConfig, page: PaperPage): Promise<string> {
   const render: PageSelection = { papers: [page], days: [], weeks: [], months: [], tags: [], organizations: [] };
   const data = { config: site, ...emptyDigest(), render };
   const rendered = await withEleventy(() => renderPages({ root, data, template: "paper.njk" }));
+  const html = rendered.find((p) => p.path === paperPagePath(page.paper.slug));
+  if (!html) throw new Error(`layouts/paper.njk did not render ${paperPagePath(page.paper.slug)}`);
+  return html.content;
+}
+
+/** Renders a paper's page and puts it into `outputDir`, written beside and renamed (a reader never gets half a page). */
+export async function writePaperPage(options: { root: string; site: SiteConfig; page: PaperPage; outputDir: string }): Promise<string> {
+  const { root, site, page, outputDir } = options;
+  const html = await renderPaperPage(root, site, page);
   const relative = paperPagePath(page.paper.slug);
-  const html = rendered.find((p) => p.path === relative);
-  if (!html) throw new Error(`layouts/paper.njk did not render ${relative}`);
   const target = path.join(outputDir, relative);
   mkdirSync(path.dirname(target), { recursive: true });
   const temp = `${target}.tmp-${process.pid}`;
-  writeFileSync(temp, html.content);
+  writeFileSync(temp, html);
   renameSync(temp, target);
   return relative;
 }

@@ -1,11 +1,11 @@
-import { existsSync, rmSync, statSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import path from "node:path";
 import EleventyDevServer from "@11ty/eleventy-dev-server";
 import { paperFileOrigin } from "../content/load.ts";
 import { formatProblem } from "../content/problems.ts";
 import { loadSiteConfig, type SiteConfig } from "../site.ts";
 import { devBuild, type DevSite } from "./build.ts";
-import { checkOnePaper, paperPagePath, placePaper, removePaperPage, writePaperPage } from "./page.ts";
+import { checkOnePaper, paperPagePath, placePaper, removePaperPage, renderPaperPage, writePaperPage } from "./page.ts";
 import { watchPaths } from "./watch.ts";
 
 /** A running dev server. */
@@ -37,7 +37,6 @@ export async function startDevServer(options: { root: string; port: number; log?
   let site = loadSiteConfig(root);
   const outputDir = path.resolve(root, site.outputDir);
   const contentDir = path.resolve(root, site.contentDir);
-  const scratchDir = path.resolve(root, site.cacheDir, `dev-page-${process.pid}`);
   const origin = paperFileOrigin(root, site.contentDir);
   const configFile = path.resolve(root, process.env.SITE_CONFIG ?? path.join("content", "site.json"));
   const layoutsDir = path.join(root, "layouts");
@@ -108,7 +107,7 @@ export async function startDevServer(options: { root: string; port: number; log?
     // Another existing file with this id: the build reports the duplicate, and which file keeps the page is its call.
     const twin = ordered.find((p) => p.id === paper.id && path.resolve(origin, p.source.file) !== file);
     if (twin && existsSync(path.resolve(origin, twin.source.file))) return;
-    const relative = await writePaperPage({ root, site, page: placePaper(ordered, paper), outputDir, scratchDir });
+    const relative = await writePaperPage({ root, site, page: placePaper(ordered, paper), outputDir });
     written.add(relative);
     if (old && old !== paper.slug) removePaperPage(outputDir, old);
     pages.set(file, paper.slug);
@@ -152,6 +151,10 @@ export async function startDevServer(options: { root: string; port: number; log?
   try {
     await rebuild();
     if (!state) throw new Error("the first build failed");
+    // The first page rendered this way loads and compiles what the build's runs did not (about 1 s): do it now, so
+    // the first paper written is served as fast as the next ones.
+    const first = state.digest.paperPages[0];
+    if (first) await renderPaperPage(root, site, first);
     server = EleventyDevServer.getServer("paper-digest", outputDir, {
       pathPrefix: site.pathPrefix,
       // A build rewrites many pages at once: a full reload is simpler and always right.
@@ -177,7 +180,6 @@ export async function startDevServer(options: { root: string; port: number; log?
     close: async () => {
       watcher.close();
       await running.close();
-      rmSync(scratchDir, { recursive: true, force: true });
     },
   };
 }

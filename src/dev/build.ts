@@ -10,7 +10,55 @@ import { writeBuildSettings } from "../output/build-settings.ts";
 import { checkContentParallel } from "../pipeline.ts";
 import { buildSearchIndex } from "../search/build.ts";
 import type { SiteConfig } from "../site.ts";
-import { withEleventy } from "./lock.ts";
+import type { RenderedPaper } from "../markdown/paper.ts";
+import { startTypeScriptWorker } from "../workers/typescript-worker.ts";
+
+/** What the server thread keeps of each paper: enough to place a new paper among them and to find its page. */
+export type PaperPlace = Pick<RenderedPaper, "id" | "slug" | "date" | "upvotes" | "titleText"> & { source: { file: string } };
+
+/** The places of papers given in reading order. */
+export function placesOf(papers: readonly RenderedPaper[]): PaperPlace[] {
+  return papers.map(({ id, slug, date, upvotes, titleText, source }) => ({ id, slug, date, upvotes, titleText, source: { file: source.file } }));
+}
+
+/** A build asked of the build thread (see devBuild). */
+export interface BuildJob {
+  root: string;
+  site: SiteConfig;
+  written: string[];
+}
+
+/** What the build thread answers: the papers served, in reading order, and how many problems were reported. */
+export type BuildReply = { ok: true; papers: PaperPlace[]; problems: number } | { ok: false; message: string };
+
+/** A worker thread that runs devBuild, one job at a time, keeping its paper cache in memory between builds. */
+export interface BuildThread {
+  build(job: BuildJob): Promise<BuildReply>;
+  close(): Promise<void>;
+}
+
+/** Starts the build thread (src/dev/build-worker.ts). */
+export function startBuildThread(): BuildThread {
+  const worker = startTypeScriptWorker(new URL("./build-worker.ts", import.meta.url));
+  let failed: Error | undefined;
+  worker.on("error", (error) => (failed = error));
+  return {
+    build: (job) =>
+      new Promise((resolve) => {
+        if (failed) return resolve({ ok: false, message: `the build thread stopped: ${failed.stack ?? failed.message}` });
+        const onExit = (code: number) => resolve({ ok: false, message: `the build thread exited (code ${code}): ${failed?.stack ?? ""}` });
+        worker.once("exit", onExit);
+        worker.once("message", (reply: BuildReply) => {
+          worker.off("exit", onExit);
+          resolve(reply);
+        });
+        worker.postMessage(job);
+      }),
+    close: async () => {
+      await worker.terminate();
+    },
+  };
+}
 
 /** Papers shown on the pages of one Eleventy run, as in src/build.ts: memory stays bounded like the build's. */
 const pagesPerRun = 20_000;
@@ -62,7 +110,7 @@ export async function devBuild(
   try {
     for (const [i, render] of parts.entries()) {
       const data = { config: site, ...digest, render };
-      ({ pagesWritten } = await withEleventy(() => runEleventy({ root, outputDir, data, wholeSite: i === parts.length - 1 })));
+      ({ pagesWritten } = await runEleventy({ root, outputDir, data, wholeSite: i === parts.length - 1 }));
     }
   } finally {
     await indexing.catch(() => {});

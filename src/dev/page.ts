@@ -8,7 +8,7 @@ import { renderPages } from "../eleventy/run.ts";
 import type { RenderedPaper } from "../markdown/paper.ts";
 import { compact, processFile } from "../render/pool.ts";
 import type { SiteConfig } from "../site.ts";
-import { withEleventy } from "./lock.ts";
+import type { PaperPlace } from "./build.ts";
 
 /** What one paper file gives on its own: its typeset paper, or the problems that keep it out of the site. */
 export type OnePaper =
@@ -38,17 +38,17 @@ export function checkOnePaper(root: string, site: SiteConfig, absolute: string):
 }
 
 /** Reading order across the site: newest day first, then as within a day (src/digest/group.ts). */
-const readingOrder = (a: RenderedPaper, b: RenderedPaper) => (a.date > b.date ? -1 : a.date < b.date ? 1 : comparePapers(a, b));
+const readingOrder = (a: PaperPlace, b: PaperPlace) => (a.date > b.date ? -1 : a.date < b.date ? 1 : comparePapers(a, b));
 
 /**
  * The page of `paper` as the full grouping would make it, given the site's papers in reading order (the last build's):
  * the paper with its neighbours once it is put in its place (its earlier version, from the same file, taken out).
  */
-export function placePaper(ordered: readonly RenderedPaper[], paper: RenderedPaper): PaperPage {
+export function placePaper(ordered: readonly PaperPlace[], paper: RenderedPaper): PaperPage {
   const others = ordered.filter((p) => p.source.file !== paper.source.file);
   let at = others.findIndex((p) => readingOrder(paper, p) < 0);
   if (at === -1) at = others.length;
-  const ref = (p: RenderedPaper | undefined) => p && { slug: p.slug, titleText: p.titleText };
+  const ref = (p: PaperPlace | undefined) => p && { slug: p.slug, titleText: p.titleText };
   const prev = ref(others[at - 1]);
   const next = ref(others[at]);
   return { paper, ...(prev ? { prev } : {}), ...(next ? { next } : {}) };
@@ -78,7 +78,7 @@ export function paperPagePath(slug: string): string {
 export async function renderPaperPage(root: string, site: SiteConfig, page: PaperPage): Promise<string> {
   const render: PageSelection = { papers: [page], days: [], weeks: [], months: [], tags: [], organizations: [] };
   const data = { config: site, ...emptyDigest(), render };
-  const rendered = await withEleventy(() => renderPages({ root, data, template: "paper.njk" }));
+  const rendered = await renderPages({ root, data, template: "paper.njk" });
   const html = rendered.find((p) => p.path === paperPagePath(page.paper.slug));
   if (!html) throw new Error(`layouts/paper.njk did not render ${paperPagePath(page.paper.slug)}`);
   return html.content;

@@ -4,7 +4,7 @@ import EleventyDevServer from "@11ty/eleventy-dev-server";
 import { paperFileOrigin } from "../content/load.ts";
 import { formatProblem } from "../content/problems.ts";
 import { loadSiteConfig, type SiteConfig } from "../site.ts";
-import { devBuild, type DevSite } from "./build.ts";
+import { startBuildThread, type PaperPlace } from "./build.ts";
 import { checkOnePaper, paperPagePath, placePaper, removePaperPage, renderPaperPage, writePaperPage } from "./page.ts";
 import { watchPaths } from "./watch.ts";
 
@@ -45,7 +45,9 @@ export async function startDevServer(options: { root: string; port: number; log?
   let pages = new Map<string, string>();
   /** Pages written since the last build began: it removes them when it does not make them. */
   const written = new Set<string>();
-  let state: DevSite | undefined;
+  /** The papers the last build served, in reading order (the pages themselves are in the build thread). */
+  let served: PaperPlace[] | undefined;
+  const thread = startBuildThread();
   let server: EleventyDevServer | undefined;
 
   // Builds run one at a time; a change during one queues one more, which sees every change made until it starts.
@@ -63,12 +65,14 @@ export async function startDevServer(options: { root: string; port: number; log?
         written.clear();
         try {
           site = currentSite(site);
-          state = await devBuild(root, site, log, since);
-          pages = new Map(state.digest.papers.map((p) => [path.resolve(origin, p.source.file), p.slug]));
+          const reply = await thread.build({ root, site, written: since });
+          if (!reply.ok) throw new Error(reply.message);
+          served = reply.papers;
+          pages = new Map(served.map((p) => [path.resolve(origin, p.source.file), p.slug]));
           server?.reload();
         } catch (error) {
           for (const page of since) written.add(page);
-          log(`The build failed; the server keeps serving the previous pages: ${(error as Error).stack ?? error}`);
+          log(`The build failed; the server keeps serving the previous pages: ${(error as Error).message}`);
         }
       } while (again);
       building = undefined;
@@ -103,7 +107,7 @@ export async function startDevServer(options: { root: string; port: number; log?
     }
     if (!one.paper) return;
     const paper = one.paper;
-    const ordered = state?.digest.papers ?? [];
+    const ordered = served ?? [];
     // Another existing file with this id: the build reports the duplicate, and which file keeps the page is its call.
     const twin = ordered.find((p) => p.id === paper.id && path.resolve(origin, p.source.file) !== file);
     if (twin && existsSync(path.resolve(origin, twin.source.file))) return;
@@ -150,11 +154,11 @@ export async function startDevServer(options: { root: string; port: number; log?
 
   try {
     await rebuild();
-    if (!state) throw new Error("the first build failed");
-    // The first page rendered this way loads and compiles what the build's runs did not (about 1 s): do it now, so
+    if (!served) throw new Error("the first build failed");
+    // The first page rendered on this thread loads and compiles Eleventy and the layouts (about 1 s): do it now, so
     // the first paper written is served as fast as the next ones.
-    const first = state.digest.paperPages[0];
-    if (first) await renderPaperPage(root, site, first);
+    const first = served[0] && checkOnePaper(root, site, path.resolve(origin, served[0].source.file));
+    if (first?.paper) await renderPaperPage(root, site, placePaper(served, first.paper));
     server = EleventyDevServer.getServer("paper-digest", outputDir, {
       pathPrefix: site.pathPrefix,
       // A build rewrites many pages at once: a full reload is simpler and always right.
@@ -167,6 +171,7 @@ export async function startDevServer(options: { root: string; port: number; log?
   } catch (error) {
     watcher.close();
     await server?.close();
+    await thread.close();
     throw error;
   }
   serving = true;
@@ -180,6 +185,7 @@ export async function startDevServer(options: { root: string; port: number; log?
     close: async () => {
       watcher.close();
       await running.close();
+      await thread.close();
     },
   };
 }

@@ -103,14 +103,6 @@ export async function checkContentParallel(root: string, config: SiteConfig): Pr
   }
 }
 
-/** For `npm run dev`: the site from every paper without problems, and the problems of the rest (left out until fixed). */
-export function lenientSiteData(root: string, config: SiteConfig): { data: SiteData; problems: Problem[] } {
-  const { papers, problems } = checkContent(root, config);
-  const broken = new Set(problems.map((p) => p.file));
-  const valid = papers.filter((p) => !broken.has(p.source.file));
-  return { data: { config, ...groupDigest(valid, config) }, problems };
-}
-
 /** The whole pipeline; throws a ContentError listing every problem when any paper is wrong. */
 export function buildSiteData(root: string, config: SiteConfig): SiteData {
   const { papers, problems } = checkContent(root, config);

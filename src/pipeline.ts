@@ -145,17 +145,6 @@ export async function checkContentParallel(
   }
 }
 
-/**
- * For `npm run dev`: the site from every paper without problems, and the problems of the rest (left out until fixed);
- * papers with warnings only are shown.
- */
-export function lenientSiteData(root: string, config: SiteConfig): { data: SiteData; problems: Problem[]; warnings: Problem[] } {
-  const { papers, problems, warnings } = checkContent(root, config);
-  const broken = new Set(problems.map((p) => p.file));
-  const valid = papers.filter((p) => !broken.has(p.source.file));
-  return { data: { config, ...groupDigest(valid, config) }, problems, warnings };
-}
-
 /** The whole pipeline; throws a ContentError listing every problem when any paper is wrong. */
 export function buildSiteData(root: string, config: SiteConfig): SiteData {
   const { papers, problems } = checkContent(root, config);

@@ -1,11 +1,12 @@
 // `npm run dev` end to end: the real dev server (scripts/dev.ts) as a subprocess on a small fixture site, checked the
-// way a contributor uses it: pages and the search index served, new paper files picked up, broken ones reported.
+// way a contributor uses it, over HTTP: pages and the search index served, new, edited, broken, renamed and deleted
+// paper files picked up, and in the end the same site a cold `npm run build` makes.
 import { spawn, type ChildProcessByStdio } from "node:child_process";
+import { readdirSync, readFileSync, renameSync, rmSync } from "node:fs";
 import path from "node:path";
 import type { Readable } from "node:stream";
 import { stripVTControlCharacters } from "node:util";
 import { gunzipSync } from "node:zlib";
-import { rmSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createEngine } from "../src/search/client/engine.js";
 import { fixtureSite, paper, repoRoot, type FixtureSite } from "./helpers/site.ts";
@@ -16,12 +17,6 @@ const patience = 60_000;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** What the server printed after it first noticed a change to `file` ("" until it has). */
-function afterEvent(text: string, file: string): string {
-  const event = new RegExp(`File (added|changed): .*/${file.replace(/\./g, "\\.")}$`, "m").exec(text);
-  return event ? text.slice(event.index) : "";
-}
-
 describe("npm run dev", () => {
   let site: FixtureSite;
   let child: ChildProcessByStdio<null, Readable, Readable> | undefined;
@@ -30,8 +25,8 @@ describe("npm run dev", () => {
   let base = "";
   /** Everything the server printed so far (stdout and stderr interleaved), without colours. */
   const output = () => stripVTControlCharacters(raw);
-  /** Finished builds so far: Eleventy ends each one with "Wrote N files", after the search index is written. */
-  const builds = (text = output()) => text.match(/Wrote \d+ files?\b/g)?.length ?? 0;
+  /** Finished builds so far: the dev server ends each one with "Built N papers ...", after the search index. */
+  const builds = (text = output()) => text.match(/^Built \d+ papers/gm)?.length ?? 0;
 
   /** Polls `probe` until it returns something other than undefined; fails early if the server died. */
   async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeout = patience): Promise<T> {
@@ -45,23 +40,27 @@ describe("npm run dev", () => {
       if (performance.now() - started > timeout) {
         throw new Error(`timed out waiting for ${what}; server output:\n${output().slice(-3000)}`);
       }
-      await sleep(250);
+      await sleep(100);
     }
   }
 
-  /** The HTTP status of a page (0 when the request failed). */
-  async function status(url: string): Promise<number> {
+  /** The HTTP status and body of a page (status 0 when the request failed). */
+  async function get(url: string): Promise<{ status: number; text: string }> {
     try {
       const response = await fetch(`${base}${url}`, { signal: AbortSignal.timeout(15_000) });
-      await response.arrayBuffer();
-      return response.status;
+      return { status: response.status, text: await response.text() };
     } catch {
-      return 0;
+      return { status: 0, text: "" };
     }
   }
+  const status = async (url: string) => (await get(url)).status;
 
-  /** Polls until `url` answers 200. */
-  const served = (url: string) => until(`${url} to answer 200`, async () => ((await status(url)) === 200 ? true : undefined));
+  /** Polls until `url` answers 200 with a body containing `text`. */
+  const servedWith = (url: string, text: string) =>
+    until(`${url} to answer 200 with "${text}"`, async () => {
+      const page = await get(url);
+      return page.status === 200 && page.text.includes(text) ? page.text : undefined;
+    });
 
   /** The page URLs the browser's search engine finds for `query`, reading the served index over HTTP. */
   async function search(query: string): Promise<string[]> {
@@ -75,17 +74,17 @@ describe("npm run dev", () => {
     return Promise.all(found.ids.map(async (id: number) => (await engine.result(id, found)).url));
   }
 
-  /** Polls until searching `query` finds `url`; the index is written after the pages, and may be mid-write. */
-  const searchFinds = (query: string, url: string) =>
-    until(`a search for "${query}" to find ${url}`, async () => {
-      const urls = await search(query).catch(() => undefined);
-      return urls?.includes(url) ? urls : undefined;
+  /** Polls until searching `query` finds exactly `urls`; the index is written after the pages, and may be mid-write. */
+  const searchGives = (query: string, urls: string[]) =>
+    until(`a search for "${query}" to give ${JSON.stringify(urls)}`, async () => {
+      const found = await search(query).catch(() => undefined);
+      return JSON.stringify(found) === JSON.stringify(urls) ? found : undefined;
     });
 
   beforeAll(async () => {
     site = fixtureSite({
-      "2026-02-16/a.md": paper({ title: "Alpha sparse attention", arxiv: "2602.00001", date: "2026-02-16" }, "Alpha abstract."),
-      "2026-02-16/b.md": paper({ title: "Beta graph transformers", arxiv: "2602.00002", date: "2026-02-16" }, "Beta abstract."),
+      "2026-02-16/a.md": paper({ title: "Alpha sparse attention", arxiv: "2602.00001", date: "2026-02-16", upvotes: 5 }, "Alpha abstract."),
+      "2026-02-16/b.md": paper({ title: "Beta graph transformers", arxiv: "2602.00002", date: "2026-02-16", tags: ["graphs"] }, "Beta abstract."),
     });
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
@@ -100,8 +99,7 @@ describe("npm run dev", () => {
     exited = new Promise((resolve) => started.once("exit", () => resolve()));
     started.stdout.on("data", (d: Buffer) => (raw += d.toString()));
     started.stderr.on("data", (d: Buffer) => (raw += d.toString()));
-    const up = () => (builds() >= 1 && output().includes("Server at") ? true : undefined);
-    await until("the first build and the server", up, 240_000);
+    await until("the first build and the server", () => (builds() >= 1 && output().includes("Server at") ? true : undefined), 240_000);
   });
 
   afterAll(async () => {
@@ -122,24 +120,38 @@ describe("npm run dev", () => {
 
   it("serves the home page, the paper pages and the search index after the first build", async () => {
     expect(await status("/")).toBe(200);
-    expect(await status("/papers/2602.00001/")).toBe(200);
+    expect((await get("/papers/2602.00001/")).text).toContain("Alpha sparse attention");
     expect(await status("/papers/2602.00002/")).toBe(200);
     expect(await status("/search/meta.ix")).toBe(200);
-    // The search page shares its folder with the index, which is written after the pages.
     expect(await status("/search/")).toBe(200);
-    expect(await status("/papers/2602.09999/")).toBe(404);
+    // A page that does not exist gets the site's own 404 page.
+    const missing = await get("/papers/2602.09999/");
+    expect(missing.status).toBe(404);
+    expect(missing.text).toContain("<html");
     expect(await search("alpha ")).toEqual(["/papers/2602.00001/"]);
   });
 
-  it("serves a new paper file's page, then finds it in the search index", async () => {
+  it("serves a new paper file's page first, then the rest of the site: day page, neighbours, search", async () => {
     const url = "/papers/2602.00003/";
-    // A word no other paper has, so that finding it means the index was rewritten with the new paper.
     expect(await search("quokkanomics ")).toEqual([]);
+    const from = output().length;
     site.write("2026-02-17/new.md", paper({ title: "Quokkanomics of long context", arxiv: "2602.00003", date: "2026-02-17" }));
-    await served(url);
-    expect(await searchFinds("quokkanomics ", url)).toEqual([url]);
-    expect(await status("/date/2026-02-17/")).toBe(200);
-    expect(await status("/papers/2602.00001/")).toBe(200);
+    const page = await servedWith(url, "Quokkanomics of long context");
+    // Served ahead of the build, with its neighbour in reading order already linked (the newest day comes first).
+    expect(page).toContain('rel="next" href="/papers/2602.00001/"');
+    await until("the log line of the page served first", () => (/^Served \/papers\/2602\.00003\/ in [\d.]+ s/m.test(output().slice(from)) ? true : undefined));
+    expect(await searchGives("quokkanomics ", [url])).toEqual([url]);
+    expect((await servedWith("/date/2026-02-17/", "Quokkanomics of long context")).length).toBeGreaterThan(0);
+    // The old first paper now links back to the new one: its page was rendered again by the build.
+    await servedWith("/papers/2602.00001/", 'rel="prev" href="/papers/2602.00003/"');
+    await servedWith("/", "Quokkanomics of long context");
+  });
+
+  it("serves an edited paper's new title", async () => {
+    site.write("2026-02-17/new.md", paper({ title: "Quokkanomics revisited", arxiv: "2602.00003", date: "2026-02-17" }));
+    await servedWith("/papers/2602.00003/", "Quokkanomics revisited");
+    await servedWith("/date/2026-02-17/", "Quokkanomics revisited");
+    await searchGives("revisited ", ["/papers/2602.00003/"]);
   });
 
   it("reports a broken paper file as path:line: field: message, keeps serving, and serves it once fixed", async () => {
@@ -148,53 +160,92 @@ describe("npm run dev", () => {
     const from = output().length;
     const since = () => output().slice(from);
     site.write("2026-02-18/broken.md", paper({ title: "Wombatology", arxiv: "2602.00004", date: "2026-02-30" }));
-    // The problem is printed while a rebuild gathers its data; wait for that rebuild to finish too. (Not just "the
-    // next rebuild": one already under way when the file was written would not have read it.)
-    await until("the problem report and the rebuild after it", () => {
-      const text = afterEvent(since(), "broken.md");
-      const at = text.indexOf(`\n${problem}\n`);
+    // Printed at once (the file checked on its own) and by the build that follows.
+    await until("the problem report and the build after it", () => {
+      const text = since();
+      const at = text.indexOf(`${problem}\n`);
       return at >= 0 && builds(text.slice(at)) >= 1 ? true : undefined;
     });
     const report = since();
-    // Every problem line printed is the one expected (a rebuild may print it more than once, but nothing else).
-    const lines = report.split("\n").filter((line) => line.includes("broken.md:"));
+    const lines = report.split("\n").filter((line) => line.includes("broken.md"));
     expect(lines.length, report).toBeGreaterThanOrEqual(1);
     for (const line of lines) expect(line, report).toBe(problem);
     expect(report).not.toMatch(/^\s+at .+:\d+:\d+\)?$/m);
     expect(report).not.toMatch(/\b(ReferenceError|TypeError|ContentError|SyntaxError)\b/);
-    expect(report).not.toMatch(/Problem writing Eleventy templates|Eleventy (fatal )?watch error/);
-    // The rest of the site is still served; the broken paper is left out.
     expect(child?.exitCode).toBeNull();
     expect(await status("/")).toBe(200);
     expect(await status("/papers/2602.00001/")).toBe(200);
-    expect(await status("/papers/2602.00002/")).toBe(200);
     expect(await status("/search/meta.ix")).toBe(200);
     expect(await status(url)).toBe(404);
     expect(await search("wombatology ")).toEqual([]);
 
     site.write("2026-02-18/broken.md", paper({ title: "Wombatology", arxiv: "2602.00004", date: "2026-02-18" }));
-    await served(url);
-    expect(await searchFinds("wombatology ", url)).toEqual([url]);
-    // The rebuild that wrote the fixed paper's page (from the "Watching…" that ended the one before) reported nothing.
-    const written = await until("the log of the fixed page's rebuild", () => {
-      const at = output().indexOf("/papers/2602.00004/index.html");
-      return at >= 0 ? at : undefined;
+    await servedWith(url, "Wombatology");
+    await searchGives("wombatology ", [url]);
+  });
+
+  it("a paper that breaks is taken down until fixed", async () => {
+    site.write("2026-02-18/broken.md", paper({ title: "Wombatology", arxiv: "2602.00004", date: "2026-02-18", upvotes: -1 }));
+    await until("the broken paper's page to go", async () => ((await status("/papers/2602.00004/")) === 404 ? true : undefined));
+    await searchGives("wombatology ", []);
+    site.write("2026-02-18/broken.md", paper({ title: "Wombatology", arxiv: "2602.00004", date: "2026-02-18" }));
+    await servedWith("/papers/2602.00004/", "Wombatology");
+  });
+
+  it("moves a renamed file's page, and takes down a deleted file's page, day and tag pages", async () => {
+    // Renamed file, changed id: the page moves.
+    const from = path.join(site.contentDir, "2026-02-18", "broken.md");
+    const text = readFileSync(from, "utf8").replace('"2602.00004"', '"2602.00005"');
+    rmSync(from);
+    site.write("2026-02-18/wombat.md", text);
+    await servedWith("/papers/2602.00005/", "Wombatology");
+    await until("the old page to go", async () => ((await status("/papers/2602.00004/")) === 404 ? true : undefined));
+    // Renamed file, same id: the page stays.
+    renameSync(path.join(site.contentDir, "2026-02-18", "wombat.md"), path.join(site.contentDir, "2026-02-18", "wombat2.md"));
+    await servedWith("/papers/2602.00005/", "Wombatology");
+
+    expect(await status("/tags/graphs/")).toBe(200);
+    rmSync(path.join(site.contentDir, "2026-02-16", "b.md"));
+    await until("the deleted paper's page to go", async () => ((await status("/papers/2602.00002/")) === 404 ? true : undefined));
+    await until("its tag page to go", async () => ((await status("/tags/graphs/")) === 404 ? true : undefined));
+    await searchGives("beta ", []);
+    await until("the day page without it", async () => {
+      const page = await get("/date/2026-02-16/");
+      return page.status === 200 && !page.text.includes("Beta graph transformers") ? true : undefined;
     });
-    const text = output();
-    expect(text.slice(text.lastIndexOf("Watching…", written), written)).not.toContain("broken.md:");
     expect(await status("/papers/2602.00001/")).toBe(200);
   });
 
-  it("rebuilds when a paper file is deleted: it leaves its day page and the search index", async () => {
-    expect(await searchFinds("beta ", "/papers/2602.00002/")).toEqual(["/papers/2602.00002/"]);
-    const home = async () => {
-      const response = await fetch(`${base}/date/2026-02-16/`, { signal: AbortSignal.timeout(15_000) });
-      return response.text();
-    };
-    expect(await home()).toContain("Beta graph transformers");
-    rmSync(path.join(site.contentDir, "2026-02-16", "b.md"));
-    await until("the search index without the deleted paper", async () => ((await search("beta ").catch(() => undefined))?.length === 0 ? true : undefined));
-    await until("the day page without the deleted paper", async () => (!(await home()).includes("Beta graph transformers") ? true : undefined));
-    expect(await status("/papers/2602.00001/")).toBe(200);
+  it("ends with the pages, feeds and search index a cold npm run build makes of the same files", async () => {
+    const cold = path.join(site.dir, "cold");
+    const built = site.build({ SITE_OUTPUT_DIR: cold, SITE_CACHE_DIR: path.join(site.dir, "cold-cache") });
+    expect(built.status, built.stdout + built.stderr).toBe(0);
+    const expected = filesUnder(cold);
+    let differences: string[] = [];
+    await until("the dev output to match the cold build", () => {
+      const actual = filesUnder(site.outputDir);
+      differences = [...new Set([...actual.keys(), ...expected.keys()])].filter((file) => actual.get(file) !== expected.get(file));
+      return differences.length ? undefined : true;
+    }).catch((error: Error) => {
+      throw new Error(`files that differ: ${differences.join(", ")}\n${error.message}`);
+    });
   });
 });
+
+/** Every file under `dir` with its content, by relative path, sorted. */
+function filesUnder(dir: string): Map<string, string> {
+  const files = new Map<string, string>();
+  const walk = (folder: string) => {
+    for (const entry of readdirSyncSorted(folder)) {
+      const full = path.join(folder, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else files.set(path.relative(dir, full), readFileSync(full, "latin1"));
+    }
+  };
+  walk(dir);
+  return files;
+}
+
+function readdirSyncSorted(dir: string) {
+  return readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1));
+}

@@ -41,6 +41,44 @@ function processTree(root: number): number[] {
   return tree;
 }
 
+/**
+ * Samples the memory and CPU time of the process tree of `pid` every `intervalMs` (default 50) until `stop`, which
+ * returns the tree's peak resident memory (the larger of the sampled sum and any one process's high-water mark) and
+ * its CPU time.
+ */
+export function trackTree(pid: number, intervalMs = 50): { peakRss(): number; stop(): { cpuMs: number; peakRss: number } } {
+  let peak = 0;
+  const hwm = new Map<number, number>();
+  const ticks = new Map<number, number>();
+  const sample = () => {
+    let sum = 0;
+    for (const member of processTree(pid)) {
+      try {
+        const status = readFileSync(`/proc/${member}/status`, "utf8");
+        sum += kb(status, "VmRSS");
+        hwm.set(member, Math.max(hwm.get(member) ?? 0, kb(status, "VmHWM")));
+        // utime and stime (fields 14 and 15) count every thread of the process.
+        const stat = readFileSync(`/proc/${member}/stat`, "utf8");
+        const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+        ticks.set(member, Math.max(ticks.get(member) ?? 0, Number(fields[11]) + Number(fields[12])));
+      } catch {
+        // Gone between listing and reading.
+      }
+    }
+    peak = Math.max(peak, sum);
+  };
+  const timer = setInterval(sample, intervalMs);
+  const peakRss = () => Math.max(peak, ...hwm.values());
+  return {
+    peakRss,
+    stop() {
+      clearInterval(timer);
+      // Clock ticks are 1/100 s on Linux; the last 50 ms of each process are not seen.
+      return { cpuMs: [...ticks.values()].reduce((sum, t) => sum + t, 0) * 10, peakRss: peakRss() };
+    },
+  };
+}
+
 /** Runs `command` with `args`, sampling the tree's memory every `intervalMs`; resolves when it exits. */
 export function measure(
   command: string,
@@ -54,38 +92,14 @@ export function measure(
     let stderr = "";
     child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
     child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    let peak = 0;
-    const hwm = new Map<number, number>();
-    const ticks = new Map<number, number>();
-    const sample = () => {
-      if (child.pid === undefined) return;
-      let sum = 0;
-      for (const pid of processTree(child.pid)) {
-        try {
-          const status = readFileSync(`/proc/${pid}/status`, "utf8");
-          sum += kb(status, "VmRSS");
-          hwm.set(pid, Math.max(hwm.get(pid) ?? 0, kb(status, "VmHWM")));
-          // utime and stime (fields 14 and 15) count every thread of the process.
-          const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-          const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-          ticks.set(pid, Math.max(ticks.get(pid) ?? 0, Number(fields[11]) + Number(fields[12])));
-        } catch {
-          // Gone between listing and reading.
-        }
-      }
-      peak = Math.max(peak, sum);
-    };
-    const timer = setInterval(sample, options.intervalMs ?? 50);
+    const tree = child.pid === undefined ? undefined : trackTree(child.pid, options.intervalMs);
     child.on("error", (error) => {
-      clearInterval(timer);
+      tree?.stop();
       reject(error);
     });
     child.on("close", (status) => {
-      clearInterval(timer);
-      const wallMs = performance.now() - started;
-      // Clock ticks are 1/100 s on Linux; the last 50 ms of each process are not seen.
-      const cpuMs = [...ticks.values()].reduce((sum, t) => sum + t, 0) * 10;
-      resolve({ status, wallMs, cpuMs, peakRss: Math.max(peak, ...hwm.values()), stdout, stderr });
+      const usage = tree?.stop() ?? { cpuMs: 0, peakRss: 0 };
+      resolve({ status, wallMs: performance.now() - started, ...usage, stdout, stderr });
     });
   });
 }

@@ -199,7 +199,7 @@ export function paperPages(ordered: readonly RenderedPaper[]): PaperPage[] {
 }
 
 /** Reading order within a day: most upvoted first, then by title, then by id so ties are stable. */
-export function comparePapers(a: RenderedPaper, b: RenderedPaper): number {
+export function comparePapers(a: Pick<RenderedPaper, "upvotes" | "titleText" | "id">, b: Pick<RenderedPaper, "upvotes" | "titleText" | "id">): number {
   return b.upvotes - a.upvotes || a.titleText.localeCompare(b.titleText, "en") || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 }
 

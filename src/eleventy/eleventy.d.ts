@@ -16,6 +16,8 @@ declare module "@11ty/eleventy" {
     );
     init(): Promise<void>;
     write(): Promise<unknown>;
+    /** Renders without writing: every page with its output path and content. */
+    toJSON(): Promise<unknown>;
     /** Starts watching; resolves with the function that rebuilds for a changed path. */
     watch(): Promise<(path: string) => Promise<void>>;
     /** The file watcher (chokidar), once `watch()` has started it. */

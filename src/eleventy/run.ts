@@ -25,3 +25,23 @@ export async function runEleventy(options: {
   await eleventy.write();
   return { pagesWritten: pagesWritten || performance.now() };
 }
+
+/**
+ * Renders the project's templates with already computed site data without writing anything (Eleventy's JSON output
+ * mode: no passthrough copies, and the feed and search adapters skip it), and returns each page's output path
+ * (relative to the output folder, `/`-separated) and HTML. `template` (a file name under layouts/, e.g. "paper.njk")
+ * renders that template alone.
+ */
+export async function renderPages(options: { root: string; data: SiteData; template?: string }): Promise<{ path: string; content: string }[]> {
+  const layouts = path.join(options.root, "layouts");
+  usePreparedSiteData(options.data, false);
+  const output = path.join(options.root, ".render-only");
+  const eleventy = new Eleventy(options.template ? path.join(layouts, options.template) : layouts, output, {
+    configPath: path.join(options.root, ".eleventy.ts"),
+    quietMode: true,
+  });
+  const pages = (await eleventy.toJSON()) as { outputPath: string | false; content: string }[];
+  return pages.flatMap((page) =>
+    page.outputPath ? [{ path: path.relative(output, page.outputPath).split(path.sep).join("/"), content: page.content }] : [],
+  );
+}

@@ -129,11 +129,14 @@ describe("the file index", () => {
     read();
     await nextTick();
     expect(read().stats).toEqual({ trusted: 1, read: 0 });
-    // The index dated at the file's change, as when both fall in one tick of a coarse clock: the file is read again.
+    // The index dated at (here: just before) the file's change, as when both fall in one tick of a coarse clock: the
+    // file is read again. utimes takes whole milliseconds as a float of seconds, off by up to ~200 ns at today's dates,
+    // so the index is set 1 ms back: a time exactly at the change could land either side of it.
     const { mtime } = statSync(file);
     const { ctime } = statSync(file);
     const latest = ctime > mtime ? ctime : mtime;
-    utimesSync(indexFile(), latest, latest);
+    const atChange = new Date(latest.getTime() - 1);
+    utimesSync(indexFile(), atChange, atChange);
     expect(openFileIndex(indexFile(), { racyMarginNs: 0n }).known("content/papers/2026-02-16/a.md", statSync(file, { bigint: true }))).toBeUndefined();
     utimesSync(indexFile(), new Date(latest.getTime() + 1000), new Date(latest.getTime() + 1000));
     expect(openFileIndex(indexFile(), { racyMarginNs: 0n }).known("content/papers/2026-02-16/a.md", statSync(file, { bigint: true }))).toBe(textHash("alpha"));

@@ -32,6 +32,9 @@ function unreadFile(file: string, full: string, hash: string): SourceFile {
   };
 }
 
+/** A paper file over this many bytes is refused before it is read. */
+export const maxPaperFileBytes = 1_000_000;
+
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 
 /** A file name read as bytes: its text (with U+FFFD for bytes that are not UTF-8, for messages) and whether it is UTF-8. */
@@ -143,7 +146,7 @@ export function readPaperFiles(
           // Taken before the file is read: a change while it is read leaves a stat the index no longer matches.
           stat = lstatSync(full, { bigint: true });
           const size = stat.size;
-          if (size > 1_000_000n) {
+          if (size > BigInt(maxPaperFileBytes)) {
             problems.push({ file, message: `is ${size} bytes; a paper file must be under 1 MB` });
             continue;
           }

@@ -1,7 +1,7 @@
 import { lstatSync, mkdirSync, readFileSync, renameSync, rmSync, rmdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type { PageSelection } from "../cache/pages.ts";
-import { decodeUtf8, paperFileOrigin } from "../content/load.ts";
+import { decodeUtf8, maxPaperFileBytes, paperFileOrigin } from "../content/load.ts";
 import type { Problem } from "../content/problems.ts";
 import { comparePapers, type Digest, type PaperPage } from "../digest/group.ts";
 import { renderPages } from "../eleventy/run.ts";
@@ -24,7 +24,7 @@ export function checkOnePaper(root: string, site: SiteConfig, absolute: string):
   let bytes: Buffer;
   try {
     const stat = lstatSync(absolute);
-    if (!stat.isFile() || stat.size > 1_000_000) return { problems: [], skipped: "not a regular file under 1 MB" };
+    if (!stat.isFile() || stat.size > maxPaperFileBytes) return { problems: [], skipped: "not a regular file under 1 MB" };
     bytes = readFileSync(absolute);
   } catch {
     return { problems: [], skipped: "cannot be read" };

@@ -161,9 +161,11 @@ export function planPages(
     globals: boolean;
     manifest: PageManifest | undefined;
     previousDir: string;
+    /** Pages rendered again whatever the manifest says (written outside a build, see devBuild). */
+    rerender?: ReadonlySet<string>;
   },
 ): PagePlan {
-  const { paperKey, manifest, previousDir } = options;
+  const { paperKey, manifest, previousDir, rerender } = options;
   const replacer = (_key: string, value: unknown) => {
     if (value && typeof value === "object" && "slug" in value && "abstractHtml" in value) {
       return paperKey(value as RenderedPaper) ?? value;
@@ -185,7 +187,7 @@ export function planPages(
       const key = createHash("sha256").update(base).update(kind).update(JSON.stringify(item, replacer)).digest("hex");
       keys.set(file, key);
       const known = usable[file];
-      if (known && known[0] === key && unchanged(path.join(previousDir, file), known)) {
+      if (known && known[0] === key && !rerender?.has(file) && unchanged(path.join(previousDir, file), known)) {
         reuse.push(file);
         if (known[3]) hashes.set(file, known[3]);
       } else (render[kind] as unknown[]).push(item);
@@ -289,8 +291,11 @@ export function writeManifest(file: string, manifest: PageManifest): void {
 
 /** Page reuse for one site: plans against the manifest of the output folder, then records the folder's new pages. */
 export interface PageReuse {
-  /** The plan for this digest against the pages now in the output folder. */
-  plan(digest: Digest): PagePlan;
+  /**
+   * The plan for this digest against the pages now in the output folder; `rerender` pages are rendered whatever the
+   * manifest records for them.
+   */
+  plan(digest: Digest, rerender?: ReadonlySet<string>): PagePlan;
   /**
    * After the pages are in the output folder: records them, so the next build can reuse them. `complete` false (a dev
    * server, whose output lacks the copied assets) records the pages only, never the whole folder as up to date.
@@ -325,8 +330,9 @@ export function pageReuse(options: {
       return !!manifest?.site && manifest.inputs === inputsOf(contentKey) &&
         path.resolve(manifest.output) === path.resolve(options.outputDir) && sameFiles(options.outputDir, manifest.files);
     },
-    plan: (digest) =>
+    plan: (digest, rerender) =>
       planPages(digest, {
+        rerender,
         code: siteCodeFingerprint(options.root, options.site),
         paperKey: options.paperKey,
         globals: layoutsReadGlobals(path.join(options.root, "layouts")),

@@ -82,7 +82,7 @@ export async function devBuild(
   root: string,
   site: SiteConfig,
   log: (line: string) => void,
-  /** Pages written outside a build since the last one (a paper's page served first): removed unless this build has them. */
+  /** Pages written outside a build since the last one (a paper's page served first): rendered again, or removed. */
   written: Iterable<string> = [],
 ): Promise<DevSite> {
   const s = (ms: number) => (ms / 1000).toFixed(2);
@@ -101,7 +101,11 @@ export async function devBuild(
   const cacheDir = path.resolve(root, site.cacheDir);
   const previous = readManifest(path.join(cacheDir, "pages.json"));
   const reuse = pageReuse({ root, site, outputDir, cacheDir, paperKey: paperKeyOf });
-  const plan = reuse.plan(digest);
+  // A page the server wrote on its own (a paper served first) may have been written while the previous build ran,
+  // after that build rendered it and before it recorded it in the manifest: then the manifest describes the server's
+  // page, placed among the papers as they were before. It is never reused: this build renders it again.
+  const serverWritten = new Set(written);
+  const plan = reuse.plan(digest, serverWritten);
   const grouped = performance.now();
   mkdirSync(outputDir, { recursive: true });
   writeBuildSettings(outputDir, site);
@@ -120,7 +124,7 @@ export async function devBuild(
   await indexing;
   const indexed = performance.now();
   const before = previous && path.resolve(previous.output) === outputDir ? Object.keys(previous.pages) : [];
-  const removed = removeStalePages([...new Set([...before, ...written])], plan, outputDir);
+  const removed = removeStalePages([...new Set([...before, ...serverWritten])], plan, outputDir);
   reuse.commit(plan, false);
   const done = performance.now();
   const rendered = plan.keys.size - plan.reuse.length;

@@ -96,7 +96,7 @@ async function main(argv: string[]): Promise<number> {
   } else {
     throw new UsageError(source ? `unknown source "${source}" (hf or arxiv)` : "give a source: hf or arxiv");
   }
-  const report = importPapers({ root, contentDir: site.contentDir, candidates, failures });
+  const report = importPapers({ root, contentDir: site.contentDir, candidates, failures, siteMacros: site.macros });
   for (const line of reportLines(report)) console.log(printable(line));
   return report.counts.failed ? 1 : 0;
 }

@@ -4,6 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { parsePaperFile } from "../src/content/frontmatter.ts";
 import { validatePaper } from "../src/content/schema.ts";
 import { readHfDay } from "../src/import/hf.ts";
+import { importPapers, reportLines } from "../src/import/run.ts";
 import { startFakeApis, type FakeApis } from "./helpers/fake-apis.ts";
 import { fixtureSite, paper, type FixtureSite } from "./helpers/site.ts";
 
@@ -220,5 +221,39 @@ describe("npm run import -- arxiv", () => {
     expect(p.paper.authors).toEqual(["Yan Dai", "Haipeng Luo", "Chen-Yu Wei", "Julian Zimmert"]);
     expect(p.paper.category).toBe("cs.LG");
     expect(p.paper.body).toContain("$\\tilde{\\mathcal O}(\\sqrt K)$");
+  });
+});
+
+describe("importPapers and warnings", () => {
+  const candidate = (abstract: string) => ({
+    label: "2602.00042",
+    paper: { title: "Weights $\\qzW$ at scale", date: "2026-02-16", arxiv: "2602.00042", authors: ["Ada Lovelace"], tags: [], abstract },
+  });
+
+  it("writes a paper whose macro nobody defined, and reports the warning npm run check gives, in its block", () => {
+    site = fixtureSite({});
+    const report = importPapers({ root: site.dir, contentDir: "content/papers", candidates: [candidate("We learn $\\qzW x$ fast.")] });
+    expect(report.counts.added).toBe(1);
+    const lines = reportLines(report);
+    const check = site.check();
+    const warningLines = (text: string) => text.split("\n").filter((line) => line.includes("is not defined"));
+    expect(warningLines(check.stdout).length).toBeGreaterThan(0);
+    // The same lines as npm run check, after the totals, under the same heading.
+    expect(lines.slice(lines.indexOf("1 added, 0 updated, 0 already up to date, 0 failed.") + 1)).toEqual([
+      "",
+      "Warnings (the site still builds):",
+      ...warningLines(check.stdout),
+    ]);
+  });
+
+  it("reads the site's macros, as npm run check does: no warning for a macro content/site.json defines", () => {
+    site = fixtureSite({}, { macros: { "\\qzW": "\\mathbf{W}" } });
+    const report = importPapers({
+      root: site.dir, contentDir: "content/papers", candidates: [candidate("We learn $\\qzW x$ fast.")], siteMacros: { "\\qzW": "\\mathbf{W}" },
+    });
+    expect(report.counts.added).toBe(1);
+    expect(report.warnings).toEqual([]);
+    expect(reportLines(report).at(-1)).toBe("1 added, 0 updated, 0 already up to date, 0 failed.");
+    expect(site.check().stdout).not.toContain("is not defined");
   });
 });

@@ -4,8 +4,9 @@ import { parseDocument } from "yaml";
 import { parsePaperFile } from "../content/frontmatter.ts";
 import { arxivKey, identityOf } from "../content/identity.ts";
 import { paperFileOrigin, readPaperFiles } from "../content/load.ts";
-import { checkNewPaperFile, paperFilePath, paperFileText, type NewPaper } from "../content/new-paper.ts";
-import { formatProblem } from "../content/problems.ts";
+import { checkNewPaperText, paperFilePath, paperFileText, type NewPaper } from "../content/new-paper.ts";
+import { formatProblem, problemReport, type Problem } from "../content/problems.ts";
+import type { MacroTable } from "../markdown/macros.ts";
 
 /** One paper an importer found, ready to be written or merged. `label` names it in the report (its arXiv id). */
 export interface ImportCandidate {
@@ -78,6 +79,8 @@ export type ImportOutcome =
 export interface ImportReport {
   outcomes: ImportOutcome[];
   counts: Record<ImportOutcome["kind"], number>;
+  /** What `npm run check` will warn about in the files written (they pass; the page shows the text readably). */
+  warnings: Problem[];
 }
 
 const get = (data: Record<string, unknown>, field: OwnedField): unknown => {
@@ -121,6 +124,8 @@ export function importPapers(options: {
   candidates: readonly ImportCandidate[];
   /** Failures found before writing (ids arXiv does not know, items that are not papers), reported in order. */
   failures?: readonly { label: string; reason: string }[];
+  /** The site's macros (content/site.json), which every paper's math may use, as `npm run check` reads them. */
+  siteMacros?: MacroTable;
 }): ImportReport {
   const { root, contentDir } = options;
   const contentPath = path.resolve(root, contentDir);
@@ -140,6 +145,13 @@ export function importPapers(options: {
   }
 
   const outcomes: ImportOutcome[] = options.failures?.map((f) => ({ kind: "failed" as const, ...f })) ?? [];
+  const warnings: Problem[] = [];
+  /** The problems of a file about to be written, as `npm run check` reports them; its warnings are kept for the report. */
+  const check = (file: string, text: string): Problem[] => {
+    const found = checkNewPaperText(file, text, options.siteMacros);
+    if (!found.problems.length) warnings.push(...found.warnings);
+    return found.problems;
+  };
   const done = new Set<string>();
   for (const { label, paper } of options.candidates) {
     const key = arxivKey(paper.arxiv);
@@ -153,7 +165,7 @@ export function importPapers(options: {
     const existing = present.get(key);
     try {
       if (existing) {
-        outcomes.push(mergeInto(path.resolve(origin, existing), existing, label, key, owned, state));
+        outcomes.push(mergeInto(path.resolve(origin, existing), existing, label, key, owned, state, check));
         continue;
       }
       const target = paperFilePath(contentPath, paper);
@@ -163,7 +175,7 @@ export function importPapers(options: {
         continue;
       }
       const text = paperFileText(paper);
-      const problems = checkNewPaperFile(name, text);
+      const problems = check(name, text);
       if (problems.length) {
         outcomes.push({ kind: "failed", label, reason: `not written, it would not pass npm run check:\n  ${problems.map(formatProblem).join("\n  ")}` });
         continue;
@@ -180,7 +192,7 @@ export function importPapers(options: {
   if (outcomes.some((o) => o.kind === "added" || o.kind === "updated" || o.kind === "unchanged")) writeImportState(statePath, state);
   const counts = { added: 0, updated: 0, unchanged: 0, failed: 0 };
   for (const outcome of outcomes) counts[outcome.kind]++;
-  return { outcomes, counts };
+  return { outcomes, counts, warnings };
 }
 
 /** Updates the owned fields of an existing file that still hold the import's last values; see `importOwnedFields`. */
@@ -191,6 +203,7 @@ function mergeInto(
   key: string,
   owned: Map<OwnedField, unknown>,
   state: ImportState,
+  check: (file: string, text: string) => Problem[],
 ): ImportOutcome {
   const text = readFileSync(full, "utf8");
   const parsed = parsePaperFile(text, file);
@@ -220,7 +233,7 @@ function mergeInto(
   if (!changes.length) return { kind: "unchanged", label, file, kept };
   const yaml = doc.toString({ lineWidth: 0, flowCollectionPadding: false });
   const next = `---\n${yaml}---\n${split.rest}`;
-  const problems = checkNewPaperFile(file, next);
+  const problems = check(file, next);
   if (problems.length) {
     return { kind: "failed", label, reason: `${file} not updated, it would not pass npm run check:\n  ${problems.map(formatProblem).join("\n  ")}` };
   }
@@ -228,7 +241,10 @@ function mergeInto(
   return { kind: "updated", label, file, changes, kept };
 }
 
-/** The report as lines: one per paper that was added, updated, left alone in part, or failed; then the totals. */
+/**
+ * The report as lines: one per paper that was added, updated, left alone in part, or failed; then the totals, then
+ * the warnings of the files written, in the block `npm run check` prints them in.
+ */
 export function reportLines(report: ImportReport): string[] {
   const lines: string[] = [];
   for (const o of report.outcomes) {
@@ -239,5 +255,6 @@ export function reportLines(report: ImportReport): string[] {
   }
   const c = report.counts;
   lines.push(`${c.added} added, ${c.updated} updated, ${c.unchanged} already up to date, ${c.failed} failed.`);
+  if (report.warnings.length) lines.push("", ...problemReport([], report.warnings));
   return lines;
 }

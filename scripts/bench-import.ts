@@ -1,5 +1,5 @@
 // `npm run bench:import -- [--papers N] [--jsonl FILE]`: serves N real arXiv abstracts (default: all of
-// /work/shared/data/real-abstracts/dev.jsonl, or --jsonl) as one Hugging Face day from a local server, imports them into
+// ../shared/data/real-abstracts/dev.jsonl beside the repository, or --jsonl) as one Hugging Face day from a local server, imports them into
 // a temporary content folder, then imports the same day again; prints what was added or failed and both times.
 // --out DIR keeps the imported site in DIR (DIR/content/papers) instead of deleting it, e.g. to time npm run check.
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -7,11 +7,15 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { parseArgs } from "node:util";
+import { commandArgs } from "../src/cli/args.ts";
 import { fetchHfDay } from "../src/import/hf.ts";
 import { importPapers } from "../src/import/run.ts";
 
-const { values } = parseArgs({ options: { papers: { type: "string" }, jsonl: { type: "string", default: "/work/shared/data/real-abstracts/dev.jsonl" }, out: { type: "string" } } });
+const { values } = commandArgs("bench:import", "Usage: npm run bench:import -- [--papers N] [--jsonl FILE] [--out DIR]", {
+  papers: { type: "string" },
+  jsonl: { type: "string", default: path.resolve(import.meta.dirname, "../../shared/data/real-abstracts/dev.jsonl") },
+  out: { type: "string" },
+});
 const rows = readFileSync(values.jsonl!, "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
 const chosen = rows.slice(0, values.papers ? Number(values.papers) : rows.length);
 // The shape of /api/daily_papers: one item per paper, the paper's fields under "paper".

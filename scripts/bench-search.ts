@@ -6,7 +6,7 @@
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { parseArgs } from "node:util";
+import { commandArgs } from "../src/cli/args.ts";
 import { writeSearchIndex } from "../src/search/index.ts";
 import { searchRecords } from "../src/search/records.ts";
 import type { Page } from "playwright-core";
@@ -15,15 +15,13 @@ import { serveStatic } from "../tests/helpers/static-server.ts";
 import { searchCorpus } from "./bench/search-corpus.ts";
 import { measureUpdates } from "./bench/search-updates.ts";
 
-const { values } = parseArgs({
-  options: {
-    papers: { type: "string", default: "10000" },
-    runs: { type: "string", default: "3" },
-    keep: { type: "boolean", default: false },
-    // Measure an already built site (from --keep) instead of building one; the corpus is regenerated for the queries.
-    site: { type: "string" },
-    updates: { type: "boolean", default: false },
-  },
+const { values } = commandArgs("bench:search", "Usage: npm run bench:search -- [--papers 10000,100000] [--runs 3] [--keep] [--site DIR] [--updates]", {
+  papers: { type: "string", default: "10000" },
+  runs: { type: "string", default: "3" },
+  keep: { type: "boolean", default: false },
+  // Measure an already built site (from --keep) instead of building one; the corpus is regenerated for the queries.
+  site: { type: "string" },
+  updates: { type: "boolean", default: false },
 });
 const sizes = values.papers.split(",").map((s) => Number(s.replace(/_/g, "").trim()));
 const runs = Math.max(1, Number(values.runs));

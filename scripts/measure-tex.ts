@@ -6,18 +6,21 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { parseArgs } from "node:util";
+import { commandArgs } from "../src/cli/args.ts";
 import { paperFilePath, paperFileText, type NewPaper } from "../src/content/new-paper.ts";
 import { texInText, texShownAsText, type TexFound } from "../src/markdown/tex-as-text.ts";
 import { checkContent } from "../src/pipeline.ts";
 import { resolveSiteConfig } from "../src/site.ts";
 
-const { positionals, values } = parseArgs({
-  allowPositionals: true,
-  options: { top: { type: "string", default: "10" }, examples: { type: "string", default: "0" }, keep: { type: "boolean" } },
-});
+const usage = "Usage: npm run measure:tex -- FILE.jsonl [--top 10] [--examples N] [--keep]";
+const { positionals, values } = commandArgs(
+  "measure:tex",
+  usage,
+  { top: { type: "string", default: "10" }, examples: { type: "string", default: "0" }, keep: { type: "boolean" } },
+  { allowPositionals: true },
+);
 if (positionals.length !== 1) {
-  console.error("Usage: npm run measure:tex -- FILE.jsonl [--top 10] [--examples N] [--keep]");
+  console.error(`npm run measure:tex: give one FILE.jsonl\n\n${usage}`);
   process.exit(2);
 }
 const file = positionals[0]!;

@@ -1,12 +1,12 @@
 // Prints what the built site (default: dist/, after `npm run build`) weighs where readers feel it: the site's CSS and
 // the largest day page, gzipped, and every render-blocking script. npm run measure:weight [-- --site DIR]
 import path from "node:path";
-import { parseArgs } from "node:util";
+import { commandArgs } from "../src/cli/args.ts";
 import { gzipSize, measureSiteWeight } from "../src/measure/weight.ts";
 import { loadSiteConfig } from "../src/site.ts";
 import { readFileSync } from "node:fs";
 
-const { values } = parseArgs({ options: { site: { type: "string" } } });
+const { values } = commandArgs("measure:weight", "Usage: npm run measure:weight [-- --site DIR]", { site: { type: "string" } });
 const config = loadSiteConfig();
 const dir = path.resolve(values.site ?? config.outputDir);
 const weight = measureSiteWeight(dir);

@@ -2,17 +2,18 @@
 // site (default: dist/, after `npm run build`): npm run screenshots -- --out DIR [--site DIR] [--paper SLUG] [--full]
 import { mkdirSync, readdirSync } from "node:fs";
 import path from "node:path";
-import { parseArgs } from "node:util";
+import { commandArgs } from "../src/cli/args.ts";
 import { loadSiteConfig } from "../src/site.ts";
 import { viewports } from "../src/measure/viewports.ts";
 import { launchChromium } from "../tests/helpers/chromium.ts";
 import { serveStatic } from "../tests/helpers/static-server.ts";
 
-const { values } = parseArgs({
-  options: { out: { type: "string" }, site: { type: "string" }, paper: { type: "string" }, full: { type: "boolean", default: false } },
+const usage = "Usage: npm run screenshots -- --out DIR [--site DIR] [--paper SLUG] [--full]";
+const { values } = commandArgs("screenshots", usage, {
+  out: { type: "string" }, site: { type: "string" }, paper: { type: "string" }, full: { type: "boolean", default: false },
 });
 if (!values.out) {
-  console.error("usage: npm run screenshots -- --out DIR [--site DIR] [--paper SLUG] [--full]");
+  console.error(`npm run screenshots: --out DIR is required\n\n${usage}`);
   process.exit(2);
 }
 const config = loadSiteConfig();

@@ -1,7 +1,6 @@
 import * as cheerio from "cheerio";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { feedId, feedWindow, mathmlOnly } from "../src/feeds/items.ts";
-import { renderMarkdown } from "../src/markdown/markdown.ts";
+import { feedId, feedWindow } from "../src/feeds/items.ts";
 import { SaxesParser } from "saxes";
 import { atomRuleProblems, rssRuleProblems } from "./helpers/feed-rules.ts";
 import { parseStrictXml, readFeed } from "./helpers/feeds.ts";
@@ -284,22 +283,4 @@ describe("feedId", () => {
     expect(new Set(ids)).toEqual(new Set(["tag:digest.example.org,2026:papers/2601.00001"]));
     expect(feedId({ url: "https://other.example.org" }, "papers/2601.00001")).not.toBe(ids[0]);
   });
-});
-
-describe("mathmlOnly", () => {
-  const bodies = [
-    "No math at all, x < y & z.",
-    "Bound $\\tilde{\\mathcal O}(\\sqrt K)$ and $K^{2/3}$.",
-    "$$\\begin{pmatrix}a&b\\\\c&d\\end{pmatrix}$$\n\nthen \\[\\left(\\frac12\\right)\\]",
-    // KaTeX draws these with SVG inside its HTML: the whole HTML part must still go.
-    "$\\overbrace{abc}^{n}$, $\\sqrt{\\frac{a}{b}}$, $\\widehat{xyz}$ and $\\xrightarrow{f}$",
-    "Text $\\text{<b>&}$ ]]> $a<b$",
-  ];
-  for (const body of bodies) {
-    it(`gives what KaTeX's MathML output gives for ${JSON.stringify(body.slice(0, 40))}`, () => {
-      const reduced = mathmlOnly(renderMarkdown(body).html);
-      expect(reduced).toBe(renderMarkdown(body, "mathml").html);
-      expect(reduced).not.toContain("katex-html");
-    });
-  }
 });

@@ -1,16 +1,9 @@
-import { createRequire } from "node:module";
-import path from "node:path";
 import katex, { type KatexOptions } from "katex";
 import { renderBounded } from "./tex-limits.ts";
 import { builtinFunctionMacros, builtinMacros, undefinedMacroMessage, type MacroTable } from "./macros.ts";
 
-const require = createRequire(import.meta.url);
-
-/** The KaTeX version that renders our pages; its CSS and fonts are served from a folder named after it. */
+/** The KaTeX version that typesets our pages (part of the paper cache key). */
 export const katexVersion: string = katex.version;
-
-/** Folder of the installed KaTeX distribution (katex.min.css and fonts/). */
-export const katexDistDir: string = path.dirname(require.resolve("katex/dist/katex.min.css"));
 
 /**
  * Safe KaTeX settings, and MathML alone as the output. Every current browser lays MathML out itself (MathML Core:

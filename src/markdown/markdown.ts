@@ -59,7 +59,7 @@ export interface Rendered {
    * `<title>`, feeds and search results show. A formula KaTeX refused stays as its TeX source.
    */
   readable: string;
-  /** Number of formulas typeset: pages with none skip the KaTeX stylesheet. */
+  /** Number of formulas typeset. */
   formulas: number;
   problems: MathProblem[];
 }

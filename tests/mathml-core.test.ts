@@ -1,6 +1,6 @@
 // KaTeX's MathML as MathML Core (Chromium) draws it: styled letters as Unicode characters, \rule in a box of its size.
 import { describe, expect, it } from "vitest";
-import { styledChar, unicodeVariants } from "../src/markdown/mathml-core.ts";
+import { styledChar, unicodeVariants, withMathmlNamespace } from "../src/markdown/mathml-core.ts";
 import { renderMarkdown } from "../src/markdown/markdown.ts";
 
 /** The MathML of one formula as the page shows it, without its wrapper and TeX annotation. */
@@ -49,6 +49,17 @@ describe("styled letters in pages and feeds", () => {
 
   it("reads styled letters as before: ℝ, bold as <b>", () => {
     expect(renderMarkdown("$\\mathbb{R}^n$, $\\mathbf{x}$ and $\\mathcal{L}$").readable).toBe("ℝⁿ, x and L");
+  });
+});
+
+describe("the <math> element", () => {
+  it("has no namespace in pages (the HTML parser gives it) and gets it back for feeds", () => {
+    const { html } = renderMarkdown("$x$ and\n\n$$y$$");
+    expect(html).toBe(
+      '<p><span class="katex"><math><semantics><mrow><mi>x</mi></mrow><annotation encoding="application/x-tex">x</annotation></semantics></math></span> and</p>\n' +
+        '<div class="math-display"><span class="katex"><math display="block"><semantics><mrow><mi>y</mi></mrow><annotation encoding="application/x-tex">y</annotation></semantics></math></span></div>\n',
+    );
+    expect(withMathmlNamespace(html).match(/<math xmlns="http:\/\/www\.w3\.org\/1998\/Math\/MathML"/g)).toHaveLength(2);
   });
 });
 

@@ -1,4 +1,5 @@
 import { escapeHtml } from "markdown-it/lib/common/utils.mjs";
+import { withMathmlNamespace } from "../markdown/mathml-core.ts";
 import type { PaperLinks } from "../content/paper.ts";
 import { authorLine, hostOf } from "../digest/format.ts";
 import type { MacroTable } from "../markdown/macros.ts";
@@ -109,7 +110,7 @@ export function plainSummary(body: string, maxChars = summaryChars, macros?: Mac
 export function paperItem(paper: RenderedPaper, site: SiteConfig, offsetSeconds = 0): FeedItem {
   const summary = paperSummary(paper, site);
   const links = summary.links.length ? `<p>${linksHtml(summary.links)}</p>\n` : "";
-  return { ...summary, offsetSeconds, summary: plainSummary(paper.body, summaryChars, paperMacros(paper, site.macros)), html: paper.abstractHtml + links };
+  return { ...summary, offsetSeconds, summary: plainSummary(paper.body, summaryChars, paperMacros(paper, site.macros)), html: withMathmlNamespace(paper.abstractHtml) + links };
 }
 
 /**

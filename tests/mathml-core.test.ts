@@ -57,7 +57,7 @@ describe("the <math> element", () => {
     const { html } = renderMarkdown("$x$ and\n\n$$y$$");
     expect(html).toBe(
       '<p><span class="katex"><math><semantics><mrow><mi>x</mi></mrow><annotation encoding="application/x-tex">x</annotation></semantics></math></span> and</p>\n' +
-        '<div class="math-display"><span class="katex"><math display="block"><semantics><mrow><mi>y</mi></mrow><annotation encoding="application/x-tex">y</annotation></semantics></math></span></div>\n',
+        '<div class="math-display" tabindex="0"><span class="katex"><math display="block"><semantics><mrow><mi>y</mi></mrow><annotation encoding="application/x-tex">y</annotation></semantics></math></span></div>\n',
     );
     expect(withMathmlNamespace(html).match(/<math xmlns="http:\/\/www\.w3\.org\/1998\/Math\/MathML"/g)).toHaveLength(2);
   });

@@ -117,11 +117,7 @@ export function renderTex(tex: string, displayMode: boolean, macros: MacroTable 
   const undefinedMacros: string[] = [];
   let withStandIns: Record<string, unknown> = macros;
   for (;;) {
-    let result = renderOnce(tex, displayMode, withStandIns);
-    // KaTeX has no bold or italic typewriter font (`\texttt{$\textbf{x}$}`): such text is set in the normal font.
-    if (!result.ok && result.message.startsWith("Font metrics not found") && tex.includes("\\texttt")) {
-      result = renderOnce(tex.replace(/\\texttt(?![A-Za-z])/g, "\\text"), displayMode, withStandIns);
-    }
+    const result = renderOnce(tex, displayMode, withStandIns);
     if (undefinedMacros.length) result.undefinedMacros = undefinedMacros;
     if (result.ok) return result;
     const name = result.undefinedMacro;

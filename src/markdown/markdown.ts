@@ -109,7 +109,8 @@ function mathRenderer(display: boolean, block = display) {
       // The readable text is read from KaTeX's own MathML, whose styles readable-math.ts knows (bold as <b>...).
       token.meta = { ...token.meta, readable: readableFromMathml(result.html)?.text };
       const html = forMathmlCore(result.html);
-      return block ? `<div class="math-display">${html}</div>\n` : html;
+      // A wide formula scrolls in its box, which keyboard users reach with Tab to scroll it.
+      return block ? `<div class="math-display" tabindex="0">${html}</div>\n` : html;
     }
     const undefinedMacro = "undefinedMacro" in result ? result.undefinedMacro : undefined;
     // Each problem is reported once per text (an undefined macro once, however often it is used): one fix, one message.

@@ -109,9 +109,9 @@ describe.skipIf(Boolean(skip))("reading the site in the browser", () => {
     expect(await card.locator(".paper-dates").textContent()).toBe("Listed 2 Mar 2026 · first version 2 May 2011");
     // The abstract is folded, math included, and one click away: fetched from the paper's page, its one copy.
     expect(await card.locator(".abstract").isVisible()).toBe(false);
-    expect(await card.locator(".abstract .katex").count()).toBe(0);
+    expect(await card.locator(".abstract math").count()).toBe(0);
     await card.locator("summary").click();
-    await card.locator(".abstract .katex").first().waitFor({ state: "visible" });
+    await card.locator(".abstract math").first().waitFor({ state: "visible" });
     expect(await card.locator(".abstract").textContent()).toContain("with the word xylophonist once. A second sentence follows.");
     expect(await card.locator("details").getAttribute("data-state")).toBe("loaded");
     await Promise.all([page.waitForURL(/\/papers\/2602\.09101\/$/), card.locator(".paper-title a").click()]);

@@ -14,7 +14,7 @@ import { resolveSiteConfig } from "../src/site.ts";
 function shape(html: string): string {
   const $ = cheerio.load(html, null, false);
   const tex = (el: Parameters<typeof $>[0]) => $(el).find('annotation[encoding="application/x-tex"]').first().text();
-  $(".katex").each((_, el) => void $(el).replaceWith($(el).find("math[display=block]").length ? `⟦${tex(el)}⟧` : `⟨${tex(el)}⟩`));
+  $("math").each((_, el) => void $(el).replaceWith($(el).is("[display=block]") ? `⟦${tex(el)}⟧` : `⟨${tex(el)}⟩`));
   return $.html().trim();
 }
 

@@ -253,13 +253,13 @@ describe("code changes", () => {
     site = fixtureSite({ "2026-02-16/r.md": paper({ arxiv: "2602.00009" }, "A rule $\\rule{25em}{1em}$.") }, { url: "https://digest.example.org" });
     const project = projectCopy();
     expect(fromCache(project.build(site))).toBe(0);
-    expect(site.read("papers/2602.00009/index.html")).toContain("border-right-width:20em");
+    expect(site.read("papers/2602.00009/index.html")).toContain('<mspace mathbackground="black" width="20em"');
     expect(builtLine(project.build(site))).toMatch(/^Nothing changed since the last build/);
     const katexFile = path.join(project.root, "src", "markdown", "katex.ts");
     const source = readFileSync(katexFile, "utf8");
     expect(source).toContain("maxSize: 20,");
     writeFileSync(katexFile, source.replace("maxSize: 20,", "maxSize: 19,"));
     expect(fromCache(project.build(site))).toBe(0);
-    expect(site.read("papers/2602.00009/index.html")).toContain("border-right-width:19em");
+    expect(site.read("papers/2602.00009/index.html")).toContain('<mspace mathbackground="black" width="19em"');
   });
 });

@@ -15,7 +15,7 @@ function rendered(id: string, date: string, upvotes: number, title: string): Ren
   return {
     id, title, date, authors: ["A"], authorCount: 1, upvotes, tags: [], links: {}, body: "b",
     source: { file: `content/papers/${date}/${id}.md`, titleLine: 2, bodyLine: 8 },
-    slug: id, titleHtml: title, titleText: title, abstractHtml: "<p>b</p>", hasMath: false, titleHasMath: false,
+    slug: id, titleHtml: title, titleText: title, abstractHtml: "<p>b</p>",
     text: { title, body: "b" },
     abstractText: "b",
   };

@@ -8,7 +8,7 @@ function rendered(id: string, date: string, fields: Partial<RenderedPaper> = {})
   return {
     id, title, date, authors: ["A"], authorCount: 1, upvotes: 0, tags: [], links: {}, body: "b",
     source: { file: `content/papers/${date}/${id}.md`, titleLine: 2, bodyLine: 8 },
-    slug: id, titleHtml: title, titleText: fields.titleText ?? title, abstractHtml: "<p>b</p>", hasMath: false, titleHasMath: false,
+    slug: id, titleHtml: title, titleText: fields.titleText ?? title, abstractHtml: "<p>b</p>",
     text: { title, body: "b" },
     abstractText: "b",
     ...fields,
@@ -22,8 +22,8 @@ const papers = [
   rendered("a", "2025-12-29"),
   rendered("b", "2026-01-01", { upvotes: 3, tags: ["rl"] }),
   rendered("c", "2026-01-01", { upvotes: 10, tags: ["theory", "rl"] }),
-  rendered("d", "2026-01-04", { hasMath: true }),
-  rendered("e", "2026-01-13", { tags: ["theory"], hasMath: true, titleHasMath: true }),
+  rendered("d", "2026-01-04"),
+  rendered("e", "2026-01-13", { tags: ["theory"] }),
   rendered("f", "2027-01-01"),
   rendered("g", "2021-01-03"),
 ];
@@ -66,13 +66,6 @@ describe("groupDigest", () => {
       ["2025-12", 1, "2025-12-01", "2025-12-31", "2021-01", "2026-01"],
       ["2021-01", 1, "2021-01-01", "2021-01-31", undefined, "2025-12"],
     ]);
-  });
-
-  it("knows which days, weeks and months need the math stylesheet", () => {
-    // Days show abstracts, so any math counts; weeks and months list titles, so only math in a title does.
-    expect(digest.days.filter((d) => d.hasMath).map((d) => d.date)).toEqual(["2026-01-13", "2026-01-04"]);
-    expect(digest.weeks.filter((w) => w.hasMath).map((w) => w.key)).toEqual(["2026-W03"]);
-    expect(digest.months.filter((m) => m.hasMath).map((m) => m.key)).toEqual(["2026-01"]);
   });
 
   it("lists tags by name, each with its papers in reading order", () => {

@@ -48,7 +48,7 @@ function unsafeMarkup(html: string): string[] {
     if (deniedTags.has(node.tagName)) found.push(`<${node.tagName}>`);
     for (const [name, value] of Object.entries(node.attribs)) {
       if (/^on/i.test(name)) found.push(`${node.tagName}[${name}]`);
-      if (name === "style" && $(node).closest(".katex").length === 0) found.push(`${node.tagName}[style] outside KaTeX`);
+      if (name === "style" && $(node).closest("math").length === 0) found.push(`${node.tagName}[style] outside KaTeX`);
       if (["src", "xlink:href", "action", "formaction"].includes(name)) found.push(`${node.tagName}[${name}]`);
       if (name === "href" && !/^(?:https?:|mailto:)/i.test(value)) found.push(`${node.tagName}[href=${value}]`);
     }
@@ -90,7 +90,7 @@ describe("the unsafe-markup detector the properties rely on", () => {
     ["<p><script>alert(1)</script></p>", ["<script>"]],
     ['<a href="javascript:alert(1)">x</a>', ["a[href=javascript:alert(1)]"]],
     ['<b style="color:red">x</b>', ["b[style] outside KaTeX"]],
-    ['<span class="katex"><span style="height:1em">x</span></span> <a href="https://example.org">x</a>', []],
+    ['<math><menclose style="border:1px solid red"><mi>x</mi></menclose></math> <a href="https://example.org">x</a>', []],
   ])("%s", (html, expected) => {
     expect(unsafeMarkup(html)).toEqual(expected);
   });

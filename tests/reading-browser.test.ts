@@ -26,7 +26,10 @@ function papers(): Record<string, string> {
       doi: "10.1000/fixture.1",
       upvotes: 9,
     },
-    "Attention in $\\mathcal{O}(n)$ memory, with the word xylophonist once. A second sentence follows.",
+    "Attention in $\\mathcal{O}(n)$ memory, with the word xylophonist once. A second sentence follows.\n\n" +
+      "Over $\\mathbb{R}^n$ the loss $\\mathcal{L}(\\theta) = \\frac{1}{n}\\sum_i \\sqrt{x_i}$, the matrix " +
+      "$\\begin{pmatrix}a & b\\\\ c & d\\end{pmatrix}$ and a rule $\\rule{1em}{1em}$:\n\n$$E = mc^2$$\n\n" +
+      `$$\\int_0^1 f(x)\\,dx = ${"x_k + ".repeat(60)}y$$`,
   );
   return files;
 }
@@ -106,9 +109,9 @@ describe.skipIf(Boolean(skip))("reading the site in the browser", () => {
     expect(await card.locator(".paper-dates").textContent()).toBe("Listed 2 Mar 2026 · first version 2 May 2011");
     // The abstract is folded, math included, and one click away: fetched from the paper's page, its one copy.
     expect(await card.locator(".abstract").isVisible()).toBe(false);
-    expect(await card.locator(".abstract .katex").count()).toBe(0);
+    expect(await card.locator(".abstract math").count()).toBe(0);
     await card.locator("summary").click();
-    await card.locator(".abstract .katex").first().waitFor({ state: "visible" });
+    await card.locator(".abstract math").first().waitFor({ state: "visible" });
     expect(await card.locator(".abstract").textContent()).toContain("with the word xylophonist once. A second sentence follows.");
     expect(await card.locator("details").getAttribute("data-state")).toBe("loaded");
     await Promise.all([page.waitForURL(/\/papers\/2602\.09101\/$/), card.locator(".paper-title a").click()]);
@@ -130,6 +133,38 @@ describe.skipIf(Boolean(skip))("reading the site in the browser", () => {
     await page.goBack();
     await Promise.all([page.waitForURL(/\/tags\/transformers\/$/), page.locator("dl.paper-details a.tag", { hasText: "#transformers" }).click()]);
     expect(await page.locator("li.paper-row a.paper-title[href='/papers/2602.09101/']").count()).toBe(1);
+    await ctx.close();
+  });
+
+  it("lays math out as MathML: each formula in a box of its own inside the abstract, display math centred, a wide one scrolling", async () => {
+    const ctx = await context("phone");
+    const page = await ctx.newPage();
+    await page.goto(`${server.url}papers/2602.09101/`);
+    const layout = await page.evaluate(() => {
+      const box = (el: Element) => el.getBoundingClientRect();
+      const abstract = box(document.querySelector(".abstract")!);
+      const formulas = [...document.querySelectorAll(".abstract math")].map((math) => {
+        const r = box(math);
+        const scroller = math.closest(".math-display");
+        const shown = scroller ? box(scroller) : r;
+        return {
+          tex: math.querySelector("annotation")!.textContent!.slice(0, 12),
+          sized: r.width > 0 && r.height > 0,
+          inside: shown.left >= abstract.left - 0.5 && shown.right <= abstract.right + 0.5 && shown.top >= abstract.top - 0.5 && shown.bottom <= abstract.bottom + 0.5,
+          // A rule is drawn inside its formula's box (KaTeX's own MathML gives that box no height).
+          ruleInside: [...math.querySelectorAll("mspace[mathbackground]")].every((rule) => box(rule).top >= r.top - 0.5 && box(rule).bottom <= r.bottom + 0.5),
+          centred: scroller && scroller.scrollWidth <= scroller.clientWidth ? Math.abs(r.left + r.width / 2 - (shown.left + shown.width / 2)) < 2 : null,
+          scrolls: scroller ? scroller.scrollWidth > scroller.clientWidth : null,
+        };
+      });
+      return { formulas, letters: [...document.querySelectorAll(".abstract mi")].map((mi) => mi.textContent).filter((t) => /[^\x00-\u024F]/.test(t!) && !/^[α-ω]$/.test(t!)) };
+    });
+    expect(layout.formulas.map((f) => f.tex)).toEqual(["\\mathcal{O}(", "\\mathbb{R}^n", "\\mathcal{L}(", "\\begin{pmatr", "\\rule{1em}{1", "E = mc^2", "\\int_0^1 f(x"]);
+    for (const f of layout.formulas) expect(f, f.tex).toMatchObject({ sized: true, inside: true, ruleInside: true });
+    expect(layout.formulas.map((f) => f.centred)).toEqual([null, null, null, null, null, true, null]);
+    expect(layout.formulas.map((f) => f.scrolls)).toEqual([null, null, null, null, null, false, true]);
+    // Styled letters are Unicode characters of their own, which MathML Core shows as such (it ignores mathvariant).
+    expect(layout.letters).toEqual(["𝒪", "ℝ", "ℒ"]);
     await ctx.close();
   });
 

@@ -2,7 +2,6 @@ import { XMLParser } from "fast-xml-parser";
 import { describe, expect, it } from "vitest";
 import { monthCalendar } from "../src/digest/calendar.ts";
 import { robotsTxt, sitemapFiles } from "../src/digest/sitemap.ts";
-import { siteKatexCss } from "../src/assets/katex-css.ts";
 
 const site = { url: "https://digest.example.org", pathPrefix: "/digest/" };
 const parse = (xml: string) => new XMLParser().parse(xml);
@@ -45,17 +44,5 @@ describe("monthCalendar", () => {
     expect(calendar.weeks[0]![6]).toEqual({ date: "2026-02-01", day: 1, count: 1 });
     expect(calendar.weeks[3]!.find((c) => c?.day === 16)).toEqual({ date: "2026-02-16", day: 16, count: 45 });
     expect(calendar.weeks[4]!.map((c) => c?.day ?? null)).toEqual([23, 24, 25, 26, 27, 28, null]);
-  });
-});
-
-describe("siteKatexCss", () => {
-  it("swaps fonts in and keeps only woff2 sources", () => {
-    const css = "a{b:c}@font-face{font-display:block;font-family:X;src:url(fonts/X.woff2) format(\"woff2\"),url(fonts/X.woff) format(\"woff\"),url(fonts/X.ttf) format(\"truetype\")}p{q:r}";
-    expect(siteKatexCss(css)).toBe('a{b:c}@font-face{font-display:swap;font-family:X;src:url(fonts/X.woff2) format("woff2")}p{q:r}');
-  });
-
-  it("refuses a stylesheet it does not understand rather than publish fonts that never load", () => {
-    expect(() => siteKatexCss("a{b:c}")).toThrow(/no @font-face/);
-    expect(() => siteKatexCss("@font-face{src:url(x.woff) format(\"woff\")}")).toThrow(/without a woff2 source/);
   });
 });

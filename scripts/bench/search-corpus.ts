@@ -80,8 +80,6 @@ export function searchCorpus(count: number): SearchCorpus {
       body,
       text: { title, body },
       abstractHtml: "",
-      hasMath: false,
-      titleHasMath: false,
       source: { file: `synthetic/${arxiv}.md`, titleLine: 2, bodyLine: 10 },
     });
   }

@@ -12,7 +12,6 @@ export interface Day {
   next?: string;
   week: string;
   month: string;
-  hasMath: boolean;
 }
 
 /** A week (`YYYY-Www`) or month (`YYYY-MM`) of days, newest day first. */
@@ -25,7 +24,6 @@ export interface Period {
   end: string;
   prev?: string;
   next?: string;
-  hasMath: boolean;
 }
 
 /** The whole site's grouping: days, weeks and months, newest first. */
@@ -85,8 +83,6 @@ export interface TagPage {
   papers: RenderedPaper[];
   /** Papers with the tag, on all its pages. */
   count: number;
-  /** True when a paper on this page has math in its title or abstract (the page needs KaTeX's stylesheet). */
-  hasMath: boolean;
   /** This page's number, from 1, and how many pages the tag has. */
   page: number;
   pages: number;
@@ -120,7 +116,6 @@ function paginate<G extends { papers: RenderedPaper[] }, K extends object>(
     return {
       ...keep,
       papers: slice,
-      hasMath: slice.some((paper) => paper.hasMath),
       count: papers.length,
       page: i + 1,
       pages,
@@ -228,8 +223,6 @@ function periods(days: Day[], keyOf: (day: Day) => string, bounds: (key: string)
     days: group,
     count: group.reduce((n, d) => n + d.papers.length, 0),
     ...bounds(key),
-    // Period pages list titles only, so only math in a title needs the stylesheet.
-    hasMath: group.some((d) => d.papers.some((p) => p.titleHasMath)),
   }));
   list.sort(newestFirst);
   linkNeighbours(list, (p) => p.key);
@@ -258,7 +251,6 @@ export function groupDigest(papers: RenderedPaper[], options: { tagPageSize?: nu
     papers: list.sort(comparePapers),
     week: isoWeek(date),
     month: monthOf(date),
-    hasMath: list.some((p) => p.hasMath),
   }));
   days.sort(newestFirst);
   linkNeighbours(days, (d) => d.date);

@@ -3,7 +3,6 @@ import { allPages } from "../cache/pages.ts";
 import { buildSiteData, type SiteData } from "../pipeline.ts";
 import type { SiteConfig } from "../site.ts";
 import { themeInit } from "../page/theme-init.ts";
-import { katexCssPath } from "./assets.ts";
 import type { EleventyConfig } from "./types.ts";
 
 let prepared: SiteData | undefined;
@@ -29,7 +28,6 @@ export function usePreparedSiteData(data: SiteData, wholeSite = true): void {
 export function dataPlugin(eleventyConfig: EleventyConfig, options: { root: string; site: SiteConfig }): void {
   const { root, site } = options;
   eleventyConfig.addGlobalData("site", Object.freeze({ ...site }));
-  eleventyConfig.addGlobalData("katex", Object.freeze({ css: katexCssPath }));
   eleventyConfig.addGlobalData("themeInit", themeInit);
   // Frozen so Eleventy shares it between pages instead of deep-copying it into each one. Without prepared data (a
   // plain `npx @11ty/eleventy` run) the site is built from scratch, and refused when a paper has a problem.

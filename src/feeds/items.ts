@@ -1,4 +1,5 @@
 import { escapeHtml } from "markdown-it/lib/common/utils.mjs";
+import { withMathmlNamespace } from "../markdown/mathml-core.ts";
 import type { PaperLinks } from "../content/paper.ts";
 import { authorLine, hostOf } from "../digest/format.ts";
 import type { MacroTable } from "../markdown/macros.ts";
@@ -91,39 +92,6 @@ export function paperSummary(paper: RenderedPaper, site: SiteConfig): Omit<FeedI
   };
 }
 
-const mathmlOpen = '<span class="katex-mathml">';
-const mathmlClose = "</math></span>";
-const htmlOpen = '<span class="katex-html" aria-hidden="true">';
-
-/**
- * The page's abstract HTML (KaTeX's HTML plus MathML) reduced to MathML alone, byte for byte what
- * `renderMarkdown(body, "mathml")` gives: the MathML is already there, and the build cache keeps the page HTML,
- * so the feeds need not typeset every abstract a second time.
- */
-export function mathmlOnly(html: string): string {
-  let out = "";
-  let at = 0;
-  for (let start = html.indexOf(mathmlOpen); start >= 0; start = html.indexOf(mathmlOpen, at)) {
-    const end = html.indexOf(mathmlClose, start);
-    if (end < 0) break;
-    out += html.slice(at, start) + html.slice(start + mathmlOpen.length, end + "</math>".length);
-    at = end + mathmlClose.length;
-    if (!html.startsWith(htmlOpen, at)) continue;
-    // KaTeX's HTML is spans (and SVG) all the way down, its text escaped: counting span tags finds where it ends.
-    const tags = /<span\b|<\/span>/g;
-    tags.lastIndex = at;
-    for (let depth = 0, m = tags.exec(html); m; m = tags.exec(html)) {
-      depth += m[0] === "</span>" ? -1 : 1;
-      if (depth === 0) {
-        at = tags.lastIndex;
-        break;
-      }
-    }
-  }
-  // Display math sits in one more wrapper in the HTML output; MathML marks it with `display="block"` instead.
-  return (out + html.slice(at)).replace(/<span class="katex-display">(<span class="katex"><math[^>]*>[\s\S]*?<\/math><\/span>)<\/span>/g, "$1");
-}
-
 /** Characters of plain text in an item's summary. */
 export const summaryChars = 300;
 
@@ -142,7 +110,7 @@ export function plainSummary(body: string, maxChars = summaryChars, macros?: Mac
 export function paperItem(paper: RenderedPaper, site: SiteConfig, offsetSeconds = 0): FeedItem {
   const summary = paperSummary(paper, site);
   const links = summary.links.length ? `<p>${linksHtml(summary.links)}</p>\n` : "";
-  return { ...summary, offsetSeconds, summary: plainSummary(paper.body, summaryChars, paperMacros(paper, site.macros)), html: mathmlOnly(paper.abstractHtml) + links };
+  return { ...summary, offsetSeconds, summary: plainSummary(paper.body, summaryChars, paperMacros(paper, site.macros)), html: withMathmlNamespace(paper.abstractHtml) + links };
 }
 
 /**

@@ -1,22 +1,16 @@
-import { createRequire } from "node:module";
-import path from "node:path";
 import katex, { type KatexOptions } from "katex";
 import { renderBounded } from "./tex-limits.ts";
 import { builtinFunctionMacros, builtinMacros, undefinedMacroMessage, type MacroTable } from "./macros.ts";
 
-const require = createRequire(import.meta.url);
-
-/** The KaTeX version that renders our pages; its CSS and fonts are served from a folder named after it. */
+/** The KaTeX version that typesets our pages (part of the paper cache key). */
 export const katexVersion: string = katex.version;
 
-/** Folder of the installed KaTeX distribution (katex.min.css and fonts/). */
-export const katexDistDir: string = path.dirname(require.resolve("katex/dist/katex.min.css"));
-
-/** How math is written out: HTML plus MathML for pages, MathML alone for feeds (feed readers strip CSS). */
-export type MathOutput = "htmlAndMathml" | "mathml";
-
 /**
- * Safe KaTeX settings. No trusted commands (\href, \url, \includegraphics, \html*), bounded sizes and macro expansion,
+ * Safe KaTeX settings, and MathML alone as the output. Every current browser lays MathML out itself (MathML Core:
+ * Chromium and Edge since 109, January 2023; Firefox; Safari) and screen readers read it; KaTeX's HTML output, a tree
+ * of positioned spans drawn with KaTeX's fonts and hidden from screen readers, was 80% of a formula's bytes and most
+ * of a paper page's weight (README, "Output size"), and needed KaTeX's stylesheet and fonts. Pages and feeds show the
+ * same markup (feed readers strip CSS, which MathML does not need). No trusted commands (\href, \url, \includegraphics, \html*), bounded sizes and macro expansion,
  * and a fresh macro table for every formula so nothing defined in one formula reaches another, let alone another paper.
  * Changing anything here changes the rendering cache key.
  */
@@ -27,11 +21,12 @@ export const katexSafeOptions = {
   maxExpand: 1000,
   globalGroup: false,
   trust: false,
+  output: "mathml",
 } as const satisfies KatexOptions;
 
 /**
  * Limits on the TeX of one text (a title or an abstract). KaTeX's time grows faster than the length of a formula (150,000
- * characters took 20 s) and its output is ~300 bytes per character of a matrix, so both are bounded; real abstracts use
+ * characters took 20 s) and its output is ~43 bytes of MathML per character of a matrix, so both are bounded; real abstracts use
  * a few hundred characters of TeX in all.
  */
 export const texLimits = {
@@ -115,18 +110,14 @@ export function adaptEnvironments(tex: string, displayMode: boolean): string {
  * most `standIns` names (each costs one more try at the formula, counted in the paper's budget like any try); the
  * next one is refused as before.
  */
-export function renderTex(tex: string, displayMode: boolean, output: MathOutput, macros: MacroTable = {}, standIns = 0): TexResult {
+export function renderTex(tex: string, displayMode: boolean, macros: MacroTable = {}, standIns = 0): TexResult {
   if (tex.length > texLimits.formulaChars) {
     return { ok: false, message: `the formula is ${tex.length} characters; the limit is ${texLimits.formulaChars}` };
   }
   const undefinedMacros: string[] = [];
   let withStandIns: Record<string, unknown> = macros;
   for (;;) {
-    let result = renderOnce(tex, displayMode, output, withStandIns);
-    // KaTeX has no bold or italic typewriter font (`\texttt{$\textbf{x}$}`): such text is set in the normal font.
-    if (!result.ok && result.message.startsWith("Font metrics not found") && tex.includes("\\texttt")) {
-      result = renderOnce(tex.replace(/\\texttt(?![A-Za-z])/g, "\\text"), displayMode, output, withStandIns);
-    }
+    const result = renderOnce(tex, displayMode, withStandIns);
     if (undefinedMacros.length) result.undefinedMacros = undefinedMacros;
     if (result.ok) return result;
     const name = result.undefinedMacro;
@@ -136,13 +127,12 @@ export function renderTex(tex: string, displayMode: boolean, output: MathOutput,
   }
 }
 
-function renderOnce(tex: string, displayMode: boolean, output: MathOutput, macros: Record<string, unknown>): TexResult {
+function renderOnce(tex: string, displayMode: boolean, macros: Record<string, unknown>): TexResult {
   const refused: string[] = [];
   try {
     const html = renderBounded(adaptEnvironments(tex, displayMode), {
       ...katexSafeOptions,
       displayMode,
-      output,
       macros: { ...macros } as KatexOptions["macros"],
       trust: (context) => {
         refused.push(context.command);

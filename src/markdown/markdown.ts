@@ -1,8 +1,9 @@
 import MarkdownIt from "markdown-it";
 import type Token from "markdown-it/lib/token.mjs";
 import { escapeHtml } from "markdown-it/lib/common/utils.mjs";
-import { renderTex, texLimits, undefinedStandIn, type MathOutput } from "./katex.ts";
+import { renderTex, texLimits, undefinedStandIn } from "./katex.ts";
 import { undefinedMacroMessage, type MacroTable } from "./macros.ts";
+import { forMathmlCore } from "./mathml-core.ts";
 import { readableFromMathml } from "./readable-math.ts";
 import { tokensText } from "./source-text.ts";
 import { texMath } from "./tex-math.ts";
@@ -27,7 +28,6 @@ export const undefinedMacroLimit = 10;
 
 /** Per-render state handed through markdown-it's `env`. */
 export interface RenderEnv {
-  output: MathOutput;
   problems: MathProblem[];
   formulas: number;
   /** Characters of TeX met so far, for the per-text budget. */
@@ -59,7 +59,7 @@ export interface Rendered {
    * `<title>`, feeds and search results show. A formula KaTeX refused stays as its TeX source.
    */
   readable: string;
-  /** Number of formulas typeset: pages with none skip the KaTeX stylesheet. */
+  /** Number of formulas typeset. */
   formulas: number;
   problems: MathProblem[];
 }
@@ -98,7 +98,7 @@ function mathRenderer(display: boolean, block = display) {
     const crossed = overBudget && env.formulas - 1 <= texLimits.formulas && env.texChars - texSource.length <= texLimits.totalChars;
     const result = overBudget
       ? { ok: false as const, message: `too much math in one text: the limits are ${texLimits.formulas} formulas and ${texLimits.totalChars} characters of TeX` }
-      : renderTex(texSource, display, env.output, withStandIns(env), undefinedMacroLimit - Object.keys(env.standIns).length);
+      : renderTex(texSource, display, withStandIns(env), undefinedMacroLimit - Object.keys(env.standIns).length);
     const line = (token.map?.[0] ?? (token.meta as { line?: number } | null)?.line ?? 0);
     // Names stood in for count against the limit even in a formula refused for something else (it is reported).
     for (const name of result.undefinedMacros ?? []) {
@@ -106,8 +106,11 @@ function mathRenderer(display: boolean, block = display) {
       if (result.ok) warnUndefined(env, name, line);
     }
     if (result.ok) {
+      // The readable text is read from KaTeX's own MathML, whose styles readable-math.ts knows (bold as <b>...).
       token.meta = { ...token.meta, readable: readableFromMathml(result.html)?.text };
-      return block ? `<div class="math-display">${result.html}</div>\n` : result.html;
+      const html = forMathmlCore(result.html);
+      // A wide formula scrolls in its box, which keyboard users reach with Tab to scroll it.
+      return block ? `<div class="math-display" tabindex="0">${html}</div>\n` : html;
     }
     const undefinedMacro = "undefinedMacro" in result ? result.undefinedMacro : undefined;
     // Each problem is reported once per text (an undefined macro once, however often it is used): one fix, one message.
@@ -163,16 +166,16 @@ export function createMarkdown(): MarkdownIt {
 let shared: MarkdownIt | undefined;
 const instance = () => (shared ??= createMarkdown());
 
-const newEnv = (output: MathOutput, macros: MacroTable | undefined): RenderEnv =>
-  ({ output, problems: [], formulas: 0, texChars: 0, macros: macros ?? {}, reported: new Set(), standIns: {} });
+const newEnv = (macros: MacroTable | undefined): RenderEnv =>
+  ({ problems: [], formulas: 0, texChars: 0, macros: macros ?? {}, reported: new Set(), standIns: {} });
 
 /** The macros a formula sees: the site's and the paper's, and the stand-ins for those nobody defined met so far. */
 const withStandIns = (env: RenderEnv): MacroTable =>
   Object.keys(env.standIns).length ? ({ ...env.macros, ...env.standIns } as unknown as MacroTable) : env.macros;
 
 /** Renders a Markdown block (an abstract); `macros`: the site's and the paper's, on top of the built-ins (default none). */
-export function renderMarkdown(source: string, output: MathOutput = "htmlAndMathml", macros?: MacroTable): Rendered {
-  const env = newEnv(output, macros);
+export function renderMarkdown(source: string, macros?: MacroTable): Rendered {
+  const env = newEnv(macros);
   const md = instance();
   const tokens = md.parse(source, env);
   const html = md.renderer.render(tokens, md.options, env);
@@ -180,8 +183,8 @@ export function renderMarkdown(source: string, output: MathOutput = "htmlAndMath
 }
 
 /** Renders one line of Markdown (a title) without a wrapping paragraph and without links (their text stays). */
-export function renderInlineMarkdown(source: string, output: MathOutput = "htmlAndMathml", macros?: MacroTable): Rendered {
-  const env = newEnv(output, macros);
+export function renderInlineMarkdown(source: string, macros?: MacroTable): Rendered {
+  const env = newEnv(macros);
   const md = instance();
   const tokens = md.parseInline(source, env);
   // A title is itself a link on every list of papers, and links do not nest: a link in a title keeps only its text.
@@ -195,7 +198,7 @@ export function renderInlineMarkdown(source: string, output: MathOutput = "htmlA
  * -> "Regret Õ(√K)". Emphasis and link markup are dropped, their text kept.
  */
 export function readableText(markdown: string, macros?: MacroTable): string {
-  return renderInlineMarkdown(markdown, "mathml", macros).readable;
+  return renderInlineMarkdown(markdown, macros).readable;
 }
 
 /** A Markdown text as plain text with math as its TeX source (`tokensText`), parsing only: nothing is typeset. */

@@ -14,7 +14,7 @@ export const paperHtmlChars = 400_000;
  * as their text, since a title sits inside the link to the paper's page.
  */
 export function renderPaperText(text: Pick<PaperText, "title" | "body">, macros: MacroTable = {}): { title: Rendered; body: Rendered; problems: { field: "title" | "body"; line: number; message: string }[] } {
-  const { title, body } = withPaperBudget(() => ({ title: renderInlineMarkdown(text.title, "htmlAndMathml", macros), body: renderMarkdown(text.body, "htmlAndMathml", macros) }));
+  const { title, body } = withPaperBudget(() => ({ title: renderInlineMarkdown(text.title, macros), body: renderMarkdown(text.body, macros) }));
   // The paper's budget is reported once, at the formula that ran out of it.
   let budgetReported = false;
   const once = (p: MathProblem) => p.message !== paperBudgetMessage || (!budgetReported && (budgetReported = true));

@@ -13,10 +13,6 @@ export interface RenderedPaper extends Paper {
   /** The title as plain text, TeX turned into readable Unicode. */
   titleText: string;
   abstractHtml: string;
-  /** True when the title or abstract holds typeset math, so the page needs KaTeX's stylesheet. */
-  hasMath: boolean;
-  /** True when the title alone holds math (lists of titles need the stylesheet only then). */
-  titleHasMath: boolean;
   /** Title and abstract as plain text with math as its TeX source: what the search index reads. */
   text: { title: string; body: string };
   /** The abstract as plain text with math made readable, like `titleText`: what search results show. */
@@ -61,8 +57,6 @@ export function renderPaper(paper: Paper, siteMacros: MacroTable = {}): { paper:
       titleHtml: title.html,
       titleText: title.readable,
       abstractHtml: body.html,
-      hasMath: title.formulas + body.formulas > 0,
-      titleHasMath: title.formulas > 0,
       text: { title: title.text, body: body.text },
       abstractText: body.readable,
     },

@@ -252,6 +252,6 @@ const readableLimitChars = 2 ** 24;
 
 /** A TeX formula as readable text and simple HTML (`<i>`, `<sup>`, `<sub>`); `undefined` when KaTeX cannot typeset it. */
 export function readableMath(tex: string, display = false, macros?: MacroTable): ReadableMath | undefined {
-  const result = renderTex(tex, display, "mathml", macros);
+  const result = renderTex(tex, display, macros);
   return result.ok ? readableFromMathml(result.html) : undefined;
 }

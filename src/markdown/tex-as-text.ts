@@ -7,7 +7,7 @@ import * as cheerio from "cheerio";
  */
 export function texShownAsText(html: string): TexFound | undefined {
   const $ = cheerio.load(html, null, false);
-  $(".katex, .katex-display, .math-display").remove();
+  $("math, .math-display").remove();
   return texInText($.root().text());
 }
 

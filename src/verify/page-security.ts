@@ -99,7 +99,7 @@ export function checkPageSecurity(dir: string): Problem[] {
       }
     });
     $("[style]").each((_, el) => {
-      if ($(el).closest(".katex").length === 0) at(el, `${el.tagName}[style]`, "has a style attribute outside KaTeX's output");
+      if ($(el).closest("math").length === 0) at(el, `${el.tagName}[style]`, "has a style attribute outside KaTeX's output");
     });
   }
   return problems;

@@ -22,12 +22,12 @@ const others = {
 };
 
 /**
- * What the CSS must contain, should anything get past the TeX limits: unbounded KaTeX (a transparent box of zero size
- * reaching 100em left), and the worst any markup could do, an absolutely positioned box over the whole page, on top.
+ * What the CSS must contain, should anything get past the TeX limits: unbounded KaTeX MathML, as KaTeX writes it (a
+ * transparent box of zero size reaching 100em left, its rule in a box of zero height), and the worst any markup could do, an absolutely positioned box over the whole page, on top.
  */
 const overlay = `<a href="https://evil.example/overlay">${katex.renderToString(
   "\\mathrlap{\\kern-100em\\color{transparent}{\\rule[-10em]{200em}{30em}}}",
-  { strict: "ignore" },
+  { strict: "ignore", output: "mathml" },
 )}<span style="position:absolute;inset:-3000px;display:block;z-index:2147483647"></span></a>`;
 
 const skip = chromiumMissing();

@@ -68,7 +68,7 @@ describe("TeX that would draw outside its box or invisibly is refused", () => {
   it("typesets small sizes, shifts and opaque colours", () => {
     const { problems, papers } = checkOne(paperText("", allowed.map((f) => `$${f}$`).join(" ")));
     expect(problems).toEqual([]);
-    expect(papers[0]!.abstractHtml.match(/class="katex"/g)).toHaveLength(allowed.length);
+    expect(papers[0]!.abstractHtml.match(/<math>/g)).toHaveLength(allowed.length);
   });
 });
 
@@ -103,7 +103,7 @@ describe("a title is text and math: it never holds a link", () => {
     ['"See [the code](https://evil.example)"', "See the code"],
     ['"Fast <https://evil.example/x> training"', "Fast https://evil.example/x training"],
     ['"Scaling on www.example.org and example.ai"', "Scaling on www.example.org and example.ai"],
-    ['"[$x^2$](https://evil.example) is *fast*"', '<span class="katex">'],
+    ['"[$x^2$](https://evil.example) is *fast*"', "<math>"],
   ];
   for (const [yaml, html] of titles) {
     it(yaml, () => {

@@ -1,0 +1,124 @@
+/**
+ * KaTeX's MathML as MathML Core lays it out: what Chromium (and so most readers, and most feed readers' views) draws.
+ *
+ * Letters in a math style (`\mathbb{R}`, `\mathcal{L}`, `\mathbf{x}`...) as the characters Unicode has for them:
+ * KaTeX writes `\mathbb{R}` as `<mi mathvariant="double-struck">R</mi>`. MathML Core, what Chromium (and so most
+ * readers, and most feed readers' views) implements, supports `mathvariant` only as "normal": it shows that R as an
+ * italic R. Unicode's Mathematical Alphanumeric Symbols (U+1D400 to U+1D7FF, with the older letters of the
+ * Letterlike Symbols block where it has holes: ℝ, ℒ, ℎ...) are characters of their own, shown as such by every
+ * browser with a math font, read by screen readers ("double-struck capital R") and kept by copy and paste.
+ * No well-kept npm package maps them (TeX-to-MathML engines such as Temml do it inside); the table is Unicode's.
+ */
+
+/** A style's first capital letter, small letter, digit and Greek capital (a block of 58 Greek letters and signs). */
+interface Alphabet {
+  capital: number;
+  small: number;
+  digit?: number;
+  greek?: number;
+}
+
+/** Letters a style's run of capitals or small letters skips, already encoded in the Letterlike Symbols block. */
+const holes: Record<string, Record<string, string>> = {
+  italic: { h: "ℎ" },
+  script: { B: "ℬ", E: "ℰ", F: "ℱ", H: "ℋ", I: "ℐ", L: "ℒ", M: "ℳ", R: "ℛ", e: "ℯ", g: "ℊ", o: "ℴ" },
+  fraktur: { C: "ℭ", H: "ℌ", I: "ℑ", R: "ℜ", Z: "ℨ" },
+  "double-struck": { C: "ℂ", H: "ℍ", N: "ℕ", P: "ℙ", Q: "ℚ", R: "ℝ", Z: "ℤ" },
+};
+
+/** MathML's `mathvariant` values with a Unicode alphabet (all but "normal", "initial", "tailed", "looped", "stretched"). */
+const alphabets: Record<string, Alphabet> = {
+  bold: { capital: 0x1d400, small: 0x1d41a, digit: 0x1d7ce, greek: 0x1d6a8 },
+  italic: { capital: 0x1d434, small: 0x1d44e, greek: 0x1d6e2 },
+  "bold-italic": { capital: 0x1d468, small: 0x1d482, greek: 0x1d71c },
+  script: { capital: 0x1d49c, small: 0x1d4b6 },
+  "bold-script": { capital: 0x1d4d0, small: 0x1d4ea },
+  fraktur: { capital: 0x1d504, small: 0x1d51e },
+  "double-struck": { capital: 0x1d538, small: 0x1d552, digit: 0x1d7d8 },
+  "bold-fraktur": { capital: 0x1d56c, small: 0x1d586 },
+  "sans-serif": { capital: 0x1d5a0, small: 0x1d5ba, digit: 0x1d7e2 },
+  "bold-sans-serif": { capital: 0x1d5d4, small: 0x1d5ee, digit: 0x1d7ec, greek: 0x1d756 },
+  "sans-serif-italic": { capital: 0x1d608, small: 0x1d622 },
+  "sans-serif-bold-italic": { capital: 0x1d63c, small: 0x1d656, greek: 0x1d790 },
+  monospace: { capital: 0x1d670, small: 0x1d68a, digit: 0x1d7f6 },
+};
+
+/**
+ * Where a Greek letter or sign sits in a style's block of 58: Α to Ω (ϴ in the place of the missing capital final
+ * sigma), ∇, α to ω, then ∂ ϵ ϑ ϰ ϕ ϱ ϖ.
+ */
+function greekOffset(code: number): number | undefined {
+  if (code >= 0x391 && code <= 0x3a9 && code !== 0x3a2) return code - 0x391;
+  if (code === 0x3f4) return 17;
+  if (code === 0x2207) return 25;
+  if (code >= 0x3b1 && code <= 0x3c9) return code - 0x3b1 + 26;
+  const signs = [0x2202, 0x3f5, 0x3d1, 0x3f0, 0x3d5, 0x3f1, 0x3d6].indexOf(code);
+  return signs < 0 ? undefined : 51 + signs;
+}
+
+/** `char` in the style `variant`, or undefined when Unicode has no such character. */
+export function styledChar(char: string, variant: string): string | undefined {
+  const alphabet = alphabets[variant];
+  if (!alphabet) return undefined;
+  const hole = holes[variant]?.[char];
+  if (hole) return hole;
+  const code = char.codePointAt(0)!;
+  if (code >= 0x41 && code <= 0x5a) return String.fromCodePoint(alphabet.capital + code - 0x41);
+  if (code >= 0x61 && code <= 0x7a) return String.fromCodePoint(alphabet.small + code - 0x61);
+  if (code >= 0x30 && code <= 0x39) return alphabet.digit === undefined ? undefined : String.fromCodePoint(alphabet.digit + code - 0x30);
+  const greek = greekOffset(code);
+  return greek === undefined || alphabet.greek === undefined ? undefined : String.fromCodePoint(alphabet.greek + greek);
+}
+
+/**
+ * KaTeX's MathML with every `<mi>` and `<mn>` in a style written in that style's characters, its `mathvariant` dropped:
+ * `<mi mathvariant="double-struck">R</mi>` becomes `<mi>ℝ</mi>`. An element with a character Unicode has no styled
+ * form of (`\mathbf{+}`, `\mathcal{1}`) keeps its attribute, as does text (`<mtext>`, `\textbf{..}`), which pages style
+ * with CSS instead (site.css): styled letters would read and copy as math symbols, not as words.
+ */
+export function unicodeVariants(mathml: string): string {
+  if (!mathml.includes("mathvariant")) return mathml;
+  return mathml.replace(/<(mi|mn) mathvariant="([a-z-]+)">([^<]*)<\/\1>/g, (element, name: string, variant: string, text: string) => {
+    let styled = "";
+    for (const char of text) {
+      const mapped = styledChar(char, variant);
+      if (mapped === undefined) return element;
+      styled += mapped;
+    }
+    return `<${name}>${styled}</${name}>`;
+  });
+}
+
+/**
+ * A `\rule` in a box as tall as what it draws. KaTeX wraps the rule's `<mspace>` in an `<mpadded>` whose height is
+ * the rule's shift (0 for most), so the browser gives the formula no height and the rule paints over the lines above
+ * it. Without that height the box is the rule's own; `voffset` still shifts it, within the limits of tex-limits.ts
+ * (as `\raisebox`, which KaTeX writes the same way).
+ */
+export function ruleBoxes(mathml: string): string {
+  if (!mathml.includes("<mspace mathbackground")) return mathml;
+  return mathml.replace(/<mpadded height="[^"]*"(?: depth="[^"]*")? (voffset="[^"]*"><mspace mathbackground=)/g, "<mpadded $1");
+}
+
+const mathmlNamespace = ' xmlns="http://www.w3.org/1998/Math/MathML"';
+
+const katexWrapper = '<span class="katex">';
+
+/**
+ * KaTeX's MathML of one formula as pages show it: `unicodeVariants`, `ruleBoxes`, the `<math>` element alone (KaTeX
+ * wraps it in a `<span class="katex">` that only KaTeX's stylesheet used) and without `xmlns`: the HTML parser puts
+ * `<math>` and all inside it in the MathML namespace by itself. Together 72 bytes a formula, 2% of a paper page.
+ * Feeds put the namespace back (`withMathmlNamespace`).
+ */
+export function forMathmlCore(mathml: string): string {
+  const bare = mathml.startsWith(katexWrapper) && mathml.endsWith("</span>") ? mathml.slice(katexWrapper.length, -"</span>".length) : mathml;
+  return ruleBoxes(unicodeVariants(bare)).replace(`<math${mathmlNamespace}`, "<math");
+}
+
+/**
+ * Page HTML with the MathML namespace on every `<math>`, for feeds: a reader may treat their HTML as XML. Text never
+ * holds `<math` (markdown-it escapes every `<` of text), so each match is an element.
+ */
+export function withMathmlNamespace(html: string): string {
+  return html.replaceAll("<math", `<math${mathmlNamespace}`);
+}

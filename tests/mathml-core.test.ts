@@ -1,0 +1,71 @@
+// KaTeX's MathML as MathML Core (Chromium) draws it: styled letters as Unicode characters, \rule in a box of its size.
+import { describe, expect, it } from "vitest";
+import { styledChar, unicodeVariants, withMathmlNamespace } from "../src/markdown/mathml-core.ts";
+import { renderMarkdown } from "../src/markdown/markdown.ts";
+
+/** The MathML of one formula as the page shows it, without its wrapper and TeX annotation. */
+const mathml = (tex: string) => /<semantics>(.*)<annotation/.exec(renderMarkdown(`$${tex}$`).html)?.[1];
+
+describe("styled letters in pages and feeds", () => {
+  it.each([
+    ["\\mathbb{R}^n", "<msup><mi>ℝ</mi><mi>n</mi></msup>"],
+    ["\\mathbb{ABCHNPQZ}", "<mi>𝔸</mi><mi>𝔹</mi><mi>ℂ</mi><mi>ℍ</mi><mi>ℕ</mi><mi>ℙ</mi><mi>ℚ</mi><mi>ℤ</mi>"],
+    ["\\mathbb{k}", "<mi>𝕜</mi>"],
+    ["\\mathbb{1}", "<mn>𝟙</mn>"],
+    ["\\mathcal{L}", "<mi>ℒ</mi>"],
+    ["\\mathcal{ABEFHIMOR}", "<mi>𝒜</mi><mi>ℬ</mi><mi>ℰ</mi><mi>ℱ</mi><mi>ℋ</mi><mi>ℐ</mi><mi>ℳ</mi><mi>𝒪</mi><mi>ℛ</mi>"],
+    ["\\mathscr{eg}", "<mi>ℯ</mi><mi>ℊ</mi>"],
+    ["\\mathfrak{gCHIRZ}", "<mi>𝔤</mi><mi>ℭ</mi><mi>ℌ</mi><mi>ℑ</mi><mi>ℜ</mi><mi>ℨ</mi>"],
+    ["\\mathbf{x}_1", "<msub><mi>𝐱</mi><mn>1</mn></msub>"],
+    ["\\mathbf{W2}", "<mi>𝐖</mi><mn>𝟐</mn>"],
+    ["\\mathbf{\\Gamma\\nabla}", "<mi>𝚪</mi><mi>𝛁</mi>"],
+    ["\\boldsymbol{\\alpha}", "<mi>𝜶</mi>"],
+    ["\\bm{\\theta x}", "<mi><mrow><mi>𝜽</mi><mi>𝒙</mi></mrow></mi>"],
+    ["\\mathsf{A1}", "<mi>𝖠</mi><mn>𝟣</mn>"],
+    ["\\mathtt{ab0}", "<mi>𝚊</mi><mi>𝚋</mi><mn>𝟶</mn>"],
+    ["\\mathit{ab}", "<mi>a</mi><mi>b</mi>"],
+    // What Unicode has no styled form of keeps KaTeX's mathvariant; upright (normal) is MathML Core's own.
+    ["\\mathbf{\\ell}", '<mi mathvariant="bold">ℓ</mi>'],
+    ["\\mathcal{1}", '<mn mathvariant="script">1</mn>'],
+    ["\\mathrm{d}", '<mi mathvariant="normal">d</mi>'],
+    // Text keeps its mathvariant, styled by the site's CSS: words stay words for search, copy and screen readers.
+    ["\\textbf{ab}", '<mtext mathvariant="bold">ab</mtext>'],
+  ])("%s", (tex, expected) => {
+    expect(mathml(tex)).toBe(`<mrow>${expected}</mrow>`);
+  });
+
+  it.each([
+    ["h", "italic", "ℎ"], ["A", "italic", "𝐴"], ["z", "bold-italic", "𝒛"], ["B", "bold-script", "𝓑"], ["R", "bold-fraktur", "𝕽"],
+    ["a", "bold-sans-serif", "𝗮"], ["9", "bold-sans-serif", "𝟵"], ["Ω", "bold-sans-serif", "\u{1D76E}"], ["a", "sans-serif-italic", "𝘢"],
+    ["ω", "sans-serif-bold-italic", "\u{1D7C2}"], ["ϴ", "bold", "𝚹"], ["ϖ", "bold", "𝛡"], ["∂", "italic", "𝜕"], ["9", "monospace", "𝟿"],
+    ["0", "script", undefined], ["α", "double-struck", undefined], ["x", "normal", undefined], ["+", "bold", undefined],
+  ])("%s in %s is %s", (char, variant, expected) => {
+    expect(styledChar(char, variant)).toBe(expected);
+  });
+
+  it("keeps an element whole when one of its characters has no styled form", () => {
+    expect(unicodeVariants('<mi mathvariant="bold">aℓ</mi><mi mathvariant="bold">ab</mi>')).toBe('<mi mathvariant="bold">aℓ</mi><mi>𝐚𝐛</mi>');
+  });
+
+  it("reads styled letters as before: ℝ, bold as <b>", () => {
+    expect(renderMarkdown("$\\mathbb{R}^n$, $\\mathbf{x}$ and $\\mathcal{L}$").readable).toBe("ℝⁿ, x and L");
+  });
+});
+
+describe("the <math> element", () => {
+  it("stands alone in pages, without KaTeX's wrapper or namespace (the HTML parser gives it), which feeds get back", () => {
+    const { html } = renderMarkdown("$x$ and\n\n$$y$$");
+    expect(html).toBe(
+      '<p><math><semantics><mrow><mi>x</mi></mrow><annotation encoding="application/x-tex">x</annotation></semantics></math> and</p>\n' +
+        '<div class="math-display" tabindex="0"><math display="block"><semantics><mrow><mi>y</mi></mrow><annotation encoding="application/x-tex">y</annotation></semantics></math></div>\n',
+    );
+    expect(withMathmlNamespace(html).match(/<math xmlns="http:\/\/www\.w3\.org\/1998\/Math\/MathML"/g)).toHaveLength(2);
+  });
+});
+
+describe("\\rule", () => {
+  it("sits in a box as tall as the rule, shifted by at most its bounded shift", () => {
+    expect(mathml("\\rule{1em}{2em}")).toBe('<mrow><mpadded voffset="0em"><mspace mathbackground="black" width="1em" height="2em"></mspace></mpadded></mrow>');
+    expect(mathml("\\rule[-0.5em]{1em}{2em}")).toBe('<mrow><mpadded voffset="-0.5em"><mspace mathbackground="black" width="1em" height="2em"></mspace></mpadded></mrow>');
+  });
+});

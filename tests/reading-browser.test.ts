@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import { AxeBuilder } from "@axe-core/playwright";
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -165,6 +167,14 @@ describe.skipIf(Boolean(skip))("reading the site in the browser", () => {
     expect(layout.formulas.map((f) => f.scrolls)).toEqual([null, null, null, null, null, false, true]);
     // Styled letters are Unicode characters of their own, which MathML Core shows as such (it ignores mathvariant).
     expect(layout.letters).toEqual(["𝒪", "ℝ", "ℒ"]);
+    // The site's math font, for readers without one: declared in site.css, published, allowed by the page's CSP, and a
+    // real math font (its integral sign is drawn from it, not from a fallback).
+    const font = await page.evaluate(async () => {
+      const faces = await document.fonts.load('16px "STIX Two Math Web"', "∫ℝ");
+      return { loaded: faces.map((face) => face.status), covers: document.fonts.check('16px "STIX Two Math Web"', "∫ℝ") };
+    });
+    expect(font).toEqual({ loaded: ["loaded"], covers: true });
+    expect(readFileSync(path.join(site.outputDir, "assets/fonts/stix-two-math.woff2")).subarray(0, 4).toString("latin1")).toBe("wOF2");
     await ctx.close();
   });
 

@@ -1,17 +1,14 @@
 import path from "node:path";
-import { linkReusedPages, pageReuse, splitSelection } from "./cache/pages.ts";
+import { linkReusedPages, pageReuse } from "./cache/pages.ts";
 import { paperKeyOf } from "./cache/papers.ts";
 import { problemReport } from "./content/problems.ts";
-import { runEleventy } from "./eleventy/run.ts";
+import { renderSite } from "./eleventy/render-pages.ts";
 import { writeAtomically } from "./output/atomic.ts";
 import { writeBuildSettings } from "./output/build-settings.ts";
 import { checkContentParallel } from "./pipeline.ts";
 import { buildSearchIndex } from "./search/build.ts";
 import { groupDigest } from "./digest/group.ts";
 import { loadSiteConfig } from "./site.ts";
-
-/** Papers shown on the pages of one Eleventy run (see splitSelection): about 1 GB of memory at most. */
-const pagesPerRun = 20_000;
 
 /** Validates all content, then builds the site atomically; prints every problem and writes nothing when any exists. */
 export async function buildSite(options: { root: string; log?: (line: string) => void }): Promise<{ ok: boolean }> {
@@ -60,12 +57,7 @@ export async function buildSite(options: { root: string; log?: (line: string) =>
     try {
       writeBuildSettings(temp, site);
       linkReusedPages(plan.reuse, outputDir, temp);
-      // Several Eleventy runs into the same folder when there are many pages to render, so memory stays bounded; the
-      // last run also writes the feeds (the pages that are not paginated are written by each).
-      const parts = splitSelection(plan.render, pagesPerRun);
-      for (const [i, render] of parts.entries()) {
-        result = await runEleventy({ root: options.root, outputDir: temp, data: { ...data, render }, wholeSite: i === parts.length - 1 });
-      }
+      result = await renderSite({ root: options.root, outputDir: temp, data: { ...data, render: plan.render } });
     } catch (error) {
       // The worker must stop writing into the temporary folder before it is deleted.
       await indexing.catch(() => {});

@@ -1,11 +1,11 @@
 import { mkdirSync, readdirSync, rmSync, rmdirSync } from "node:fs";
 import path from "node:path";
-import { pageReuse, readManifest, splitSelection, type PagePlan } from "../cache/pages.ts";
+import { pageReuse, readManifest, type PagePlan } from "../cache/pages.ts";
 import { paperKeyOf } from "../cache/papers.ts";
 import { formatProblem, problemReport, type Problem } from "../content/problems.ts";
 import { tagFeedPaths } from "../feeds/files.ts";
 import { groupDigest, type Digest } from "../digest/group.ts";
-import { runEleventy } from "../eleventy/run.ts";
+import { renderSite } from "../eleventy/render-pages.ts";
 import { writeBuildSettings } from "../output/build-settings.ts";
 import { checkContentParallel } from "../pipeline.ts";
 import { buildSearchIndex } from "../search/build.ts";
@@ -60,9 +60,6 @@ export function startBuildThread(): BuildThread {
   };
 }
 
-/** Papers shown on the pages of one Eleventy run, as in src/build.ts: memory stays bounded like the build's. */
-const pagesPerRun = 20_000;
-
 /** What a dev build served: the digest of every paper without problems, and the problems of the others. */
 export interface DevSite {
   digest: Digest;
@@ -111,13 +108,9 @@ export async function devBuild(
   writeBuildSettings(outputDir, site);
   const indexing = buildSearchIndex(valid, outputDir, site);
   indexing.catch(() => {});
-  const parts = splitSelection(plan.render, pagesPerRun);
   let pagesWritten = 0;
   try {
-    for (const [i, render] of parts.entries()) {
-      const data = { config: site, ...digest, render };
-      ({ pagesWritten } = await runEleventy({ root, outputDir, data, wholeSite: i === parts.length - 1 }));
-    }
+    ({ pagesWritten } = await renderSite({ root, outputDir, data: { config: site, ...digest, render: plan.render } }));
   } finally {
     await indexing.catch(() => {});
   }

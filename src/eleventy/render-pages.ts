@@ -1,0 +1,30 @@
+import { splitSelection, type PageSelection } from "../cache/pages.ts";
+import type { SiteData } from "../pipeline.ts";
+import { runEleventy } from "./run.ts";
+
+/**
+ * Papers shown on the pages of one Eleventy run (see splitSelection): about 1 GB of memory at most. Eleventy keeps
+ * every page it wrote until its run ends, so one run for 100,000 papers would hold 5 GB.
+ */
+export const pagesPerRun = 20_000;
+
+/**
+ * Writes the pages `data.render` selects into `outputDir`, in as many Eleventy runs into that folder as keep memory
+ * bounded (`pagesPerRun`), one after the other. The last run also writes the feeds and the sitemap; every run writes
+ * the pages that are not paginated. Returns when the last run's pages were written (`performance.now()`), as
+ * `runEleventy` does; the first run that fails rejects, and the runs after it do not start.
+ */
+export async function renderSite(options: {
+  root: string;
+  outputDir: string;
+  data: SiteData & { render: PageSelection };
+  /** Papers shown per run (see splitSelection). Default `pagesPerRun`. */
+  budget?: number;
+}): Promise<{ pagesWritten: number }> {
+  const parts = splitSelection(options.data.render, options.budget ?? pagesPerRun);
+  let result = { pagesWritten: 0 };
+  for (const [i, render] of parts.entries()) {
+    result = await runEleventy({ root: options.root, outputDir: options.outputDir, data: { ...options.data, render }, wholeSite: i === parts.length - 1 });
+  }
+  return result;
+}

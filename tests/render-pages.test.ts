@@ -1,0 +1,60 @@
+// src/eleventy/render-pages.ts: a site rendered in several Eleventy runs into one folder (as `npm run build` does past
+// 20,000 papers) is byte for byte the site one run writes, feeds and sitemap included.
+import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { examplePapers, fixtureSite, repoRoot, type FixtureSite } from "./helpers/site.ts";
+
+/** Every file under `dir` (relative, sorted) with its bytes. */
+function tree(dir: string): Map<string, Buffer> {
+  const result = spawnSync("find", [dir, "-type", "f"], { encoding: "utf8" });
+  const files = result.stdout.split("\n").filter(Boolean).sort();
+  return new Map(files.map((file) => [path.relative(dir, file), readFileSync(file)]));
+}
+
+describe("renderSite in several runs", () => {
+  let site: FixtureSite;
+  let runs: number[];
+  beforeAll(() => {
+    site = fixtureSite(examplePapers());
+    // One subprocess: the papers are typeset once, then the site is rendered twice, in one run and in parts of at
+    // most 20 papers shown (the day page of 45 papers is a part of its own).
+    const code = `
+      const { checkContentParallel } = await import(${JSON.stringify(path.join(repoRoot, "src/pipeline.ts"))});
+      const { groupDigest } = await import(${JSON.stringify(path.join(repoRoot, "src/digest/group.ts"))});
+      const { allPages, splitSelection } = await import(${JSON.stringify(path.join(repoRoot, "src/cache/pages.ts"))});
+      const { renderSite } = await import(${JSON.stringify(path.join(repoRoot, "src/eleventy/render-pages.ts"))});
+      const { loadSiteConfig } = await import(${JSON.stringify(path.join(repoRoot, "src/site.ts"))});
+      const root = process.cwd();
+      const config = loadSiteConfig(root);
+      const { papers, problems } = await checkContentParallel(root, config);
+      if (problems.length) throw new Error(JSON.stringify(problems));
+      const digest = groupDigest(papers, config);
+      const data = { config, ...digest, render: allPages(digest) };
+      await renderSite({ root, outputDir: ${JSON.stringify(path.join(site.dir, "one"))}, data });
+      await renderSite({ root, outputDir: ${JSON.stringify(path.join(site.dir, "parts"))}, data, budget: 20 });
+      console.log(JSON.stringify([splitSelection(data.render, 20_000).length, splitSelection(data.render, 20).length]));`;
+    const result = spawnSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", code], {
+      cwd: repoRoot,
+      encoding: "utf8",
+      env: { ...process.env, ...site.env },
+      timeout: 240_000,
+    });
+    expect(result.status, result.stdout + result.stderr).toBe(0);
+    runs = JSON.parse(result.stdout.trim().split("\n").at(-1)!);
+  }, 300_000);
+  afterAll(() => site.cleanup());
+
+  it("writes the same files with the same bytes", () => {
+    expect(runs[0]).toBe(1);
+    expect(runs[1]).toBeGreaterThan(3);
+    const one = tree(path.join(site.dir, "one"));
+    const parts = tree(path.join(site.dir, "parts"));
+    expect([...parts.keys()]).toEqual([...one.keys()]);
+    for (const [file, bytes] of one) expect(parts.get(file)?.equals(bytes), file).toBe(true);
+    // What only a whole-site run writes is there.
+    expect(one.has("feed.xml") && one.has("sitemap.xml")).toBe(true);
+    expect(one.size).toBeGreaterThan(60);
+  });
+});

@@ -4,8 +4,10 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { codeFingerprint } from "../src/cache/fingerprint.ts";
-import { renderFingerprint, type RenderInputs } from "../src/cache/papers.ts";
+import { textDecodes, textFields } from "../src/cache/paper-record.ts";
+import { openPaperCache, renderFingerprint, type RenderInputs } from "../src/cache/papers.ts";
 import { openStore } from "../src/cache/store.ts";
+import { processFile } from "../src/render/pool.ts";
 import { katexSafeOptions, katexVersion } from "../src/markdown/katex.ts";
 import { fixtureSite, paper, repoRoot, type FixtureSite } from "./helpers/site.ts";
 
@@ -64,6 +66,69 @@ describe("the cache store", () => {
     const lines = readFileSync(path.join(dir, "d".repeat(32), "f.jsonl"), "utf8").trim().split("\n");
     expect(lines).toHaveLength(10);
     expect(openStore<number>(dir, "d".repeat(64)).get(key2(150))).toBeUndefined();
+  });
+});
+
+describe("the paper cache", () => {
+  const source = (n: number, body: string) => {
+    const file = `content/papers/2026-02-16/${n}.md`;
+    const text = paper({ arxiv: `2602.0000${n}`, title: `Paper $x_${n}$`, tags: ["theory"] }, body);
+    return { file, text, paper: processFile({ file, text }).rendered!.paper };
+  };
+  /** The papers stored in `dir` by an earlier process, as a new process finds them (one cache per folder and process). */
+  const reopened = (dir: string, files: { file: string; text: string }[]) => {
+    const copy = tempDir();
+    cpSync(dir, copy, { recursive: true });
+    return openPaperCache(copy).lookup(files);
+  };
+
+  it("gives back each stored paper whole, its fields in order, decoding its text only when a field of it is read", () => {
+    const dir = tempDir();
+    const files = [source(1, "Bound $\\mathcal O(n)$ here."), source(2, "Plain abstract, \"quoted\"\ttabbed.")];
+    const cache = openPaperCache(dir);
+    cache.lookup(files);
+    cache.save(files.map((f) => f.paper), []);
+    const found = reopened(dir, files);
+    const before = textDecodes.count;
+    for (const f of files) {
+      const got = found.get(f.file)!;
+      expect(Object.keys(got)).toEqual(Object.keys(f.paper));
+      expect([got.slug, got.titleHtml, got.tags]).toEqual([f.paper.slug, f.paper.titleHtml, f.paper.tags]);
+    }
+    expect(textDecodes.count).toBe(before);
+    expect(found.get(files[0]!.file)!.abstractHtml).toBe(files[0]!.paper.abstractHtml);
+    expect(textDecodes.count).toBe(before + 1);
+    for (const f of files) expect({ ...found.get(f.file)! }).toEqual(f.paper);
+    expect(textDecodes.count).toBe(before + 2);
+    for (const field of textFields) expect(found.get(files[1]!.file)![field]).toEqual(files[1]!.paper[field]);
+  });
+
+  it("never gives a paper whose stored text was cut short, and gives each version of a file its own text", () => {
+    const dir = tempDir();
+    const first = source(1, "First abstract.");
+    const cache = openPaperCache(dir);
+    cache.lookup([first]);
+    cache.save([first.paper], []);
+    const folder = path.join(dir, readdirSync(dir)[0]!);
+    const shard = path.join(folder, readdirSync(folder)[0]!);
+    const line = readFileSync(shard, "utf8");
+    // A build killed while appending: the metadata part whole, the text part cut off (no line break at the end).
+    writeFileSync(shard, line.slice(0, line.indexOf("\t") + 5));
+    expect(reopened(dir, [first]).size).toBe(0);
+    // Two versions of one file (same metadata, other abstract), stored by two builds: each is found with its own text.
+    writeFileSync(shard, line);
+    const edited = source(1, "Edited abstract.");
+    const later = tempDir();
+    cpSync(dir, later, { recursive: true });
+    const second = openPaperCache(later);
+    second.lookup([edited]);
+    second.save([edited.paper], []);
+    const both = tempDir();
+    cpSync(later, both, { recursive: true });
+    // Lookups of both versions from the same folder (the first version is stale there, but still on disk).
+    expect(openPaperCache(both).lookup([first]).get(first.file)?.abstractHtml).toBe(first.paper.abstractHtml);
+    expect(reopened(later, [edited]).get(edited.file)?.abstractHtml).toBe(edited.paper.abstractHtml);
+    expect(edited.paper.abstractHtml).not.toBe(first.paper.abstractHtml);
   });
 });
 

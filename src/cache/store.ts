@@ -12,8 +12,8 @@ export interface Store<T> {
   /** The value stored under `key`, if any. */
   get(key: string): T | undefined;
   /**
-   * Records a value computed in this build; it is written by `save()`. `json`, when given, is `JSON.stringify(value)`
-   * in UTF-8, already at hand: it is written as it is.
+   * Records a value computed in this build; it is written by `save()`. `json`, when given, is the value's line as the
+   * codec encodes it (`JSON.stringify(value)` in UTF-8 by default), already at hand: it is written as it is.
    */
   set(key: string, value: T, json?: Uint8Array): void;
   /** Writes new entries and compacts; keeps entries read or set since the last save as the live ones. */
@@ -26,6 +26,19 @@ export interface Store<T> {
   isEmpty(): boolean;
 }
 
+/** How a store turns values into the bytes of a line and back; the default is JSON. */
+export interface Codec<T> {
+  /** The value of the line bytes from `start` to `end` (they may be kept by the value); throws when they are damaged. */
+  decode(bytes: Buffer, start: number, end: number): T;
+  /** The line bytes of a value (never a line break). */
+  encode(value: T): Buffer;
+}
+
+const jsonCodec: Codec<unknown> = {
+  decode: (bytes, start, end) => JSON.parse(bytes.toString("utf8", start, end)) as never,
+  encode: (value) => Buffer.from(JSON.stringify(value)),
+};
+
 const keyPattern = /^[0-9a-f]{64}$/;
 const shardOf = (key: string) => key[0]!;
 const newline = 0x0a;
@@ -34,7 +47,8 @@ type Raw = { buffer: Buffer; start: number; end: number };
 
 /**
  * Byte ranges of a shard file's lines, by key (values are decoded only when asked for), and the number of lines; a
- * file cut short by a killed build counts as all stale, so the next save rewrites it instead of appending to a torn line.
+ * file cut short by a killed build counts as all stale, so the next save rewrites it instead of appending to a torn line,
+ * and its last line, torn, is not indexed (a codec may decode part of a value only when it is used).
  */
 function indexShard(file: string, into: Map<string, Raw>): number {
   let buffer: Buffer;
@@ -45,8 +59,8 @@ function indexShard(file: string, into: Map<string, Raw>): number {
   }
   let lines = 0;
   for (let start = 0; start < buffer.length; ) {
-    let end = buffer.indexOf(newline, start);
-    if (end === -1) end = buffer.length;
+    const end = buffer.indexOf(newline, start);
+    if (end === -1) break;
     if (end - start > 65 && buffer[start + 64] === 0x20) {
       into.set(buffer.toString("latin1", start, start + 64), { buffer, start: start + 65, end });
       lines++;
@@ -63,8 +77,11 @@ interface Entry<T> {
   onDisk: boolean;
 }
 
-/** Opens (or creates) the store for one fingerprint in `dir`, a folder of its own: other fingerprints' stores there are deleted on save. */
-export function openStore<T>(dir: string, fingerprint: string): Store<T> {
+/**
+ * Opens (or creates) the store for one fingerprint in `dir`, a folder of its own: other fingerprints' stores there are
+ * deleted on save. `codec` (default JSON) is part of what the fingerprint must cover.
+ */
+export function openStore<T>(dir: string, fingerprint: string, codec = jsonCodec as Codec<T>): Store<T> {
   const folder = path.join(dir, fingerprint.slice(0, 32));
   const entries = new Map<string, Entry<T>>();
   const linesPerShard = new Map<string, number>();
@@ -94,7 +111,7 @@ export function openStore<T>(dir: string, fingerprint: string): Store<T> {
     const entry = entries.get(key);
     if (entry && entry.value === undefined && entry.raw) {
       try {
-        entry.value = JSON.parse(entry.raw.buffer.toString("utf8", entry.raw.start, entry.raw.end)) as T;
+        entry.value = codec.decode(entry.raw.buffer, entry.raw.start, entry.raw.end);
       } catch {
         entries.delete(key);
       }
@@ -132,7 +149,7 @@ export function openStore<T>(dir: string, fingerprint: string): Store<T> {
       let bytes = 0;
       for (const key of keys) {
         const { raw, value } = entries.get(key)!;
-        const json = raw ? raw.buffer.subarray(raw.start, raw.end) : Buffer.from(JSON.stringify(value));
+        const json = raw ? raw.buffer.subarray(raw.start, raw.end) : codec.encode(value!);
         chunk.push(Buffer.from(key, "latin1"), space, json, newlineBytes);
         bytes += json.length + 66;
         if (bytes >= 4_000_000) {

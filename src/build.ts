@@ -3,6 +3,7 @@ import { linkReusedPages, pageReuse, splitSelection } from "./cache/pages.ts";
 import { paperKeyOf } from "./cache/papers.ts";
 import { problemReport } from "./content/problems.ts";
 import { runEleventy } from "./eleventy/run.ts";
+import { splitAdoptable } from "./output/adopt.ts";
 import { writeAtomically } from "./output/atomic.ts";
 import { writeBuildSettings } from "./output/build-settings.ts";
 import { checkContentParallel } from "./pipeline.ts";
@@ -52,6 +53,8 @@ export async function buildSite(options: { root: string; log?: (line: string) =>
     return { ok: true };
   }
   let written = 0;
+  // Reused paper pages are not linked one by one: their folder is moved over from the previous output (output/adopt.ts).
+  const { adoption, link } = splitAdoptable(plan.reuse, "papers", outputDir);
   const { pagesWritten } = await writeAtomically(outputDir, async (temp) => {
     // The search index is written by a worker thread while the pages render, updated from the previous build's.
     const indexing = buildSearchIndex(papers, temp, site, { cacheDir: path.resolve(options.root, site.cacheDir), previousSite: outputDir, keyOf: paperKeyOf });
@@ -59,7 +62,7 @@ export async function buildSite(options: { root: string; log?: (line: string) =>
     let result = { pagesWritten: 0 };
     try {
       writeBuildSettings(temp, site);
-      linkReusedPages(plan.reuse, outputDir, temp);
+      linkReusedPages(link, outputDir, temp);
       // Several Eleventy runs into the same folder when there are many pages to render, so memory stays bounded; the
       // last run also writes the feeds (the pages that are not paginated are written by each).
       const parts = splitSelection(plan.render, pagesPerRun);
@@ -74,8 +77,8 @@ export async function buildSite(options: { root: string; log?: (line: string) =>
     await indexing;
     written = performance.now();
     return result;
-  });
-  reuse.commit(plan, true, contentKey);
+  }, adoption && { adopt: { adoption, reused: plan.reuse } });
+  reuse.commit(plan, true, contentKey, adoption?.adopted && { folder: adoption.folder, adopted: adoption.adopted, reused: plan.reuse });
   const done = performance.now();
   log(
     `Built ${papers.length} papers (${cached} from the cache) on ${data.days.length} day${data.days.length === 1 ? "" : "s"}, ` +

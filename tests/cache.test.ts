@@ -251,6 +251,18 @@ describe("builds with a cache", () => {
     expect(snapshot(site.outputDir)).toEqual(cleanBuild(site));
   });
 
+  it("take over the previous output's paper pages without a file put there by hand", () => {
+    site = fixtureSite(papers, { url: "https://digest.example.org" });
+    build(site);
+    writeFileSync(path.join(site.outputDir, "papers/2602.00001/stray.html"), "put here by hand");
+    site.write("2026-02-18/d.md", paper({ title: "Delta", arxiv: "2602.00004", date: "2026-02-18" }, "New."));
+    const result = build(site);
+    expect(unchangedPages(result)).toBeGreaterThan(0);
+    expect(site.exists("papers/2602.00001/stray.html")).toBe(false);
+    expect(snapshot(site.outputDir)).toEqual(cleanBuild(site));
+    expect(builtLine(build(site))).toMatch(/^Nothing changed since the last build/);
+  });
+
   it("render a page again when its file in the output was changed or deleted by hand", () => {
     site = fixtureSite(papers, { url: "https://digest.example.org" });
     build(site);

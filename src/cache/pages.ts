@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { existsSync, linkSync, copyFileSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync, renameSync } from "node:fs";
+import { existsSync, linkSync, copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, renameSync } from "node:fs";
 import path from "node:path";
 import type { Day, Digest, OrganizationPage, PaperPage, Period, TagPage } from "../digest/group.ts";
 import type { RenderedPaper } from "../markdown/paper.ts";
@@ -198,15 +198,42 @@ export function planPages(
   return { render, reuse, keys, hashes, site, upToDate };
 }
 
-/** Size and modification time of every file under `dir`, by relative `/`-separated path. */
-function fileStats(dir: string): Record<string, [number, string]> {
+/** Size and modification time of every file under `dir`, by relative `/`-separated path; files `drop` says true for are deleted. */
+function fileStats(dir: string, drop?: (file: string) => boolean): Record<string, [number, string]> {
   const files: Record<string, [number, string]> = {};
   for (const file of listFiles(dir)) {
+    const name = path.relative(dir, file).split(path.sep).join("/");
+    if (drop?.(name)) {
+      rmSync(file, { force: true });
+      continue;
+    }
     const stat = statSync(file, { bigint: true });
-    files[path.relative(dir, file).split(path.sep).join("/")] = [Number(stat.size), String(stat.mtimeNs)];
+    files[name] = [Number(stat.size), String(stat.mtimeNs)];
   }
   return files;
 }
+
+/**
+ * What to delete from an output folder that took over entries of the previous output (src/output/adopt.ts): in the
+ * entries `adopted` of `folder`, every file but the reused pages (a file put there by hand), as a build from nothing
+ * would not have it.
+ */
+export interface Prune {
+  folder: string;
+  adopted: ReadonlySet<string>;
+  reused: readonly string[];
+}
+
+const pruner = (prune: Prune | undefined): ((file: string) => boolean) | undefined => {
+  if (!prune?.adopted.size) return undefined;
+  const reused = new Set(prune.reused);
+  const prefix = `${prune.folder}/`;
+  return (file) => {
+    if (!file.startsWith(prefix) || reused.has(file)) return false;
+    const rest = file.slice(prefix.length);
+    return prune.adopted.has(rest.slice(0, rest.indexOf("/")));
+  };
+};
 
 /** True when `dir` holds exactly the recorded files, each with its recorded size and modification time. */
 function sameFiles(dir: string, recorded: PageManifest["files"]): boolean {
@@ -258,8 +285,12 @@ export function linkReusedPages(reuse: readonly string[], previousDir: string, o
  * A planned page that was not written (a layout's permalink no longer matches `outputPaths`) is left out, so it is
  * rendered next time too, and so is the whole site.
  */
-export function pageManifest(plan: Pick<PagePlan, "keys" | "site"> & Partial<Pick<PagePlan, "hashes">>, outputDir: string): PageManifest {
-  const files = fileStats(outputDir);
+export function pageManifest(
+  plan: Pick<PagePlan, "keys" | "site"> & Partial<Pick<PagePlan, "hashes">>,
+  outputDir: string,
+  prune?: Prune,
+): PageManifest {
+  const files = fileStats(outputDir, pruner(prune));
   const pages: PageManifest["pages"] = {};
   let complete = true;
   for (const [file, key] of plan.keys) {
@@ -299,9 +330,10 @@ export interface PageReuse {
   /**
    * After the pages are in the output folder: records them, so the next build can reuse them. `complete` false (a dev
    * server, whose output lacks the copied assets) records the pages only, never the whole folder as up to date.
-   * `contentKey` (src/pipeline.ts) is recorded with a complete build, for `unchanged`.
+   * `contentKey` (src/pipeline.ts) is recorded with a complete build, for `unchanged`. `prune`: files to delete from
+   * entries taken over from the previous output (see Prune).
    */
-  commit(plan: PagePlan, complete?: boolean, contentKey?: string): void;
+  commit(plan: PagePlan, complete?: boolean, contentKey?: string, prune?: Prune): void;
   /**
    * True when the last complete build was made from this content key with the running code, layouts and site
    * configuration, and the output folder still holds exactly the files it wrote (size and modification time): then
@@ -339,8 +371,8 @@ export function pageReuse(options: {
         manifest: readManifest(manifestFile),
         previousDir: options.outputDir,
       }),
-    commit: (plan, complete = true, contentKey) => {
-      const manifest = pageManifest(plan, options.outputDir);
+    commit: (plan, complete = true, contentKey, prune) => {
+      const manifest = pageManifest(plan, options.outputDir, prune);
       const inputs = complete && contentKey && manifest.site ? { inputs: inputsOf(contentKey) } : {};
       writeManifest(manifestFile, complete ? { ...manifest, ...inputs } : { output: manifest.output, pages: manifest.pages });
     },

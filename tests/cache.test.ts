@@ -110,7 +110,7 @@ describe("the paper cache", () => {
     cache.lookup([first]);
     cache.save([first.paper], []);
     const folder = path.join(dir, readdirSync(dir)[0]!);
-    const shard = path.join(folder, readdirSync(folder)[0]!);
+    const shard = path.join(folder, readdirSync(folder).find((name) => name.endsWith(".jsonl"))!);
     const line = readFileSync(shard, "utf8");
     // A build killed while appending: the metadata part whole, the text part cut off (no line break at the end).
     writeFileSync(shard, line.slice(0, line.indexOf("\t") + 5));
@@ -129,6 +129,66 @@ describe("the paper cache", () => {
     expect(openPaperCache(both).lookup([first]).get(first.file)?.abstractHtml).toBe(first.paper.abstractHtml);
     expect(reopened(later, [edited]).get(edited.file)?.abstractHtml).toBe(edited.paper.abstractHtml);
     expect(edited.paper.abstractHtml).not.toBe(first.paper.abstractHtml);
+  });
+});
+
+describe("the paper cache's heads index", () => {
+  const source = (n: number) => {
+    const file = `content/papers/2026-02-16/${n}.md`;
+    const text = paper({ arxiv: `2602.${String(n).padStart(5, "0")}`, title: `Paper ${n}` }, `Abstract number ${n} with $x^{${n}}$.`);
+    return { file, text, paper: processFile({ file, text }).rendered!.paper };
+  };
+  const copy = (dir: string) => {
+    const to = tempDir();
+    cpSync(dir, to, { recursive: true });
+    return to;
+  };
+
+  it("gives papers from the index with their text read from the shard, and is not used once its shard changed", () => {
+    const dir = tempDir();
+    // Keys of these files fall in few shards, so one shard holds several papers.
+    const files = Array.from({ length: 40 }, (_, i) => source(i + 1));
+    const first = openPaperCache(dir);
+    first.lookup(files.slice(0, 30));
+    first.save(files.slice(0, 30).map((f) => f.paper), []);
+    const folder = path.join(dir, readdirSync(dir)[0]!);
+    expect(readdirSync(folder).filter((name) => name.endsWith(".heads"))).not.toHaveLength(0);
+    const found = openPaperCache(copy(dir)).lookup(files.slice(0, 30));
+    expect(found.size).toBe(30);
+    for (const f of files.slice(0, 30)) expect({ ...found.get(f.file)! }).toEqual(f.paper);
+
+    // Another build appends papers, and a build killed before writing the heads index leaves the old one: it no longer
+    // describes its shard, so the shard is read whole, and every paper is found, the new ones too.
+    const later = copy(dir);
+    const laterFolder = path.join(later, readdirSync(later)[0]!);
+    const oldHeads = new Map(readdirSync(laterFolder).filter((n) => n.endsWith(".heads")).map((n) => [n, readFileSync(path.join(laterFolder, n))]));
+    const second = openPaperCache(later);
+    second.lookup(files);
+    second.save(files.map((f) => f.paper), []);
+    for (const [name, bytes] of oldHeads) writeFileSync(path.join(laterFolder, name), bytes);
+    const all = openPaperCache(copy(later)).lookup(files);
+    expect(all.size).toBe(40);
+    for (const f of files) expect(all.get(f.file)!.abstractHtml).toBe(f.paper.abstractHtml);
+  });
+
+  it("reads a paper's text from where its shard put it after being rewritten by this process", () => {
+    const dir = tempDir();
+    const files = Array.from({ length: 1300 }, (_, i) => source(i + 1));
+    const first = openPaperCache(dir);
+    first.lookup(files);
+    first.save(files.map((f) => f.paper), []);
+    const copied = copy(dir);
+    const cache = openPaperCache(copied);
+    const few = files.slice(0, 5);
+    const found = cache.lookup(few);
+    // Only 5 of 1300 papers used: every shard holds more stale entries than live ones and is rewritten.
+    cache.save(few.map((f) => found.get(f.file)!), []);
+    const folder = path.join(copied, readdirSync(copied)[0]!);
+    const lines = readdirSync(folder).filter((n) => n.endsWith(".jsonl")).flatMap((n) => readFileSync(path.join(folder, n), "utf8").split("\n").filter(Boolean));
+    expect(lines).toHaveLength(5);
+    for (const f of few) expect(found.get(f.file)!.abstractHtml).toBe(f.paper.abstractHtml);
+    const again = openPaperCache(copy(copied)).lookup(few);
+    for (const f of few) expect({ ...again.get(f.file)! }).toEqual(f.paper);
   });
 });
 

@@ -46,18 +46,19 @@ export function parsePaperRecord(line: string): RenderedPaper {
 
 /**
  * The paper of the record in `bytes` from `start` to `end`: its metadata decoded now, its text (see `textFields`)
- * when a field of it is first read. The paper keeps `bytes` until then. Throws when the metadata does not parse.
+ * when a field of it is first read. With `tail`, the bytes are the metadata part alone, and `tail` gives the text
+ * part (the paper cache's store reads it from the shard file then). Throws when the metadata does not parse.
  */
-export function decodePaperRecord(bytes: Buffer, start: number, end: number): RenderedPaper {
-  const split = bytes.indexOf(tab, start);
-  if (split === -1 || split >= end) throw new Error("damaged paper record in the build cache");
+export function decodePaperRecord(bytes: Buffer, start: number, end: number, tail?: () => Buffer): RenderedPaper {
+  const split = tail ? end : bytes.indexOf(tab, start);
+  if (split === -1 || split > end) throw new Error("damaged paper record in the build cache");
   const paper = JSON.parse(bytes.toString("utf8", start, split)) as Record<string, unknown>;
   if (!paper || typeof paper !== "object") throw new Error("damaged paper record in the build cache");
   let source: Buffer | undefined = bytes;
   let values: unknown[] | undefined;
   const text = (): unknown[] => {
     if (!values) {
-      values = parseText(source!.toString("utf8", split + 1, end));
+      values = parseText(tail ? tail().toString("utf8") : source!.toString("utf8", split + 1, end));
       source = undefined;
       textDecodes.count++;
     }
@@ -67,8 +68,8 @@ export function decodePaperRecord(bytes: Buffer, start: number, end: number): Re
   textFields.forEach((field: TextField, i) =>
     Object.defineProperty(paper, field, { get: () => text()[i], enumerable: true, configurable: false }),
   );
-  const paperRecord = bytes.subarray(start, end);
-  records.set(paper as unknown as RenderedPaper, paperRecord);
+  // The whole record, to write back as it is (a paper whose text is elsewhere is encoded again when written).
+  if (!tail) records.set(paper as unknown as RenderedPaper, bytes.subarray(start, end));
   return paper as unknown as RenderedPaper;
 }
 

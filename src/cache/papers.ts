@@ -77,6 +77,8 @@ export function openPaperCache(dir: string, inputs: Partial<RenderInputs> = {}):
 const paperCodec: Codec<RenderedPaper> = {
   decode: decodePaperRecord,
   encode: (paper) => recordOf(paper) ?? Buffer.from(encodePaperRecord(paper)),
+  // Metadata, then text: a build reads the metadata of every paper and the text of a few.
+  split: true,
 };
 
 function paperCache(store: Store<RenderedPaper>, fingerprint: string): PaperCache {

@@ -3,6 +3,7 @@ import { existsSync, linkSync, copyFileSync, mkdirSync, readdirSync, readFileSyn
 import path from "node:path";
 import type { Day, Digest, OrganizationPage, PaperPage, Period, TagPage } from "../digest/group.ts";
 import type { RenderedPaper } from "../markdown/paper.ts";
+import { outputStats, sameOutput, type FileStats, type FolderStats } from "./output-stats.ts";
 
 /** The paginated pages a build writes: per kind, the items whose page is (re)rendered. Layouts paginate over these. */
 export interface PageSelection {
@@ -43,7 +44,9 @@ export interface PageManifest {
   /** Hash of every page key: equal keys mean the whole site, feeds and search index included, would come out the same. */
   site?: string;
   /** Every file in the output folder then, with its size and modification time. */
-  files?: Record<string, [size: number, mtime: string]>;
+  files?: FileStats;
+  /** Every folder in the output folder then, with its change time (see outputStats). */
+  folders?: FolderStats;
   /**
    * Hash of the content key (src/pipeline.ts: every paper file and the render fingerprint) and the site code
    * fingerprint the output was built from; with `files`, what says "nothing changed" without loading a paper.
@@ -194,23 +197,8 @@ export function planPages(
     }
   }
   const site = createHash("sha256").update([...keys.values()].join("\n")).digest("hex");
-  const upToDate = manifest?.site === site && usable === manifest.pages && reuse.length === keys.size && sameFiles(previousDir, manifest.files);
+  const upToDate = manifest?.site === site && usable === manifest.pages && reuse.length === keys.size && sameOutput(previousDir, manifest);
   return { render, reuse, keys, hashes, site, upToDate };
-}
-
-/** Size and modification time of every file under `dir`, by relative `/`-separated path; files `drop` says true for are deleted. */
-function fileStats(dir: string, drop?: (file: string) => boolean): Record<string, [number, string]> {
-  const files: Record<string, [number, string]> = {};
-  for (const file of listFiles(dir)) {
-    const name = path.relative(dir, file).split(path.sep).join("/");
-    if (drop?.(name)) {
-      rmSync(file, { force: true });
-      continue;
-    }
-    const stat = statSync(file, { bigint: true });
-    files[name] = [Number(stat.size), String(stat.mtimeNs)];
-  }
-  return files;
 }
 
 /**
@@ -234,15 +222,6 @@ const pruner = (prune: Prune | undefined): ((file: string) => boolean) | undefin
     return prune.adopted.has(rest.slice(0, rest.indexOf("/")));
   };
 };
-
-/** True when `dir` holds exactly the recorded files, each with its recorded size and modification time. */
-function sameFiles(dir: string, recorded: PageManifest["files"]): boolean {
-  if (!recorded) return false;
-  const now = fileStats(dir);
-  const names = Object.keys(now);
-  return names.length === Object.keys(recorded).length &&
-    names.every((name) => recorded[name]?.[0] === now[name]![0] && recorded[name]?.[1] === now[name]![1]);
-}
 
 /**
  * True when `file` still holds the page the manifest describes: the same size and modification time, or, when only the
@@ -289,8 +268,10 @@ export function pageManifest(
   plan: Pick<PagePlan, "keys" | "site"> & Partial<Pick<PagePlan, "hashes">>,
   outputDir: string,
   prune?: Prune,
+  /** The manifest of the previous build in this folder: folders it recorded that did not change are not listed again. */
+  previous?: PageManifest,
 ): PageManifest {
-  const files = fileStats(outputDir, pruner(prune));
+  const { files, folders } = outputStats(outputDir, { previous, drop: pruner(prune) });
   const pages: PageManifest["pages"] = {};
   let complete = true;
   for (const [file, key] of plan.keys) {
@@ -299,7 +280,7 @@ export function pageManifest(
     if (stat) pages[file] = [key, ...stat, plan.hashes?.get(file) ?? hashBytes(readFileSync(path.join(outputDir, file)))];
     else complete = false;
   }
-  return { output: path.resolve(outputDir), pages, ...(complete ? { site: plan.site, files } : {}) };
+  return { output: path.resolve(outputDir), pages, ...(complete ? { site: plan.site, files, folders } : {}) };
 }
 
 /** Reads a manifest written by `writeManifest`; a missing or damaged one means nothing is reused. */
@@ -354,13 +335,15 @@ export function pageReuse(options: {
   paperKey: (paper: RenderedPaper) => string | undefined;
 }): PageReuse {
   const manifestFile = path.join(options.cacheDir, "pages.json");
+  // The manifest last read (by `unchanged` or `plan`), for `commit`.
+  let previous: PageManifest | undefined;
   const inputsOf = (contentKey: string) =>
     createHash("sha256").update(contentKey).update("\0").update(siteCodeFingerprint(options.root, options.site)).digest("hex");
   return {
     unchanged(contentKey) {
-      const manifest = readManifest(manifestFile);
+      const manifest = (previous = readManifest(manifestFile));
       return !!manifest?.site && manifest.inputs === inputsOf(contentKey) &&
-        path.resolve(manifest.output) === path.resolve(options.outputDir) && sameFiles(options.outputDir, manifest.files);
+        path.resolve(manifest.output) === path.resolve(options.outputDir) && sameOutput(options.outputDir, manifest);
     },
     plan: (digest, rerender) =>
       planPages(digest, {
@@ -368,13 +351,16 @@ export function pageReuse(options: {
         code: siteCodeFingerprint(options.root, options.site),
         paperKey: options.paperKey,
         globals: layoutsReadGlobals(path.join(options.root, "layouts")),
-        manifest: readManifest(manifestFile),
+        manifest: (previous = readManifest(manifestFile)),
         previousDir: options.outputDir,
       }),
     commit: (plan, complete = true, contentKey, prune) => {
-      const manifest = pageManifest(plan, options.outputDir, prune);
+      // Folders the previous manifest recorded are trusted only for the output folder it described.
+      const before = previous && path.resolve(previous.output) === path.resolve(options.outputDir) ? previous : undefined;
+      const manifest = pageManifest(plan, options.outputDir, prune, before);
       const inputs = complete && contentKey && manifest.site ? { inputs: inputsOf(contentKey) } : {};
       writeManifest(manifestFile, complete ? { ...manifest, ...inputs } : { output: manifest.output, pages: manifest.pages });
+      previous = undefined;
     },
   };
 }

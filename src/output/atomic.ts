@@ -120,7 +120,9 @@ export async function writeAtomically<T>(
     const result = await write(temp);
     if (interrupted) throw new Error(`build interrupted by ${interrupted}; ${outputDir} is unchanged`);
     const previous = existsSync(target);
-    if (previous && options.adopt) options.adopt.adoption.adopted = adoptFolder(target, temp, options.adopt.adoption, options.adopt.reused);
+    // The reused pages of the adopted folder are only in the previous output: without it the new one would lack them.
+    if (options.adopt && !previous) throw new Error(`${outputDir} disappeared during the build; build again`);
+    if (options.adopt) options.adopt.adoption.adopted = adoptFolder(target, temp, options.adopt.adoption, options.adopt.reused);
     if (previous) renameSync(target, old);
     renameSync(temp, target);
     if (previous) discard(old, target);

@@ -1,4 +1,7 @@
 // `npm run bench -- --papers 10000 [--runs 3] [--dev] [--no-baseline] [--no-hugo] [--keep] [--json FILE]`
+// `npm run bench -- --reuse /tmp/digest-bench-XXXX [--runs 3]`: the incremental figures only (warm, one more paper) on
+// the corpus, cache and output a `--keep` run left; a first, unmeasured build brings cache and output up to date with
+// the running code (a cold build when the code changed), and the folder is kept.
 // Builds a synthetic corpus in a temporary folder and measures, in one run, the baseline Eleventy project, Hugo's plain
 // build of the same files (when `hugo` is installed) and our full build: cold (no cache, no output), warm (nothing
 // changed) and after adding one paper. Runs alternate (baseline, ours, Hugo, baseline, ours, Hugo, ...) so a busy
@@ -10,7 +13,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { fileURLToPath } from "node:url";
 import { baselineCommand, writeBaselineProject } from "./bench/baseline.ts";
-import { generateCorpus } from "./bench/corpus.ts";
+import { generateCorpus, type Corpus } from "./bench/corpus.ts";
 import { measureDev, type DevFigures } from "./bench/dev.ts";
 import { findHugo, hugoCommand, writeHugoProject } from "./bench/hugo.ts";
 import { folderSize, measure, median, type Measured } from "./bench/measure.ts";
@@ -25,14 +28,19 @@ const { values } = parseArgs({
     "no-baseline": { type: "boolean", default: false },
     "no-hugo": { type: "boolean", default: false },
     keep: { type: "boolean", default: false },
+    reuse: { type: "string" },
     json: { type: "string" },
   },
 });
-const count = Number(values.papers);
+const reuse = values.reuse && path.resolve(values.reuse);
 const runs = Number(values.runs);
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const nodeModules = path.join(repo, "node_modules");
-const tmp = mkdtempSync(path.join(os.tmpdir(), "digest-bench-"));
+const tmp = reuse ?? mkdtempSync(path.join(os.tmpdir(), "digest-bench-"));
+if (reuse) {
+  values["no-baseline"] = true;
+  values.keep = true;
+}
 const site = path.join(tmp, "site");
 const contentDir = path.join(site, "content", "papers");
 const outputDir = path.join(site, "dist");
@@ -42,13 +50,20 @@ const hugoDir = path.join(tmp, "hugo");
 const hugoOutput = path.join(hugoDir, "public");
 const log = (line: string) => console.log(line);
 
-log(`Benchmark: ${count} papers, ${runs} run(s), temporary folder ${tmp}`);
+const corpusFile = path.join(tmp, "corpus.json");
+// The corpus a `--keep` run wrote, without its list of files (which only the baseline and Hugo projects need).
+const kept = reuse ? (JSON.parse(readFileSync(corpusFile, "utf8")) as Corpus) : undefined;
+const count = kept?.papers ?? Number(values.papers);
+log(`Benchmark: ${count} papers, ${runs} run(s), ${reuse ? "kept" : "temporary"} folder ${tmp}`);
 log(`Machine: ${os.availableParallelism()} cores (${os.cpus()[0]?.model ?? "?"}), ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM, Node ${process.version}, load average ${os.loadavg().map((l) => l.toFixed(1)).join(" ")}`);
 let started = performance.now();
-mkdirSync(contentDir, { recursive: true });
-writeFileSync(path.join(site, "content", "site.json"), JSON.stringify({ title: "Benchmark Digest", url: "https://bench.example.org" }));
-const corpus = generateCorpus(contentDir, count);
-log(`Corpus: ${corpus.papers} papers on ${corpus.days.length} days, ${mb(folderSize(contentDir).bytes)} (${s(performance.now() - started)} s to write)`);
+if (!kept) {
+  mkdirSync(contentDir, { recursive: true });
+  writeFileSync(path.join(site, "content", "site.json"), JSON.stringify({ title: "Benchmark Digest", url: "https://bench.example.org" }));
+}
+const corpus = kept ?? generateCorpus(contentDir, count);
+if (!kept) writeFileSync(corpusFile, JSON.stringify({ ...corpus, files: [] }));
+log(`Corpus: ${corpus.papers} papers on ${corpus.days.length} days, ${mb(folderSize(contentDir).bytes)} (${s(performance.now() - started)} s to ${kept ? "measure" : "write"})`);
 if (!values["no-baseline"]) {
   started = performance.now();
   writeBaselineProject(baselineDir, contentDir, corpus.files, nodeModules);
@@ -101,7 +116,8 @@ const record = (scenario: Scenario, result: Measured) => {
   results.set(scenario, [...(results.get(scenario) ?? []), result]);
   const phases = phasesOf(result.stdout);
   log(`  ${scenario.padEnd(15)} ${s(result.wallMs).padStart(7)} s wall ${s(result.cpuMs).padStart(7)} s CPU ${gb(result.peakRss).padStart(6)} GiB peak` +
-    (phases.size ? `  (${[...phases].map(([k, v]) => `${k} ${v.toFixed(2)}`).join(", ")})` : ""));
+    (phases.size ? `  (${[...phases].map(([k, v]) => `${k} ${v.toFixed(2)}`).join(", ")})` : "") +
+    `  load ${os.loadavg()[0]!.toFixed(1)}`);
 };
 
 const extraPath = path.join(contentDir, corpus.extra.file);
@@ -115,11 +131,18 @@ for (let run = 1; run <= runs; run++) {
     if (!failures.length) sizes.baseline = folderSize(path.join(baselineDir, "_site"));
   }
   if (existsSync(extraPath)) unlinkSync(extraPath);
-  rmSync(outputDir, { recursive: true, force: true });
-  rmSync(cacheDir, { recursive: true, force: true });
-  record("cold", await ourBuild());
+  if (reuse) {
+    // Not measured: the output and cache are brought up to date with the corpus and the running code.
+    const prime = await ourBuild();
+    if (prime.status !== 0) record("cold", prime);
+    log(`  (up to date after ${s(prime.wallMs)} s: ${prime.stdout.trim().split("\n").at(-1)})`);
+  } else {
+    rmSync(outputDir, { recursive: true, force: true });
+    rmSync(cacheDir, { recursive: true, force: true });
+    record("cold", await ourBuild());
+  }
   sizes.ours = folderSize(outputDir);
-  if (run === 1) outputParts = measureOutput(outputDir);
+  if (run === 1 && !reuse) outputParts = measureOutput(outputDir);
   record("warm", await ourBuild());
   writeFileSync(extraPath, corpus.extra.text);
   record("one more paper", await ourBuild());

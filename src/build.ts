@@ -2,11 +2,10 @@ import path from "node:path";
 import { linkReusedPages, pageReuse } from "./cache/pages.ts";
 import { paperKeyOf } from "./cache/papers.ts";
 import { problemReport } from "./content/problems.ts";
-import { renderSite } from "./eleventy/render-pages.ts";
+import { splitAdoptable } from "./output/adopt.ts";
 import { writeAtomically } from "./output/atomic.ts";
 import { writeBuildSettings } from "./output/build-settings.ts";
 import { checkContentParallel } from "./pipeline.ts";
-import { buildSearchIndex } from "./search/build.ts";
 import { groupDigest } from "./digest/group.ts";
 import { loadSiteConfig } from "./site.ts";
 
@@ -49,6 +48,11 @@ export async function buildSite(options: { root: string; log?: (line: string) =>
     return { ok: true };
   }
   let written = 0;
+  // Loaded only for a build that writes: Eleventy and the search index take half a second to import, a tenth of a
+  // build where nothing changed.
+  const [{ renderSite }, { buildSearchIndex }] = await Promise.all([import("./eleventy/render-pages.ts"), import("./search/build.ts")]);
+  // Reused paper pages are not linked one by one: their folder is moved over from the previous output (output/adopt.ts).
+  const { adoption, link } = splitAdoptable(plan.reuse, "papers", outputDir);
   const { pagesWritten } = await writeAtomically(outputDir, async (temp) => {
     // The search index is written by a worker thread while the pages render, updated from the previous build's.
     const indexing = buildSearchIndex(papers, temp, site, { cacheDir: path.resolve(options.root, site.cacheDir), previousSite: outputDir, keyOf: paperKeyOf });
@@ -56,7 +60,7 @@ export async function buildSite(options: { root: string; log?: (line: string) =>
     let result = { pagesWritten: 0 };
     try {
       writeBuildSettings(temp, site);
-      linkReusedPages(plan.reuse, outputDir, temp);
+      linkReusedPages(link, outputDir, temp);
       result = await renderSite({ root: options.root, outputDir: temp, data: { ...data, render: plan.render } });
     } catch (error) {
       // The worker must stop writing into the temporary folder before it is deleted.
@@ -66,8 +70,8 @@ export async function buildSite(options: { root: string; log?: (line: string) =>
     await indexing;
     written = performance.now();
     return result;
-  });
-  reuse.commit(plan, true, contentKey);
+  }, adoption && { adopt: { adoption, reused: plan.reuse } });
+  reuse.commit(plan, true, contentKey, adoption?.adopted && { folder: adoption.folder, adopted: adoption.adopted, reused: plan.reuse });
   const done = performance.now();
   log(
     `Built ${papers.length} papers (${cached} from the cache) on ${data.days.length} day${data.days.length === 1 ? "" : "s"}, ` +

@@ -1,8 +1,9 @@
 import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { splitAdoptable } from "../src/output/adopt.ts";
 import { recoverInterruptedBuilds, trashDeleted, writeAtomically } from "../src/output/atomic.ts";
 import { repoRoot } from "./helpers/site.ts";
 
@@ -125,5 +126,81 @@ console.log(JSON.stringify({ pid: process.pid, beside: readdirSync(${JSON.string
     expect(new Set(Object.values(contents(out)))).toEqual(new Set(["two"]));
     expect(await trashDeleted(out, 10_000)).toBe(true);
     expect(entries()).toEqual(["dist", "swap.mts"]);
+  });
+});
+
+describe("writeAtomically adopting a folder of the previous output", () => {
+  let root: string;
+  let out: string;
+  beforeEach(() => {
+    root = mkdtempSync(path.join(tmpdir(), "digest-adopt-"));
+    out = path.join(root, "dist");
+  });
+  afterEach(async () => {
+    await trashDeleted(out, 10_000);
+    rmSync(root, { recursive: true, force: true });
+  });
+  const previous = {
+    "index.html": "home 1",
+    "papers/a/index.html": "a 1",
+    "papers/b/index.html": "b 1",
+    "papers/c/index.html": "c 1 (deleted since)",
+    "papers/e/index.html": "e 1",
+    "papers/e/extra.html": "e's second page, reused too",
+  };
+  const build = (temp: string) => writeFiles(temp, { "index.html": "home 2", "papers/b/index.html": "b 2", "papers/d/index.html": "d 2" });
+  const reused = ["papers/a/index.html", "papers/e/index.html", "papers/e/extra.html"];
+
+  it("keeps the kept entries as they were, takes this build's entries, and drops the others", async () => {
+    await writeAtomically(out, async (temp) => writeFiles(temp, previous));
+    const { adoption, link } = splitAdoptable(reused, "papers", out);
+    expect(link).toEqual([]);
+    await writeAtomically(out, async (temp) => build(temp), { adopt: { adoption: adoption!, reused } });
+    expect(contents(out)).toEqual({
+      "index.html": "home 2",
+      "papers/a/index.html": "a 1",
+      "papers/b/index.html": "b 2",
+      "papers/d/index.html": "d 2",
+      "papers/e/index.html": "e 1",
+      "papers/e/extra.html": "e's second page, reused too",
+    });
+    expect([...adoption!.adopted!].sort()).toEqual(["a", "e"]);
+    expect(await trashDeleted(out, 10_000)).toBe(true);
+    expect(readdirSync(root)).toEqual(["dist"]);
+  });
+
+  it("leaves the previous output whole when the build fails, and when it is killed while adopting", async () => {
+    await writeAtomically(out, async (temp) => writeFiles(temp, previous));
+    const failed = splitAdoptable(reused, "papers", out).adoption!;
+    await expect(writeAtomically(out, async () => Promise.reject(new Error("no")), { adopt: { adoption: failed, reused } })).rejects.toThrow("no");
+    expect(contents(out)).toEqual(previous);
+    // Killed (SIGKILL) after the folder was moved and the first entry of this build put in its place.
+    const script = path.join(root, "killed.mts");
+    writeFileSync(
+      script,
+      `import { mkdirSync, writeFileSync } from "node:fs";
+import { writeAtomically } from ${JSON.stringify(path.join(repoRoot, "src", "output", "atomic.ts"))};
+import { splitAdoptable } from ${JSON.stringify(path.join(repoRoot, "src", "output", "adopt.ts"))};
+const reused = ${JSON.stringify(reused)};
+const { adoption } = splitAdoptable(reused, "papers", ${JSON.stringify(out)});
+// Asked once per entry this build wrote, then once per entry of the moved folder: dies at the first of those.
+let asked = 0;
+const keep = { has: (name: string) => (++asked > 2 ? process.kill(process.pid, "SIGKILL") : adoption!.keep.has(name)) };
+await writeAtomically(${JSON.stringify(out)}, async (temp) => {
+  for (const [file, text] of Object.entries({ "index.html": "home 2", "papers/b/index.html": "b 2", "papers/d/index.html": "d 2" })) {
+    mkdirSync(temp + "/" + file.slice(0, file.lastIndexOf("/") + 1), { recursive: true });
+    writeFileSync(temp + "/" + file, text);
+  }
+}, { adopt: { adoption: { ...adoption!, keep: keep as unknown as Set<string> }, reused } });
+`,
+    );
+    const run = spawnSync(process.execPath, ["--import", "tsx", script], { cwd: repoRoot, encoding: "utf8", timeout: 60_000 });
+    expect(run.signal, run.stderr).toBe("SIGKILL");
+    expect(existsSync(path.join(out, "papers"))).toBe(false);
+    recoverInterruptedBuilds(out);
+    // Every page of the previous output, and the new paper's page that was already in place (no page links to it).
+    expect(contents(out)).toEqual({ ...previous, "papers/d/index.html": "d 2" });
+    expect(await trashDeleted(out, 10_000)).toBe(true);
+    expect(readdirSync(root).sort()).toEqual(["dist", "killed.mts"]);
   });
 });

@@ -4,8 +4,10 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { codeFingerprint } from "../src/cache/fingerprint.ts";
-import { renderFingerprint, type RenderInputs } from "../src/cache/papers.ts";
+import { textDecodes, textFields } from "../src/cache/paper-record.ts";
+import { openPaperCache, renderFingerprint, type RenderInputs } from "../src/cache/papers.ts";
 import { openStore } from "../src/cache/store.ts";
+import { processFile } from "../src/render/pool.ts";
 import { katexSafeOptions, katexVersion } from "../src/markdown/katex.ts";
 import { fixtureSite, paper, repoRoot, type FixtureSite } from "./helpers/site.ts";
 
@@ -64,6 +66,129 @@ describe("the cache store", () => {
     const lines = readFileSync(path.join(dir, "d".repeat(32), "f.jsonl"), "utf8").trim().split("\n");
     expect(lines).toHaveLength(10);
     expect(openStore<number>(dir, "d".repeat(64)).get(key2(150))).toBeUndefined();
+  });
+});
+
+describe("the paper cache", () => {
+  const source = (n: number, body: string) => {
+    const file = `content/papers/2026-02-16/${n}.md`;
+    const text = paper({ arxiv: `2602.0000${n}`, title: `Paper $x_${n}$`, tags: ["theory"] }, body);
+    return { file, text, paper: processFile({ file, text }).rendered!.paper };
+  };
+  /** The papers stored in `dir` by an earlier process, as a new process finds them (one cache per folder and process). */
+  const reopened = (dir: string, files: { file: string; text: string }[]) => {
+    const copy = tempDir();
+    cpSync(dir, copy, { recursive: true });
+    return openPaperCache(copy).lookup(files);
+  };
+
+  it("gives back each stored paper whole, its fields in order, decoding its text only when a field of it is read", () => {
+    const dir = tempDir();
+    const files = [source(1, "Bound $\\mathcal O(n)$ here."), source(2, "Plain abstract, \"quoted\"\ttabbed.")];
+    const cache = openPaperCache(dir);
+    cache.lookup(files);
+    cache.save(files.map((f) => f.paper), []);
+    const found = reopened(dir, files);
+    const before = textDecodes.count;
+    for (const f of files) {
+      const got = found.get(f.file)!;
+      expect(Object.keys(got)).toEqual(Object.keys(f.paper));
+      expect([got.slug, got.titleHtml, got.tags]).toEqual([f.paper.slug, f.paper.titleHtml, f.paper.tags]);
+    }
+    expect(textDecodes.count).toBe(before);
+    expect(found.get(files[0]!.file)!.abstractHtml).toBe(files[0]!.paper.abstractHtml);
+    expect(textDecodes.count).toBe(before + 1);
+    for (const f of files) expect({ ...found.get(f.file)! }).toEqual(f.paper);
+    expect(textDecodes.count).toBe(before + 2);
+    for (const field of textFields) expect(found.get(files[1]!.file)![field]).toEqual(files[1]!.paper[field]);
+  });
+
+  it("never gives a paper whose stored text was cut short, and gives each version of a file its own text", () => {
+    const dir = tempDir();
+    const first = source(1, "First abstract.");
+    const cache = openPaperCache(dir);
+    cache.lookup([first]);
+    cache.save([first.paper], []);
+    const folder = path.join(dir, readdirSync(dir)[0]!);
+    const shard = path.join(folder, readdirSync(folder).find((name) => name.endsWith(".jsonl"))!);
+    const line = readFileSync(shard, "utf8");
+    // A build killed while appending: the metadata part whole, the text part cut off (no line break at the end).
+    writeFileSync(shard, line.slice(0, line.indexOf("\t") + 5));
+    expect(reopened(dir, [first]).size).toBe(0);
+    // Two versions of one file (same metadata, other abstract), stored by two builds: each is found with its own text.
+    writeFileSync(shard, line);
+    const edited = source(1, "Edited abstract.");
+    const later = tempDir();
+    cpSync(dir, later, { recursive: true });
+    const second = openPaperCache(later);
+    second.lookup([edited]);
+    second.save([edited.paper], []);
+    const both = tempDir();
+    cpSync(later, both, { recursive: true });
+    // Lookups of both versions from the same folder (the first version is stale there, but still on disk).
+    expect(openPaperCache(both).lookup([first]).get(first.file)?.abstractHtml).toBe(first.paper.abstractHtml);
+    expect(reopened(later, [edited]).get(edited.file)?.abstractHtml).toBe(edited.paper.abstractHtml);
+    expect(edited.paper.abstractHtml).not.toBe(first.paper.abstractHtml);
+  });
+});
+
+describe("the paper cache's heads index", () => {
+  const source = (n: number) => {
+    const file = `content/papers/2026-02-16/${n}.md`;
+    const text = paper({ arxiv: `2602.${String(n).padStart(5, "0")}`, title: `Paper ${n}` }, `Abstract number ${n} with $x^{${n}}$.`);
+    return { file, text, paper: processFile({ file, text }).rendered!.paper };
+  };
+  const copy = (dir: string) => {
+    const to = tempDir();
+    cpSync(dir, to, { recursive: true });
+    return to;
+  };
+
+  it("gives papers from the index with their text read from the shard, and is not used once its shard changed", () => {
+    const dir = tempDir();
+    // Keys of these files fall in few shards, so one shard holds several papers.
+    const files = Array.from({ length: 40 }, (_, i) => source(i + 1));
+    const first = openPaperCache(dir);
+    first.lookup(files.slice(0, 30));
+    first.save(files.slice(0, 30).map((f) => f.paper), []);
+    const folder = path.join(dir, readdirSync(dir)[0]!);
+    expect(readdirSync(folder).filter((name) => name.endsWith(".heads"))).not.toHaveLength(0);
+    const found = openPaperCache(copy(dir)).lookup(files.slice(0, 30));
+    expect(found.size).toBe(30);
+    for (const f of files.slice(0, 30)) expect({ ...found.get(f.file)! }).toEqual(f.paper);
+
+    // Another build appends papers, and a build killed before writing the heads index leaves the old one: it no longer
+    // describes its shard, so the shard is read whole, and every paper is found, the new ones too.
+    const later = copy(dir);
+    const laterFolder = path.join(later, readdirSync(later)[0]!);
+    const oldHeads = new Map(readdirSync(laterFolder).filter((n) => n.endsWith(".heads")).map((n) => [n, readFileSync(path.join(laterFolder, n))]));
+    const second = openPaperCache(later);
+    second.lookup(files);
+    second.save(files.map((f) => f.paper), []);
+    for (const [name, bytes] of oldHeads) writeFileSync(path.join(laterFolder, name), bytes);
+    const all = openPaperCache(copy(later)).lookup(files);
+    expect(all.size).toBe(40);
+    for (const f of files) expect(all.get(f.file)!.abstractHtml).toBe(f.paper.abstractHtml);
+  });
+
+  it("reads a paper's text from where its shard put it after being rewritten by this process", () => {
+    const dir = tempDir();
+    const files = Array.from({ length: 1300 }, (_, i) => source(i + 1));
+    const first = openPaperCache(dir);
+    first.lookup(files);
+    first.save(files.map((f) => f.paper), []);
+    const copied = copy(dir);
+    const cache = openPaperCache(copied);
+    const few = files.slice(0, 5);
+    const found = cache.lookup(few);
+    // Only 5 of 1300 papers used: every shard holds more stale entries than live ones and is rewritten.
+    cache.save(few.map((f) => found.get(f.file)!), []);
+    const folder = path.join(copied, readdirSync(copied)[0]!);
+    const lines = readdirSync(folder).filter((n) => n.endsWith(".jsonl")).flatMap((n) => readFileSync(path.join(folder, n), "utf8").split("\n").filter(Boolean));
+    expect(lines).toHaveLength(5);
+    for (const f of few) expect(found.get(f.file)!.abstractHtml).toBe(f.paper.abstractHtml);
+    const again = openPaperCache(copy(copied)).lookup(few);
+    for (const f of few) expect({ ...again.get(f.file)! }).toEqual(f.paper);
   });
 });
 
@@ -184,6 +309,18 @@ describe("builds with a cache", () => {
     expect(site.exists("tags/theory/page/2/index.html")).toBe(true);
     expect(site.exists("tags/theory/page/3/index.html")).toBe(false);
     expect(snapshot(site.outputDir)).toEqual(cleanBuild(site));
+  });
+
+  it("take over the previous output's paper pages without a file put there by hand", () => {
+    site = fixtureSite(papers, { url: "https://digest.example.org" });
+    build(site);
+    writeFileSync(path.join(site.outputDir, "papers/2602.00001/stray.html"), "put here by hand");
+    site.write("2026-02-18/d.md", paper({ title: "Delta", arxiv: "2602.00004", date: "2026-02-18" }, "New."));
+    const result = build(site);
+    expect(unchangedPages(result)).toBeGreaterThan(0);
+    expect(site.exists("papers/2602.00001/stray.html")).toBe(false);
+    expect(snapshot(site.outputDir)).toEqual(cleanBuild(site));
+    expect(builtLine(build(site))).toMatch(/^Nothing changed since the last build/);
   });
 
   it("render a page again when its file in the output was changed or deleted by hand", () => {

@@ -3,7 +3,8 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { openFileIndex, textHash } from "../src/cache/files.ts";
-import { readPaperFiles } from "../src/content/load.ts";
+import { parsePapers, readPaperFiles } from "../src/content/load.ts";
+import { paper } from "./helpers/site.ts";
 
 let root: string | undefined;
 afterEach(() => {
@@ -49,6 +50,21 @@ describe("the file index", () => {
     expect(second.found.files.map((f) => f.hash)).toEqual([textHash("alpha"), textHash("beta")]);
     // The text of a trusted file is still there when asked for (read then).
     expect(second.texts).toEqual({ "content/papers/2026-02-16/a.md": "alpha", "content/papers/2026-02-16/b.md": "beta" });
+  });
+
+  it("leaves a trusted file unread when the paper cache has its paper (parsePapers)", async () => {
+    root = mkdtempSync(path.join(tmpdir(), "digest-files-"));
+    const file = put("2026-02-16/a.md", paper({ arxiv: "2602.00001" }));
+    read();
+    await nextTick();
+    const known = parsePapers(read().found.files);
+    const index = openFileIndex(indexFile(), { racyMarginNs: 0n });
+    const found = readPaperFiles(root, "content/papers", undefined, index);
+    expect(index.stats).toEqual({ trusted: 1, read: 0 });
+    // Gone from disk after its stat was taken: reading its text now would throw.
+    rmSync(file);
+    const again = parsePapers(found.files, new Map(known.papers.map((p) => [p.source.file, p])));
+    expect(again.papers).toEqual(known.papers);
   });
 
   it("finds an edit that keeps the size and the modification time", async () => {

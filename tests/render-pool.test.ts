@@ -2,6 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { encodePaperRecord } from "../src/cache/paper-record.ts";
 import { openStore } from "../src/cache/store.ts";
 import type { SourceFile } from "../src/content/load.ts";
 import { compact, processFile, startRenderPool } from "../src/render/pool.ts";
@@ -33,10 +34,10 @@ describe("the render pool", () => {
       const many = Array.from({ length: 30 }, () => files).flat();
       const results = await pool.process(many);
       expect(results.map(({ paperJson: _, ...result }) => result)).toEqual(many.map((file) => compact(processFile(file))));
-      // Only a worker sends a paper's JSON: every typeset paper came from one, and its bytes are its JSON.
+      // Only a worker sends a paper's record: every typeset paper came from one, and its bytes are its paper record.
       for (const result of results) {
         expect(result.paperJson && Buffer.from(result.paperJson).toString("utf8")).toBe(
-          result.rendered && JSON.stringify(result.rendered.paper),
+          result.rendered && encodePaperRecord(result.rendered.paper),
         );
       }
     } finally {

@@ -1,8 +1,9 @@
 import { createHash } from "node:crypto";
-import { existsSync, linkSync, copyFileSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync, renameSync } from "node:fs";
+import { existsSync, linkSync, copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, renameSync } from "node:fs";
 import path from "node:path";
 import type { Day, Digest, OrganizationPage, PaperPage, Period, TagPage } from "../digest/group.ts";
 import type { RenderedPaper } from "../markdown/paper.ts";
+import { outputStats, sameOutput, type FileStats, type FolderStats } from "./output-stats.ts";
 
 /** The paginated pages a build writes: per kind, the items whose page is (re)rendered. Layouts paginate over these. */
 export interface PageSelection {
@@ -43,7 +44,9 @@ export interface PageManifest {
   /** Hash of every page key: equal keys mean the whole site, feeds and search index included, would come out the same. */
   site?: string;
   /** Every file in the output folder then, with its size and modification time. */
-  files?: Record<string, [size: number, mtime: string]>;
+  files?: FileStats;
+  /** Every folder in the output folder then, with its change time (see outputStats). */
+  folders?: FolderStats;
   /**
    * Hash of the content key (src/pipeline.ts: every paper file and the render fingerprint) and the site code
    * fingerprint the output was built from; with `files`, what says "nothing changed" without loading a paper.
@@ -194,28 +197,31 @@ export function planPages(
     }
   }
   const site = createHash("sha256").update([...keys.values()].join("\n")).digest("hex");
-  const upToDate = manifest?.site === site && usable === manifest.pages && reuse.length === keys.size && sameFiles(previousDir, manifest.files);
+  const upToDate = manifest?.site === site && usable === manifest.pages && reuse.length === keys.size && sameOutput(previousDir, manifest);
   return { render, reuse, keys, hashes, site, upToDate };
 }
 
-/** Size and modification time of every file under `dir`, by relative `/`-separated path. */
-function fileStats(dir: string): Record<string, [number, string]> {
-  const files: Record<string, [number, string]> = {};
-  for (const file of listFiles(dir)) {
-    const stat = statSync(file, { bigint: true });
-    files[path.relative(dir, file).split(path.sep).join("/")] = [Number(stat.size), String(stat.mtimeNs)];
-  }
-  return files;
+/**
+ * What to delete from an output folder that took over entries of the previous output (src/output/adopt.ts): in the
+ * entries `adopted` of `folder`, every file but the reused pages (a file put there by hand), as a build from nothing
+ * would not have it.
+ */
+export interface Prune {
+  folder: string;
+  adopted: ReadonlySet<string>;
+  reused: readonly string[];
 }
 
-/** True when `dir` holds exactly the recorded files, each with its recorded size and modification time. */
-function sameFiles(dir: string, recorded: PageManifest["files"]): boolean {
-  if (!recorded) return false;
-  const now = fileStats(dir);
-  const names = Object.keys(now);
-  return names.length === Object.keys(recorded).length &&
-    names.every((name) => recorded[name]?.[0] === now[name]![0] && recorded[name]?.[1] === now[name]![1]);
-}
+const pruner = (prune: Prune | undefined): ((file: string) => boolean) | undefined => {
+  if (!prune?.adopted.size) return undefined;
+  const reused = new Set(prune.reused);
+  const prefix = `${prune.folder}/`;
+  return (file) => {
+    if (!file.startsWith(prefix) || reused.has(file)) return false;
+    const rest = file.slice(prefix.length);
+    return prune.adopted.has(rest.slice(0, rest.indexOf("/")));
+  };
+};
 
 /**
  * True when `file` still holds the page the manifest describes: the same size and modification time, or, when only the
@@ -258,8 +264,14 @@ export function linkReusedPages(reuse: readonly string[], previousDir: string, o
  * A planned page that was not written (a layout's permalink no longer matches `outputPaths`) is left out, so it is
  * rendered next time too, and so is the whole site.
  */
-export function pageManifest(plan: Pick<PagePlan, "keys" | "site"> & Partial<Pick<PagePlan, "hashes">>, outputDir: string): PageManifest {
-  const files = fileStats(outputDir);
+export function pageManifest(
+  plan: Pick<PagePlan, "keys" | "site"> & Partial<Pick<PagePlan, "hashes">>,
+  outputDir: string,
+  prune?: Prune,
+  /** The manifest of the previous build in this folder: folders it recorded that did not change are not listed again. */
+  previous?: PageManifest,
+): PageManifest {
+  const { files, folders } = outputStats(outputDir, { previous, drop: pruner(prune) });
   const pages: PageManifest["pages"] = {};
   let complete = true;
   for (const [file, key] of plan.keys) {
@@ -268,7 +280,7 @@ export function pageManifest(plan: Pick<PagePlan, "keys" | "site"> & Partial<Pic
     if (stat) pages[file] = [key, ...stat, plan.hashes?.get(file) ?? hashBytes(readFileSync(path.join(outputDir, file)))];
     else complete = false;
   }
-  return { output: path.resolve(outputDir), pages, ...(complete ? { site: plan.site, files } : {}) };
+  return { output: path.resolve(outputDir), pages, ...(complete ? { site: plan.site, files, folders } : {}) };
 }
 
 /** Reads a manifest written by `writeManifest`; a missing or damaged one means nothing is reused. */
@@ -299,9 +311,10 @@ export interface PageReuse {
   /**
    * After the pages are in the output folder: records them, so the next build can reuse them. `complete` false (a dev
    * server, whose output lacks the copied assets) records the pages only, never the whole folder as up to date.
-   * `contentKey` (src/pipeline.ts) is recorded with a complete build, for `unchanged`.
+   * `contentKey` (src/pipeline.ts) is recorded with a complete build, for `unchanged`. `prune`: files to delete from
+   * entries taken over from the previous output (see Prune).
    */
-  commit(plan: PagePlan, complete?: boolean, contentKey?: string): void;
+  commit(plan: PagePlan, complete?: boolean, contentKey?: string, prune?: Prune): void;
   /**
    * True when the last complete build was made from this content key with the running code, layouts and site
    * configuration, and the output folder still holds exactly the files it wrote (size and modification time): then
@@ -322,13 +335,26 @@ export function pageReuse(options: {
   paperKey: (paper: RenderedPaper) => string | undefined;
 }): PageReuse {
   const manifestFile = path.join(options.cacheDir, "pages.json");
+  // The manifest last read (by `unchanged` or `plan`), for `commit`, and the stat of its file then: `plan` after
+  // `unchanged` does not parse it again (30 MB at 100,000 papers) when the file is still the same.
+  let previous: PageManifest | undefined;
+  let previousStat: string | undefined;
+  const read = (): PageManifest | undefined => {
+    const stat = statSync(manifestFile, { bigint: true, throwIfNoEntry: false });
+    const now = stat && `${stat.ino} ${stat.size} ${stat.mtimeNs} ${stat.ctimeNs}`;
+    if (!now || now !== previousStat || !previous) {
+      previous = readManifest(manifestFile);
+      previousStat = now;
+    }
+    return previous;
+  };
   const inputsOf = (contentKey: string) =>
     createHash("sha256").update(contentKey).update("\0").update(siteCodeFingerprint(options.root, options.site)).digest("hex");
   return {
     unchanged(contentKey) {
-      const manifest = readManifest(manifestFile);
+      const manifest = read();
       return !!manifest?.site && manifest.inputs === inputsOf(contentKey) &&
-        path.resolve(manifest.output) === path.resolve(options.outputDir) && sameFiles(options.outputDir, manifest.files);
+        path.resolve(manifest.output) === path.resolve(options.outputDir) && sameOutput(options.outputDir, manifest);
     },
     plan: (digest, rerender) =>
       planPages(digest, {
@@ -336,13 +362,16 @@ export function pageReuse(options: {
         code: siteCodeFingerprint(options.root, options.site),
         paperKey: options.paperKey,
         globals: layoutsReadGlobals(path.join(options.root, "layouts")),
-        manifest: readManifest(manifestFile),
+        manifest: read(),
         previousDir: options.outputDir,
       }),
-    commit: (plan, complete = true, contentKey) => {
-      const manifest = pageManifest(plan, options.outputDir);
+    commit: (plan, complete = true, contentKey, prune) => {
+      // Folders the previous manifest recorded are trusted only for the output folder it described.
+      const before = previous && path.resolve(previous.output) === path.resolve(options.outputDir) ? previous : undefined;
+      const manifest = pageManifest(plan, options.outputDir, prune, before);
       const inputs = complete && contentKey && manifest.site ? { inputs: inputsOf(contentKey) } : {};
       writeManifest(manifestFile, complete ? { ...manifest, ...inputs } : { output: manifest.output, pages: manifest.pages });
+      previous = previousStat = undefined;
     },
   };
 }

@@ -7,10 +7,11 @@ import { katexSafeOptions, katexVersion } from "../markdown/katex.ts";
 import type { RenderedPaper } from "../markdown/paper.ts";
 import { textHash } from "./files.ts";
 import { codeFingerprint } from "./fingerprint.ts";
-import { openStore, type Store } from "./store.ts";
+import { decodePaperRecord, encodePaperRecord, recordOf } from "./paper-record.ts";
+import { openStore, type Codec, type Store } from "./store.ts";
 
 /** Modules whose code decides what a paper file becomes; everything they import, transitively, is fingerprinted. */
-const pipelineModules = ["../content/load.ts", "../markdown/paper.ts", "./papers.ts", "./store.ts", "./files.ts"].map((m) =>
+const pipelineModules = ["../content/load.ts", "../markdown/paper.ts", "./papers.ts", "./store.ts", "./files.ts", "./paper-record.ts"].map((m) =>
   fileURLToPath(new URL(m, import.meta.url)),
 );
 
@@ -42,7 +43,7 @@ export interface PaperCache {
   lookup(files: readonly SourceFile[]): Map<string, RenderedPaper>;
   /**
    * Stores the papers of this build whose files had no problem, and writes the cache folder. `json` holds, by file,
-   * papers already serialised (`JSON.stringify(paper)` in UTF-8, from a worker thread): they are written as they are.
+   * papers already serialised (their paper records in UTF-8, from a worker thread): they are written as they are.
    */
   save(papers: readonly RenderedPaper[], problems: readonly Problem[], json?: ReadonlyMap<string, Uint8Array>): void;
 }
@@ -66,11 +67,19 @@ export function openPaperCache(dir: string, inputs: Partial<RenderInputs> = {}):
   const id = `${path.resolve(dir)}\0${fingerprint}`;
   let cache = open.get(id);
   if (!cache) {
-    cache = paperCache(openStore<RenderedPaper>(path.resolve(dir), fingerprint), fingerprint);
+    cache = paperCache(openStore<RenderedPaper>(path.resolve(dir), fingerprint, paperCodec), fingerprint);
     open.set(id, cache);
   }
   return cache;
 }
+
+/** Papers as paper records (src/cache/paper-record.ts): their text is decoded only where it is used. */
+const paperCodec: Codec<RenderedPaper> = {
+  decode: decodePaperRecord,
+  encode: (paper) => recordOf(paper) ?? Buffer.from(encodePaperRecord(paper)),
+  // Metadata, then text: a build reads the metadata of every paper and the text of a few.
+  split: true,
+};
 
 function paperCache(store: Store<RenderedPaper>, fingerprint: string): PaperCache {
   let keys = new Map<string, string>();

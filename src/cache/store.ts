@@ -1,9 +1,9 @@
-import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { closeSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 
 /**
  * A persistent key-value store for build results, in `<dir>/<fingerprint>/`: 16 shard files of lines
- * `<64-hex key> <JSON value>`. A build appends what it computed; a shard whose stale entries
+ * `<64-hex key> <JSON value>` (see Codec for split values and their heads index). A build appends what it computed; a shard whose stale entries
  * outnumber the live ones is rewritten with only the live ones. Lines that do not parse (a build killed mid-write) are
  * misses, never errors. Entries are only ever found by their key, a hash of everything the value was computed from,
  * so a lookup can miss but never return something stale.
@@ -12,8 +12,8 @@ export interface Store<T> {
   /** The value stored under `key`, if any. */
   get(key: string): T | undefined;
   /**
-   * Records a value computed in this build; it is written by `save()`. `json`, when given, is `JSON.stringify(value)`
-   * in UTF-8, already at hand: it is written as it is.
+   * Records a value computed in this build; it is written by `save()`. `json`, when given, is the value's line as the
+   * codec encodes it (`JSON.stringify(value)` in UTF-8 by default), already at hand: it is written as it is.
    */
   set(key: string, value: T, json?: Uint8Array): void;
   /** Writes new entries and compacts; keeps entries read or set since the last save as the live ones. */
@@ -26,29 +26,119 @@ export interface Store<T> {
   isEmpty(): boolean;
 }
 
+/** How a store turns values into the bytes of a line and back; the default is JSON. */
+export interface Codec<T> {
+  /**
+   * The value of the line bytes from `start` to `end` (they may be kept by the value); throws when they are damaged.
+   * With `tail` (a split codec, see below), the bytes are the line's head only, and `tail` reads the rest when called.
+   */
+  decode(bytes: Buffer, start: number, end: number, tail?: () => Buffer): T;
+  /** The line bytes of a value (never a line break). */
+  encode(value: T): Buffer;
+  /**
+   * True when a line is `<head>\t<tail>` and the head alone gives a usable value (reading the tail when needed): the
+   * store then keeps, beside each shard, an index of the heads (`<shard>.heads`) and reads a shard's tails only when
+   * they are used.
+   */
+  split?: boolean;
+}
+
+const jsonCodec: Codec<unknown> = {
+  decode: (bytes, start, end) => JSON.parse(bytes.toString("utf8", start, end)) as never,
+  encode: (value) => Buffer.from(JSON.stringify(value)),
+};
+
 const keyPattern = /^[0-9a-f]{64}$/;
 const shardOf = (key: string) => key[0]!;
 const newline = 0x0a;
+const tab = 0x09;
 
 type Raw = { buffer: Buffer; start: number; end: number };
 
+/** A shard file as this process opened it: reads of tails go to this very file, even once another replaced it. */
+interface ShardFile {
+  fd: number;
+}
+
+/** Where a value's tail is: in which shard file, at which offset, how many bytes. Updated when the shard is rewritten. */
+interface Tail {
+  file: ShardFile;
+  offset: number;
+  length: number;
+}
+
+/** One key: its value once decoded, its bytes in a shard file until then, and whether a shard file holds it. */
+interface Entry<T> {
+  value?: T;
+  /** The line's value bytes; only the head when `headOnly`. */
+  raw?: Raw;
+  headOnly?: boolean;
+  /** Split codecs: where the tail is in the shard file. */
+  tail?: Tail;
+  onDisk: boolean;
+}
+
+function readTail(tail: Tail): Buffer {
+  const bytes = Buffer.allocUnsafe(tail.length);
+  const read = readSync(tail.file.fd, bytes, 0, tail.length, tail.offset);
+  if (read !== tail.length) throw new Error("the build cache changed while it was read; delete the cache folder and build again");
+  return bytes;
+}
+
+/** The stat a heads index records of its shard file: equal stats, the same file as when the index was written. */
+const shardStat = (fd: number) => {
+  const stat = fstatSync(fd, { bigint: true });
+  return `${stat.ino} ${stat.size} ${stat.mtimeNs} ${stat.ctimeNs}`;
+};
+
 /**
- * Byte ranges of a shard file's lines, by key (values are decoded only when asked for), and the number of lines; a
- * file cut short by a killed build counts as all stale, so the next save rewrites it instead of appending to a torn line.
+ * Indexes a shard by its heads index, when that describes the shard file open at `fd` (same inode, size, modification
+ * and change times): lines `<key> <tail offset> <tail length> <head>`. Returns the number of lines, or undefined when
+ * there is no usable index.
  */
-function indexShard(file: string, into: Map<string, Raw>): number {
+function indexHeads<T>(headsFile: string, fd: number, file: ShardFile, into: Map<string, Entry<T>>): number | undefined {
   let buffer: Buffer;
   try {
-    buffer = readFileSync(file);
+    buffer = readFileSync(headsFile);
   } catch {
-    return 0;
+    return undefined;
   }
+  const first = buffer.indexOf(newline);
+  if (first === -1 || buffer.toString("latin1", 0, first) !== shardStat(fd) || buffer[buffer.length - 1] !== newline) return undefined;
+  const found: [string, Entry<T>][] = [];
+  for (let start = first + 1; start < buffer.length; ) {
+    const end = buffer.indexOf(newline, start);
+    const offsetEnd = buffer.indexOf(0x20, start + 65);
+    const lengthEnd = offsetEnd === -1 ? -1 : buffer.indexOf(0x20, offsetEnd + 1);
+    if (buffer[start + 64] !== 0x20 || lengthEnd === -1 || lengthEnd > end) return undefined;
+    const offset = Number(buffer.toString("latin1", start + 65, offsetEnd));
+    const length = Number(buffer.toString("latin1", offsetEnd + 1, lengthEnd));
+    if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(length)) return undefined;
+    found.push([buffer.toString("latin1", start, start + 64), { raw: { buffer, start: lengthEnd + 1, end }, headOnly: true, tail: { file, offset, length }, onDisk: true }]);
+    start = end + 1;
+  }
+  for (const [key, entry] of found) into.set(key, entry);
+  return found.length;
+}
+
+/**
+ * Byte ranges of a shard file's lines, by key (values are decoded only when asked for), and the number of lines; a
+ * file cut short by a killed build counts as all stale, so the next save rewrites it instead of appending to a torn line,
+ * and its last line, torn, is not indexed (a codec may decode part of a value only when it is used). With `file`
+ * (split codecs), each entry also gets where its tail is.
+ */
+function indexShard<T>(buffer: Buffer, into: Map<string, Entry<T>>, file?: ShardFile): number {
   let lines = 0;
   for (let start = 0; start < buffer.length; ) {
-    let end = buffer.indexOf(newline, start);
-    if (end === -1) end = buffer.length;
+    const end = buffer.indexOf(newline, start);
+    if (end === -1) break;
     if (end - start > 65 && buffer[start + 64] === 0x20) {
-      into.set(buffer.toString("latin1", start, start + 64), { buffer, start: start + 65, end });
+      const entry: Entry<T> = { raw: { buffer, start: start + 65, end }, onDisk: true };
+      if (file) {
+        const split = buffer.indexOf(tab, start + 65);
+        if (split !== -1 && split < end) entry.tail = { file, offset: split + 1, length: end - split - 1 };
+      }
+      into.set(buffer.toString("latin1", start, start + 64), entry);
       lines++;
     }
     start = end + 1;
@@ -56,15 +146,11 @@ function indexShard(file: string, into: Map<string, Raw>): number {
   return buffer.length && buffer[buffer.length - 1] !== newline ? Number.MAX_SAFE_INTEGER : lines;
 }
 
-/** One key: its value once decoded, its bytes in a shard file until then, and whether a shard file holds it. */
-interface Entry<T> {
-  value?: T;
-  raw?: Raw;
-  onDisk: boolean;
-}
-
-/** Opens (or creates) the store for one fingerprint in `dir`, a folder of its own: other fingerprints' stores there are deleted on save. */
-export function openStore<T>(dir: string, fingerprint: string): Store<T> {
+/**
+ * Opens (or creates) the store for one fingerprint in `dir`, a folder of its own: other fingerprints' stores there are
+ * deleted on save. `codec` (default JSON) is part of what the fingerprint must cover.
+ */
+export function openStore<T>(dir: string, fingerprint: string, codec = jsonCodec as Codec<T>): Store<T> {
   const folder = path.join(dir, fingerprint.slice(0, 32));
   const entries = new Map<string, Entry<T>>();
   const linesPerShard = new Map<string, number>();
@@ -77,13 +163,35 @@ export function openStore<T>(dir: string, fingerprint: string): Store<T> {
   };
   // The shard files are read on first use: a build that finds nothing changed never needs them.
   let loaded = false;
+  // Split codecs: the shard files this process opened (tails are read from them), and the shards whose heads index
+  // describes their file as it is.
+  const files = new Map<string, ShardFile>();
+  const headsCurrent = new Set<string>();
+  const headsOf = (shard: string) => path.join(folder, `${shard}.heads`);
   const load = (): void => {
     if (loaded) return;
     loaded = true;
     for (const name of shardNames()) {
-      const raws = new Map<string, Raw>();
-      linesPerShard.set(name[0]!, indexShard(path.join(folder, name), raws));
-      for (const [key, raw] of raws) entries.set(key, { raw, onDisk: true });
+      const shard = name[0]!;
+      let fd: number;
+      try {
+        fd = openSync(path.join(folder, name), "r");
+      } catch {
+        continue;
+      }
+      if (!codec.split) {
+        try {
+          linesPerShard.set(shard, indexShard(readFileSync(fd), entries));
+        } finally {
+          closeSync(fd);
+        }
+        continue;
+      }
+      const file = { fd };
+      files.set(shard, file);
+      const lines = indexHeads(headsOf(shard), fd, file, entries);
+      if (lines !== undefined) headsCurrent.add(shard);
+      linesPerShard.set(shard, lines ?? indexShard(readFileSync(fd), entries, file));
     }
   };
   const live = new Set<string>();
@@ -94,7 +202,9 @@ export function openStore<T>(dir: string, fingerprint: string): Store<T> {
     const entry = entries.get(key);
     if (entry && entry.value === undefined && entry.raw) {
       try {
-        entry.value = JSON.parse(entry.raw.buffer.toString("utf8", entry.raw.start, entry.raw.end)) as T;
+        const { buffer, start, end } = entry.raw;
+        const tail = entry.tail;
+        entry.value = entry.headOnly && tail ? codec.decode(buffer, start, end, () => readTail(tail)) : codec.decode(buffer, start, end);
       } catch {
         entries.delete(key);
       }
@@ -120,21 +230,39 @@ export function openStore<T>(dir: string, fingerprint: string): Store<T> {
     live.add(key);
   };
 
+  const space = Buffer.from(" ");
+  const tabBytes = Buffer.from("\t");
+  const newlineBytes = Buffer.from("\n");
+  /** An entry's value bytes as a line holds them. */
+  const lineOf = (entry: Entry<T>): Buffer => {
+    const { raw } = entry;
+    if (raw && entry.headOnly) return Buffer.concat([raw.buffer.subarray(raw.start, raw.end), tabBytes, readTail(entry.tail!)]);
+    return raw ? raw.buffer.subarray(raw.start, raw.end) : codec.encode(entry.value!);
+  };
   // Lines are written as bytes, a few megabytes at a time: values still in their shard's bytes (or given as JSON) are
   // copied as they are, and no string of a whole shard is built (hundreds of megabytes at 100,000 papers, next to the
-  // papers in memory, cost more than the writing).
-  const space = Buffer.from(" ");
-  const newlineBytes = Buffer.from("\n");
-  const writeLines = (file: string, flag: "w" | "a", keys: readonly string[]): void => {
-    const fd = openSync(file, flag);
+  // papers in memory, cost more than the writing). Split codecs: each entry written learns where its tail now is, in
+  // `file` from offset `at` on.
+  const writeLines = (target: string, flag: "w" | "a", keys: readonly string[], file?: ShardFile, at = 0): void => {
+    const fd = openSync(target, flag);
     try {
       let chunk: Buffer[] = [];
       let bytes = 0;
       for (const key of keys) {
-        const { raw, value } = entries.get(key)!;
-        const json = raw ? raw.buffer.subarray(raw.start, raw.end) : Buffer.from(JSON.stringify(value));
+        const entry = entries.get(key)!;
+        const json = lineOf(entry);
+        if (file) {
+          const split = json.indexOf(tab);
+          if (split !== -1) {
+            const tail = { file, offset: at + 65 + split + 1, length: json.length - split - 1 };
+            if (entry.tail) Object.assign(entry.tail, tail);
+            else entry.tail = tail;
+            if (!entry.raw) entry.raw = { buffer: json, start: 0, end: json.length };
+          } else delete entry.tail;
+        }
         chunk.push(Buffer.from(key, "latin1"), space, json, newlineBytes);
         bytes += json.length + 66;
+        at += json.length + 66;
         if (bytes >= 4_000_000) {
           writeFileSync(fd, Buffer.concat(chunk));
           chunk = [];
@@ -145,6 +273,27 @@ export function openStore<T>(dir: string, fingerprint: string): Store<T> {
     } finally {
       closeSync(fd);
     }
+  };
+
+  /**
+   * Writes the heads index of a shard whose file holds the lines of `keys`, for the file as it is now; when a line's
+   * head is not at hand, removes the index instead (the next process reads the shard whole).
+   */
+  const writeHeads = (shard: string, keys: Iterable<string>): void => {
+    const file = files.get(shard);
+    const target = headsOf(shard);
+    const parts: Buffer[] = [];
+    for (const key of keys) {
+      const { raw, tail, headOnly } = entries.get(key)!;
+      if (!raw || !tail || !file) return void rmSync(target, { force: true });
+      const end = headOnly ? raw.end : raw.buffer.indexOf(tab, raw.start);
+      if (end === -1 || end > raw.end) return void rmSync(target, { force: true });
+      parts.push(Buffer.from(`${key} ${tail.offset} ${tail.length} `, "latin1"), raw.buffer.subarray(raw.start, end), newlineBytes);
+    }
+    const temp = `${target}.tmp-${process.pid}`;
+    writeFileSync(temp, Buffer.concat([Buffer.from(`${shardStat(file!.fd)}\n`, "latin1"), ...parts]));
+    renameSync(temp, target);
+    headsCurrent.add(shard);
   };
 
   const save = (): void => {
@@ -159,6 +308,15 @@ export function openStore<T>(dir: string, fingerprint: string): Store<T> {
       list.push(key);
       liveByShard.set(shardOf(key), list);
     }
+    const onDiskByShard = new Map<string, string[]>();
+    if (codec.split) {
+      for (const [key, entry] of entries) {
+        if (!entry.onDisk) continue;
+        const list = onDiskByShard.get(shardOf(key)) ?? [];
+        list.push(key);
+        onDiskByShard.set(shardOf(key), list);
+      }
+    }
     for (const shard of "0123456789abcdef") {
       const file = path.join(folder, `${shard}.jsonl`);
       const keys = liveByShard.get(shard) ?? [];
@@ -168,20 +326,29 @@ export function openStore<T>(dir: string, fingerprint: string): Store<T> {
       if (stale > 64 && stale > keys.length) {
         // Written beside the shard, then renamed over it: a reader sees the old shard or the new one, never half of one.
         const temp = `${file}.tmp-${process.pid}`;
-        writeLines(temp, "w", keys);
+        const written = codec.split ? { fd: openSync(temp, "w+") } : undefined;
+        writeLines(temp, "w", keys, written);
         renameSync(temp, file);
         linesPerShard.set(shard, keys.length);
+        if (written) {
+          files.set(shard, written);
+          writeHeads(shard, keys);
+        }
       } else if (fresh.length) {
-        writeLines(file, "a", fresh);
+        if (codec.split && !files.has(shard)) files.set(shard, { fd: openSync(file, "a+") });
+        const at = codec.split ? Number(fstatSync(files.get(shard)!.fd).size) : 0;
+        writeLines(file, "a", fresh, files.get(shard), at);
         linesPerShard.set(shard, stored + fresh.length);
-      }
+        if (codec.split) writeHeads(shard, [...(onDiskByShard.get(shard) ?? []), ...fresh]);
+      } else if (codec.split && files.has(shard) && !headsCurrent.has(shard)) writeHeads(shard, onDiskByShard.get(shard) ?? []);
     }
-    // A dev server rebuilds from what this build used, kept decoded; the rest stays on disk only, and file bytes are let go.
+    // A dev server rebuilds from what this build used, kept decoded; the rest stays on disk only, and file bytes are let
+    // go (but for split codecs, whose values keep them until their tails are read, and the heads index needs them).
     for (const [key, entry] of entries) {
       if (!live.has(key)) entries.delete(key);
       else {
         entry.onDisk = true;
-        delete entry.raw;
+        if (!codec.split) delete entry.raw;
       }
     }
     live.clear();

@@ -231,14 +231,16 @@ export function parsePapers(files: SourceFile[], known?: ReadonlyMap<string, Pap
   const rejected: PaperText[] = [];
   const problems: Problem[] = [];
   const byId = new Map<string, Paper>();
-  for (const { file, text } of files) {
+  // A file's text is read only when it is parsed: a file the index vouched for reads it on first use (see above).
+  for (const source of files) {
+    const file = source.file;
     const cached = known?.get(file);
     if (cached && !byId.has(cached.id)) {
       byId.set(cached.id, cached);
       papers.push(cached);
       continue;
     }
-    const one = parsed?.get(file) ?? parsePaper(file, text);
+    const one = parsed?.get(file) ?? parsePaper(file, source.text);
     problems.push(...one.problems);
     if (!one.paper) {
       if (one.rejected) rejected.push(one.rejected);

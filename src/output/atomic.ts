@@ -1,6 +1,7 @@
 import { spawn } from "node:child_process";
 import { existsSync, readdirSync, renameSync, rmSync } from "node:fs";
 import path from "node:path";
+import { adoptFolder, displacedDir, restoreAdopted, type Adoption } from "./adopt.ts";
 
 /** True when a process with this id exists on this machine (a build that may still own its temporary folder, a
  * digest run that may still hold its lock). */
@@ -62,7 +63,8 @@ function discard(dir: string, target: string): void {
 /**
  * Cleans up after builds that were killed outright (SIGKILL, a power cut): their `<output>.tmp-<pid>` folders are
  * discarded, and when one died between the two renames of the swap, its `<output>.old-<pid>` (the previous site) is put
- * back. `<output>.trash-<pid>` folders whose deleter died are discarded again. Folders of processes still running are
+ * back; when one died while adopting a folder of the previous site (src/output/adopt.ts), the folder is put back first.
+ * `<output>.trash-<pid>` folders whose deleter died are discarded again. Folders of processes still running are
  * left alone; nothing here waits for a folder to be deleted.
  */
 export function recoverInterruptedBuilds(outputDir: string): void {
@@ -73,13 +75,15 @@ export function recoverInterruptedBuilds(outputDir: string): void {
   } catch {
     return;
   }
-  for (const name of names.sort()) {
-    const match = /^(.*)\.(tmp|old|trash)-(\d+)$/.exec(name);
-    if (!match || match[1] !== path.basename(target) || isRunning(Number(match[3]))) continue;
-    const full = path.join(path.dirname(target), name);
-    if (match[2] === "old" && !existsSync(target)) renameSync(full, target);
-    else discard(full, target);
-  }
+  const dead = names.sort().flatMap((name) => {
+    const match = /^(.*)\.(tmp|old|trash|displaced)-(\d+)$/.exec(name);
+    if (!match || match[1] !== path.basename(target) || isRunning(Number(match[3]))) return [];
+    return [{ full: path.join(path.dirname(target), name), kind: match[2]!, pid: Number(match[3]) }];
+  });
+  // The previous site first, then any folder an adoption took from it, then the rest is discarded.
+  for (const { full, kind } of dead) if (kind === "old" && !existsSync(target)) renameSync(full, target);
+  for (const { kind, pid } of dead) if (kind === "displaced") restoreAdopted(target, pid);
+  for (const { full } of dead) if (existsSync(full)) discard(full, target);
 }
 
 const signals = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
@@ -90,7 +94,12 @@ const signals = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
  * papers never linger because every build starts empty. The previous site is renamed aside and deleted in the
  * background (see `discard`), so the build does not wait for it.
  */
-export async function writeAtomically<T>(outputDir: string, write: (tempDir: string) => Promise<T>): Promise<T> {
+export async function writeAtomically<T>(
+  outputDir: string,
+  write: (tempDir: string) => Promise<T>,
+  /** A folder of the previous output to move into the new one just before the swap (src/output/adopt.ts), and the reused paths. */
+  options: { adopt?: { adoption: Adoption; reused: readonly string[] } } = {},
+): Promise<T> {
   const target = path.resolve(outputDir);
   const temp = `${target}.tmp-${process.pid}`;
   const old = `${target}.old-${process.pid}`;
@@ -111,12 +120,17 @@ export async function writeAtomically<T>(outputDir: string, write: (tempDir: str
     const result = await write(temp);
     if (interrupted) throw new Error(`build interrupted by ${interrupted}; ${outputDir} is unchanged`);
     const previous = existsSync(target);
+    // The reused pages of the adopted folder are only in the previous output: without it the new one would lack them.
+    if (options.adopt && !previous) throw new Error(`${outputDir} disappeared during the build; build again`);
+    if (options.adopt) options.adopt.adoption.adopted = adoptFolder(target, temp, options.adopt.adoption, options.adopt.reused);
     if (previous) renameSync(target, old);
     renameSync(temp, target);
     if (previous) discard(old, target);
+    if (options.adopt) discard(displacedDir(target, process.pid), target);
     return result;
   } catch (error) {
     cleanup();
+    if (options.adopt) discard(displacedDir(target, process.pid), target);
     throw error;
   } finally {
     for (const s of signals) process.off(s, onSignal);

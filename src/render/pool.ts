@@ -4,6 +4,7 @@ import { parsePaper, type ParsedPaper, type SourceFile } from "../content/load.t
 import type { MacroTable } from "../markdown/macros.ts";
 import { renderPaper } from "../markdown/paper.ts";
 import { startTypeScriptWorker } from "../workers/typescript-worker.ts";
+import { encodePaperRecord, parsePaperRecord } from "../cache/paper-record.ts";
 
 /** What renderPaper returns for one paper. */
 export type RenderResult = ReturnType<typeof renderPaper>;
@@ -12,7 +13,7 @@ export type RenderResult = ReturnType<typeof renderPaper>;
 export interface FileResult {
   parsed: ParsedPaper;
   rendered?: RenderResult;
-  /** `JSON.stringify(rendered.paper)` in UTF-8, when it came from a worker thread (for the paper cache). */
+  /** The paper record of `rendered.paper` in UTF-8 (src/cache/paper-record.ts), when it came from a worker thread (for the paper cache). */
   paperJson?: Uint8Array;
 }
 
@@ -51,8 +52,8 @@ export interface EncodedResults {
  * thread does not serialise every paper again (at 100,000 papers that took 10 s).
  */
 export function encodeResults(results: readonly FileResult[]): EncodedResults {
-  // JSON text never holds a raw line break, so lines separate the papers.
-  const papers = results.map((r) => (r.rendered ? JSON.stringify(r.rendered.paper) : "")).join("\n");
+  // Paper records never hold a raw line break, so lines separate the papers.
+  const papers = results.map((r) => (r.rendered ? encodePaperRecord(r.rendered.paper) : "")).join("\n");
   const json = JSON.stringify(results.map((r) => (r.rendered ? { ...r, rendered: { ...r.rendered, paper: null } } : r)));
   return { json, papers, bytes: new TextEncoder().encode(papers) };
 }
@@ -68,7 +69,7 @@ export function decodeResults({ json, papers, bytes }: EncodedResults): FileResu
     const paperJson = utf8.subarray(start, end);
     start = end + 1;
     if (!result.rendered) return result;
-    const paper = JSON.parse(lines[i]!) as RenderResult["paper"];
+    const paper = parsePaperRecord(lines[i]!);
     return { ...result, rendered: { ...result.rendered, paper }, paperJson };
   });
 }

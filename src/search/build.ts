@@ -59,6 +59,10 @@ async function runInWorker(job: IndexJob): Promise<IndexReply | undefined> {
 /** No text, for a paper whose analysis and result file the previous index has. */
 const noText = { text: { title: "", body: "" }, abstractText: "" };
 
+/** The fields the records read but the text, which is not read (a cached paper's text is decoded only when read). */
+const textlessFieldsOf = (p: SearchPaper) =>
+  ({ ...Object.fromEntries(searchPaperFields.flatMap((field) => (Object.hasOwn(noText, field) ? [] : [[field, p[field]]]))), ...noText }) as SearchPaper;
+
 /**
  * Writes the search index of `papers` into `<siteDir>/search/`, in a worker thread for large sites (the same code and
  * bytes as on this thread; a worker that cannot start falls back to this thread). With `reuse`, only papers that are
@@ -93,7 +97,7 @@ export async function buildSearchIndex<P extends SearchPaper>(
   let reply: IndexReply | undefined;
   if (indexed && job.keys) {
     const textless = job.keys.map((key) => key !== undefined && indexed.has(key));
-    reply = await runInWorker({ ...job, textless, papers: papers.map((paper, i) => (textless[i] ? { ...searchFieldsOf(paper), ...noText } : searchFieldsOf(paper))) });
+    reply = await runInWorker({ ...job, textless, papers: papers.map((paper, i) => (textless[i] ? textlessFieldsOf(paper) : searchFieldsOf(paper))) });
     if (reply && !reply.ok && reply.missingText) reply = await runInWorker({ ...job, papers: full() });
   } else reply = await runInWorker({ ...job, papers: full() });
   if (!reply) return here();

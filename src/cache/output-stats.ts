@@ -1,0 +1,107 @@
+import { readdirSync, rmSync, statSync } from "node:fs";
+import path from "node:path";
+
+/** Every file of an output folder with its size and modification time (ns), by relative `/`-separated path. */
+export type FileStats = Record<string, [size: number, mtime: string]>;
+
+/**
+ * Every folder of an output folder ("" for the folder itself) with its change time (ns), or "racy" when it changed
+ * less than `racyMarginNs` before it was recorded (see `outputStats`).
+ */
+export type FolderStats = Record<string, string>;
+
+/** What a walk of the output folder found, and what it recorded there before (a page manifest's `files` and `folders`). */
+export interface OutputStats {
+  files: FileStats;
+  folders: FolderStats;
+}
+
+/** A folder changed less than this before it was recorded is listed again next time, whatever its change time. */
+const racyMarginNs = 2_000_000_000n;
+
+/** The files and folders recorded under each folder. */
+function childrenOf(recorded: OutputStats): Map<string, { files: string[]; folders: string[] }> {
+  const children = new Map<string, { files: string[]; folders: string[] }>();
+  const add = (name: string, kind: "files" | "folders") => {
+    const slash = name.lastIndexOf("/");
+    const parent = slash === -1 ? "" : name.slice(0, slash);
+    let entry = children.get(parent);
+    if (!entry) children.set(parent, (entry = { files: [], folders: [] }));
+    entry[kind].push(name);
+  };
+  for (const name of Object.keys(recorded.files)) add(name, "files");
+  for (const name of Object.keys(recorded.folders)) if (name) add(name, "folders");
+  return children;
+}
+
+/**
+ * Size and modification time of every file under `dir`, and the change time of every folder. A folder whose change
+ * time is the one `previous` recorded (and was not racy then) holds the entries recorded under it: creating, deleting
+ * or renaming an entry changes a folder's change time, which nothing can set back. So such a folder is not listed,
+ * only its recorded files stat'ed; a folder of 100,000 paper pages costs a stat per page rather than a listing (a
+ * fifth of the time). `drop` says which files to delete (files put by hand into folders a build took over): a folder
+ * where one was deleted is recorded as racy.
+ */
+export function outputStats(
+  dir: string,
+  options: { previous?: Partial<OutputStats>; drop?: (file: string) => boolean; racyMarginNs?: bigint } = {},
+): OutputStats {
+  const { previous, drop } = options;
+  const margin = options.racyMarginNs ?? racyMarginNs;
+  const known = previous?.files && previous.folders ? { files: previous.files, folders: previous.folders } : undefined;
+  const children = known && childrenOf(known);
+  const now = BigInt(Date.now()) * 1_000_000n;
+  const files: FileStats = {};
+  const folders: FolderStats = {};
+  const statFile = (name: string): boolean => {
+    const stat = statSync(path.join(dir, name), { bigint: true, throwIfNoEntry: false });
+    if (!stat?.isFile()) return false;
+    files[name] = [Number(stat.size), String(stat.mtimeNs)];
+    return true;
+  };
+  const visit = (name: string): void => {
+    const full = name ? path.join(dir, name) : dir;
+    const stat = statSync(full, { bigint: true, throwIfNoEntry: !!name });
+    if (!stat) return; // No output folder: nothing in it.
+    const changed = String(stat.ctimeNs);
+    const recorded = known?.folders[name];
+    const current = stat.ctimeNs + margin < now ? changed : "racy";
+    if (recorded && recorded !== "racy" && recorded === changed) {
+      const mine = children!.get(name) ?? { files: [], folders: [] };
+      // A recorded file that is not a file any more: the folder is listed after all.
+      if (mine.files.every(statFile)) {
+        folders[name] = current;
+        for (const folder of mine.folders) visit(folder);
+        return;
+      }
+    }
+    let dropped = false;
+    for (const entry of readdirSync(full, { withFileTypes: true })) {
+      const child = name ? `${name}/${entry.name}` : entry.name;
+      if (entry.isDirectory()) visit(child);
+      else if (entry.isFile()) {
+        if (drop?.(child)) {
+          rmSync(path.join(dir, child), { force: true });
+          dropped = true;
+        } else statFile(child);
+      }
+    }
+    folders[name] = dropped ? "racy" : current;
+  };
+  visit("");
+  return { files, folders };
+}
+
+/** True when `dir` holds exactly the recorded files, each with its recorded size and modification time. */
+export function sameOutput(dir: string, recorded: Partial<OutputStats>, options: { racyMarginNs?: bigint } = {}): boolean {
+  if (!recorded.files) return false;
+  let now: OutputStats;
+  try {
+    now = outputStats(dir, { previous: recorded, ...options });
+  } catch {
+    return false;
+  }
+  const names = Object.keys(now.files);
+  return names.length === Object.keys(recorded.files).length &&
+    names.every((name) => recorded.files![name]?.[0] === now.files[name]![0] && recorded.files![name]?.[1] === now.files[name]![1]);
+}

@@ -1,0 +1,81 @@
+import { mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { outputStats, sameOutput } from "../src/cache/output-stats.ts";
+
+let root: string | undefined;
+afterEach(() => {
+  if (root) rmSync(root, { recursive: true, force: true });
+  root = undefined;
+});
+
+const put = (rel: string, text: string) => {
+  mkdirSync(path.dirname(path.join(root!, rel)), { recursive: true });
+  writeFileSync(path.join(root!, rel), text);
+};
+/** Lets the clock move past the folders' change times. */
+const later = () => new Promise((resolve) => setTimeout(resolve, 30));
+const noMargin = { racyMarginNs: 0n };
+
+describe("the output folder's stats", () => {
+  function site() {
+    root = mkdtempSync(path.join(tmpdir(), "digest-output-"));
+    put("index.html", "home");
+    put("papers/a/index.html", "a");
+    put("papers/b/index.html", "b");
+    return root;
+  }
+
+  it("finds a file added, deleted, renamed, edited or touched in a folder it trusts", async () => {
+    const dir = site();
+    await later();
+    const recorded = outputStats(dir, noMargin);
+    expect(Object.keys(recorded.files).sort()).toEqual(["index.html", "papers/a/index.html", "papers/b/index.html"]);
+    await later();
+    expect(sameOutput(dir, recorded, noMargin)).toBe(true);
+    const at = (rel: string) => path.join(root!, rel);
+    const changes: [string, () => void][] = [
+      ["added", () => writeFileSync(at("papers/a/stray.html"), "x")],
+      ["deleted", () => rmSync(at("papers/a/index.html"))],
+      ["renamed", () => renameSync(at("papers/a/index.html"), at("papers/a/other.html"))],
+      ["edited", () => writeFileSync(at("papers/a/index.html"), "A")],
+      ["touched", () => utimesSync(at("papers/a/index.html"), new Date(2001, 0, 1), new Date(2001, 0, 1))],
+      ["added in a new folder", () => put("papers/a/sub/x.html", "x")],
+    ];
+    for (const [what, change] of changes) {
+      rmSync(root!, { recursive: true });
+      site();
+      await later();
+      const before = outputStats(root!, noMargin);
+      await later();
+      change();
+      expect(sameOutput(root!, before, noMargin), what).toBe(false);
+    }
+  });
+
+  it("lists only folders that changed since they were recorded, trusting what it recorded of the others", async () => {
+    const dir = site();
+    await later();
+    const recorded = outputStats(dir, noMargin);
+    await later();
+    writeFileSync(path.join(dir, "papers/b/stray.html"), "x");
+    // A record that left out papers/a's page: a folder that did not change is not listed, so the page is not found.
+    const { "papers/a/index.html": _, ...files } = recorded.files;
+    const now = outputStats(dir, { previous: { files, folders: recorded.folders }, ...noMargin });
+    expect(Object.keys(now.files).sort()).toEqual(["index.html", "papers/b/index.html", "papers/b/stray.html"]);
+    // With the racy margin, folders changed a moment ago are always listed.
+    const racy = outputStats(dir, { previous: { files, folders: outputStats(dir).folders } });
+    expect(Object.keys(racy.files)).toContain("papers/a/index.html");
+  });
+
+  it("deletes the files it is told to drop, and lists their folder next time", async () => {
+    const dir = site();
+    writeFileSync(path.join(dir, "papers/a/stray.html"), "x");
+    await later();
+    const stats = outputStats(dir, { drop: (file) => file.endsWith("stray.html"), ...noMargin });
+    expect(readdirSync(path.join(dir, "papers/a"))).toEqual(["index.html"]);
+    expect(stats.folders["papers/a"]).toBe("racy");
+    expect(stats.folders["papers/b"]).not.toBe("racy");
+  });
+});

@@ -173,7 +173,9 @@ describe("the paper cache's heads index", () => {
 
   it("reads a paper's text from where its shard put it after being rewritten by this process", () => {
     const dir = tempDir();
-    const files = Array.from({ length: 1300 }, (_, i) => source(i + 1));
+    // 2,400 papers put about 150 in each of the 16 shards (keys are hashes): every shard, not only most, holds more than
+    // the 64 stale entries that make a shard worth rewriting, whatever the keys of this code's papers.
+    const files = Array.from({ length: 2400 }, (_, i) => source(i + 1));
     const first = openPaperCache(dir);
     first.lookup(files);
     first.save(files.map((f) => f.paper), []);
@@ -181,7 +183,7 @@ describe("the paper cache's heads index", () => {
     const cache = openPaperCache(copied);
     const few = files.slice(0, 5);
     const found = cache.lookup(few);
-    // Only 5 of 1300 papers used: every shard holds more stale entries than live ones and is rewritten.
+    // Only 5 of 2,400 papers used: every shard holds more stale entries than live ones and is rewritten.
     cache.save(few.map((f) => found.get(f.file)!), []);
     const folder = path.join(copied, readdirSync(copied)[0]!);
     const lines = readdirSync(folder).filter((n) => n.endsWith(".jsonl")).flatMap((n) => readFileSync(path.join(folder, n), "utf8").split("\n").filter(Boolean));

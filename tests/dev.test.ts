@@ -6,7 +6,9 @@ import path from "node:path";
 import fc from "fast-check";
 import { afterEach, describe, expect, it } from "vitest";
 import { placesOf } from "../src/dev/build.ts";
+import EleventyDevServer from "@11ty/eleventy-dev-server";
 import { placePaper } from "../src/dev/page.ts";
+import { answerGoneFilesWith404 } from "../src/dev/server.ts";
 import { watchPaths, type FolderWatcher } from "../src/dev/watch.ts";
 import { groupDigest } from "../src/digest/group.ts";
 import type { RenderedPaper } from "../src/markdown/paper.ts";
@@ -102,5 +104,38 @@ describe("watchPaths", () => {
     // Other files beside site.json are not the watcher's business.
     expect(all).not.toContain(`${config}.tmp`);
     expect(watcher!.folders).toBe(4);
+  });
+});
+
+describe("answerGoneFilesWith404", () => {
+  it("answers 404 for a file removed between the dev server finding it and reading it, instead of throwing", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "dev-gone-"));
+    const server = EleventyDevServer.getServer("gone-test", dir, { logger: { info() {}, log() {}, error() {} } });
+    try {
+      const response = () => {
+        const res = { statusCode: 200, headers: {} as Record<string, string>, body: "" };
+        return Object.assign(res, {
+          setHeader: (name: string, value: string) => void (res.headers[name.toLowerCase()] = value),
+          getHeader: (name: string) => res.headers[name.toLowerCase()],
+          end: (body?: string) => void (res.body = String(body ?? "")),
+        });
+      };
+      const gone = path.join(dir, "search", "meta.ix");
+      // Eleventy's own renderFile throws out of the request handler: the process would exit.
+      expect(() => server.renderFile(gone, response() as never)).toThrow(/ENOENT/);
+      answerGoneFilesWith404(server);
+      const res = response();
+      server.renderFile(gone, res as never);
+      expect(res.statusCode).toBe(404);
+      expect(res.body).toMatch(/^Not found/);
+      // A file that is there is still served.
+      writeFileSync(path.join(dir, "here.txt"), "here");
+      const ok = response();
+      server.renderFile(path.join(dir, "here.txt"), ok as never);
+      expect([ok.statusCode, ok.body]).toEqual([200, "here"]);
+    } finally {
+      await server.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

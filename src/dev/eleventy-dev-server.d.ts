@@ -15,6 +15,8 @@ declare module "@11ty/eleventy-dev-server" {
     serve(port: number): void;
     ready(): Promise<void>;
     getServerUrl(host: string, pathname?: string): string;
+    /** Answers a request with a file of the served folder (read whole, live-reload script added to HTML). */
+    renderFile(filepath: string, res: import("node:http").ServerResponse): unknown;
     /** Tells every open page to reload. */
     reload(event?: { files?: string[] }): void;
     close(): Promise<void>;

@@ -167,6 +167,7 @@ export async function startDevServer(options: { root: string; port: number; log?
       messageOnStart: ({ hosts }) => `Server at ${hosts[0] ?? `http://localhost:${options.port}/`}`,
       logger: { info: log, log, error: log },
     });
+    answerGoneFilesWith404(server);
     server.serve(options.port);
     await server.ready();
   } catch (error) {
@@ -188,5 +189,27 @@ export async function startDevServer(options: { root: string; port: number; log?
       await running.close();
       await thread.close();
     },
+  };
+}
+
+/**
+ * Makes a file that disappears while it is being served a 404 instead of the end of the server. Eleventy's dev server
+ * finds a request's file, then reads it (`renderFile`, synchronously, in the request handler): a build that removes
+ * or replaces the file between the two (a deleted paper's page, the search index being rewritten) made that read throw
+ * ENOENT out of the request handler, and the process exited. The reader's next request (or the live reload that
+ * follows the build) gets the new file.
+ */
+export function answerGoneFilesWith404(server: Pick<EleventyDevServer, "renderFile">): void {
+  const renderFile = server.renderFile.bind(server);
+  server.renderFile = (filepath, res) => {
+    try {
+      return renderFile(filepath, res);
+    } catch (error) {
+      const code = (error as { code?: unknown }).code;
+      if (code !== "ENOENT" && code !== "EISDIR" && code !== "ENOTDIR") throw error;
+      res.statusCode = 404;
+      res.setHeader("Content-Type", "text/plain; charset=utf-8");
+      return res.end("Not found: the file was replaced while the site was being rebuilt; reload the page.\n");
+    }
   };
 }

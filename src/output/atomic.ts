@@ -129,6 +129,12 @@ export async function writeAtomically<T>(
     if (options.adopt) discard(displacedDir(target, process.pid), target);
     return result;
   } catch (error) {
+    // A swap that failed after the adoption: the previous site, and the folder the new one took from it, go back
+    // before the temporary folder holding that folder is deleted.
+    if (options.adopt?.adoption.adopted) {
+      if (!existsSync(target) && existsSync(old)) renameSync(old, target);
+      restoreAdopted(target, process.pid);
+    }
     cleanup();
     if (options.adopt) discard(displacedDir(target, process.pid), target);
     throw error;

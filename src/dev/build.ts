@@ -8,7 +8,7 @@ import { groupDigest, type Digest } from "../digest/group.ts";
 import { renderSite } from "../eleventy/render-pages.ts";
 import { writeBuildSettings } from "../output/build-settings.ts";
 import { checkContentParallel } from "../pipeline.ts";
-import { buildSearchIndex } from "../search/build.ts";
+import { buildSearchIndexInPlace } from "../search/build.ts";
 import type { SiteConfig } from "../site.ts";
 import type { RenderedPaper } from "../markdown/paper.ts";
 import { startTypeScriptWorker } from "../workers/typescript-worker.ts";
@@ -106,7 +106,8 @@ export async function devBuild(
   const grouped = performance.now();
   mkdirSync(outputDir, { recursive: true });
   writeBuildSettings(outputDir, site);
-  const indexing = buildSearchIndex(valid, outputDir, site);
+  // Updated from the index being served, as npm run build updates it: only new and changed papers are analysed.
+  const indexing = buildSearchIndexInPlace(valid, outputDir, site, { cacheDir, keyOf: paperKeyOf });
   indexing.catch(() => {});
   let pagesWritten = 0;
   try {

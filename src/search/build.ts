@@ -1,7 +1,8 @@
+import { existsSync, mkdirSync, renameSync, rmSync } from "node:fs";
 import path from "node:path";
 import type { SiteConfig } from "../site.ts";
 import { startTypeScriptWorker } from "../workers/typescript-worker.ts";
-import { readIndexedPapers, searchFolder, writeSearchIndex, type IndexReuse, type SearchIndexResult } from "./index.ts";
+import { indexEntries, readIndexedPapers, searchFolder, writeSearchIndex, type IndexReuse, type SearchIndexResult } from "./index.ts";
 import { searchPaperFields, searchRecords, type SearchPaper } from "./records.ts";
 
 type IndexSite = Pick<SiteConfig, "pathPrefix" | "authorsShown" | "language">;
@@ -103,4 +104,39 @@ export async function buildSearchIndex<P extends SearchPaper>(
   if (!reply) return here();
   if (!reply.ok) throw new Error(`search index: ${reply.message}`);
   return { ...reply.result, inWorker: true };
+}
+
+/**
+ * The search index of `papers` updated in `siteDir` while it is served (the dev server, which builds in place): built
+ * beside, in `<siteDir>/.search-next/`, from the index now in `siteDir` (unchanged files linked, only new and changed
+ * papers analysed, as buildSearchIndex does for a build), then moved into `<siteDir>/search/` one entry at a time,
+ * `meta.ix` last: the folder is never without an index, and the bytes are a build from scratch's.
+ */
+export async function buildSearchIndexInPlace<P extends SearchPaper>(
+  papers: readonly P[],
+  siteDir: string,
+  site: IndexSite,
+  reuse: Pick<SearchReuse<P>, "cacheDir" | "keyOf">,
+): Promise<SearchIndexResult & { inWorker: boolean }> {
+  const next = path.join(siteDir, ".search-next");
+  const live = path.join(siteDir, searchFolder);
+  rmSync(next, { recursive: true, force: true });
+  try {
+    const previousSite = existsSync(path.join(live, "meta.ix")) ? siteDir : undefined;
+    const result = await buildSearchIndex(papers, next, site, { ...reuse, previousSite });
+    mkdirSync(live, { recursive: true });
+    for (const entry of [...indexEntries.filter((e) => e !== "meta.ix"), "meta.ix"]) {
+      const built = path.join(next, searchFolder, entry);
+      const target = path.join(live, entry);
+      if (!existsSync(built)) {
+        rmSync(target, { recursive: true, force: true });
+        continue;
+      }
+      if (existsSync(target)) renameSync(target, path.join(next, `replaced-${entry}`));
+      renameSync(built, target);
+    }
+    return { ...result, outputPath: live };
+  } finally {
+    rmSync(next, { recursive: true, force: true });
+  }
 }

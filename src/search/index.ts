@@ -33,7 +33,7 @@ import { filterOptions, searchFields, type SearchField, type SearchRecord } from
 export const searchFolder = "search";
 
 /** What the index owns inside its folder (see the format above). */
-const indexEntries = ["meta.ix", "w", "p", "t", "u", "f"];
+export const indexEntries = ["meta.ix", "w", "p", "t", "u", "f"];
 
 /** What writing the index did, for logs and the benchmark. */
 export interface SearchIndexResult {

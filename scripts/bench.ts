@@ -10,7 +10,6 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { parseArgs } from "node:util";
 import { fileURLToPath } from "node:url";
 import { baselineCommand, writeBaselineProject } from "./bench/baseline.ts";
 import { generateCorpus, type Corpus } from "./bench/corpus.ts";
@@ -19,18 +18,18 @@ import { findHugo, hugoCommand, writeHugoProject } from "./bench/hugo.ts";
 import { folderSize, measure, median, type Measured } from "./bench/measure.ts";
 import { trashDeleted } from "../src/output/atomic.ts";
 import { formatOutputSize, measureOutput, type OutputSize } from "../src/measure/output-size.ts";
+import { commandArgs } from "../src/cli/args.ts";
 
-const { values } = parseArgs({
-  options: {
-    papers: { type: "string", default: "1000" },
-    runs: { type: "string", default: "3" },
-    dev: { type: "boolean", default: false },
-    "no-baseline": { type: "boolean", default: false },
-    "no-hugo": { type: "boolean", default: false },
-    keep: { type: "boolean", default: false },
-    reuse: { type: "string" },
-    json: { type: "string" },
-  },
+const usage = "Usage: npm run bench -- --papers N [--runs 3] [--dev] [--no-baseline] [--no-hugo] [--keep] [--reuse FOLDER] [--json FILE]";
+const { values } = commandArgs("bench", usage, {
+  papers: { type: "string", default: "1000" },
+  runs: { type: "string", default: "3" },
+  dev: { type: "boolean", default: false },
+  "no-baseline": { type: "boolean", default: false },
+  "no-hugo": { type: "boolean", default: false },
+  keep: { type: "boolean", default: false },
+  reuse: { type: "string" },
+  json: { type: "string" },
 });
 const reuse = values.reuse && path.resolve(values.reuse);
 const runs = Number(values.runs);

@@ -13,6 +13,7 @@ describe("developer commands' arguments", () => {
     ["measure-tex.ts", "measure:tex"],
     ["measure-output.ts", "measure:output"],
     ["bench-search.ts", "bench:search"],
+    ["bench.ts", "bench"],
   ])("%s: an unknown option exits 2 with the command's name, the problem and the usage", (script, name) => {
     const result = run(script, ["--bogus"]);
     expect(result.status, result.stderr).toBe(2);

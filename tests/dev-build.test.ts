@@ -3,7 +3,6 @@
 // that page and recording it in the manifest: the manifest then describes the server's page (placed among the papers
 // as they were before the change). The next build, told which pages the server wrote, must render them again; this
 // test makes that state on purpose, instead of waiting for the race.
-import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
@@ -16,12 +15,7 @@ function devBuild(site: FixtureSite, written: string[]): void {
     const { devBuild } = await import(${JSON.stringify(path.join(repoRoot, "src/dev/build.ts"))});
     const { loadSiteConfig } = await import(${JSON.stringify(path.join(repoRoot, "src/site.ts"))});
     await devBuild(process.cwd(), loadSiteConfig(process.cwd()), () => {}, ${JSON.stringify(written)});`;
-  const result = spawnSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", code], {
-    cwd: repoRoot,
-    encoding: "utf8",
-    env: { ...process.env, ...site.env },
-    timeout: 120_000,
-  });
+  const result = site.evalModule(code);
   expect(result.status, result.stdout + result.stderr).toBe(0);
 }
 

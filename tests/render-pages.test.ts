@@ -35,12 +35,7 @@ describe("renderSite in several runs", () => {
       await renderSite({ root, outputDir: ${JSON.stringify(path.join(site.dir, "one"))}, data });
       await renderSite({ root, outputDir: ${JSON.stringify(path.join(site.dir, "parts"))}, data, budget: 20 });
       console.log(JSON.stringify([splitSelection(data.render, 20_000).length, splitSelection(data.render, 20).length]));`;
-    const result = spawnSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", code], {
-      cwd: repoRoot,
-      encoding: "utf8",
-      env: { ...process.env, ...site.env },
-      timeout: 240_000,
-    });
+    const result = site.evalModule(code, 240_000);
     expect(result.status, result.stdout + result.stderr).toBe(0);
     runs = JSON.parse(result.stdout.trim().split("\n").at(-1)!);
   }, 300_000);

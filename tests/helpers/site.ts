@@ -51,6 +51,11 @@ export interface FixtureSite {
   run(script: string, args?: string[], env?: Record<string, string>): RunResult;
   /** Starts a script under scripts/ for this site without blocking this thread (to run two at once, or serve it). */
   start(script: string, args?: string[], env?: Record<string, string>): Promise<RunResult>;
+  /**
+   * Runs `code` (an ES module body; `await import(...)` the project's modules by absolute path) in a subprocess with
+   * tsx, the repository as working directory and this site's environment: to call src/ functions on this site.
+   */
+  evalModule(code: string, timeout?: number): RunResult;
   /** Reads a built file, e.g. `date/2026-02-16/index.html`. */
   read(relPath: string): string;
   exists(relPath: string): boolean;
@@ -122,6 +127,12 @@ export function fixtureSite(papers: Record<string, string>, site: Record<string,
     check: (env) => run("check.ts", [], env),
     run,
     start,
+    evalModule: (code, timeout = 120_000) => {
+      const result = spawnSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", code], {
+        cwd: repoRoot, encoding: "utf8", env: { ...process.env, ...siteEnv }, timeout,
+      });
+      return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+    },
     read: (relPath) => readFileSync(path.join(outputDir, relPath), "utf8"),
     exists: (relPath) => existsSync(path.join(outputDir, relPath)),
     files,

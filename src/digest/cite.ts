@@ -14,13 +14,16 @@ export type CitedPaper = Pick<
 
 type CiteSite = Pick<SiteConfig, "url" | "pathPrefix" | "title">;
 
-/** Longest description, in characters: search engines show about 160. */
-const descriptionMax = 300;
+/**
+ * Longest description, in characters: search engines show about 160, and link previews (which read the same tag when
+ * a page has no `og:description`) two lines. It was 300, on every paper page twice (issue 15, output size).
+ */
+const descriptionMax = 160;
 /** Only the start of an abstract is read for its first sentence (abstracts may be 20,000 characters). */
 const descriptionInput = 2000;
 
 /**
- * The abstract's first sentence as plain text, at most 300 characters (cut at a word, with "…"). Takes the paper's
+ * The abstract's first sentence as plain text, at most 160 characters (cut at a word, with "…"). Takes the paper's
  * `abstractText`: the abstract as the render read it, Markdown and text-mode TeX dropped and math made readable.
  */
 export function firstSentence(abstractText: string): string {
@@ -65,10 +68,10 @@ export function openGraph(paper: CitedPaper, site: CiteSite): [string, string][]
     ["og:type", "article"],
     ["og:site_name", site.title],
     ["og:title", paper.titleText],
-    ["og:description", firstSentence(paper.abstractText)],
-    ["og:url", absoluteUrl(site, `/papers/${paper.slug}/`)],
     ["article:published_time", paperDate(paper)],
   ];
+  // No `og:description` and no `og:url`: link previews (Facebook, LinkedIn, Slack, Mastodon) take them from the page's
+  // `description` and canonical link when they are missing, and both were on every paper page once more (issue 15).
   // No `article:author`: Open Graph means it for profile URLs, not names, and the authors are in the head once already
   // as `citation_author` (Google Scholar's tags): 20 more tags on every paper page for nobody (issue 15, output size).
   return og;

@@ -196,26 +196,30 @@ describe("the built digest", () => {
     });
     expect($("dl.paper-details a[href='https://doi.org/10.1145/3580305.3599256']").length).toBe(1);
     expect($("dl.paper-details a[href='/date/2026-01-04/']").length).toBe(1);
-    const links = $("ul.paper-links a").map((_, a) => [[$(a).text(), $(a).attr("href")]]).get();
-    expect(links).toEqual([
-      ["arXiv:2301.12942", "https://arxiv.org/abs/2301.12942"],
+    // arXiv, PDF and code beside the title; the "Links" section lists only the others, not those again.
+    const links = (list: string) => $(`${list} a`).map((_, a) => [[$(a).text(), $(a).attr("href")]]).get();
+    expect(links(".title-links")).toEqual([
+      ["arXiv", "https://arxiv.org/abs/2301.12942"],
       ["PDF", "https://arxiv.org/pdf/2301.12942"],
       ["Code", "https://github.com/example/regret"],
-      ["Project page", "https://regret.example.org/"],
     ]);
+    expect(links("ul.paper-links")).toEqual([["Project page", "https://regret.example.org/"]]);
+    expect($("h2").map((_, h) => $(h).text()).get()).toEqual(["Abstract", "Links", "Cite"]);
     expect($("link[rel=canonical]").attr("href")).toBe(`${siteUrl}/papers/2301.12942/`);
   });
 
   it("links a paper not on arXiv to its own page, without arXiv or PDF links", () => {
     const $ = page("papers/delta-paper/index.html");
-    const links = $("ul.paper-links a").map((_, a) => [[$(a).text(), $(a).attr("href")]]).get();
+    const links = $(".title-links a").map((_, a) => [[$(a).text(), $(a).attr("href")]]).get();
     expect(links).toEqual([["openreview.net", "https://openreview.net/forum?id=delta"]]);
+    // No other link: no "Links" section.
+    expect($("ul.paper-links, h2:contains('Links')").length).toBe(0);
     expect($("dl.paper-details dt").map((_, dt) => $(dt).text()).get()).not.toContain("arXiv");
   });
 
   it("gives an old-style arXiv id a URL-safe page and correct arXiv links", () => {
     const $ = page("papers/hep-th_9901001/index.html");
-    expect($("ul.paper-links a").map((_, a) => $(a).attr("href")).get()).toEqual([
+    expect($(".title-links a").map((_, a) => $(a).attr("href")).get()).toEqual([
       "https://arxiv.org/abs/hep-th/9901001",
       "https://arxiv.org/pdf/hep-th/9901001",
     ]);

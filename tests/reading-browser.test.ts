@@ -120,7 +120,7 @@ describe.skipIf(Boolean(skip))("reading the site in the browser", () => {
     // arXiv and PDF next to the title; previous/next paper at the bottom.
     expect(await page.locator(".title-links a").allTextContents()).toEqual(["arXiv", "PDF"]);
     expect(await page.locator("nav.paper-pager a[rel=next]").getAttribute("href")).toMatch(/^\/papers\/[\d.]+\/$/);
-    await Promise.all([page.waitForURL(/\/search\/\?q=Grace%20Hopper$/), page.locator(".authors-full a").first().click()]);
+    await Promise.all([page.waitForURL(/\/search\/\?q=Grace\+Hopper$/), page.locator(".authors-full a").first().click()]);
     await page.waitForFunction(() => document.getElementById("search-results")?.dataset.query === "q=Grace+Hopper");
     const found = await page.$$eval("#search-results .search-result a", (as) => as.map((a) => new URL((a as HTMLAnchorElement).href).pathname));
     expect(found).toEqual(["/papers/2602.09101/"]);

@@ -1,4 +1,5 @@
 /** Formatting helpers used by the layouts as filters; plain functions, tested on their own. */
+import { escapeHtml } from "markdown-it/lib/common/utils.mjs";
 
 /** "Ada Lovelace, Alan Turing and 40 more" when the list is longer than `shown`. */
 export function authorLine(authors: readonly string[], authorCount: number, shown: number): string {
@@ -29,7 +30,27 @@ export function hostOf(url: string): string {
   }
 }
 
-/** The search page's address for one author's papers: `/search/?q=Ada%20Lovelace` (the search page reads `q`). */
+/**
+ * The search page's address for one author's papers: `/search/?q=Ada+Lovelace` (the search page reads `q` with
+ * URLSearchParams, as a form would send it: `+` is a space, a `+` in a name is `%2B`).
+ */
 export function authorSearchPath(name: string): string {
-  return `/search/?q=${encodeURIComponent(name)}`;
+  return `/search/?q=${encodeURIComponent(name).replaceAll("%20", "+")}`;
+}
+
+/**
+ * A paper's authors as links to their searches, comma-separated, as one string of HTML (names escaped): a Nunjucks
+ * loop over 20 authors on every paper page cost more than the page's other markup (README, "Performance").
+ * `href` puts a site path under the site's prefix (the `href` filter).
+ */
+export function authorLinks(authors: readonly string[], href: (path: string) => string): string {
+  return authors.map((name) => `<a href="${escapeHtml(href(authorSearchPath(name)))}">${escapeHtml(name)}</a>`).join(", ");
+}
+
+/**
+ * Meta tags from `[key, content]` pairs, one a line, as one string of HTML (content escaped): `attribute` is `name`
+ * (Highwire `citation_*`) or `property` (Open Graph).
+ */
+export function metaTags(pairs: readonly (readonly [string, string])[], attribute: "name" | "property"): string {
+  return pairs.map(([key, content]) => `<meta ${attribute}="${escapeHtml(key)}" content="${escapeHtml(content)}">`).join("\n");
 }

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { pageMath } from "./helpers/math.ts";
 import { fixtureSite, paper, type FixtureSite } from "./helpers/site.ts";
 
 describe("a fixture site build", () => {
@@ -17,7 +18,10 @@ describe("a fixture site build", () => {
     const html = site.read("date/2026-02-16/index.html");
     expect(html.indexOf("Beta")).toBeLessThan(html.indexOf("Alpha"));
     // Math typeset at build time: the title's on the day page, the abstract's on the paper's page (its one copy).
-    expect(html).toContain('<annotation encoding="application/x-tex">x^2</annotation>');
-    expect(site.read("papers/2601.00001/index.html")).toContain('<annotation encoding="application/x-tex">\\mathcal O(n)</annotation>');
+    // As MathML alone: no TeX source beside it (README, "Output size").
+    expect(html).toContain(pageMath("x^2"));
+    const paperPage = site.read("papers/2601.00001/index.html");
+    expect(paperPage).toContain(pageMath("\\mathcal O(n)"));
+    for (const page of [html, paperPage]) expect(page).not.toMatch(/<annotation|<semantics/);
   });
 });

@@ -1,6 +1,6 @@
 // KaTeX's MathML as MathML Core (Chromium) draws it: styled letters as Unicode characters, \rule in a box of its size.
 import { describe, expect, it } from "vitest";
-import { styledChar, unicodeVariants, withMathmlNamespace } from "../src/markdown/mathml-core.ts";
+import { styledChar, unicodeVariants, withMathmlNamespace, withoutTexSource } from "../src/markdown/mathml-core.ts";
 import { renderMarkdown } from "../src/markdown/markdown.ts";
 
 /** The MathML of one formula as the page shows it, without its wrapper and TeX annotation. */
@@ -67,5 +67,52 @@ describe("\\rule", () => {
   it("sits in a box as tall as the rule, shifted by at most its bounded shift", () => {
     expect(mathml("\\rule{1em}{2em}")).toBe('<mrow><mpadded voffset="0em"><mspace mathbackground="black" width="1em" height="2em"></mspace></mpadded></mrow>');
     expect(mathml("\\rule[-0.5em]{1em}{2em}")).toBe('<mrow><mpadded voffset="-0.5em"><mspace mathbackground="black" width="1em" height="2em"></mspace></mpadded></mrow>');
+  });
+});
+
+describe("withoutTexSource: pages' MathML without what draws nothing", () => {
+  /** One formula as pages and feeds carry it. */
+  const lean = (tex: string, display = false) => withoutTexSource(renderMarkdown(display ? `$$${tex}$$` : `$${tex}$`).html).trim();
+  it.each([
+    // No <semantics> and TeX annotation; <math> is a row itself, so no <mrow> directly inside it.
+    ["x", "<p><math><mi>x</mi></math></p>"],
+    ["a+b", "<p><math><mi>a</mi><mo>+</mo><mi>b</mi></math></p>"],
+    // A run of upright letters is one word; one upright letter keeps the attribute only where MathML Core italicises it.
+    ["\\mathrm{softmax}(x)", '<p><math><mi>softmax</mi><mo stretchy="false">(</mo><mi>x</mi><mo stretchy="false">)</mo></math></p>'],
+    ["\\mathrm{d}x", '<p><math><mi mathvariant="normal">d</mi><mi>x</mi></math></p>'],
+    ["\\Gamma", '<p><math><mi mathvariant="normal">Γ</mi></math></p>'],
+    ["\\ell_t", "<p><math><msub><mi>ℓ</mi><mi>t</mi></msub></math></p>"],
+    ["K^{2/3}", "<p><math><msup><mi>K</mi><mrow><mn>2</mn><mi>/</mi><mn>3</mn></mrow></msup></math></p>"],
+    // An <mrow> around one element goes; one around several stays (the fences stretch to what it holds).
+    ["\\sqrt{K}", "<p><math><msqrt><mi>K</mi></msqrt></math></p>"],
+    ["a{=}b", '<p><math><mi>a</mi><mo lspace="0em" rspace="0em">=</mo><mi>b</mi></math></p>'],
+    ["x\\left(\\frac{a}{b}\\right)", '<p><math><mi>x</mi><mrow><mo fence="true">(</mo><mfrac><mi>a</mi><mi>b</mi></mfrac><mo fence="true">)</mo></mrow></math></p>'],
+    // Text and escapes stay as KaTeX wrote them.
+    ["x < y \\text{ if } a\\&b", "<p><math><mi>x</mi><mo>&lt;</mo><mi>y</mi><mtext>\u00a0if\u00a0</mtext><mi>a</mi><mi>&amp;</mi><mi>b</mi></math></p>"],
+  ])("%s", (tex, expected) => {
+    expect(lean(tex)).toBe(expected);
+  });
+
+  it("keeps display math and what surrounds each formula", () => {
+    expect(lean("E = mc^2", true)).toBe('<div class="math-display" tabindex="0"><math display="block"><mi>E</mi><mo>=</mo><mi>m</mi><msup><mi>c</mi><mn>2</mn></msup></math></div>');
+    const html = renderMarkdown("Text & $x$ then $$y$$ and `<math>`.").html;
+    expect(withoutTexSource(html)).toBe("<p>Text &amp; <math><mi>x</mi></math> then <math display=\"block\"><mi>y</mi></math> and <code>&lt;math&gt;</code>.</p>\n");
+    expect(withoutTexSource("no math")).toBe("no math");
+  });
+
+  it("leaves a formula it cannot read as KaTeX's MathML as it is", () => {
+    for (const odd of ["<math><mi>x</mo></math>", "<math><mi>x</mi>", "<math><mi>x</mi></math><math>", "<math><mi>x < y</mi></math>"]) {
+      expect(withoutTexSource(odd)).toBe(odd);
+    }
+  });
+
+  it("takes time in proportion to the MathML: the longest formula the limits let through, nested and flat", () => {
+    const nested = renderMarkdown(`$${"{".repeat(300)}x${"}".repeat(300)}$`).html;
+    const wide = renderMarkdown(`$${"\\mathrm{ab}".repeat(80)}$`).html;
+    const started = performance.now();
+    expect(withoutTexSource(nested)).toBe("<p><math><mi>x</mi></math></p>\n");
+    // Each \\mathrm{..} is a group of its own: a word each.
+    expect(withoutTexSource(wide)).toBe(`<p><math>${"<mi>ab</mi>".repeat(80)}</math></p>\n`);
+    expect(performance.now() - started).toBeLessThan(200);
   });
 });

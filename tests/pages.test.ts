@@ -3,6 +3,7 @@ import path from "node:path";
 import * as cheerio from "cheerio";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { digestPapers } from "./fixtures/digest.ts";
+import { pageMath } from "./helpers/math.ts";
 import { fixtureSite, paper, type FixtureSite } from "./helpers/site.ts";
 
 const siteUrl = "https://digest.example.org";
@@ -225,11 +226,15 @@ describe("the built digest", () => {
     ]);
   });
 
-  it("typesets math at build time as MathML alone, with its TeX source, and no KaTeX stylesheet or fonts", () => {
+  it("typesets math at build time as MathML alone, without its TeX source, and no KaTeX stylesheet or fonts", () => {
     const $ = page("papers/2301.12942/index.html");
-    const tex = $(".abstract annotation[encoding='application/x-tex']").map((_, a) => $(a).text()).get();
-    expect(tex).toEqual(["\\tilde{\\mathcal O}(K^{2/3})", "\\tilde{\\mathcal O}(\\sqrt K)", "\\sum_{k=1}^K \\ell_k(\\pi_k) - \\min_\\pi \\sum_{k=1}^K \\ell_k(\\pi)"]);
-    expect($(".abstract math").length).toBe(3);
+    expect($(".abstract math").map((_, m) => $.html(m)).get()).toEqual([
+      pageMath("\\tilde{\\mathcal O}(K^{2/3})"),
+      pageMath("\\tilde{\\mathcal O}(\\sqrt K)"),
+      pageMath("\\sum_{k=1}^K \\ell_k(\\pi_k) - \\min_\\pi \\sum_{k=1}^K \\ell_k(\\pi)", true),
+    ]);
+    // No TeX annotation, no <semantics> around it (README, "Output size"), on any page.
+    for (const rel of site.files().filter(html)) expect(page(rel)("annotation, semantics").length, rel).toBe(0);
     expect($("main .katex, main .katex-html, main .katex-mathml, main .abstract [aria-hidden]").length).toBe(0);
     expect($(".abstract .math-display math[display=block]").length).toBe(1);
     // \mathcal O as the Unicode script letter, which MathML Core shows as such (it ignores mathvariant="script").
@@ -237,7 +242,7 @@ describe("the built digest", () => {
     expect($(".abstract [mathvariant=script]").length).toBe(0);
     // The title of a paper with math in it is typeset too, and read as plain text in <title>.
     const alpha = page("papers/2601.00012/index.html");
-    expect(alpha("h1 annotation").text()).toBe("\\alpha");
+    expect(alpha.html(alpha("h1 math"))).toBe(pageMath("\\alpha"));
     expect(alpha("title").text()).toMatch(/^Alpha α-Stable Laws · /);
     // The browser lays MathML out itself: no page links a KaTeX stylesheet and none is published.
     for (const rel of site.files().filter(html)) expect(page(rel)("link[rel=stylesheet][href*=katex]").length, rel).toBe(0);

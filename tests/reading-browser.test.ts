@@ -150,7 +150,7 @@ describe.skipIf(Boolean(skip))("reading the site in the browser", () => {
         const scroller = math.closest(".math-display");
         const shown = scroller ? box(scroller) : r;
         return {
-          tex: math.querySelector("annotation")!.textContent!.slice(0, 12),
+          text: math.textContent!.slice(0, 6),
           sized: r.width > 0 && r.height > 0,
           inside: shown.left >= abstract.left - 0.5 && shown.right <= abstract.right + 0.5 && shown.top >= abstract.top - 0.5 && shown.bottom <= abstract.bottom + 0.5,
           // A rule is drawn inside its formula's box (KaTeX's own MathML gives that box no height).
@@ -159,10 +159,12 @@ describe.skipIf(Boolean(skip))("reading the site in the browser", () => {
           scrolls: scroller ? scroller.scrollWidth > scroller.clientWidth : null,
         };
       });
-      return { formulas, letters: [...document.querySelectorAll(".abstract mi")].map((mi) => mi.textContent).filter((t) => /[^\x00-\u024F]/.test(t!) && !/^[α-ω]$/.test(t!)) };
+      return { formulas, annotations: document.querySelectorAll("annotation, semantics").length, letters: [...document.querySelectorAll(".abstract mi")].map((mi) => mi.textContent).filter((t) => /[^\x00-\u024F]/.test(t!) && !/^[α-ω]$/.test(t!)) };
     });
-    expect(layout.formulas.map((f) => f.tex)).toEqual(["\\mathcal{O}(", "\\mathbb{R}^n", "\\mathcal{L}(", "\\begin{pmatr", "\\rule{1em}{1", "E = mc^2", "\\int_0^1 f(x"]);
-    for (const f of layout.formulas) expect(f, f.tex).toMatchObject({ sized: true, inside: true, ruleInside: true });
+    // Each formula as its text (MathML without its TeX source: README, "Output size"), in the order of the abstract.
+    expect(layout.formulas.map((f) => f.text)).toEqual(["𝒪(n)", "ℝn", "ℒ(θ)=1", "(abcd)", "", "E=mc2", "∫01f(x"]);
+    expect(layout.annotations).toBe(0);
+    for (const f of layout.formulas) expect(f, f.text).toMatchObject({ sized: true, inside: true, ruleInside: true });
     expect(layout.formulas.map((f) => f.centred)).toEqual([null, null, null, null, null, true, null]);
     expect(layout.formulas.map((f) => f.scrolls)).toEqual([null, null, null, null, null, false, true]);
     // Styled letters are Unicode characters of their own, which MathML Core shows as such (it ignores mathvariant).

@@ -3,6 +3,7 @@ import type { Problem } from "../content/problems.ts";
 import { paperSlug } from "../content/schema.ts";
 import type { MacroTable } from "./macros.ts";
 import type { Rendered } from "./markdown.ts";
+import { withoutTexSource } from "./mathml-core.ts";
 import { renderPaperText } from "./paper-text.ts";
 
 /** A paper with its title and abstract typeset, ready for pages. */
@@ -46,7 +47,11 @@ const quoted = (tex: string) => (tex.length > 80 ? `${tex.slice(0, 80)}…` : te
 /** The macros a paper's TeX sees on top of the built-ins: the site's, then the paper's own. */
 export const paperMacros = (text: Pick<PaperText, "macros">, siteMacros: MacroTable): MacroTable => ({ ...siteMacros, ...text.macros });
 
-/** Typesets a paper's title and abstract; TeX errors come back as problems located in the file. */
+/**
+ * Typesets a paper's title and abstract; TeX errors come back as problems located in the file. The HTML pages and
+ * feeds carry is without the TeX source KaTeX puts beside each formula (`withoutTexSource`); the limits were checked
+ * on KaTeX's own output, which is longer.
+ */
 export function renderPaper(paper: Paper, siteMacros: MacroTable = {}): { paper: RenderedPaper; problems: Problem[] } {
   const rendered = renderPaperText(paper, paperMacros(paper, siteMacros));
   const { title, body } = rendered;
@@ -54,9 +59,9 @@ export function renderPaper(paper: Paper, siteMacros: MacroTable = {}): { paper:
     paper: {
       ...paper,
       slug: paperSlug(paper.id),
-      titleHtml: title.html,
+      titleHtml: withoutTexSource(title.html),
       titleText: title.readable,
-      abstractHtml: body.html,
+      abstractHtml: withoutTexSource(body.html),
       text: { title: title.text, body: body.text },
       abstractText: body.readable,
     },

@@ -142,7 +142,11 @@ describe("macros", () => {
       `${file}:7: body: \\foo is not defined: add it under macros: in this file, e.g. macros: { "\\\\foo": "\\\\operatorname{foo}" }`,
     ]);
     expect(problems[0]!.severity).toBe("warning");
-    expect(shape(paper.abstractHtml)).toBe("<p>We use ⟨\\bW_x⟩, ⟨\\foo⟩ and ⟨\\foo^2⟩.</p>");
+    // As pages show it (no TeX source): \\foo as its name, upright like an operator.
+    expect(paper.abstractHtml).toBe(
+      "<p>We use <math><msub><mi>𝐖</mi><mi>x</mi></msub></math>, <math><mi>foo</mi><mo>\u2061</mo></math> and " +
+        "<math><msup><mrow><mi>foo</mi><mo>\u2061</mo></mrow><mn>2</mn></msup></math>.</p>\n",
+    );
     expect(paper.abstractText).toBe("We use Wₓ, foo and foo².");
   });
 
@@ -155,7 +159,8 @@ describe("macros", () => {
     const mathml = cheerio.load(paper.abstractHtml)("math").html() ?? "";
     expect(mathml).toContain('<mi>𝐅</mi>');
     expect(mathml).toContain('<mi>ℛ</mi>');
-    expect(mathml).toContain('<mi mathvariant="normal">s</mi>');
+    // \\mathrm{site}: one upright word.
+    expect(mathml).toContain("<mi>site</mi>");
     expect(paper.abstractText).toBe("Here F + R + site.");
   });
 

@@ -87,6 +87,8 @@ describe("withoutTexSource: pages' MathML without what draws nothing", () => {
     ["\\sqrt{K}", "<p><math><msqrt><mi>K</mi></msqrt></math></p>"],
     ["a{=}b", '<p><math><mi>a</mi><mo lspace="0em" rspace="0em">=</mo><mi>b</mi></math></p>'],
     ["x\\left(\\frac{a}{b}\\right)", '<p><math><mi>x</mi><mrow><mo fence="true">(</mo><mfrac><mi>a</mi><mi>b</mi></mfrac><mo fence="true">)</mo></mrow></math></p>'],
+    // KaTeX closes some <mspace> itself (\\pmod): kept as written.
+    ["a \\pmod{p}", '<p><math><mi>a</mi><mspace></mspace><mspace width="0.4444em"/><mo stretchy="false">(</mo><mi>mod</mi><mspace width="0.3333em"/><mi>p</mi><mo stretchy="false">)</mo></math></p>'],
     // Text and escapes stay as KaTeX wrote them.
     ["x < y \\text{ if } a\\&b", "<p><math><mi>x</mi><mo>&lt;</mo><mi>y</mi><mtext>\u00a0if\u00a0</mtext><mi>a</mi><mi>&amp;</mi><mi>b</mi></math></p>"],
   ])("%s", (tex, expected) => {

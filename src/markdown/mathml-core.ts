@@ -123,7 +123,10 @@ export function withMathmlNamespace(html: string): string {
   return html.replaceAll("<math", `<math${mathmlNamespace}`);
 }
 
-/** An element of KaTeX's MathML: its name, its attributes as written (` display="block"`) and its children. */
+/**
+ * An element of KaTeX's MathML: its name, its attributes as written (` display="block"`, ending in `/` when the
+ * element closes itself, as KaTeX writes some `<mspace/>`) and its children.
+ */
 interface MathElement {
   name: string;
   attributes: string;
@@ -162,7 +165,7 @@ function parseMath(mathml: string): MathElement | undefined {
     } else {
       const element: MathElement = { name: name!, attributes: attributes!, children: [] };
       parent.children.push(element);
-      open.push(element);
+      if (!attributes!.endsWith("/")) open.push(element);
     }
   }
   const math = root.children[0];
@@ -172,7 +175,9 @@ function parseMath(mathml: string): MathElement | undefined {
 
 /** The tree back as MathML, attributes and text as they were written. */
 function writeMath(node: MathElement | string): string {
-  return typeof node === "string" ? node : `<${node.name}${node.attributes}>${node.children.map(writeMath).join("")}</${node.name}>`;
+  if (typeof node === "string") return node;
+  if (node.attributes.endsWith("/")) return `<${node.name}${node.attributes}>`;
+  return `<${node.name}${node.attributes}>${node.children.map(writeMath).join("")}</${node.name}>`;
 }
 
 /** `node` with what draws nothing dropped (see `withoutTexSource`), children first. */

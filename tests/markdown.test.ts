@@ -89,6 +89,21 @@ describe("renderMarkdown: TeX errors", () => {
 });
 
 describe("renderMarkdown: untrusted Markdown", () => {
+  // HTML forbids <a> in <a>: a browser splits the outer link, and validators refuse the page (real case: arXiv
+  // 2503.15683 ends with `$\href{https://yb23.github.io/..}{https://yb23.github.io/..}$`, whose text was linkified).
+  it.each([
+    ["$\\href{https://x.org/p/}{https://x.org/p/}$", "https://x.org/p/", "https://x.org/p/"],
+    ["\\href{https://x.org/a}{see www.y.org and [z](https://z.org)}", "https://x.org/a", "see www.y.org and z"],
+    ["[\\url{https://x.org/b}](https://y.org/c)", "https://y.org/c", "https://x.org/b"],
+    ["[see https://x.org/d](https://y.org/e)", "https://y.org/e", "see https://x.org/d"],
+  ])("a link inside another keeps only its text: %s", (source, href, text) => {
+    const $ = cheerio.load(renderMarkdown(source).html);
+    expect($("a").length).toBe(1);
+    expect($("a a").length).toBe(0);
+    expect($("a").attr("href")).toBe(href);
+    expect($("a").text()).toBe(text);
+  });
+
   const source = [
     "<script>alert(1)</script> <img src=x onerror=alert(2)>",
     "![pic](https://example.org/a.png)",

@@ -95,6 +95,12 @@ describe("withoutTexSource: pages' MathML without what draws nothing", () => {
     expect(lean(tex)).toBe(expected);
   });
 
+  it("drops KaTeX's classes, which serve only its stylesheet (written `class =\"mtr-glue\"`, which validators flag)", () => {
+    const html = renderMarkdown("$$\\begin{align}a&=b\\end{align}$$").html;
+    expect(html).toContain('<mtd class ="mtr-glue"></mtd>');
+    expect(withoutTexSource(html)).toBe('<div class="math-display" tabindex="0"><math display="block"><mtable rowspacing="0.25em" columnalign="right left" columnspacing="0em"><mtr><mtd></mtd><mtd><mstyle scriptlevel="0" displaystyle="true"><mi>a</mi></mstyle></mtd><mtd><mstyle scriptlevel="0" displaystyle="true"><mrow><mrow></mrow><mo>=</mo><mi>b</mi></mrow></mstyle></mtd><mtd></mtd><mtd></mtd></mtr></mtable></math></div>\n');
+  });
+
   it("keeps display math and what surrounds each formula", () => {
     expect(lean("E = mc^2", true)).toBe('<div class="math-display" tabindex="0"><math display="block"><mi>E</mi><mo>=</mo><mi>m</mi><msup><mi>c</mi><mn>2</mn></msup></math></div>');
     const html = renderMarkdown("Text & $x$ then $$y$$ and `<math>`.").html;

@@ -84,6 +84,33 @@ function lineNumbers(md: MarkdownIt): void {
 }
 
 /**
+ * Links do not nest (HTML forbids `<a>` in `<a>`; browsers would split the outer one): a link found inside another, such
+ * as the address linkified in the text of `$\href{https://x.org}{https://x.org}$` or a Markdown link in an `\href`'s
+ * text, keeps only its text. Runs after every rule that makes links, so it holds whatever made them.
+ */
+function linksDoNotNest(md: MarkdownIt): void {
+  md.core.ruler.push("links_do_not_nest", (state) => {
+    for (const block of state.tokens) {
+      if (block.type !== "inline" || !block.children) continue;
+      const dropped: boolean[] = [];
+      let depth = 0;
+      block.children = block.children.filter((token) => {
+        if (token.type === "link_open") {
+          dropped.push(depth > 0);
+          depth++;
+          return depth === 1;
+        }
+        if (token.type === "link_close") {
+          depth--;
+          return !dropped.pop();
+        }
+        return true;
+      });
+    }
+  });
+}
+
+/**
  * Renders math tokens with our KaTeX wrapper, collecting errors instead of printing them. `display` is how the token
  * is typeset; `block` whether it stands as a block of its own (else it is display math inside a paragraph).
  */
@@ -155,6 +182,7 @@ export function createMarkdown(): MarkdownIt {
     return "";
   };
   md.use(lineNumbers);
+  md.use(linksDoNotNest);
   const defaultLinkOpen = md.renderer.rules.link_open ?? ((tokens, idx, options, _env, self) => self.renderToken(tokens, idx, options));
   md.renderer.rules.link_open = (tokens, idx, options, env, self) => {
     tokens[idx]!.attrSet("rel", "nofollow ugc noopener");

@@ -185,6 +185,9 @@ function leanElement(node: MathElement): MathElement | string {
   // <semantics> draws its first child; the rest is the TeX source (<annotation>).
   const shown = node.children[0];
   if (node.name === "semantics" && shown !== undefined && typeof shown !== "string") return leanElement(shown);
+  // KaTeX's classes on MathML (`<mtd class ="mtr-glue">` around numbered equations) serve only its own stylesheet,
+  // which pages do not load; it writes them with a space before `=`, which HTML validators flag.
+  if (node.attributes.includes(" class =")) node = { ...node, attributes: node.attributes.replace(/ class ="[^"]*"/, "") };
   const children: (MathElement | string)[] = [];
   const lean = node.children.map((child) => (typeof child === "string" ? child : leanElement(child)));
   for (let i = 0; i < lean.length; i++) {
@@ -213,7 +216,7 @@ function leanElement(node: MathElement): MathElement | string {
 
 /**
  * Typeset HTML (a title or an abstract) with each formula's MathML as lean as what it draws: no `<semantics>` and TeX
- * `<annotation>` (no browser shows it; the TeX source is in the paper file and the search index), no `<mrow>` around a
+ * `<annotation>` (no browser shows it; the TeX source is in the paper file and the search index), no KaTeX classes, no `<mrow>` around a
  * single element, no `mathvariant="normal"` where MathML Core sets the character upright anyway, and a run of upright
  * letters as one word. About a third of a formula's bytes (README, "Output size"). Linear in the length of the HTML;
  * a formula it cannot read as KaTeX's MathML is left as it is.

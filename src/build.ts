@@ -53,11 +53,11 @@ export async function buildSite(options: { root: string; log?: (line: string) =>
   const [{ renderSite }, { buildSearchIndex }] = await Promise.all([import("./eleventy/render-pages.ts"), import("./search/build.ts")]);
   // Reused paper pages are not linked one by one: their folder is moved over from the previous output (output/adopt.ts).
   const { adoption, link } = splitAdoptable(plan.reuse, "papers", outputDir);
-  const { pagesWritten } = await writeAtomically(outputDir, async (temp) => {
+  const { pagesWritten, pageHashes } = await writeAtomically(outputDir, async (temp) => {
     // The search index is written by a worker thread while the pages render, updated from the previous build's.
     const indexing = buildSearchIndex(papers, temp, site, { cacheDir: path.resolve(options.root, site.cacheDir), previousSite: outputDir, keyOf: paperKeyOf });
     indexing.catch(() => {});
-    let result = { pagesWritten: 0 };
+    let result = { pagesWritten: 0, pageHashes: new Map<string, string>() };
     try {
       writeBuildSettings(temp, site);
       linkReusedPages(link, outputDir, temp);
@@ -71,7 +71,9 @@ export async function buildSite(options: { root: string; log?: (line: string) =>
     written = performance.now();
     return result;
   }, adoption && { adopt: { adoption, reused: plan.reuse } });
-  reuse.commit(plan, true, contentKey, adoption?.adopted && { folder: adoption.folder, adopted: adoption.adopted, reused: plan.reuse });
+  // The pages written were hashed as they were written: the manifest does not read them back.
+  const hashes = new Map([...plan.hashes, ...pageHashes]);
+  reuse.commit({ ...plan, hashes }, true, contentKey, adoption?.adopted && { folder: adoption.folder, adopted: adoption.adopted, reused: plan.reuse });
   const done = performance.now();
   log(
     `Built ${papers.length} papers (${cached} from the cache) on ${data.days.length} day${data.days.length === 1 ? "" : "s"}, ` +

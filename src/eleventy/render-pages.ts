@@ -26,6 +26,8 @@ export async function renderSite(options: {
   data: SiteData & { render: PageSelection };
   /** Papers shown per run (see splitSelection). Default `pagesPerRun`. */
   budget?: number;
+  /** Pages a run renders from which they are written on a thread of their own. Default `threadedFrom`. */
+  threadedFrom?: number;
 }): Promise<{ pagesWritten: number; pageHashes: Map<string, string> }> {
   const parts = splitSelection(options.data.render, options.budget ?? pagesPerRun);
   const output = path.resolve(options.outputDir);
@@ -38,7 +40,7 @@ export async function renderSite(options: {
       outputDir: options.outputDir,
       data: { ...options.data, render },
       wholeSite: i === parts.length - 1,
-      threaded: pages >= threadedFrom,
+      threaded: pages >= (options.threadedFrom ?? threadedFrom),
     });
     pagesWritten = run.pagesWritten;
     for (const [file, hash] of run.pageHashes) pageHashes.set(path.relative(output, file).split(path.sep).join("/"), hash);

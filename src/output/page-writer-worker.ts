@@ -1,8 +1,8 @@
 // Worker thread entry of threadPageWriter (page-writer.ts): writes and hashes pages in the order they come.
 import { parentPort } from "node:worker_threads";
-import { queuedLimit, writePage, type WriterDone } from "./page-writer.ts";
+import { writePage, type PageBatch, type WriterDone } from "./page-writer.ts";
 
-type Message = { queued: Int32Array } | { file: string; content: string | Uint8Array } | { close: true };
+type Message = { queued: Int32Array } | { pages: PageBatch; size: number } | { close: true };
 
 let queued: Int32Array | undefined;
 const made = new Set<string>();
@@ -11,20 +11,20 @@ let error: string | undefined;
 
 parentPort?.on("message", (message: Message) => {
   if ("queued" in message) queued = message.queued;
-  else if ("file" in message) {
+  else if ("pages" in message) {
+    const { files, lengths, bytes } = message.pages;
     // After a failure the rest is not written: the build fails and its folder is deleted.
-    if (!error) {
+    for (let i = 0, offset = 0; i < files.length && !error; offset += lengths[i]!, i++) {
+      const file = files[i]!;
       try {
-        hashes.push([message.file, writePage(message.file, message.content, made)]);
+        hashes.push([file, writePage(file, bytes.subarray(offset, offset + lengths[i]!), made)]);
       } catch (failure) {
-        error = `Could not write ${message.file}: ${(failure as Error).message}`;
+        error = `Could not write ${file}: ${(failure as Error).message}`;
       }
     }
     if (queued) {
-      Atomics.sub(queued, 0, Math.min(message.content.length, queuedLimit));
+      Atomics.sub(queued, 0, message.size);
       Atomics.notify(queued, 0);
     }
-  } else {
-    parentPort?.postMessage({ hashes, ...(error ? { error } : {}) } satisfies WriterDone);
-  }
+  } else parentPort?.postMessage({ hashes, ...(error ? { error } : {}) } satisfies WriterDone);
 });

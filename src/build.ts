@@ -17,9 +17,14 @@ export async function buildSite(options: { root: string; log?: (line: string) =>
   const outputDir = path.resolve(options.root, site.outputDir);
   // Pages whose inputs match the previous build's are linked from the previous output instead of rendered again.
   const reuse = pageReuse({ root: options.root, site, outputDir, cacheDir: path.resolve(options.root, site.cacheDir), paperKey: paperKeyOf });
+  // Loaded only for a build that writes: Eleventy and the search index take half a second to import, a tenth of a
+  // build where nothing changed. A build that typesets many papers loads them while the worker threads typeset.
+  let writing: Promise<[typeof import("./eleventy/render-pages.ts"), typeof import("./search/build.ts")]> | undefined;
+  const loadWriting = () => (writing ??= Promise.all([import("./eleventy/render-pages.ts"), import("./search/build.ts")]));
   // When every paper file, the code and the configuration are what the output was built from, no paper is loaded.
   const { papers, problems, warnings, cached, contentKey, unchanged } = await checkContentParallel(options.root, site, {
     unchanged: (key) => reuse.unchanged(key),
+    whileTypesetting: () => void loadWriting().catch(() => {}),
   });
   const checked = performance.now();
   const s = (ms: number) => (ms / 1000).toFixed(2);
@@ -48,16 +53,14 @@ export async function buildSite(options: { root: string; log?: (line: string) =>
     return { ok: true };
   }
   let written = 0;
-  // Loaded only for a build that writes: Eleventy and the search index take half a second to import, a tenth of a
-  // build where nothing changed.
-  const [{ renderSite }, { buildSearchIndex }] = await Promise.all([import("./eleventy/render-pages.ts"), import("./search/build.ts")]);
+  const [{ renderSite }, { buildSearchIndex }] = await loadWriting();
   // Reused paper pages are not linked one by one: their folder is moved over from the previous output (output/adopt.ts).
   const { adoption, link } = splitAdoptable(plan.reuse, "papers", outputDir);
-  const { pagesWritten } = await writeAtomically(outputDir, async (temp) => {
+  const { pagesWritten, pageHashes } = await writeAtomically(outputDir, async (temp) => {
     // The search index is written by a worker thread while the pages render, updated from the previous build's.
     const indexing = buildSearchIndex(papers, temp, site, { cacheDir: path.resolve(options.root, site.cacheDir), previousSite: outputDir, keyOf: paperKeyOf });
     indexing.catch(() => {});
-    let result = { pagesWritten: 0 };
+    let result = { pagesWritten: 0, pageHashes: new Map<string, string>() };
     try {
       writeBuildSettings(temp, site);
       linkReusedPages(link, outputDir, temp);
@@ -71,7 +74,9 @@ export async function buildSite(options: { root: string; log?: (line: string) =>
     written = performance.now();
     return result;
   }, adoption && { adopt: { adoption, reused: plan.reuse } });
-  reuse.commit(plan, true, contentKey, adoption?.adopted && { folder: adoption.folder, adopted: adoption.adopted, reused: plan.reuse });
+  // The pages written were hashed as they were written: the manifest does not read them back.
+  const hashes = new Map([...plan.hashes, ...pageHashes]);
+  reuse.commit({ ...plan, hashes }, true, contentKey, adoption?.adopted && { folder: adoption.folder, adopted: adoption.adopted, reused: plan.reuse });
   const done = performance.now();
   log(
     `Built ${papers.length} papers (${cached} from the cache) on ${data.days.length} day${data.days.length === 1 ? "" : "s"}, ` +

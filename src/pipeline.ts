@@ -119,7 +119,11 @@ export function checkContent(root: string, config: SiteConfig): CheckedContent {
 export async function checkContentParallel(
   root: string,
   config: SiteConfig,
-  options: { unchanged?: (contentKey: string) => boolean } = {},
+  options: {
+    unchanged?: (contentKey: string) => boolean;
+    /** Called when the papers are handed to the worker threads: the main thread waits for them from then on. */
+    whileTypesetting?: () => void;
+  } = {},
 ): Promise<CheckedContent> {
   // With an empty cache (a first build, or new code) every file is typeset: the workers start as soon as there are
   // enough files to be worth them, and start up while the rest are read.
@@ -138,7 +142,9 @@ export async function checkContentParallel(
   }
   const pool = early ?? startRenderPool();
   try {
-    const results = await pool.process(todo, config.macros);
+    const processing = pool.process(todo, config.macros);
+    options.whileTypesetting?.();
+    const results = await processing;
     return collect(read, new Map(todo.map((file, i) => [file.file, results[i]!])), config);
   } finally {
     await pool.close();

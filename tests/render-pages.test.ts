@@ -1,6 +1,7 @@
 // src/eleventy/render-pages.ts: a site rendered in several Eleventy runs into one folder (as `npm run build` does past
 // 20,000 papers) is byte for byte the site one run writes, feeds and sitemap included.
 import { spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -16,6 +17,7 @@ function tree(dir: string): Map<string, Buffer> {
 describe("renderSite in several runs", () => {
   let site: FixtureSite;
   let runs: number[];
+  let hashes: Map<string, string>;
   beforeAll(() => {
     site = fixtureSite(examplePapers());
     // One subprocess: the papers are typeset once, then the site is rendered twice, in one run and in parts of at
@@ -34,10 +36,13 @@ describe("renderSite in several runs", () => {
       const data = { config, ...digest, render: allPages(digest) };
       await renderSite({ root, outputDir: ${JSON.stringify(path.join(site.dir, "one"))}, data });
       await renderSite({ root, outputDir: ${JSON.stringify(path.join(site.dir, "parts"))}, data, budget: 20 });
-      console.log(JSON.stringify([splitSelection(data.render, 20_000).length, splitSelection(data.render, 20).length]));`;
+      const { pageHashes } = await renderSite({ root, outputDir: ${JSON.stringify(path.join(site.dir, "thread"))}, data, budget: 20, threadedFrom: 0 });
+      console.log(JSON.stringify([splitSelection(data.render, 20_000).length, splitSelection(data.render, 20).length, [...pageHashes]]));`;
     const result = site.evalModule(code, 240_000);
     expect(result.status, result.stdout + result.stderr).toBe(0);
-    runs = JSON.parse(result.stdout.trim().split("\n").at(-1)!);
+    const [one, parts, written] = JSON.parse(result.stdout.trim().split("\n").at(-1)!);
+    runs = [one, parts];
+    hashes = new Map(written);
   }, 300_000);
   afterAll(() => site.cleanup());
 
@@ -51,5 +56,16 @@ describe("renderSite in several runs", () => {
     // What only a whole-site run writes is there.
     expect(one.has("feed.xml") && one.has("sitemap.xml")).toBe(true);
     expect(one.size).toBeGreaterThan(60);
+  });
+
+  it("writes the same files on a writer thread, and hands back the hash of every page's bytes", () => {
+    const one = tree(path.join(site.dir, "one"));
+    const thread = tree(path.join(site.dir, "thread"));
+    expect([...thread.keys()]).toEqual([...one.keys()]);
+    for (const [file, bytes] of one) expect(thread.get(file)?.equals(bytes), file).toBe(true);
+    // Every page Eleventy rendered (not the feeds, sitemap or copied assets), each hash that of the bytes on disk.
+    const pages = [...one.keys()].filter((file) => file.endsWith(".html"));
+    expect([...hashes.keys()].sort()).toEqual(pages);
+    for (const file of pages) expect(hashes.get(file), file).toBe(createHash("sha256").update(one.get(file)!).digest("hex"));
   });
 });

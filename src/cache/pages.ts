@@ -29,7 +29,10 @@ export interface PagePlan {
   reuse: string[];
   /** Output path -> key of what the page is made from, for the manifest written after the build. */
   keys: Map<string, string>;
-  /** Output path -> hash of the bytes of a reused page, as the manifest recorded it. */
+  /**
+   * Output path -> hash of the bytes of a reused page, as the manifest recorded it; the build adds the pages it wrote,
+   * hashed as they were written.
+   */
   hashes: Map<string, string>;
 }
 
@@ -276,7 +279,8 @@ export function pageManifest(
   let complete = true;
   for (const [file, key] of plan.keys) {
     const stat = files[file];
-    // A reused page keeps its hash (its file is a link to the bytes it was checked against); a rendered one is hashed.
+    // A reused page keeps its hash (its file is a link to the bytes it was checked against), a page hashed as it was
+    // written that hash; any other is read and hashed.
     if (stat) pages[file] = [key, ...stat, plan.hashes?.get(file) ?? hashBytes(readFileSync(path.join(outputDir, file)))];
     else complete = false;
   }

@@ -1,3 +1,4 @@
+import path from "node:path";
 import { splitSelection, type PageSelection } from "../cache/pages.ts";
 import type { SiteData } from "../pipeline.ts";
 import { runEleventy } from "./run.ts";
@@ -8,11 +9,16 @@ import { runEleventy } from "./run.ts";
  */
 export const pagesPerRun = 20_000;
 
+/** Pages rendered in one Eleventy run from which writing them on a thread of their own pays for starting it. */
+export const threadedFrom = 500;
+
 /**
  * Writes the pages `data.render` selects into `outputDir`, in as many Eleventy runs into that folder as keep memory
  * bounded (`pagesPerRun`), one after the other. The last run also writes the feeds and the sitemap; every run writes
- * the pages that are not paginated. Returns when the last run's pages were written (`performance.now()`), as
- * `runEleventy` does; the first run that fails rejects, and the runs after it do not start.
+ * the pages that are not paginated. Returns when the last run's pages were rendered (`performance.now()`), as
+ * `runEleventy` does, and the hash of every page written (output path, relative and `/`-separated -> sha256 hex of
+ * its bytes), so the page manifest need not read them back; the first run that fails rejects, and the runs after it
+ * do not start.
  */
 export async function renderSite(options: {
   root: string;
@@ -20,11 +26,24 @@ export async function renderSite(options: {
   data: SiteData & { render: PageSelection };
   /** Papers shown per run (see splitSelection). Default `pagesPerRun`. */
   budget?: number;
-}): Promise<{ pagesWritten: number }> {
+  /** Pages a run renders from which they are written on a thread of their own. Default `threadedFrom`. */
+  threadedFrom?: number;
+}): Promise<{ pagesWritten: number; pageHashes: Map<string, string> }> {
   const parts = splitSelection(options.data.render, options.budget ?? pagesPerRun);
-  let result = { pagesWritten: 0 };
+  const output = path.resolve(options.outputDir);
+  const pageHashes = new Map<string, string>();
+  let pagesWritten = 0;
   for (const [i, render] of parts.entries()) {
-    result = await runEleventy({ root: options.root, outputDir: options.outputDir, data: { ...options.data, render }, wholeSite: i === parts.length - 1 });
+    const pages = Object.values(render).reduce((sum: number, items: unknown[]) => sum + items.length, 0);
+    const run = await runEleventy({
+      root: options.root,
+      outputDir: options.outputDir,
+      data: { ...options.data, render },
+      wholeSite: i === parts.length - 1,
+      threaded: pages >= (options.threadedFrom ?? threadedFrom),
+    });
+    pagesWritten = run.pagesWritten;
+    for (const [file, hash] of run.pageHashes) pageHashes.set(path.relative(output, file).split(path.sep).join("/"), hash);
   }
-  return result;
+  return { pagesWritten, pageHashes };
 }

@@ -1,0 +1,140 @@
+import { createHash } from "node:crypto";
+import { mkdirSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import type { Worker } from "node:worker_threads";
+import { startTypeScriptWorker } from "../workers/typescript-worker.ts";
+
+/**
+ * Writes rendered pages and hashes their bytes as it writes them, so the page manifest (src/cache/pages.ts) does not
+ * read every page back to hash it.
+ */
+export interface PageWriter {
+  /** Writes `content` to the absolute path `file` (its folder made as needed); the first failure rejects `close`. */
+  write(file: string, content: string | Uint8Array): void;
+  /** Once every page is on disk: each file written (absolute path) -> sha256 of its bytes, in hex. */
+  close(): Promise<Map<string, string>>;
+}
+
+/** The sha256 of what `writeFileSync` writes for `content` (a string in UTF-8), in hex. */
+export const hashContent = (content: string | Uint8Array) => createHash("sha256").update(content).digest("hex");
+
+/** Writes one page, making its folder unless `made` has it; returns the hash of its bytes. */
+export function writePage(file: string, content: string | Uint8Array, made: Set<string>): string {
+  const dir = path.dirname(file);
+  if (!made.has(dir)) {
+    mkdirSync(dir, { recursive: true });
+    made.add(dir);
+  }
+  writeFileSync(file, content);
+  return hashContent(content);
+}
+
+/** Writes on the calling thread, each page as it is given. */
+export function inlinePageWriter(): PageWriter {
+  const made = new Set<string>();
+  const hashes = new Map<string, string>();
+  let failure: unknown;
+  return {
+    write(file, content) {
+      if (failure) return;
+      try {
+        hashes.set(file, writePage(file, content, made));
+      } catch (error) {
+        failure = error;
+      }
+    },
+    close: () => (failure ? Promise.reject(failure) : Promise.resolve(hashes)),
+  };
+}
+
+/** Bytes of pages given to the writer thread and not yet written beyond which `write` waits for it. */
+export const queuedLimit = 64 * 2 ** 20;
+
+/**
+ * Pages are sent to the thread in batches of about this many bytes, as UTF-8 in one buffer that is moved, not copied:
+ * structured cloning each page's string cost the rendering thread about twice as much as encoding it (Node 20).
+ */
+const batchSize = 2 ** 20;
+
+/** Pages as they are sent to the writer thread: their paths, and their bytes one after the other. */
+export interface PageBatch {
+  files: string[];
+  /** Each page's length in bytes, in `bytes`. */
+  lengths: number[];
+  bytes: Uint8Array<ArrayBuffer>;
+}
+
+/** A batch of pages in one buffer (strings in UTF-8, as `writeFileSync` writes them). */
+function encodeBatch(pages: { file: string; content: string | Uint8Array }[]): PageBatch {
+  const lengths = pages.map(({ content }) => (typeof content === "string" ? Buffer.byteLength(content) : content.byteLength));
+  const bytes = Buffer.allocUnsafeSlow(lengths.reduce((sum, length) => sum + length, 0));
+  let offset = 0;
+  for (const { content } of pages) {
+    if (typeof content === "string") offset += bytes.write(content, offset);
+    else {
+      bytes.set(content, offset);
+      offset += content.byteLength;
+    }
+  }
+  return { files: pages.map(({ file }) => file), lengths, bytes: new Uint8Array(bytes.buffer, 0, offset) };
+}
+
+/** What the writer thread answers to `close`. */
+export interface WriterDone {
+  hashes: [file: string, hash: string][];
+  error?: string;
+}
+
+/**
+ * Writes on a worker thread (src/output/page-writer-worker.ts): the mkdir, open and write of every page, and hashing
+ * it, leave the rendering thread for the other core. At most `queuedLimit` bytes wait in the thread's queue: past that
+ * `write` blocks until the thread has caught up, so a fast renderer does not hold a second copy of the whole site.
+ * `close` resolves once every page is on disk and the thread has ended, and rejects with the first write that failed;
+ * nothing is written after it settles.
+ */
+export function threadPageWriter(): PageWriter {
+  // [0]: bytes (UTF-16 units for strings) sent and not yet written; the thread subtracts and notifies.
+  const queued = new Int32Array(new SharedArrayBuffer(4));
+  const worker: Worker = startTypeScriptWorker(new URL("./page-writer-worker.ts", import.meta.url));
+  let crashed: unknown;
+  worker.on("error", (error) => (crashed ??= error));
+  worker.postMessage({ queued });
+  let batch: { file: string; content: string | Uint8Array }[] = [];
+  let batched = 0;
+  const send = () => {
+    if (!batch.length) return;
+    // Waits a second at a time; a thread that wrote nothing for a minute is taken for dead (the build fails).
+    for (let now = Atomics.load(queued, 0), idle = 0; now > queuedLimit && !crashed; ) {
+      const result = Atomics.wait(queued, 0, now, 1000);
+      now = Atomics.load(queued, 0);
+      if (result === "timed-out" && ++idle >= 60) crashed = new Error("The page writer thread wrote nothing for a minute");
+      else if (result !== "timed-out") idle = 0;
+    }
+    Atomics.add(queued, 0, batched);
+    const pages = encodeBatch(batch);
+    worker.postMessage({ pages, size: batched }, [pages.bytes.buffer]);
+    batch = [];
+    batched = 0;
+  };
+  return {
+    write(file, content) {
+      if (crashed) return;
+      batch.push({ file, content });
+      batched += Math.min(content.length, queuedLimit);
+      if (batched >= batchSize) send();
+    },
+    async close() {
+      if (!crashed) send();
+      const done = await new Promise<WriterDone | undefined>((resolve) => {
+        worker.once("message", resolve);
+        worker.once("exit", () => resolve(undefined));
+        worker.postMessage({ close: true });
+      });
+      // The thread answers after its last write: nothing is written once it is stopped here.
+      await worker.terminate();
+      if (crashed || !done) throw crashed ?? new Error("The page writer thread stopped before writing every page");
+      if (done.error) throw new Error(done.error);
+      return new Map(done.hashes);
+    },
+  };
+}

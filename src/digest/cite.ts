@@ -21,6 +21,11 @@ type CiteSite = Pick<SiteConfig, "url" | "pathPrefix" | "title">;
 const descriptionMax = 160;
 /** Only the start of an abstract is read for its first sentence (abstracts may be 20,000 characters). */
 const descriptionInput = 2000;
+/**
+ * Of which the sentence segmenter sees this much, whitespace collapsed: a first sentence longer than the description
+ * is cut anyway, and ICU's work grows with the text it is given (0.3 -> 0.23 s for 10,000 pages).
+ */
+const segmenterInput = 2 * descriptionMax;
 
 /**
  * The abstract's first sentence as plain text, at most 160 characters (cut at a word, with "…"). Takes the paper's
@@ -29,7 +34,7 @@ const descriptionInput = 2000;
 export function firstSentence(abstractText: string): string {
   // A paper page asks for it several times in a row (description, Open Graph, JSON-LD): the last answer is kept.
   if (abstractText === lastSentence.of) return lastSentence.is;
-  const text = abstractText.slice(0, descriptionInput).replace(/\s+/g, " ").trim();
+  const text = abstractText.slice(0, descriptionInput).replace(/\s+/g, " ").trim().slice(0, segmenterInput);
   const first = sentences.segment(text)[Symbol.iterator]().next().value?.segment.trim() ?? "";
   const cut = first.slice(0, descriptionMax - 1);
   const space = cut.lastIndexOf(" ");

@@ -3,7 +3,7 @@ import { linkReusedPages, pageReuse, type PagePlan } from "./cache/pages.ts";
 import { paperKeyOf } from "./cache/papers.ts";
 import { problemReport } from "./content/problems.ts";
 import { splitAdoptable, type Adoption } from "./output/adopt.ts";
-import { writeAtomically } from "./output/atomic.ts";
+import { keepOutput, writeAtomically } from "./output/atomic.ts";
 import { writeBuildSettings } from "./output/build-settings.ts";
 import { checkContentParallel } from "./pipeline.ts";
 import { groupDigest } from "./digest/group.ts";
@@ -50,13 +50,14 @@ export async function buildSite(options: { root: string; log?: (line: string) =>
     // it starts before they are grouped and the pages planned (seconds at 100,000 papers) and runs alongside them.
     const indexing = buildSearchIndex(papers, temp, site, { cacheDir: path.resolve(options.root, site.cacheDir), previousSite: outputDir, keyOf: paperKeyOf });
     indexing.catch(() => {});
-    let result: { pagesWritten: number } | undefined;
+    let result: { pagesWritten: number } | typeof keepOutput | undefined;
     try {
       const digest = groupDigest(papers, site);
       days = digest.days.length;
       plan = reuse.plan(digest);
       grouped = performance.now();
-      if (!plan.upToDate) {
+      if (plan.upToDate) result = keepOutput;
+      else {
         const { adoption, link } = splitAdoptable(plan.reuse, "papers", outputDir);
         if (adoption) swap.adopt = { adoption, reused: plan.reuse };
         writeBuildSettings(temp, site);
@@ -65,14 +66,15 @@ export async function buildSite(options: { root: string; log?: (line: string) =>
       }
     } finally {
       // The worker must stop writing into the temporary folder before it is deleted (an error, or nothing to write).
-      if (!result) await indexing.catch(() => {});
+      if (!result || result === keepOutput) await indexing.catch(() => {});
     }
+    if (result === keepOutput) return result;
     await indexing;
     written = performance.now();
     return result;
   }, swap);
   if (!plan) throw new Error("no page plan");
-  if (!outcome) {
+  if (outcome === keepOutput) {
     reuse.commit(plan, true, contentKey);
     log(
       `Nothing changed since the last build: ${site.outputDir}/ is up to date with ${papers.length} papers ` +

@@ -1,5 +1,6 @@
 import path from "node:path";
 import { linkReusedPages, pageReuse, type PagePlan } from "./cache/pages.ts";
+import { checkOutputInWorker } from "./cache/output-check.ts";
 import { paperKeyOf } from "./cache/papers.ts";
 import { problemReport } from "./content/problems.ts";
 import { splitAdoptable, type Adoption } from "./output/adopt.ts";
@@ -18,9 +19,11 @@ export async function buildSite(options: { root: string; log?: (line: string) =>
   // Pages whose inputs match the previous build's are linked from the previous output instead of rendered again.
   const reuse = pageReuse({ root: options.root, site, outputDir, cacheDir: path.resolve(options.root, site.cacheDir), paperKey: paperKeyOf });
   // When every paper file, the code and the configuration are what the output was built from, no paper is loaded.
+  // For a big site a worker thread checks the output meanwhile (src/cache/output-check.ts).
+  const checking = checkOutputInWorker(reuse.manifestFile, outputDir);
   const { papers, problems, warnings, cached, contentKey, unchanged } = await checkContentParallel(options.root, site, {
-    unchanged: (key) => reuse.unchanged(key),
-  });
+    unchanged: async (key) => reuse.unchanged(key, await checking?.check),
+  }).finally(() => checking?.stop());
   const checked = performance.now();
   const s = (ms: number) => (ms / 1000).toFixed(2);
   if (unchanged) {

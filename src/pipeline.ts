@@ -119,7 +119,7 @@ export function checkContent(root: string, config: SiteConfig): CheckedContent {
 export async function checkContentParallel(
   root: string,
   config: SiteConfig,
-  options: { unchanged?: (contentKey: string) => boolean } = {},
+  options: { unchanged?: (contentKey: string) => boolean | Promise<boolean> } = {},
 ): Promise<CheckedContent> {
   // With an empty cache (a first build, or new code) every file is typeset: the workers start as soon as there are
   // enough files to be worth them, and start up while the rest are read.
@@ -127,7 +127,7 @@ export async function checkContentParallel(
   const read = readWithCache(root, config, (count, cache) => {
     if (count === parallelFrom && cache.isEmpty()) early = startRenderPool();
   });
-  if (read.contentKey && options.unchanged?.(read.contentKey)) {
+  if (read.contentKey && (await options.unchanged?.(read.contentKey))) {
     await early?.close();
     return { papers: [], problems: [], warnings: [], cached: 0, contentKey: read.contentKey, unchanged: true };
   }

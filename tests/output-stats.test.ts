@@ -2,7 +2,9 @@ import { mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, utimesSync, wr
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { checkOutputInWorker } from "../src/cache/output-check.ts";
 import { outputStats, sameOutput } from "../src/cache/output-stats.ts";
+import { writeManifest } from "../src/cache/pages.ts";
 
 let root: string | undefined;
 afterEach(() => {
@@ -92,5 +94,25 @@ describe("the output folder's stats", () => {
     expect(readdirSync(path.join(dir, "papers/a"))).toEqual(["index.html"]);
     expect(stats.folders["papers/a"]).toBe("racy");
     expect(stats.folders["papers/b"]).not.toBe("racy");
+  });
+
+  it("checks the output against the page manifest on a worker thread, as on this one", async () => {
+    const dir = site();
+    await later();
+    const file = path.join(dir, "..", `${path.basename(dir)}-pages.json`);
+    writeManifest(file, { output: dir, pages: {}, site: "s", inputs: "i", ...outputStats(dir, noMargin) });
+    try {
+      await later();
+      const first = checkOutputInWorker(file, dir, 0)!;
+      const checked = await first.check;
+      expect(checked?.manifest).toEqual({ output: dir, site: "s", inputs: "i" });
+      expect(await checked?.same).toBe(true);
+      writeFileSync(path.join(dir, "papers/b/index.html"), "B");
+      const second = checkOutputInWorker(file, dir, 0)!;
+      expect(await (await second.check)?.same).toBe(false);
+      expect(checkOutputInWorker(file, dir)).toBeUndefined(); // a small manifest: checked on the calling thread
+    } finally {
+      rmSync(file, { force: true });
+    }
   });
 });

@@ -3,6 +3,7 @@ import { existsSync, linkSync, copyFileSync, mkdirSync, readdirSync, readFileSyn
 import path from "node:path";
 import type { Day, Digest, OrganizationPage, PaperPage, Period, TagPage } from "../digest/group.ts";
 import type { RenderedPaper } from "../markdown/paper.ts";
+import type { OutputCheck } from "./output-check.ts";
 import { outputStats, sameOutput, type FileStats, type FolderStats } from "./output-stats.ts";
 
 /** The paginated pages a build writes: per kind, the items whose page is (re)rendered. Layouts paginate over these. */
@@ -328,9 +329,12 @@ export interface PageReuse {
   /**
    * True when the last complete build was made from this content key with the running code, layouts and site
    * configuration, and the output folder still holds exactly the files it wrote (size and modification time): then
-   * the build has nothing to do, and needs neither the papers nor the digest to know it.
+   * the build has nothing to do, and needs neither the papers nor the digest to know it. `checked`: the manifest and
+   * the output as a worker thread checked them (src/cache/output-check.ts), instead of reading and stat-ing here.
    */
-  unchanged(contentKey: string): boolean;
+  unchanged(contentKey: string, checked?: OutputCheck): boolean | Promise<boolean>;
+  /** The manifest's file (`pages.json` in the cache folder). */
+  readonly manifestFile: string;
 }
 
 /**
@@ -361,10 +365,11 @@ export function pageReuse(options: {
   const inputsOf = (contentKey: string) =>
     createHash("sha256").update(contentKey).update("\0").update(siteCodeFingerprint(options.root, options.site)).digest("hex");
   return {
-    unchanged(contentKey) {
-      const manifest = read();
-      return !!manifest?.site && manifest.inputs === inputsOf(contentKey) &&
-        path.resolve(manifest.output) === path.resolve(options.outputDir) && sameOutput(options.outputDir, manifest);
+    manifestFile,
+    unchanged(contentKey, checked) {
+      const manifest = checked ? checked.manifest : read();
+      if (!manifest?.site || manifest.inputs !== inputsOf(contentKey) || path.resolve(manifest.output) !== path.resolve(options.outputDir)) return false;
+      return checked ? checked.same : sameOutput(options.outputDir, manifest as PageManifest);
     },
     plan: (digest, rerender) =>
       planPages(digest, {

@@ -22,7 +22,12 @@ export async function buildSite(options: { root: string; log?: (line: string) =>
   // For a big site a worker thread checks the output meanwhile (src/cache/output-check.ts).
   const checking = checkOutputInWorker(reuse.manifestFile, outputDir);
   const { papers, problems, warnings, cached, contentKey, unchanged } = await checkContentParallel(options.root, site, {
-    unchanged: async (key) => reuse.unchanged(key, await checking?.check),
+    unchanged: async (key) => {
+      const same = await reuse.unchanged(key, await checking?.check);
+      // A paper file changed: the worker's stats of the output are of no use, and would slow the build down.
+      if (!same) checking?.stop();
+      return same;
+    },
   }).finally(() => checking?.stop());
   const checked = performance.now();
   const s = (ms: number) => (ms / 1000).toFixed(2);

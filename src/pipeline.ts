@@ -120,7 +120,7 @@ export async function checkContentParallel(
   root: string,
   config: SiteConfig,
   options: {
-    unchanged?: (contentKey: string) => boolean;
+    unchanged?: (contentKey: string) => boolean | Promise<boolean>;
     /** Called when the papers are handed to the worker threads: the main thread waits for them from then on. */
     whileTypesetting?: () => void;
   } = {},
@@ -131,7 +131,7 @@ export async function checkContentParallel(
   const read = readWithCache(root, config, (count, cache) => {
     if (count === parallelFrom && cache.isEmpty()) early = startRenderPool();
   });
-  if (read.contentKey && options.unchanged?.(read.contentKey)) {
+  if (read.contentKey && (await options.unchanged?.(read.contentKey))) {
     await early?.close();
     return { papers: [], problems: [], warnings: [], cached: 0, contentKey: read.contentKey, unchanged: true };
   }

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { splitAdoptable } from "../src/output/adopt.ts";
-import { recoverInterruptedBuilds, trashDeleted, writeAtomically } from "../src/output/atomic.ts";
+import { keepOutput, recoverInterruptedBuilds, trashDeleted, writeAtomically } from "../src/output/atomic.ts";
 import { repoRoot } from "./helpers/site.ts";
 
 /** Writes `files` (relative path -> text) under `dir`. */
@@ -76,6 +76,18 @@ describe("writeAtomically", () => {
       }),
     ).rejects.toThrow("page failed");
     expect(contents(out)).toEqual({ "index.html": "one" });
+    expect(entries()).toEqual(["dist"]);
+  });
+
+  it("swaps nothing and removes its temporary folder when the write finds the output already right", async () => {
+    await writeAtomically(out, async (temp) => writeFiles(temp, { "index.html": "one" }));
+    const result = await writeAtomically(out, async (temp) => {
+      writeFiles(temp, { "index.html": "two", "search/meta.ix": "half an index" });
+      return keepOutput;
+    });
+    expect(result).toBe(keepOutput);
+    expect(contents(out)).toEqual({ "index.html": "one" });
+    expect(await trashDeleted(out, 10_000)).toBe(true);
     expect(entries()).toEqual(["dist"]);
   });
 

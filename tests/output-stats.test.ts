@@ -2,7 +2,9 @@ import { mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, utimesSync, wr
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { checkOutputInWorker } from "../src/cache/output-check.ts";
 import { outputStats, sameOutput } from "../src/cache/output-stats.ts";
+import { writeManifest } from "../src/cache/pages.ts";
 
 let root: string | undefined;
 afterEach(() => {
@@ -69,6 +71,21 @@ describe("the output folder's stats", () => {
     expect(Object.keys(racy.files)).toContain("papers/a/index.html");
   });
 
+  it("records the stats the caller took of a file (a page the build checked), so an edit made since is found next time", async () => {
+    const dir = site();
+    await later();
+    const checked = outputStats(dir, noMargin);
+    await later();
+    // Edited after the build checked it, keeping its size: the record must not vouch for the new bytes.
+    writeFileSync(path.join(dir, "papers/a/index.html"), "A");
+    const known = new Map([["papers/a/index.html", checked.files["papers/a/index.html"]!]]);
+    const recorded = outputStats(dir, { known, ...noMargin });
+    expect(recorded.files["papers/a/index.html"]).toEqual(checked.files["papers/a/index.html"]);
+    expect(Object.keys(recorded.files).sort()).toEqual(["index.html", "papers/a/index.html", "papers/b/index.html"]);
+    await later();
+    expect(sameOutput(dir, recorded, noMargin)).toBe(false);
+  });
+
   it("deletes the files it is told to drop, and lists their folder next time", async () => {
     const dir = site();
     writeFileSync(path.join(dir, "papers/a/stray.html"), "x");
@@ -77,5 +94,25 @@ describe("the output folder's stats", () => {
     expect(readdirSync(path.join(dir, "papers/a"))).toEqual(["index.html"]);
     expect(stats.folders["papers/a"]).toBe("racy");
     expect(stats.folders["papers/b"]).not.toBe("racy");
+  });
+
+  it("checks the output against the page manifest on a worker thread, as on this one", async () => {
+    const dir = site();
+    await later();
+    const file = path.join(dir, "..", `${path.basename(dir)}-pages.json`);
+    writeManifest(file, { output: dir, pages: {}, site: "s", inputs: "i", ...outputStats(dir, noMargin) });
+    try {
+      await later();
+      const first = checkOutputInWorker(file, dir, 0)!;
+      const checked = await first.check;
+      expect(checked?.manifest).toEqual({ output: dir, site: "s", inputs: "i" });
+      expect(await checked?.same).toBe(true);
+      writeFileSync(path.join(dir, "papers/b/index.html"), "B");
+      const second = checkOutputInWorker(file, dir, 0)!;
+      expect(await (await second.check)?.same).toBe(false);
+      expect(checkOutputInWorker(file, dir)).toBeUndefined(); // a small manifest: checked on the calling thread
+    } finally {
+      rmSync(file, { force: true });
+    }
   });
 });

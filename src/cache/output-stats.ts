@@ -44,9 +44,15 @@ function childrenOf(recorded: OutputStats): Map<string, { files: string[]; folde
  */
 export function outputStats(
   dir: string,
-  options: { previous?: Partial<OutputStats>; drop?: (file: string) => boolean; racyMarginNs?: bigint } = {},
+  options: {
+    previous?: Partial<OutputStats>;
+    drop?: (file: string) => boolean;
+    racyMarginNs?: bigint;
+    /** Files whose size and modification time the caller took already (the pages a build reused): not stat'ed again. */
+    known?: ReadonlyMap<string, [size: number, mtime: string]>;
+  } = {},
 ): OutputStats {
-  const { previous, drop } = options;
+  const { previous, drop, known: taken } = options;
   const margin = options.racyMarginNs ?? racyMarginNs;
   const known = previous?.files && previous.folders ? { files: previous.files, folders: previous.folders } : undefined;
   const children = known && childrenOf(known);
@@ -54,6 +60,11 @@ export function outputStats(
   const files: FileStats = {};
   const folders: FolderStats = {};
   const statFile = (name: string): boolean => {
+    const given = taken?.get(name);
+    if (given) {
+      files[name] = [given[0], given[1]];
+      return true;
+    }
     const stat = statSync(path.join(dir, name), { bigint: true, throwIfNoEntry: false });
     if (!stat?.isFile()) return false;
     files[name] = [Number(stat.size), String(stat.mtimeNs)];

@@ -3,6 +3,7 @@ import { existsSync, linkSync, copyFileSync, mkdirSync, readdirSync, readFileSyn
 import path from "node:path";
 import type { Day, Digest, OrganizationPage, PaperPage, Period, TagPage } from "../digest/group.ts";
 import type { RenderedPaper } from "../markdown/paper.ts";
+import type { OutputCheck } from "./output-check.ts";
 import { outputStats, sameOutput, type FileStats, type FolderStats } from "./output-stats.ts";
 
 /** The paginated pages a build writes: per kind, the items whose page is (re)rendered. Layouts paginate over these. */
@@ -34,6 +35,12 @@ export interface PagePlan {
    * hashed as they were written.
    */
   hashes: Map<string, string>;
+  /**
+   * Output path -> size and modification time of a reused page, as the plan checked them: the new output holds the
+   * same file (linked or moved over), so its manifest records these rather than stat it again (a fifth of a build
+   * that adds a paper at 100,000 papers). A file changed since is recorded with its old times: rendered next time.
+   */
+  stats?: Map<string, [size: number, mtime: string]>;
 }
 
 /**
@@ -184,6 +191,7 @@ export function planPages(
   const reuse: string[] = [];
   const keys = new Map<string, string>();
   const hashes = new Map<string, string>();
+  const stats = new Map<string, [number, string]>();
   const usable = manifest && path.resolve(manifest.output) === path.resolve(previousDir) ? manifest.pages : {};
   const pages = allPages(digest);
   for (const kind of Object.keys(outputPaths) as Kind[]) {
@@ -193,15 +201,17 @@ export function planPages(
       const key = createHash("sha256").update(base).update(kind).update(JSON.stringify(item, replacer)).digest("hex");
       keys.set(file, key);
       const known = usable[file];
-      if (known && known[0] === key && !rerender?.has(file) && unchanged(path.join(previousDir, file), known)) {
+      const checked = known && known[0] === key && !rerender?.has(file) ? unchanged(path.join(previousDir, file), known) : undefined;
+      if (checked && known) {
         reuse.push(file);
+        stats.set(file, checked);
         if (known[3]) hashes.set(file, known[3]);
       } else (render[kind] as unknown[]).push(item);
     }
   }
   const site = createHash("sha256").update([...keys.values()].join("\n")).digest("hex");
   const upToDate = manifest?.site === site && usable === manifest.pages && reuse.length === keys.size && sameOutput(previousDir, manifest);
-  return { render, reuse, keys, hashes, site, upToDate };
+  return { render, reuse, keys, hashes, stats, site, upToDate };
 }
 
 /**
@@ -230,15 +240,16 @@ const pruner = (prune: Prune | undefined): ((file: string) => boolean) | undefin
  * True when `file` still holds the page the manifest describes: the same size and modification time, or, when only the
  * time differs (an output folder restored from an archive, as CI's cache does: tar keeps the bytes but not always the
  * nanoseconds, nor change times or inodes), the same bytes by their recorded hash. Never trusted on the time alone
- * when it differs, never missed.
+ * when it differs, never missed. Returns the file's size and modification time then, or undefined when it changed.
  */
-function unchanged(file: string, [, size, mtime, hash]: PageManifest["pages"][string]): boolean {
+function unchanged(file: string, [, size, mtime, hash]: PageManifest["pages"][string]): [number, string] | undefined {
   try {
     const stat = statSync(file, { bigint: true });
-    if (!stat.isFile() || Number(stat.size) !== size) return false;
-    return String(stat.mtimeNs) === mtime || (!!hash && hashBytes(readFileSync(file)) === hash);
+    if (!stat.isFile() || Number(stat.size) !== size) return undefined;
+    const now = String(stat.mtimeNs);
+    return now === mtime || (!!hash && hashBytes(readFileSync(file)) === hash) ? [size, now] : undefined;
   } catch {
-    return false;
+    return undefined;
   }
 }
 
@@ -268,13 +279,13 @@ export function linkReusedPages(reuse: readonly string[], previousDir: string, o
  * rendered next time too, and so is the whole site.
  */
 export function pageManifest(
-  plan: Pick<PagePlan, "keys" | "site"> & Partial<Pick<PagePlan, "hashes">>,
+  plan: Pick<PagePlan, "keys" | "site"> & Partial<Pick<PagePlan, "hashes" | "stats">>,
   outputDir: string,
   prune?: Prune,
   /** The manifest of the previous build in this folder: folders it recorded that did not change are not listed again. */
   previous?: PageManifest,
 ): PageManifest {
-  const { files, folders } = outputStats(outputDir, { previous, drop: pruner(prune) });
+  const { files, folders } = outputStats(outputDir, { previous, drop: pruner(prune), known: plan.stats });
   const pages: PageManifest["pages"] = {};
   let complete = true;
   for (const [file, key] of plan.keys) {
@@ -322,9 +333,12 @@ export interface PageReuse {
   /**
    * True when the last complete build was made from this content key with the running code, layouts and site
    * configuration, and the output folder still holds exactly the files it wrote (size and modification time): then
-   * the build has nothing to do, and needs neither the papers nor the digest to know it.
+   * the build has nothing to do, and needs neither the papers nor the digest to know it. `checked`: the manifest and
+   * the output as a worker thread checked them (src/cache/output-check.ts), instead of reading and stat-ing here.
    */
-  unchanged(contentKey: string): boolean;
+  unchanged(contentKey: string, checked?: OutputCheck): boolean | Promise<boolean>;
+  /** The manifest's file (`pages.json` in the cache folder). */
+  readonly manifestFile: string;
 }
 
 /**
@@ -355,10 +369,11 @@ export function pageReuse(options: {
   const inputsOf = (contentKey: string) =>
     createHash("sha256").update(contentKey).update("\0").update(siteCodeFingerprint(options.root, options.site)).digest("hex");
   return {
-    unchanged(contentKey) {
-      const manifest = read();
-      return !!manifest?.site && manifest.inputs === inputsOf(contentKey) &&
-        path.resolve(manifest.output) === path.resolve(options.outputDir) && sameOutput(options.outputDir, manifest);
+    manifestFile,
+    unchanged(contentKey, checked) {
+      const manifest = checked ? checked.manifest : read();
+      if (!manifest?.site || manifest.inputs !== inputsOf(contentKey) || path.resolve(manifest.output) !== path.resolve(options.outputDir)) return false;
+      return checked ? checked.same : sameOutput(options.outputDir, manifest as PageManifest);
     },
     plan: (digest, rerender) =>
       planPages(digest, {

@@ -88,11 +88,16 @@ export function recoverInterruptedBuilds(outputDir: string): void {
 
 const signals = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
 
+/** What a `write` of writeAtomically resolves to when the output is already what it would write: nothing is swapped. */
+export const keepOutput = Symbol("keep the output as it is");
+
 /**
  * Runs `write` against a fresh temporary folder beside `outputDir`, and only when it succeeds swaps that folder in
  * place of `outputDir`. A failed or interrupted build leaves the previous site untouched, and pages of deleted
  * papers never linger because every build starts empty. The previous site is renamed aside and deleted in the
- * background (see `discard`), so the build does not wait for it.
+ * background (see `discard`), so the build does not wait for it. When `write` resolves to `keepOutput` (it found the
+ * output already right), the temporary folder is deleted and nothing is swapped. `options` is read once `write` is
+ * done, so `write` may set what to adopt.
  */
 export async function writeAtomically<T>(
   outputDir: string,
@@ -119,6 +124,10 @@ export async function writeAtomically<T>(
   try {
     const result = await write(temp);
     if (interrupted) throw new Error(`build interrupted by ${interrupted}; ${outputDir} is unchanged`);
+    if (result === keepOutput) {
+      cleanup();
+      return result;
+    }
     const previous = existsSync(target);
     // The reused pages of the adopted folder are only in the previous output: without it the new one would lack them.
     if (options.adopt && !previous) throw new Error(`${outputDir} disappeared during the build; build again`);

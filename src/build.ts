@@ -11,7 +11,12 @@ import { groupDigest } from "./digest/group.ts";
 import { loadSiteConfig } from "./site.ts";
 
 /** Validates all content, then builds the site atomically; prints every problem and writes nothing when any exists. */
-export async function buildSite(options: { root: string; log?: (line: string) => void }): Promise<{ ok: boolean }> {
+export async function buildSite(options: {
+  root: string;
+  log?: (line: string) => void;
+  /** Size of page manifest from which the output is checked on a worker thread (default: output-check.ts's). */
+  outputCheckWorkerFrom?: number;
+}): Promise<{ ok: boolean }> {
   const log = options.log ?? ((line: string) => console.log(line));
   const started = performance.now();
   const site = loadSiteConfig(options.root);
@@ -24,7 +29,7 @@ export async function buildSite(options: { root: string; log?: (line: string) =>
   const loadWriting = () => (writing ??= Promise.all([import("./eleventy/render-pages.ts"), import("./search/build.ts")]));
   // When every paper file, the code and the configuration are what the output was built from, no paper is loaded.
   // For a big site a worker thread checks the output meanwhile (src/cache/output-check.ts).
-  const checking = checkOutputInWorker(reuse.manifestFile, outputDir);
+  const checking = checkOutputInWorker(reuse.manifestFile, outputDir, options.outputCheckWorkerFrom);
   const { papers, problems, warnings, cached, contentKey, unchanged } = await checkContentParallel(options.root, site, {
     unchanged: async (key) => {
       const same = await reuse.unchanged(key, await checking?.check);

@@ -1,0 +1,62 @@
+// A build of a big site checks its output against the page manifest on a worker thread while it stats the paper files
+// (src/cache/output-check.ts; from a 5 MB manifest, about 15,000 papers). The fixture's manifest is small, so the
+// build is told to use the worker from 0 bytes: the same answers as the check on the build's own thread.
+import { rmSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { fixtureSite, paper, repoRoot, type FixtureSite } from "./helpers/site.ts";
+
+/** Runs buildSite on `site` in a subprocess with the output checked on a worker thread; returns its summary line. */
+function buildWithWorker(site: FixtureSite): string {
+  const code = `
+    const { buildSite } = await import(${JSON.stringify(path.join(repoRoot, "src/build.ts"))});
+    const { ok } = await buildSite({ root: process.cwd(), outputCheckWorkerFrom: 0 });
+    process.exitCode = ok ? 0 : 1;`;
+  const result = site.evalModule(code, 240_000);
+  expect(result.status, result.stdout + result.stderr).toBe(0);
+  return /^(Built|Nothing changed).*$/m.exec(result.stdout)?.[0] ?? result.stdout;
+}
+
+describe("a build whose output is checked on a worker thread", () => {
+  let site: FixtureSite;
+  const page = "papers/2602.00002/index.html";
+  let built = "";
+  beforeAll(() => {
+    site = fixtureSite({
+      "2026-02-16/a.md": paper({ title: "Alpha", arxiv: "2602.00001", date: "2026-02-16" }),
+      "2026-02-16/b.md": paper({ title: "Beta", arxiv: "2602.00002", date: "2026-02-16" }),
+    });
+    expect(buildWithWorker(site)).toMatch(/^Built 2 papers/);
+    built = site.read(page);
+  }, 240_000);
+  afterAll(() => site?.cleanup());
+
+  it("says nothing changed when nothing did", () => {
+    expect(buildWithWorker(site)).toMatch(/^Nothing changed since the last build/);
+  }, 240_000);
+
+  it("finds a page deleted from the output and writes it again", () => {
+    rmSync(path.join(site.outputDir, page));
+    expect(buildWithWorker(site)).toMatch(/^Built 2 papers/);
+    expect(site.read(page)).toBe(built);
+    expect(buildWithWorker(site)).toMatch(/^Nothing changed since the last build/);
+  }, 240_000);
+
+  it("finds a page edited in the output and writes it again", () => {
+    writeFileSync(path.join(site.outputDir, page), "<p>edited by hand</p>");
+    expect(buildWithWorker(site)).toMatch(/^Built 2 papers/);
+    expect(site.read(page)).toBe(built);
+  }, 240_000);
+
+  it("finds a file added to the output", () => {
+    writeFileSync(path.join(site.outputDir, "stray.html"), "<p>stray</p>");
+    expect(buildWithWorker(site)).toMatch(/^Built 2 papers|^Nothing changed since the last build: dist\/ is up to date/);
+    expect(site.exists("stray.html")).toBe(false);
+  }, 240_000);
+
+  it("builds a new paper (the worker is stopped)", () => {
+    site.write("2026-02-17/c.md", paper({ title: "Gamma", arxiv: "2602.00003", date: "2026-02-17" }));
+    expect(buildWithWorker(site)).toMatch(/^Built 3 papers/);
+    expect(site.exists("papers/2602.00003/index.html")).toBe(true);
+  }, 240_000);
+});

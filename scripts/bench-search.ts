@@ -54,14 +54,14 @@ function folderSize(dir: string): { bytes: number; files: number } {
 /** A page with the real header box and client code, the minimum a first query needs. */
 function writeSearchPage(siteDir: string): void {
   mkdirSync(path.join(siteDir, "assets", "search"), { recursive: true });
-  for (const file of ["search-boot.js", "search.js", "search.css"]) copyFileSync(path.join(root, "layouts", "assets", file), path.join(siteDir, "assets", file));
+  for (const file of ["site.js", "search.js", "search.css"]) copyFileSync(path.join(root, "layouts", "assets", file), path.join(siteDir, "assets", file));
   for (const file of readdirSync(path.join(root, "src", "search", "client"))) {
     copyFileSync(path.join(root, "src", "search", "client", file), path.join(siteDir, "assets", "search", file));
   }
   writeFileSync(
     path.join(siteDir, "index.html"),
     `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>bench</title>
-<script type="module" src="/assets/search-boot.js"></script></head><body>
+<script type="module" src="/assets/site.js"></script></head><body>
 <form action="/search/" role="search" data-search data-search-root="/"><input id="site-search" type="search" name="q"></form>
 </body></html>`,
   );

@@ -83,7 +83,7 @@ describe("citations", () => {
   });
 
   it("writes JSON-LD that no paper text can break out of", () => {
-    const json = scholarlyArticle(cited({ titleText: "</script><script>alert(1)</script> & <!--", organization: "A\u2028B" }), site);
+    const json = scholarlyArticle(cited({ titleText: "</script><script>alert(1)</script> & <!--", organization: "A\u2028B" }));
     expect(json).not.toMatch(/[<>&\u2028]/);
     const data = JSON.parse(json);
     expect(data).toMatchObject({
@@ -91,9 +91,11 @@ describe("citations", () => {
       headline: "</script><script>alert(1)</script> & <!--",
       sourceOrganization: { "@type": "Organization", name: "A\u2028B" },
       datePublished: "2023-01-30",
-      url: "https://digest.example.org/papers/2301.12942/",
-      identifier: { propertyID: "arXiv", value: "2301.12942" },
+      sameAs: ["https://arxiv.org/abs/2301.12942"],
     });
+    // The page's URL is its canonical link and the arXiv id its citation_arxiv_id: not repeated here.
+    expect(Object.keys(data)).not.toContain("url");
+    expect(Object.keys(data)).not.toContain("identifier");
   });
 
   it("gives Open Graph properties, without what previews read from the description and canonical link", () => {
@@ -105,6 +107,6 @@ describe("citations", () => {
     ]);
     // Authors are `citation_author` tags, once; Open Graph's `article:author` is for profile URLs.
     expect(openGraph(cited(), site).map(([key]) => key)).not.toContain("article:author");
-    expect(Object.keys(JSON.parse(scholarlyArticle(cited(), site)))).not.toContain("author");
+    expect(Object.keys(JSON.parse(scholarlyArticle(cited())))).not.toContain("author");
   });
 });

@@ -206,8 +206,26 @@ describe("feeds of a fixture site", () => {
     expect(cheerio.load(hostile!.find((c) => c.name === "description")!.text).text()).toBe("Ends ]]> early, twice ]]> & more <script>alert(1)</script> and a crab 🦀 and 𝔼.");
     const [, day16] = childrenOf(site.read("digest.xml"), "item");
     expect(cheerio.load(day16!.find((c) => c.name === "description")!.text).text()).toBe("2 papers: Regret Õ(√K) for MDPs; Hostile ]]> & <b>bold</b> 🦀");
-    const json = JSON.parse(site.read("feed.json")) as { items: { summary: string }[] };
-    expect(json.items[2]!.summary).toBe("Ends ]]> early, twice ]]> & more <script>alert(1)</script> and a crab 🦀 and 𝔼.");
+  });
+
+  it("Atom and JSON Feed carry the abstract once: no summary beside the content, no date_modified equal to date_published", () => {
+    const $ = cheerio.load(site.read("atom.xml"), { xml: true });
+    expect($("entry")).toHaveLength(3);
+    expect($("entry summary")).toHaveLength(0);
+    expect(cheerio.load($("entry").eq(2).find("content").text()).text()).toContain("Ends ]]> early, twice ]]> & more <script>alert(1)</script> and a crab 🦀 and 𝔼.");
+    const json = JSON.parse(site.read("feed.json")) as { items: Record<string, string>[] };
+    expect(json.items).toHaveLength(3);
+    for (const item of json.items) {
+      expect(Object.keys(item)).not.toContain("summary");
+      expect(Object.keys(item)).not.toContain("date_modified");
+      expect(item.date_published).toMatch(/^2026-02-1\dT/);
+    }
+    expect(cheerio.load(json.items[2]!.content_html!).text()).toContain("Ends ]]> early, twice ]]> & more <script>alert(1)</script> and a crab 🦀 and 𝔼.");
+  });
+
+  it("XML feeds are not indented and the JSON Feed is one line", () => {
+    for (const file of xmlFeeds) expect(site.read(file), file).not.toMatch(/\n[ \t]+</);
+    expect(site.read("feed.json").trimEnd()).not.toContain("\n");
   });
 
   it("RSS titles are escaped text, not CDATA, with &, < and > as hexadecimal character references", () => {

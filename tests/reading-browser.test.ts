@@ -326,8 +326,8 @@ describe.skipIf(Boolean(skip))("reading the site in the browser", () => {
     await page.goto(`${server.url}date/2026-02-16/`);
     for (const summary of await page.locator("summary").all()) await summary.click();
     // Every fold filled from its paper's page before axe looks.
-    await page.waitForFunction(() => [...document.querySelectorAll<HTMLElement>("details[data-abstract]")].every((d) => d.dataset.state === "loaded"));
-    expect(await page.locator("details[data-abstract] .abstract p").count()).toBeGreaterThanOrEqual(45);
+    await page.waitForFunction(() => [...document.querySelectorAll<HTMLElement>("details.abstract-fold")].every((d) => d.dataset.state === "loaded"));
+    expect(await page.locator("details.abstract-fold .abstract p").count()).toBeGreaterThanOrEqual(45);
     expect(await violations(page)).toEqual([]);
     await ctx.close();
   }, 300_000);

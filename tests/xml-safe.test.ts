@@ -73,6 +73,16 @@ describe("a feed built from hostile text", () => {
     });
   }
 
+  it("XML without indentation keeps the spaces of the HTML inside CDATA (a <pre> block)", async () => {
+    const pre = "<pre><code>def f():\n    return 1\n</code></pre>\n";
+    const formats = renderFeeds(meta, [{ ...item, html: item.html + pre }]);
+    for (const format of ["rss", "atom"] as const) {
+      expect(formats[format], format).not.toMatch(/\n[ \t]+</);
+      const entry = (await readFeed(formats[format])).items[0]!;
+      expect(format === "rss" ? entry["content:encoded"] : entry.content, format).toContain(pre.trimEnd());
+    }
+  });
+
   it("json: parses, without control characters, with the non-BMP character kept", () => {
     expect(feeds.json).not.toMatch(forbidden);
     expect(feeds.json).not.toMatch(/\\u00[01]/);

@@ -1,15 +1,19 @@
 // Abstract folds on day pages (layouts/_includes/card.njk): the typeset abstract is written once, on the paper's own
 // page, not again on every list that shows the paper (README, "Output size"). When a fold opens, this fetches the
 // paper's page once and shows its abstract in the fold, math included. Without JavaScript, or if the fetch fails, the
-// fold keeps its link to the abstract on the paper's page.
+// fold keeps its link to the abstract on the paper's page, which is also where this fetches from (no attribute
+// repeats the URL on every card).
 const parser = new DOMParser();
 
 async function fill(fold) {
   const target = fold.querySelector(".abstract");
+  const link = target.querySelector("a[href]");
+  if (!link) return;
   fold.dataset.state = "loading";
   target.setAttribute("aria-busy", "true");
   try {
-    const response = await fetch(fold.dataset.abstract, { credentials: "same-origin" });
+    // The link's #abstract is not sent: the paper's page is fetched.
+    const response = await fetch(link.href, { credentials: "same-origin" });
     if (!response.ok) throw new Error(`HTTP ${response.status}`);
     const page = parser.parseFromString(await response.text(), "text/html");
     const abstract = page.querySelector(".paper-page .abstract");
@@ -30,9 +34,9 @@ document.addEventListener(
   "toggle",
   (event) => {
     const fold = event.target;
-    if (fold instanceof HTMLDetailsElement && fold.open && fold.dataset.abstract && !fold.dataset.state) fill(fold);
+    if (fold instanceof HTMLDetailsElement && fold.open && fold.classList.contains("abstract-fold") && !fold.dataset.state) fill(fold);
   },
   true,
 );
 // A fold already open when this runs (opened before the script loaded).
-for (const fold of document.querySelectorAll("details[data-abstract][open]")) fill(fold);
+for (const fold of document.querySelectorAll("details.abstract-fold[open]")) fill(fold);

@@ -1,4 +1,4 @@
-// Search, loaded on first use by search-boot.js: our chunked index (src/search/index.ts writes it; a query fetches only
+// Search, loaded on first use by site.js: our chunked index (src/search/index.ts writes it; a query fetches only
 // the chunks it needs), a dropdown under the header box, and the /search/ page with filters and sorting.
 // Plain ES module, no build step.
 import { createEngine } from "./search/engine.js";

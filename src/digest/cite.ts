@@ -84,21 +84,20 @@ export function openGraph(paper: CitedPaper, site: CiteSite): [string, string][]
 
 /**
  * JSON for a `<script type="application/ld+json">` data block: a minimal schema.org ScholarlyArticle (headline, date,
- * URL, arXiv id and links, organization): the authors, description and PDF are in the head once already, as
- * `citation_*` and `description` tags, not repeated here on every paper page (issue 15). `<`, `>` and `&` are
+ * links, organization): the authors, description and PDF are in the head once already, as `citation_*` and
+ * `description` tags, not repeated here on every paper page (issue 15); nor are the URL (the page's canonical link)
+ * and the arXiv id (`citation_arxiv_id`, and the arXiv link in `sameAs`). `<`, `>` and `&` are
  * written as \u escapes, so no text in it can close the element or open a comment, whatever a paper holds.
  */
-export function scholarlyArticle(paper: CitedPaper, site: CiteSite): string {
+export function scholarlyArticle(paper: CitedPaper): string {
   const data: Record<string, unknown> = {
     "@context": "https://schema.org",
     "@type": "ScholarlyArticle",
     headline: paper.titleText.slice(0, 500),
     datePublished: paperDate(paper),
-    url: absoluteUrl(site, `/papers/${paper.slug}/`),
   };
   const sameAs = [paper.links.abs, paper.doi && `https://doi.org/${paper.doi}`].filter(Boolean);
   if (sameAs.length) data.sameAs = sameAs;
-  if (paper.arxiv) data.identifier = { "@type": "PropertyValue", propertyID: "arXiv", value: paper.arxiv };
   if (paper.organization) data.sourceOrganization = { "@type": "Organization", name: paper.organization };
   return JSON.stringify(data).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }

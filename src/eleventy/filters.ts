@@ -28,7 +28,7 @@ export function filtersPlugin(eleventyConfig: EleventyConfig, site: SiteConfig):
     bibtex: (paper: RenderedPaper) => bibtex(paper, site),
     citationMeta: (paper: RenderedPaper) => metaTags(citationMeta(paper), "name"),
     openGraph: (paper: RenderedPaper) => metaTags(openGraph(paper, site), "property"),
-    scholarlyArticle: (paper: RenderedPaper) => scholarlyArticle(paper, site),
+    scholarlyArticle: (paper: RenderedPaper) => scholarlyArticle(paper),
   };
   eleventyConfig.addGlobalData("weekdays", weekdayNames);
   for (const [name, filter] of Object.entries(filters)) eleventyConfig.addFilter(name, filter);

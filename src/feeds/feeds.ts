@@ -67,8 +67,9 @@ function toItem(item: FeedItem, format: Format, index: number): Item {
     content: cdataHtml(item.html),
     category: item.tags.map((tag) => ({ name: xmlText(tag), term: xmlText(tag) })),
   };
-  // RSS description and Atom summary are HTML: the plain text is escaped so a "<b>" in it stays text.
-  if (item.summary) base.description = cdataHtml(escapeHtml(item.summary));
+  // RSS's description is HTML: the plain text is escaped so a "<b>" in it stays text. Atom and JSON Feed get no summary:
+  // it is the abstract's first 300 characters again, and their readers show the content (README, "Output size").
+  if (item.summary && format === "rss") base.description = cdataHtml(escapeHtml(item.summary));
   if (format === "rss") {
     base.extensions = [{ name: "dc:creator", objects: { _text: xmlText(item.authorText) } }];
   } else {
@@ -96,8 +97,9 @@ function atomLanguage(xml: string, language: string): string {
 }
 
 /**
- * `feed` writes JSON Feed 1.0; this brings it to 1.1: a language, every author (not just the first, with "and N more")
- * as `authors`, and the summary as the plain text JSON Feed expects.
+ * `feed` writes JSON Feed 1.0; this brings it to 1.1: a language and every author (not just the first, with "and N
+ * more") as `authors`. No summary (the content has it) and no `date_modified` equal to `date_published`; written
+ * without indentation, which is a quarter of a pretty-printed feed.
  */
 function jsonFeed11(json: string, meta: FeedMeta, items: readonly FeedItem[]): string {
   const { version: _old, author: _single, items: written, ...rest } = JSON.parse(json) as Record<string, unknown> & { items: Record<string, unknown>[] };
@@ -107,12 +109,21 @@ function jsonFeed11(json: string, meta: FeedMeta, items: readonly FeedItem[]): s
     ...rest,
     language: meta.language,
     authors: [{ name: xmlText(meta.author) }],
-    items: written.map(({ author: _first, summary: _html, ...written }) => {
+    items: written.map(({ author: _first, summary: _html, date_modified: modified, ...written }) => {
       const item = byId.get(String(written.id));
-      return { ...written, ...(item?.summary ? { summary: xmlText(item.summary) } : {}), authors: item ? authorsOf(item) : [] };
+      return { ...written, ...(modified !== written.date_published ? { date_modified: modified } : {}), authors: item ? authorsOf(item) : [] };
     }),
   };
-  return `${JSON.stringify(feed, null, 2)}\n`;
+  return `${JSON.stringify(feed)}\n`;
+}
+
+/**
+ * `feed` indents its XML by four spaces a level; whitespace between elements means nothing in RSS or Atom, so each
+ * line's indentation goes. CDATA sections (the HTML, whose `<pre>` could hold meaningful spaces) are kept as they are:
+ * `cdataHtml` leaves no `]]>` inside one, so the first `]]>` ends it.
+ */
+function unindented(xml: string): string {
+  return xml.replace(/(<!\[CDATA\[[\s\S]*?\]\]>)|\n[ \t]+(?=<)/g, (match, cdata?: string) => cdata ?? "\n");
 }
 
 /** Renders one feed in one format with the `feed` package; items are written in the order given. */
@@ -128,8 +139,8 @@ export function renderFeed(meta: FeedMeta, items: readonly FeedItem[], format: F
     feedLinks: meta.urls,
   });
   items.forEach((item, i) => feed.addItem(toItem(item, format, i)));
-  if (format === "rss") return `${rssTitles(feed.rss2(), items)}\n`;
-  if (format === "atom") return `${atomLanguage(feed.atom1(), meta.language)}\n`;
+  if (format === "rss") return `${unindented(rssTitles(feed.rss2(), items))}\n`;
+  if (format === "atom") return `${unindented(atomLanguage(feed.atom1(), meta.language))}\n`;
   return jsonFeed11(feed.json1(), meta, items);
 }
 

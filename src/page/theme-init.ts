@@ -4,7 +4,7 @@ import { createHash } from "node:crypto";
  * The few statements that must run before the first paint: the reader's saved theme onto <html>, so a page never
  * flashes the other theme. Inline in <head>, it costs no request (no render-blocking script file); the page's
  * Content-Security-Policy allows exactly this text by its hash (`themeInit.hash`), no other inline script. The toggle
- * itself is a deferred module (layouts/assets/theme.js).
+ * itself is a deferred module (layouts/assets/site.js).
  */
 const code = `try{var t=localStorage.getItem("theme");if(t==="light"||t==="dark")document.documentElement.dataset.theme=t}catch(e){}`;
 

@@ -1,0 +1,67 @@
+// The site's one deferred module, on every page (one <script> tag in each page's head instead of three): the theme
+// toggle, the search box's boot and the copy buttons. Each part does nothing on a page without its elements.
+
+// The theme toggle. The saved theme is already on <html> before the first paint: a two-statement
+// inline script in <head> (src/page/theme-init.ts), allowed by its hash in the CSP, puts it there (README, "Themes").
+// Without a saved choice the system preference decides (site.css); choosing the system's own theme forgets the choice.
+(() => {
+  const root = document.documentElement;
+  const system = matchMedia("(prefers-color-scheme: dark)");
+  const store = (value) => {
+    try {
+      if (value) localStorage.setItem("theme", value);
+      else localStorage.removeItem("theme");
+    } catch {}
+  };
+  const current = () => root.dataset.theme || (system.matches ? "dark" : "light");
+  {
+    const button = document.querySelector("[data-theme-toggle]");
+    if (!button) return;
+    const show = () => button.setAttribute("aria-pressed", String(current() === "dark"));
+    button.addEventListener("click", () => {
+      const next = current() === "dark" ? "light" : "dark";
+      const chosen = next === (system.matches ? "dark" : "light") ? undefined : next;
+      if (chosen) root.dataset.theme = chosen;
+      else delete root.dataset.theme;
+      store(chosen);
+      show();
+    });
+    system.addEventListener("change", show);
+    show();
+    button.hidden = false;
+  }
+})();
+
+// On every page: the search code and index load only once the reader starts to search (focus on the box, or "/").
+const box = document.querySelector("form[data-search]");
+const page = document.querySelector("form[data-search-page]");
+let code;
+const load = () => (code ??= import("./search.js"));
+if (page) load().then((search) => search.searchPage(page));
+if (box) {
+  box.q.addEventListener("focus", () => load().then((search) => search.searchBox(box)), { once: true });
+  addEventListener("keydown", (event) => {
+    const target = event.target;
+    const typing = target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName || "");
+    if (event.key !== "/" || typing || event.ctrlKey || event.metaKey || event.altKey) return;
+    event.preventDefault();
+    (page ? page.q : box.q).focus();
+  });
+}
+
+// Copy buttons (the BibTeX entry on paper pages): shown only where the clipboard can be written; the text they copy
+// is on the page anyway, selectable without JavaScript.
+for (const button of document.querySelectorAll("button[data-copy]")) {
+  const source = document.getElementById(button.dataset.copy);
+  const status = button.parentElement.querySelector(".copy-status");
+  if (!source || !navigator.clipboard?.writeText) continue;
+  button.hidden = false;
+  button.addEventListener("click", async () => {
+    try {
+      await navigator.clipboard.writeText(source.textContent);
+      status.textContent = "Copied.";
+    } catch {
+      status.textContent = "Could not copy: select the text and copy it instead.";
+    }
+  });
+}

@@ -1,3 +1,4 @@
+import { isProxy } from "node:util/types";
 import type { EleventyConfig } from "./types.ts";
 
 /** The parts of Nunjucks this adapter uses; Eleventy hands over its own copy of the library and environment. */
@@ -6,6 +7,21 @@ interface NunjucksTemplate {
 }
 interface NunjucksLibrary {
   Template: new (source: string, environment: unknown, path?: string, eagerCompile?: boolean) => NunjucksTemplate;
+}
+
+/**
+ * A paginated page's data as a plain object. Eleventy hands each page of a pagination its data as a Proxy over the
+ * page's own keys with the template's data behind it, and Nunjucks copies every key of the data into each render's
+ * context with `for...in` and `hasOwnProperty`: two property-descriptor traps and a get trap per key, per page (about
+ * 0.5 s of the main thread for 10,000 pages in `--cpu-prof`). Reading the keys once and each value once costs only
+ * the get traps, and Nunjucks then copies a plain object. Same keys and values, so the same pages.
+ */
+function plainData(data: unknown): unknown {
+  if (!isProxy(data)) return data;
+  const plain: Record<string, unknown> = {};
+  const source = data as Record<string, unknown>;
+  for (const key of Reflect.ownKeys(source)) if (typeof key === "string") plain[key] = source[key];
+  return plain;
 }
 
 /**
@@ -26,7 +42,7 @@ export function nunjucksCachePlugin(eleventyConfig: EleventyConfig): void {
     if (!nunjucks) throw new Error("nunjucksCachePlugin: Eleventy did not announce its Nunjucks environment");
     const template = new nunjucks.Template(source, environment, inputPath, true);
     return (data: unknown) =>
-      new Promise<string>((resolve, reject) => template.render(data, (error, html) => (error ? reject(error) : resolve(html ?? ""))));
+      new Promise<string>((resolve, reject) => template.render(plainData(data), (error, html) => (error ? reject(error) : resolve(html ?? ""))));
   };
   eleventyConfig.addExtension("njk", { key: "njk", compileOptions: { cache: true, permalink: true }, compile });
 }

@@ -1,4 +1,4 @@
-// `npm run bench -- --papers 10000 [--runs 3] [--dev] [--no-baseline] [--no-hugo] [--keep] [--json FILE]`
+// `npm run bench -- --papers 10000 [--runs 3] [--no-dev] [--no-baseline] [--no-hugo] [--keep] [--json FILE]`
 // `npm run bench -- --reuse /tmp/digest-bench-XXXX [--runs 3]`: the incremental figures only (warm, one more paper) on
 // the corpus, cache and output a `--keep` run left; a first, unmeasured build brings cache and output up to date with
 // the running code (a cold build when the code changed), and the folder is kept.
@@ -20,11 +20,14 @@ import { trashDeleted } from "../src/output/atomic.ts";
 import { formatOutputSize, measureOutput, type OutputSize } from "../src/measure/output-size.ts";
 import { commandArgs } from "../src/cli/args.ts";
 
-const usage = "Usage: npm run bench -- --papers N [--runs 3] [--dev] [--no-baseline] [--no-hugo] [--keep] [--reuse FOLDER] [--json FILE]";
+const usage = "Usage: npm run bench -- --papers N [--runs 3] [--no-dev] [--no-baseline] [--no-hugo] [--keep] [--reuse FOLDER] [--json FILE]";
 const { values } = commandArgs("bench", usage, {
   papers: { type: "string", default: "1000" },
   runs: { type: "string", default: "3" },
+  // The dev server is measured unless --no-dev (or --reuse, which measures the incremental builds only); --dev, the
+  // flag of earlier versions, is still accepted.
   dev: { type: "boolean", default: false },
+  "no-dev": { type: "boolean", default: false },
   "no-baseline": { type: "boolean", default: false },
   "no-hugo": { type: "boolean", default: false },
   keep: { type: "boolean", default: false },
@@ -156,7 +159,7 @@ for (let run = 1; run <= runs; run++) {
 }
 
 let dev: DevFigures | undefined;
-if (values.dev) {
+if (values.dev || (!values["no-dev"] && !reuse)) {
   // Started on the output and cache the last build left (a warm start), as a contributor's second `npm run dev` is.
   log("Dev server (npm run dev): start, then new paper files one at a time");
   const devScript = (JSON.parse(readFileSync(path.join(repo, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts.dev ?? "";

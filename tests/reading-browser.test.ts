@@ -120,6 +120,10 @@ describe.skipIf(Boolean(skip))("reading the site in the browser", () => {
     // arXiv and PDF next to the title; previous/next paper at the bottom.
     expect(await page.locator(".title-links a").allTextContents()).toEqual(["arXiv", "PDF"]);
     expect(await page.locator("nav.paper-pager a[rel=next]").getAttribute("href")).toMatch(/^\/papers\/[\d.]+\/$/);
+    // The authors, plain names in the HTML, are links to their searches once site.js has run; "and 1 more" stays text.
+    await page.locator(".authors-full a").first().waitFor();
+    expect(await page.locator(".authors-full a").allTextContents()).toEqual(["Grace Hopper", "Ada Lovelace"]);
+    expect(await page.locator(".authors-full").textContent()).toBe("Grace Hopper, Ada Lovelace and 1 more");
     await Promise.all([page.waitForURL(/\/search\/\?q=Grace\+Hopper$/), page.locator(".authors-full a").first().click()]);
     await page.waitForFunction(() => document.getElementById("search-results")?.dataset.query === "q=Grace+Hopper");
     const found = await page.$$eval("#search-results .search-result a", (as) => as.map((a) => new URL((a as HTMLAnchorElement).href).pathname));

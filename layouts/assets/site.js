@@ -1,5 +1,5 @@
 // The site's one deferred module, on every page (one <script> tag in each page's head instead of three): the theme
-// toggle, the search box's boot and the copy buttons. Each part does nothing on a page without its elements.
+// toggle, the search box's boot, the author links and the copy buttons. Each part does nothing on a page without its elements.
 
 // The theme toggle. The saved theme is already on <html> before the first paint: a two-statement
 // inline script in <head> (src/page/theme-init.ts), allowed by its hash in the CSP, puts it there (README, "Themes").
@@ -47,6 +47,27 @@ if (box) {
     event.preventDefault();
     (page ? page.q : box.q).focus();
   });
+}
+
+// A paper page's authors, written as plain names ("Ada Lovelace, Alan Turing and 2 more"), become links to a search for
+// each: the search page needs JavaScript, so a link made here is there exactly when it can work, and the page does not
+// carry the markup of 20 links (README, "Output size"). The names come from the page's citation_author tags, in the same
+// order; a list that does not read as those names joined by ", " is left as it is.
+{
+  const list = document.querySelector("p.authors-full");
+  const root = box?.dataset.searchRoot;
+  const names = [...document.querySelectorAll('meta[name="citation_author"]')].map((meta) => meta.content);
+  const text = list?.textContent ?? "";
+  const joined = names.join(", ");
+  if (list && root !== undefined && names.length && text.startsWith(joined)) {
+    const links = names.flatMap((name, i) => {
+      const link = document.createElement("a");
+      link.href = `${root}search/?${new URLSearchParams({ q: name })}`;
+      link.textContent = name;
+      return i ? [", ", link] : [link];
+    });
+    list.replaceChildren(...links, text.slice(joined.length));
+  }
 }
 
 // Copy buttons (the BibTeX entry on paper pages): shown only where the clipboard can be written; the text they copy

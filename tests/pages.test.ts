@@ -199,6 +199,8 @@ describe("the built digest", () => {
     });
     expect($("dl.paper-details a[href='https://doi.org/10.1145/3580305.3599256']").length).toBe(1);
     expect($("dl.paper-details a[href='/date/2026-01-04/']").length).toBe(1);
+    // The arXiv id is text in the details; its one link is beside the title.
+    expect($("a[href='https://arxiv.org/abs/2301.12942']").length).toBe(1);
     // arXiv, PDF and code beside the title; the "Links" section lists only the others, not those again.
     const links = (list: string) => $(`${list} a`).map((_, a) => [[$(a).text(), $(a).attr("href")]]).get();
     expect(links(".title-links")).toEqual([

@@ -70,6 +70,14 @@ describe("the built digest", () => {
     expect(cards($)).toEqual(["2601.00010", "2601.00012", "2601.00011", "delta-paper", "2601.00013"]);
   });
 
+  it("dates a card by its first version only: the day it is listed is the page's heading", () => {
+    const $ = page("date/2026-01-04/index.html");
+    expect($("main h1").text()).toMatch(/^Sunday, 4 January 2026/);
+    expect($("#paper-2301\\.12942 .paper-dates").text()).toBe("First version 30 Jan 2023");
+    expect($("#paper-2301\\.12942 time").map((_, t) => $(t).attr("datetime")).get()).toEqual(["2023-01-30"]);
+    expect($("main article.card").text()).not.toContain("Listed");
+  });
+
   it("folds each card's abstract as a link to it on the paper's page, the one copy of the typeset abstract", () => {
     const $ = page("date/2026-01-01/index.html");
     const folds = $("main article.card details.abstract-fold");

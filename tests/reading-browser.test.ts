@@ -107,8 +107,8 @@ describe.skipIf(Boolean(skip))("reading the site in the browser", () => {
     expect(await page.locator("nav.pager a[rel=next]").count()).toBe(2);
     await Promise.all([page.waitForURL(/\/date\/2026-03-02\/$/), page.locator("nav.pager a[rel=next]").last().click()]);
     const card = page.locator("article.card").first();
-    // The digest day and the paper's own first version, both on the card.
-    expect(await card.locator(".paper-dates").textContent()).toBe("Listed 2 Mar 2026 · first version 2 May 2011");
+    // The paper's own first version on the card; the digest day is the page's heading.
+    expect(await card.locator(".paper-dates").textContent()).toBe("First version 2 May 2011");
     // The abstract is folded, math included, and one click away: fetched from the paper's page, its one copy.
     expect(await card.locator(".abstract").isVisible()).toBe(false);
     expect(await card.locator(".abstract math").count()).toBe(0);

@@ -204,6 +204,8 @@ describe.skipIf(Boolean(skip))("reading the site in the browser", () => {
     const entry = (await page.locator("pre.bibtex").textContent())!;
     expect(entry).toMatch(/^@misc\{hopper2011quantized,\n/);
     expect(entry).toContain("eprint = {2602.09101}");
+    // The button and its status line are made by site.js after the entry.
+    expect(await page.locator("pre.bibtex + p.copy-row button.copy-button").textContent()).toBe("Copy BibTeX");
     await page.click("button.copy-button");
     await page.waitForFunction(() => document.querySelector(".copy-status")?.textContent === "Copied.");
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(entry);

@@ -50,6 +50,7 @@ let code;
 const load = () => (code ??= import("./search.js"));
 if (page) load().then((search) => search.searchPage(page));
 if (box) {
+  box.querySelector(".search-field")?.append(el("kbd", { class: "search-key", "aria-hidden": "true" }, "/"));
   box.q.addEventListener("focus", () => load().then((search) => search.searchBox(box)), { once: true });
   addEventListener("keydown", (event) => {
     const target = event.target;
@@ -66,7 +67,8 @@ if (box) {
 // order; a list that does not read as those names joined by ", " is left as it is.
 {
   const list = document.querySelector("p.authors-full");
-  const root = box?.dataset.searchRoot;
+  // The site root (path prefix): the header box's action is the search page under it.
+  const root = box?.getAttribute("action").replace(/search\/$/, "");
   const names = [...document.querySelectorAll('meta[name="citation_author"]')].map((meta) => meta.content);
   const text = list?.textContent ?? "";
   const joined = names.join(", ");

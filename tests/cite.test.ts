@@ -39,14 +39,14 @@ describe("citations", () => {
     expect(bibtex(cited(), site)).toBe(
       [
         "@misc{dai2023refined,",
-        "  title         = {{Refined Regret for Adversarial MDPs with $\\tilde{\\mathcal O}(\\sqrt K)$}},",
-        "  author        = {Yan Dai and Haipeng Luo},",
-        "  year          = {2023},",
-        "  month         = {1},",
-        "  eprint        = {2301.12942},",
+        "  title = {{Refined Regret for Adversarial MDPs with $\\tilde{\\mathcal O}(\\sqrt K)$}},",
+        "  author = {Yan Dai and Haipeng Luo},",
+        "  year = {2023},",
+        "  month = {1},",
+        "  eprint = {2301.12942},",
         "  archivePrefix = {arXiv},",
-        "  primaryClass  = {cs.LG},",
-        "  url           = {https://arxiv.org/abs/2301.12942}",
+        "  primaryClass = {cs.LG},",
+        "  url = {https://arxiv.org/abs/2301.12942}",
         "}",
       ].join("\n"),
     );
@@ -54,9 +54,9 @@ describe("citations", () => {
 
   it("escapes LaTeX specials outside math, drops unbalanced braces and adds 'and others' for unlisted authors", () => {
     const entry = bibtex(cited({ title: "R&D at 100% {fun", titleText: "R&D at 100% {fun", authors: ["José Ñúñez"], authorCount: 5, doi: "10.1/a_b", arxiv: undefined, published: undefined }), site);
-    expect(entry).toContain("title  = {{R\\&D at 100\\% fun}}");
+    expect(entry).toContain("title = {{R\\&D at 100\\% fun}}");
     expect(entry).toContain("author = {José Ñúñez and others}");
-    expect(entry).toContain("doi    = {10.1/a\\_b}");
+    expect(entry).toContain("doi = {10.1/a\\_b}");
     expect(entry).toMatch(/^@misc\{nunez2026r,/);
     expect(entry).not.toContain("eprint");
   });

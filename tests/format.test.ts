@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { authorLine, authorLinks, authorSearchPath, formatNumber, hostOf, metaTags, plural } from "../src/digest/format.ts";
+import { authorLine, formatNumber, hostOf, metaTags, plural } from "../src/digest/format.ts";
 
 const names = (n: number) => Array.from({ length: n }, (_, i) => `A${i + 1}`);
 
@@ -53,25 +53,7 @@ describe("hostOf", () => {
   });
 });
 
-describe("author links and meta tags", () => {
-  it.each([
-    ["Ada Lovelace", "/search/?q=Ada+Lovelace"],
-    ["Jean-Luc Picard", "/search/?q=Jean-Luc+Picard"],
-    ["A+B Müller", "/search/?q=A%2BB+M%C3%BCller"],
-    ["x&y=z#w", "/search/?q=x%26y%3Dz%23w"],
-  ])("%s is searched at %s, which the search page reads back", (name, path) => {
-    expect(authorSearchPath(name)).toBe(path);
-    expect(new URLSearchParams(path.split("?")[1]).get("q")).toBe(name);
-  });
-
-  it("links every author to their search under the site's prefix, names and addresses escaped", () => {
-    const href = (target: string) => `/digest${target}`;
-    expect(authorLinks(["Ada Lovelace", 'Bo "B" <b>&'], href)).toBe(
-      '<a href="/digest/search/?q=Ada+Lovelace">Ada Lovelace</a>, <a href="/digest/search/?q=Bo+%22B%22+%3Cb%3E%26">Bo &quot;B&quot; &lt;b&gt;&amp;</a>',
-    );
-    expect(authorLinks([], href)).toBe("");
-  });
-
+describe("meta tags", () => {
   it("writes meta tags one a line, contents escaped", () => {
     expect(metaTags([["citation_author", "Ada"], ["citation_title", 'a "b" <c> & d']], "name")).toBe(
       '<meta name="citation_author" content="Ada">\n<meta name="citation_title" content="a &quot;b&quot; &lt;c&gt; &amp; d">',

@@ -70,6 +70,14 @@ describe("the built digest", () => {
     expect(cards($)).toEqual(["2601.00010", "2601.00012", "2601.00011", "delta-paper", "2601.00013"]);
   });
 
+  it("dates a card by its first version only: the day it is listed is the page's heading", () => {
+    const $ = page("date/2026-01-04/index.html");
+    expect($("main h1").text()).toMatch(/^Sunday, 4 January 2026/);
+    expect($("#paper-2301\\.12942 .paper-dates").text()).toBe("First version 30 Jan 2023");
+    expect($("#paper-2301\\.12942 time").map((_, t) => $(t).attr("datetime")).get()).toEqual(["2023-01-30"]);
+    expect($("main article.card").text()).not.toContain("Listed");
+  });
+
   it("folds each card's abstract as a link to it on the paper's page, the one copy of the typeset abstract", () => {
     const $ = page("date/2026-01-01/index.html");
     const folds = $("main article.card details.abstract-fold");
@@ -181,8 +189,9 @@ describe("the built digest", () => {
   it("shows every field of a paper, with arXiv abstract and PDF links derived from the id", () => {
     const $ = page("papers/2301.12942/index.html");
     expect($("main h1").text()).toBe("Refined Regret for Adversarial MDPs");
-    expect($(".authors-full a").map((_, a) => $(a).text()).get()).toEqual(["Yan Dai", "Haipeng Luo", "Chen-Yu Wei"]);
-    expect($(".authors-full").text()).toContain("and 2 more");
+    // The names as text, no markup: site.js links them to their searches (tests/search-browser.test.ts).
+    expect($(".authors-full").html()).toBe("Yan Dai, Haipeng Luo, Chen-Yu Wei and 2 more");
+    expect($("meta[name=citation_author]").map((_, m) => $(m).attr("content")).get()).toEqual(["Yan Dai", "Haipeng Luo", "Chen-Yu Wei"]);
     const details = Object.fromEntries($("dl.paper-details dt").map((_, dt) => [[$(dt).text(), $(dt).next("dd").text().trim()]]).get());
     expect(details).toMatchObject({
       Listed: "Sunday, 4 January 2026",
@@ -198,6 +207,11 @@ describe("the built digest", () => {
     });
     expect($("dl.paper-details a[href='https://doi.org/10.1145/3580305.3599256']").length).toBe(1);
     expect($("dl.paper-details a[href='/date/2026-01-04/']").length).toBe(1);
+    // What works only with JavaScript (theme toggle, "Copy BibTeX", the "/" hint) is made by site.js: not in the page.
+    expect($(".theme-toggle, .copy-button, .copy-row, .copy-status, .search-key").length).toBe(0);
+    expect($("pre#bibtex").text()).toMatch(/^@misc\{dai2023refined,\n {2}title = \{/);
+    // The arXiv id is text in the details; its one link is beside the title.
+    expect($("a[href='https://arxiv.org/abs/2301.12942']").length).toBe(1);
     // arXiv, PDF and code beside the title; the "Links" section lists only the others, not those again.
     const links = (list: string) => $(`${list} a`).map((_, a) => [[$(a).text(), $(a).attr("href")]]).get();
     expect(links(".title-links")).toEqual([
@@ -272,7 +286,8 @@ describe("the built digest", () => {
     const $ = page("papers/2601.00020/index.html");
     expect($("h1").text()).toBe("Hostile <script>alert('title')</script> Title");
     expect($("title").text()).toMatch(/^Hostile <script>alert\('title'\)<\/script> Title · /);
-    expect($(".authors-full a").first().text()).toBe("Mallory <img src=x onerror=alert('author')>");
+    expect($(".authors-full").text()).toMatch(/^Mallory <img src=x onerror=alert\('author'\)>/);
+    expect($(".authors-full *").length).toBe(0);
     expect($("dl.paper-details").text()).toContain("<b>Org</b>");
     expect($(".abstract").text()).toContain("<script>alert('abstract')</script>");
     expect($(".abstract").text()).toContain("<iframe src=\"https://evil.example\"></iframe>");

@@ -107,8 +107,8 @@ describe.skipIf(Boolean(skip))("reading the site in the browser", () => {
     expect(await page.locator("nav.pager a[rel=next]").count()).toBe(2);
     await Promise.all([page.waitForURL(/\/date\/2026-03-02\/$/), page.locator("nav.pager a[rel=next]").last().click()]);
     const card = page.locator("article.card").first();
-    // The digest day and the paper's own first version, both on the card.
-    expect(await card.locator(".paper-dates").textContent()).toBe("Listed 2 Mar 2026 · first version 2 May 2011");
+    // The paper's own first version on the card; the digest day is the page's heading.
+    expect(await card.locator(".paper-dates").textContent()).toBe("First version 2 May 2011");
     // The abstract is folded, math included, and one click away: fetched from the paper's page, its one copy.
     expect(await card.locator(".abstract").isVisible()).toBe(false);
     expect(await card.locator(".abstract math").count()).toBe(0);
@@ -120,6 +120,10 @@ describe.skipIf(Boolean(skip))("reading the site in the browser", () => {
     // arXiv and PDF next to the title; previous/next paper at the bottom.
     expect(await page.locator(".title-links a").allTextContents()).toEqual(["arXiv", "PDF"]);
     expect(await page.locator("nav.paper-pager a[rel=next]").getAttribute("href")).toMatch(/^\/papers\/[\d.]+\/$/);
+    // The authors, plain names in the HTML, are links to their searches once site.js has run; "and 1 more" stays text.
+    await page.locator(".authors-full a").first().waitFor();
+    expect(await page.locator(".authors-full a").allTextContents()).toEqual(["Grace Hopper", "Ada Lovelace"]);
+    expect(await page.locator(".authors-full").textContent()).toBe("Grace Hopper, Ada Lovelace and 1 more");
     await Promise.all([page.waitForURL(/\/search\/\?q=Grace\+Hopper$/), page.locator(".authors-full a").first().click()]);
     await page.waitForFunction(() => document.getElementById("search-results")?.dataset.query === "q=Grace+Hopper");
     const found = await page.$$eval("#search-results .search-result a", (as) => as.map((a) => new URL((a as HTMLAnchorElement).href).pathname));
@@ -199,7 +203,9 @@ describe.skipIf(Boolean(skip))("reading the site in the browser", () => {
     await page.goto(`${server.url}papers/2602.09101/`);
     const entry = (await page.locator("pre.bibtex").textContent())!;
     expect(entry).toMatch(/^@misc\{hopper2011quantized,\n/);
-    expect(entry).toContain("eprint        = {2602.09101}");
+    expect(entry).toContain("eprint = {2602.09101}");
+    // The button and its status line are made by site.js after the entry.
+    expect(await page.locator("pre.bibtex + p.copy-row button.copy-button").textContent()).toBe("Copy BibTeX");
     await page.click("button.copy-button");
     await page.waitForFunction(() => document.querySelector(".copy-status")?.textContent === "Copied.");
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(entry);

@@ -78,8 +78,9 @@ describe.skipIf(Boolean(skip))("search in the browser", () => {
     await page.waitForLoadState("networkidle");
     expect(requests).toContain("/assets/site.js");
     expect(requests.filter((r) => /\/search\/|search\.js|search\.css/.test(r))).toEqual([]);
-    // The only search code every page pays for is the boot in site.js (with the theme toggle and the copy buttons).
-    expect(statSync(path.join(site.outputDir, "assets", "site.js")).size).toBeLessThan(3500);
+    // The only search code every page pays for is the boot in site.js (with the theme toggle, the author links and the
+    // copy button, made there rather than written into every page; one file for the whole site, cached).
+    expect(statSync(path.join(site.outputDir, "assets", "site.js")).size).toBeLessThan(5500);
     await page.focus("#site-search");
     await page.waitForRequest((request) => request.url().endsWith("/search/meta.ix"));
     expect(requests).toContain("/assets/search.js");
@@ -215,6 +216,30 @@ describe.skipIf(Boolean(skip))("search in the browser", () => {
     expect(results[0]).toBe("/digest/papers/2509.25149/");
     expect(requests.filter((r) => !r.startsWith("/digest/"))).toEqual([]);
     expect(prefixedServer.log.filter((r) => r.status !== 200)).toEqual([]);
+    await page.context().close();
+  });
+
+  it("links a paper page's authors to their searches once site.js runs, under a path prefix too; plain names without JavaScript", async () => {
+    for (const [base, prefix] of [[server.url, "/"], [prefixedServer.url, "/digest/"]] as const) {
+      const { page } = await open(`${base}papers/2301.12942/`);
+      const links = page.locator(".authors-full a");
+      await links.first().waitFor();
+      expect(await links.allTextContents()).toEqual(["Yan Dai", "Haipeng Luo", "Chen-Yu Wei", "Julian Zimmert"]);
+      expect(await links.evaluateAll((as) => as.map((a) => a.getAttribute("href")))).toEqual(
+        ["Yan+Dai", "Haipeng+Luo", "Chen-Yu+Wei", "Julian+Zimmert"].map((q) => `${prefix}search/?q=${q}`),
+      );
+      // The commas stay text between the links: the list reads and copies the same.
+      expect(await page.locator(".authors-full").textContent()).toBe("Yan Dai, Haipeng Luo, Chen-Yu Wei, Julian Zimmert");
+      await Promise.all([page.waitForURL(/\/search\/\?q=Haipeng\+Luo$/), links.nth(1).click()]);
+      await page.waitForFunction(() => document.getElementById("search-results")?.dataset.query === "q=Haipeng+Luo");
+      expect(await page.$$eval("#search-results .search-result a", (as) => as.map((a) => new URL((a as HTMLAnchorElement).href).pathname))).toContain(
+        `${prefix}papers/2301.12942/`,
+      );
+      await page.context().close();
+    }
+    const { page } = await open(`${server.url}papers/2301.12942/`, { javaScriptEnabled: false });
+    expect(await page.locator(".authors-full a").count()).toBe(0);
+    expect(await page.locator(".authors-full").textContent()).toBe("Yan Dai, Haipeng Luo, Chen-Yu Wei, Julian Zimmert");
     await page.context().close();
   });
 

@@ -15,10 +15,10 @@ async function fetchIndexFile(url) {
 }
 
 let engine;
-/** The engine, created once; `form` carries the site root (path prefix). */
+/** The engine, created once; `form`'s action is the search page, under the site root (path prefix). */
 function searchEngine(form) {
   if (!engine) {
-    const root = form.dataset.searchRoot || "/";
+    const root = form.getAttribute("action").replace(/search\/$/, "");
     addStylesheet(`${root}assets/search.css`);
     engine = createEngine((file) => fetchIndexFile(`${root}search/${file}`));
     engine.ready().catch(() => (engine = undefined));

@@ -31,23 +31,6 @@ export function hostOf(url: string): string {
 }
 
 /**
- * The search page's address for one author's papers: `/search/?q=Ada+Lovelace` (the search page reads `q` with
- * URLSearchParams, as a form would send it: `+` is a space, a `+` in a name is `%2B`).
- */
-export function authorSearchPath(name: string): string {
-  return `/search/?q=${encodeURIComponent(name).replaceAll("%20", "+")}`;
-}
-
-/**
- * A paper's authors as links to their searches, comma-separated, as one string of HTML (names escaped): a Nunjucks
- * loop over 20 authors on every paper page cost more than the page's other markup (README, "Performance").
- * `href` puts a site path under the site's prefix (the `href` filter).
- */
-export function authorLinks(authors: readonly string[], href: (path: string) => string): string {
-  return authors.map((name) => `<a href="${escapeHtml(href(authorSearchPath(name)))}">${escapeHtml(name)}</a>`).join(", ");
-}
-
-/**
  * Meta tags from `[key, content]` pairs, one a line, as one string of HTML (content escaped): `attribute` is `name`
  * (Highwire `citation_*`) or `property` (Open Graph).
  */

@@ -1,7 +1,7 @@
 import { monthCalendar, weekdayNames } from "../digest/calendar.ts";
 import { bibtex, citationMeta, firstSentence, openGraph, scholarlyArticle } from "../digest/cite.ts";
 import { formatDay, formatMonth, formatShortDay, formatWeek, formatWeekShort } from "../digest/dates.ts";
-import { authorLine, authorLinks, formatNumber, hostOf, metaTags, plural } from "../digest/format.ts";
+import { authorLine, formatNumber, hostOf, metaTags, plural } from "../digest/format.ts";
 import { organizationPagePath, organizationSlug } from "../digest/group.ts";
 import type { RenderedPaper } from "../markdown/paper.ts";
 import { absoluteUrl, sitePath, type SiteConfig } from "../site.ts";
@@ -21,7 +21,6 @@ export function filtersPlugin(eleventyConfig: EleventyConfig, site: SiteConfig):
     plural,
     formatNumber,
     hostOf,
-    authorLinks: (authors: string[]) => authorLinks(authors, (target) => sitePath(site, target)),
     organizationPath: (name: string) => organizationPagePath(organizationSlug(name), 1),
     monthCalendar,
     description: (paper: RenderedPaper) => firstSentence(paper.abstractText),

@@ -4,7 +4,7 @@ import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { checkOutputInWorker } from "../src/cache/output-check.ts";
 import { outputStats, sameOutput } from "../src/cache/output-stats.ts";
-import { writeManifest } from "../src/cache/pages.ts";
+import { readManifestOnce, writeManifest } from "../src/cache/pages.ts";
 
 let root: string | undefined;
 afterEach(() => {
@@ -110,6 +110,13 @@ describe("the output folder's stats", () => {
       writeFileSync(path.join(dir, "papers/b/index.html"), "B");
       const second = checkOutputInWorker(file, dir, 0)!;
       expect(await (await second.check)?.same).toBe(false);
+      // Which recorded files are not as recorded, for the page plan of a build that goes on (src/build.ts), and of
+      // which manifest file.
+      rmSync(path.join(dir, "papers/a/index.html"));
+      const third = checkOutputInWorker(file, dir, 0)!;
+      const changed = await (await third.check)?.changed;
+      expect(changed?.identity).toBe(readManifestOnce(file).identity);
+      expect([...(changed?.changed ?? [])].sort()).toEqual(["papers/a/index.html", "papers/b/index.html"]);
       expect(checkOutputInWorker(file, dir)).toBeUndefined(); // a small manifest: checked on the calling thread
     } finally {
       rmSync(file, { force: true });

@@ -103,16 +103,27 @@ export function outputStats(
   return { files, folders };
 }
 
-/** True when `dir` holds exactly the recorded files, each with its recorded size and modification time. */
-export function sameOutput(dir: string, recorded: Partial<OutputStats>, options: { racyMarginNs?: bigint } = {}): boolean {
-  if (!recorded.files) return false;
+/**
+ * Whether `dir` holds exactly the recorded files, each with its recorded size and modification time (`same`), and
+ * which recorded files it does not hold as recorded (`changed`: missing, not a file, another size or time).
+ */
+export function compareOutput(dir: string, recorded: Partial<OutputStats>, options: { racyMarginNs?: bigint } = {}): { same: boolean; changed?: Set<string> } {
+  if (!recorded.files) return { same: false };
   let now: OutputStats;
   try {
     now = outputStats(dir, { previous: recorded, ...options });
   } catch {
-    return false;
+    return { same: false };
   }
-  const names = Object.keys(now.files);
-  return names.length === Object.keys(recorded.files).length &&
-    names.every((name) => recorded.files![name]?.[0] === now.files[name]![0] && recorded.files![name]?.[1] === now.files[name]![1]);
+  const changed = new Set<string>();
+  for (const [name, [size, mtime]] of Object.entries(recorded.files)) {
+    const stat = now.files[name];
+    if (stat?.[0] !== size || stat[1] !== mtime) changed.add(name);
+  }
+  return { same: !changed.size && Object.keys(now.files).length === Object.keys(recorded.files).length, changed };
+}
+
+/** True when `dir` holds exactly the recorded files, each with its recorded size and modification time. */
+export function sameOutput(dir: string, recorded: Partial<OutputStats>, options: { racyMarginNs?: bigint } = {}): boolean {
+  return compareOutput(dir, recorded, options).same;
 }

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { existsSync, linkSync, copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, renameSync } from "node:fs";
+import { closeSync, existsSync, fstatSync, linkSync, copyFileSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, renameSync, type BigIntStats } from "node:fs";
 import path from "node:path";
 import type { Day, Digest, OrganizationPage, PaperPage, Period, TagPage } from "../digest/group.ts";
 import type { RenderedPaper } from "../markdown/paper.ts";
@@ -176,9 +176,15 @@ export function planPages(
     previousDir: string;
     /** Pages rendered again whatever the manifest says (written outside a build, see devBuild). */
     rerender?: ReadonlySet<string>;
+    /**
+     * The files of `previousDir` that were not as `manifest.files` records them when a worker thread stat'ed the whole
+     * folder during this build (src/cache/output-check.ts): every other recorded page is taken as it was recorded
+     * rather than stat'ed again. Undefined: every page is stat'ed here.
+     */
+    outputChanged?: ReadonlySet<string>;
   },
 ): PagePlan {
-  const { paperKey, manifest, previousDir, rerender } = options;
+  const { paperKey, manifest, previousDir, rerender, outputChanged } = options;
   const replacer = (_key: string, value: unknown) => {
     if (value && typeof value === "object" && "slug" in value && "abstractHtml" in value) {
       return paperKey(value as RenderedPaper) ?? value;
@@ -194,6 +200,12 @@ export function planPages(
   const stats = new Map<string, [number, string]>();
   const usable = manifest && path.resolve(manifest.output) === path.resolve(previousDir) ? manifest.pages : {};
   const pages = allPages(digest);
+  const recorded = outputChanged && usable === manifest?.pages ? manifest.files : undefined;
+  // A page the worker found as recorded: its file has the recorded size and modification time, as `unchanged` checks.
+  const asRecorded = (file: string, [, size, mtime]: PageManifest["pages"][string]): [number, string] | undefined => {
+    const stat = recorded?.[file];
+    return stat && stat[0] === size && stat[1] === mtime && !outputChanged!.has(file) ? [size, mtime] : undefined;
+  };
   for (const kind of Object.keys(outputPaths) as Kind[]) {
     const toPath = outputPaths[kind] as (item: unknown) => string;
     for (const item of pages[kind]) {
@@ -201,7 +213,8 @@ export function planPages(
       const key = createHash("sha256").update(base).update(kind).update(JSON.stringify(item, replacer)).digest("hex");
       keys.set(file, key);
       const known = usable[file];
-      const checked = known && known[0] === key && !rerender?.has(file) ? unchanged(path.join(previousDir, file), known) : undefined;
+      const checked =
+        known && known[0] === key && !rerender?.has(file) ? (asRecorded(file, known) ?? unchanged(path.join(previousDir, file), known)) : undefined;
       if (checked && known) {
         reuse.push(file);
         stats.set(file, checked);
@@ -300,11 +313,34 @@ export function pageManifest(
 
 /** Reads a manifest written by `writeManifest`; a missing or damaged one means nothing is reused. */
 export function readManifest(file: string): PageManifest | undefined {
+  return readManifestOnce(file).manifest;
+}
+
+/** Which manifest file a stat is of: `writeManifest` replaces the file, so a new manifest has a new identity. */
+const identityOf = (stat: BigIntStats) => `${stat.ino} ${stat.size} ${stat.mtimeNs} ${stat.ctimeNs}`;
+
+/**
+ * A manifest (see readManifest) and the identity of the very file it was read from (its stat through the same open
+ * file), so two threads can tell they read the same one; no identity when there is no file.
+ */
+export function readManifestOnce(file: string): { manifest?: PageManifest; identity?: string } {
+  let fd: number;
   try {
-    const manifest = JSON.parse(readFileSync(file, "utf8")) as PageManifest;
-    return typeof manifest.output === "string" && manifest.pages && typeof manifest.pages === "object" ? manifest : undefined;
+    fd = openSync(file, "r");
   } catch {
-    return undefined;
+    return {};
+  }
+  try {
+    const identity = identityOf(fstatSync(fd, { bigint: true }));
+    try {
+      const manifest = JSON.parse(readFileSync(fd, "utf8")) as PageManifest;
+      const valid = typeof manifest.output === "string" && manifest.pages && typeof manifest.pages === "object";
+      return { manifest: valid ? manifest : undefined, identity };
+    } catch {
+      return { identity };
+    }
+  } finally {
+    closeSync(fd);
   }
 }
 
@@ -320,9 +356,10 @@ export function writeManifest(file: string, manifest: PageManifest): void {
 export interface PageReuse {
   /**
    * The plan for this digest against the pages now in the output folder; `rerender` pages are rendered whatever the
-   * manifest records for them.
+   * manifest records for them. `checked`: the files of the output folder that a worker thread found not as the
+   * manifest with that identity records them (src/cache/output-check.ts); used only when the manifest is that one.
    */
-  plan(digest: Digest, rerender?: ReadonlySet<string>): PagePlan;
+  plan(digest: Digest, rerender?: ReadonlySet<string>, checked?: { identity: string; changed: ReadonlySet<string> }): PagePlan;
   /**
    * After the pages are in the output folder: records them, so the next build can reuse them. `complete` false (a dev
    * server, whose output lacks the copied assets) records the pages only, never the whole folder as up to date.
@@ -359,11 +396,8 @@ export function pageReuse(options: {
   let previousStat: string | undefined;
   const read = (): PageManifest | undefined => {
     const stat = statSync(manifestFile, { bigint: true, throwIfNoEntry: false });
-    const now = stat && `${stat.ino} ${stat.size} ${stat.mtimeNs} ${stat.ctimeNs}`;
-    if (!now || now !== previousStat || !previous) {
-      previous = readManifest(manifestFile);
-      previousStat = now;
-    }
+    const now = stat && identityOf(stat);
+    if (!now || now !== previousStat || !previous) ({ manifest: previous, identity: previousStat } = readManifestOnce(manifestFile));
     return previous;
   };
   const inputsOf = (contentKey: string) =>
@@ -375,15 +409,18 @@ export function pageReuse(options: {
       if (!manifest?.site || manifest.inputs !== inputsOf(contentKey) || path.resolve(manifest.output) !== path.resolve(options.outputDir)) return false;
       return checked ? checked.same : sameOutput(options.outputDir, manifest as PageManifest);
     },
-    plan: (digest, rerender) =>
-      planPages(digest, {
+    plan: (digest, rerender, checked) => {
+      const manifest = read();
+      return planPages(digest, {
         rerender,
         code: siteCodeFingerprint(options.root, options.site),
         paperKey: options.paperKey,
         globals: layoutsReadGlobals(path.join(options.root, "layouts")),
-        manifest: read(),
+        manifest,
         previousDir: options.outputDir,
-      }),
+        outputChanged: checked && manifest && checked.identity === previousStat ? checked.changed : undefined,
+      });
+    },
     commit: (plan, complete = true, contentKey, prune) => {
       // Folders the previous manifest recorded are trusted only for the output folder it described.
       const before = previous && path.resolve(previous.output) === path.resolve(options.outputDir) ? previous : undefined;

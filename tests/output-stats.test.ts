@@ -116,7 +116,9 @@ describe("the output folder's stats", () => {
       const third = checkOutputInWorker(file, dir, 0)!;
       const changed = await (await third.check)?.changed;
       expect(changed?.identity).toBe(readManifestOnce(file).identity);
-      expect([...(changed?.changed ?? [])].sort()).toEqual(["papers/a/index.html", "papers/b/index.html"]);
+      expect([...(changed?.changes.files ?? [])].sort()).toEqual(["papers/a/index.html", "papers/b/index.html"]);
+      // Deleting a file changes its folder; editing one does not.
+      expect([...(changed?.changes.folders ?? [])]).toEqual(["papers/a"]);
       expect(checkOutputInWorker(file, dir)).toBeUndefined(); // a small manifest: checked on the calling thread
     } finally {
       rmSync(file, { force: true });

@@ -1,5 +1,6 @@
 import { statSync } from "node:fs";
 import { startTypeScriptWorker } from "../workers/typescript-worker.ts";
+import type { OutputChanges } from "./output-stats.ts";
 import type { PageManifest } from "./pages.ts";
 
 /** What a page manifest says the output was built from, and whether the output folder still holds what it recorded. */
@@ -8,11 +9,11 @@ export interface OutputCheck {
   /** Resolves true when every recorded file is there with its recorded size and modification time, and no other. */
   same: Promise<boolean>;
   /**
-   * Resolves to the recorded files the output folder did not hold as recorded (missing, or another size or
-   * modification time) and the identity of the manifest file that recorded them (see readManifestOnce); undefined
-   * when the worker could not tell (no manifest, or one that records no files).
+   * Resolves to the recorded files and folders the output folder did not hold as recorded and the identity of the
+   * manifest file that recorded them (see readManifestOnce); undefined when the worker could not tell (no manifest,
+   * or one that records no files).
    */
-  changed: Promise<{ identity: string; changed: Set<string> } | undefined>;
+  changed: Promise<{ identity: string; changes: OutputChanges } | undefined>;
 }
 
 /**
@@ -39,12 +40,13 @@ export function checkOutputInWorker(
   const same = new Promise<boolean>((resolve) => (settle = resolve));
   let settleChanged: (value: Awaited<OutputCheck["changed"]>) => void = () => {};
   const changed = new Promise<Awaited<OutputCheck["changed"]>>((resolve) => (settleChanged = resolve));
-  type Message = { manifest?: OutputCheck["manifest"] } | { same: boolean; changed?: { identity: string; files: string[] } };
+  type Message = { manifest?: OutputCheck["manifest"] } | { same: boolean; changed?: { identity: string; files: string[]; folders: string[] } };
   const check = new Promise<OutputCheck | undefined>((resolve) => {
     worker.on("message", (message: Message) => {
       if ("same" in message) {
         settle(message.same);
-        settleChanged(message.changed && { identity: message.changed.identity, changed: new Set(message.changed.files) });
+        const { identity, files, folders } = message.changed ?? {};
+        settleChanged(identity && files && folders ? { identity, changes: { files: new Set(files), folders: new Set(folders) } } : undefined);
         void worker.terminate();
       } else resolve({ manifest: message.manifest, same, changed });
     });

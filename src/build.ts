@@ -28,87 +28,92 @@ export async function buildSite(options: {
   let writing: Promise<[typeof import("./eleventy/render-pages.ts"), typeof import("./search/build.ts")]> | undefined;
   const loadWriting = () => (writing ??= Promise.all([import("./eleventy/render-pages.ts"), import("./search/build.ts")]));
   // When every paper file, the code and the configuration are what the output was built from, no paper is loaded.
-  // For a big site a worker thread checks the output meanwhile (src/cache/output-check.ts).
+  // For a big site a worker thread checks the output meanwhile (src/cache/output-check.ts); when a paper file changed
+  // it goes on, and the page plan takes its stats of the output instead of stat-ing every page again.
   const checking = checkOutputInWorker(reuse.manifestFile, outputDir, options.outputCheckWorkerFrom);
-  const { papers, problems, warnings, cached, contentKey, unchanged } = await checkContentParallel(options.root, site, {
-    unchanged: async (key) => {
-      const same = await reuse.unchanged(key, await checking?.check);
-      // A paper file changed: the worker's stats of the output are of no use, and would slow the build down.
-      if (!same) checking?.stop();
-      return same;
-    },
-    whileTypesetting: () => void loadWriting().catch(() => {}),
-  }).finally(() => checking?.stop());
-  const checked = performance.now();
-  const s = (ms: number) => (ms / 1000).toFixed(2);
-  if (unchanged) {
-    log(
-      `Nothing changed since the last build: ${site.outputDir}/ was built from these paper files, code and configuration ` +
-        `(content ${s(checked - started)}, group 0.00, pages 0.00, feeds and search 0.00, swap 0.00).`,
-    );
-    return { ok: true };
+  try {
+    return await build();
+  } finally {
+    checking?.stop();
   }
-  for (const line of problemReport(problems, warnings)) log(line);
-  if (problems.length) {
-    log(`\n${problems.length} problem${problems.length === 1 ? "" : "s"}; the site was not built (${site.outputDir}/ is unchanged).`);
-    return { ok: false };
-  }
-  const [{ renderSite }, { buildSearchIndex }] = await loadWriting();
-  let grouped = checked;
-  let written = 0;
-  let plan: PagePlan | undefined;
-  let days = 0;
-  // Set once the plan says which paper pages are reused: the previous output's folder of them is moved over just
-  // before the swap, rather than each page linked (output/adopt.ts). writeAtomically reads it once `write` is done.
-  const swap: { adopt?: { adoption: Adoption; reused: readonly string[] } } = {};
-  const outcome = await writeAtomically(outputDir, async (temp) => {
-    // The search index is written by a worker thread, updated from the previous build's. It needs only the papers, so
-    // it starts before they are grouped and the pages planned (seconds at 100,000 papers) and runs alongside them.
-    const indexing = buildSearchIndex(papers, temp, site, { cacheDir: path.resolve(options.root, site.cacheDir), previousSite: outputDir, keyOf: paperKeyOf });
-    indexing.catch(() => {});
-    let result: { pagesWritten: number; pageHashes: Map<string, string> } | typeof keepOutput | undefined;
-    try {
-      const digest = groupDigest(papers, site);
-      days = digest.days.length;
-      plan = reuse.plan(digest);
-      grouped = performance.now();
-      if (plan.upToDate) result = keepOutput;
-      else {
-        const { adoption, link } = splitAdoptable(plan.reuse, "papers", outputDir);
-        if (adoption) swap.adopt = { adoption, reused: plan.reuse };
-        writeBuildSettings(temp, site);
-        linkReusedPages(link, outputDir, temp);
-        result = await renderSite({ root: options.root, outputDir: temp, data: { config: site, ...digest, render: plan.render } });
-      }
-    } finally {
-      // The worker must stop writing into the temporary folder before it is deleted (an error, or nothing to write).
-      if (!result || result === keepOutput) await indexing.catch(() => {});
+
+  async function build(): Promise<{ ok: boolean }> {
+    const { papers, problems, warnings, cached, contentKey, unchanged } = await checkContentParallel(options.root, site, {
+      unchanged: async (key) => reuse.unchanged(key, await checking?.check),
+      whileTypesetting: () => void loadWriting().catch(() => {}),
+    });
+    const checked = performance.now();
+    const s = (ms: number) => (ms / 1000).toFixed(2);
+    if (unchanged) {
+      log(
+        `Nothing changed since the last build: ${site.outputDir}/ was built from these paper files, code and configuration ` +
+          `(content ${s(checked - started)}, group 0.00, pages 0.00, feeds and search 0.00, swap 0.00).`,
+      );
+      return { ok: true };
     }
-    if (result === keepOutput) return result;
-    await indexing;
-    written = performance.now();
-    return result;
-  }, swap);
-  if (!plan) throw new Error("no page plan");
-  if (outcome === keepOutput) {
-    reuse.commit(plan, true, contentKey);
+    for (const line of problemReport(problems, warnings)) log(line);
+    if (problems.length) {
+      log(`\n${problems.length} problem${problems.length === 1 ? "" : "s"}; the site was not built (${site.outputDir}/ is unchanged).`);
+      return { ok: false };
+    }
+    const [{ renderSite }, { buildSearchIndex }] = await loadWriting();
+    let grouped = checked;
+    let written = 0;
+    let plan: PagePlan | undefined;
+    let days = 0;
+    // Set once the plan says which paper pages are reused: the previous output's folder of them is moved over just
+    // before the swap, rather than each page linked (output/adopt.ts). writeAtomically reads it once `write` is done.
+    const swap: { adopt?: { adoption: Adoption; reused: readonly string[] } } = {};
+    const outcome = await writeAtomically(outputDir, async (temp) => {
+      // The search index is written by a worker thread, updated from the previous build's. It needs only the papers, so
+      // it starts before they are grouped and the pages planned (seconds at 100,000 papers) and runs alongside them.
+      const indexing = buildSearchIndex(papers, temp, site, { cacheDir: path.resolve(options.root, site.cacheDir), previousSite: outputDir, keyOf: paperKeyOf });
+      indexing.catch(() => {});
+      let result: { pagesWritten: number; pageHashes: Map<string, string> } | typeof keepOutput | undefined;
+      try {
+        const digest = groupDigest(papers, site);
+        days = digest.days.length;
+        plan = reuse.plan(digest, undefined, await (await checking?.check)?.changed);
+        checking?.stop();
+        grouped = performance.now();
+        if (plan.upToDate) result = keepOutput;
+        else {
+          const { adoption, link } = splitAdoptable(plan.reuse, "papers", outputDir);
+          if (adoption) swap.adopt = { adoption, reused: plan.reuse };
+          writeBuildSettings(temp, site);
+          linkReusedPages(link, outputDir, temp);
+          result = await renderSite({ root: options.root, outputDir: temp, data: { config: site, ...digest, render: plan.render } });
+        }
+      } finally {
+        // The worker must stop writing into the temporary folder before it is deleted (an error, or nothing to write).
+        if (!result || result === keepOutput) await indexing.catch(() => {});
+      }
+      if (result === keepOutput) return result;
+      await indexing;
+      written = performance.now();
+      return result;
+    }, swap);
+    if (!plan) throw new Error("no page plan");
+    if (outcome === keepOutput) {
+      reuse.commit(plan, true, contentKey);
+      log(
+        `Nothing changed since the last build: ${site.outputDir}/ is up to date with ${papers.length} papers ` +
+          `(content ${s(checked - started)}, group ${s(grouped - checked)}, pages 0.00, feeds and search 0.00, swap 0.00).`,
+      );
+      return { ok: true };
+    }
+    const { pagesWritten, pageHashes } = outcome;
+    const adoption = swap.adopt?.adoption;
+    // The pages written were hashed as they were written: the manifest does not read them back.
+    reuse.commit({ ...plan, hashes: new Map([...plan.hashes, ...pageHashes]) }, true, contentKey, adoption?.adopted && { folder: adoption.folder, adopted: adoption.adopted, reused: plan.reuse });
+    const done = performance.now();
     log(
-      `Nothing changed since the last build: ${site.outputDir}/ is up to date with ${papers.length} papers ` +
-        `(content ${s(checked - started)}, group ${s(grouped - checked)}, pages 0.00, feeds and search 0.00, swap 0.00).`,
+      `Built ${papers.length} papers (${cached} from the cache) on ${days} day${days === 1 ? "" : "s"}, ` +
+        `${plan.keys.size} paginated pages (${plan.reuse.length} unchanged) ` +
+        `into ${site.outputDir}/ in ${s(done - started)} s ` +
+        `(content ${s(checked - started)}, group ${s(grouped - checked)}, pages ${s(pagesWritten - grouped)}, ` +
+        `feeds and search ${s(written - pagesWritten)}, swap ${s(done - written)}).`,
     );
     return { ok: true };
   }
-  const { pagesWritten, pageHashes } = outcome;
-  const adoption = swap.adopt?.adoption;
-  // The pages written were hashed as they were written: the manifest does not read them back.
-  reuse.commit({ ...plan, hashes: new Map([...plan.hashes, ...pageHashes]) }, true, contentKey, adoption?.adopted && { folder: adoption.folder, adopted: adoption.adopted, reused: plan.reuse });
-  const done = performance.now();
-  log(
-    `Built ${papers.length} papers (${cached} from the cache) on ${days} day${days === 1 ? "" : "s"}, ` +
-      `${plan.keys.size} paginated pages (${plan.reuse.length} unchanged) ` +
-      `into ${site.outputDir}/ in ${s(done - started)} s ` +
-      `(content ${s(checked - started)}, group ${s(grouped - checked)}, pages ${s(pagesWritten - grouped)}, ` +
-      `feeds and search ${s(written - pagesWritten)}, swap ${s(done - written)}).`,
-  );
-  return { ok: true };
 }

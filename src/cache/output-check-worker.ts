@@ -1,11 +1,14 @@
 // Worker thread entry (started by src/cache/output-check.ts): the manifest's inputs first (the build may stop the
-// worker there: a paper file changed), then whether the output folder still holds what the manifest recorded.
+// worker there), then whether the output folder still holds what the manifest recorded, and which recorded files it
+// does not hold as recorded (for the page plan and the manifest of a build that found a paper file changed).
 import { parentPort } from "node:worker_threads";
-import { sameOutput } from "./output-stats.ts";
-import { readManifest } from "./pages.ts";
+import { compareOutput } from "./output-stats.ts";
+import { readManifestOnce } from "./pages.ts";
 
 parentPort?.once("message", ({ manifestFile, outputDir }: { manifestFile: string; outputDir: string }) => {
-  const manifest = readManifest(manifestFile);
+  const { manifest, identity } = readManifestOnce(manifestFile);
   parentPort?.postMessage({ manifest: manifest && { output: manifest.output, site: manifest.site, inputs: manifest.inputs } });
-  parentPort?.postMessage({ same: !!manifest && sameOutput(outputDir, manifest) });
+  const { same, changed, changedFolders } = manifest ? compareOutput(outputDir, manifest) : { same: false };
+  const known = changed && changedFolders && identity !== undefined;
+  parentPort?.postMessage({ same, changed: known ? { identity, files: [...changed], folders: [...changedFolders] } : undefined });
 });

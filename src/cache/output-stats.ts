@@ -16,6 +16,15 @@ export interface OutputStats {
   folders: FolderStats;
 }
 
+/**
+ * What a check of an output folder against a record found not as recorded: files (missing, not a file, another size or
+ * modification time) and folders (another change time, or racy when recorded).
+ */
+export interface OutputChanges {
+  files: ReadonlySet<string>;
+  folders: ReadonlySet<string>;
+}
+
 /** A folder changed less than this before it was recorded is listed again next time, whatever its change time. */
 const racyMarginNs = 2_000_000_000n;
 
@@ -50,9 +59,14 @@ export function outputStats(
     racyMarginNs?: bigint;
     /** Files whose size and modification time the caller took already (the pages a build reused): not stat'ed again. */
     known?: ReadonlyMap<string, [size: number, mtime: string]>;
+    /**
+     * Folders whose change time the caller took already (not racy then), before the files under them were stat'ed
+     * or taken: not stat'ed again. A folder changed since has another change time, so it is listed next time.
+     */
+    knownFolders?: ReadonlyMap<string, string>;
   } = {},
 ): OutputStats {
-  const { previous, drop, known: taken } = options;
+  const { previous, drop, known: taken, knownFolders } = options;
   const margin = options.racyMarginNs ?? racyMarginNs;
   const known = previous?.files && previous.folders ? { files: previous.files, folders: previous.folders } : undefined;
   const children = known && childrenOf(known);
@@ -72,11 +86,12 @@ export function outputStats(
   };
   const visit = (name: string): void => {
     const full = name ? path.join(dir, name) : dir;
-    const stat = statSync(full, { bigint: true, throwIfNoEntry: !!name });
-    if (!stat) return; // No output folder: nothing in it.
-    const changed = String(stat.ctimeNs);
+    const given = knownFolders?.get(name);
+    const stat = given === undefined ? statSync(full, { bigint: true, throwIfNoEntry: !!name }) : undefined;
+    if (given === undefined && !stat) return; // No output folder: nothing in it.
+    const changed = given ?? String(stat!.ctimeNs);
     const recorded = known?.folders[name];
-    const current = stat.ctimeNs + margin < now ? changed : "racy";
+    const current = given ?? (stat!.ctimeNs + margin < now ? changed : "racy");
     if (recorded && recorded !== "racy" && recorded === changed) {
       const mine = children!.get(name) ?? { files: [], folders: [] };
       // A recorded file that is not a file any more: the folder is listed after all.
@@ -103,16 +118,34 @@ export function outputStats(
   return { files, folders };
 }
 
-/** True when `dir` holds exactly the recorded files, each with its recorded size and modification time. */
-export function sameOutput(dir: string, recorded: Partial<OutputStats>, options: { racyMarginNs?: bigint } = {}): boolean {
-  if (!recorded.files) return false;
+/**
+ * Whether `dir` holds exactly the recorded files, each with its recorded size and modification time (`same`), which
+ * recorded files it does not hold as recorded (`changed`: missing, not a file, another size or time), and which
+ * recorded folders do not have the recorded change time (`changedFolders`, racy ones included).
+ */
+export function compareOutput(
+  dir: string,
+  recorded: Partial<OutputStats>,
+  options: { racyMarginNs?: bigint } = {},
+): { same: boolean; changed?: Set<string>; changedFolders?: Set<string> } {
+  if (!recorded.files) return { same: false };
   let now: OutputStats;
   try {
     now = outputStats(dir, { previous: recorded, ...options });
   } catch {
-    return false;
+    return { same: false };
   }
-  const names = Object.keys(now.files);
-  return names.length === Object.keys(recorded.files).length &&
-    names.every((name) => recorded.files![name]?.[0] === now.files[name]![0] && recorded.files![name]?.[1] === now.files[name]![1]);
+  const changed = new Set<string>();
+  for (const [name, [size, mtime]] of Object.entries(recorded.files)) {
+    const stat = now.files[name];
+    if (stat?.[0] !== size || stat[1] !== mtime) changed.add(name);
+  }
+  const changedFolders = new Set<string>();
+  for (const [name, ctime] of Object.entries(recorded.folders ?? {})) if (ctime === "racy" || now.folders[name] !== ctime) changedFolders.add(name);
+  return { same: !changed.size && Object.keys(now.files).length === Object.keys(recorded.files).length, changed, changedFolders };
+}
+
+/** True when `dir` holds exactly the recorded files, each with its recorded size and modification time. */
+export function sameOutput(dir: string, recorded: Partial<OutputStats>, options: { racyMarginNs?: bigint } = {}): boolean {
+  return compareOutput(dir, recorded, options).same;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { bibtex, citationKey, citationMeta, firstSentence, openGraph, scholarlyArticle, type CitedPaper } from "../src/digest/cite.ts";
+import { bibtex, citationKey, citationMeta, firstSentence, openGraph, type CitedPaper } from "../src/digest/cite.ts";
 
 const site = { url: "https://digest.example.org", pathPrefix: "/", title: "Test Digest" };
 
@@ -82,22 +82,6 @@ describe("citations", () => {
     expect(citationMeta(cited({ published: undefined }))).toContainEqual(["citation_publication_date", "2026/02/16"]);
   });
 
-  it("writes JSON-LD that no paper text can break out of", () => {
-    const json = scholarlyArticle(cited({ titleText: "</script><script>alert(1)</script> & <!--", organization: "A\u2028B" }));
-    expect(json).not.toMatch(/[<>&\u2028]/);
-    const data = JSON.parse(json);
-    expect(data).toMatchObject({
-      "@type": "ScholarlyArticle",
-      headline: "</script><script>alert(1)</script> & <!--",
-      sourceOrganization: { "@type": "Organization", name: "A\u2028B" },
-      datePublished: "2023-01-30",
-      sameAs: ["https://arxiv.org/abs/2301.12942"],
-    });
-    // The page's URL is its canonical link and the arXiv id its citation_arxiv_id: not repeated here.
-    expect(Object.keys(data)).not.toContain("url");
-    expect(Object.keys(data)).not.toContain("identifier");
-  });
-
   it("gives Open Graph properties, without what previews read from the description and canonical link", () => {
     expect(openGraph(cited(), site)).toEqual([
       ["og:type", "article"],
@@ -107,6 +91,5 @@ describe("citations", () => {
     ]);
     // Authors are `citation_author` tags, once; Open Graph's `article:author` is for profile URLs.
     expect(openGraph(cited(), site).map(([key]) => key)).not.toContain("article:author");
-    expect(Object.keys(JSON.parse(scholarlyArticle(cited())))).not.toContain("author");
   });
 });

@@ -1,7 +1,9 @@
 /**
  * What reference managers and scholarly search read from a paper page: a BibTeX entry, Highwire `citation_*` meta
- * tags, a JSON-LD ScholarlyArticle, and a one-sentence description. Plain functions of a paper; the layouts print
- * their results (escaped by Nunjucks, except the JSON-LD, which is made safe for a <script> data block here).
+ * tags, Open Graph properties and a one-sentence description. Plain functions of a paper; the layouts print their
+ * results, escaped by Nunjucks. No JSON-LD: its ScholarlyArticle said the title, date and arXiv link the `citation_*`
+ * tags say, which are what Google Scholar and reference managers (Zotero, Mendeley) read; Google Search shows no
+ * result feature for a ScholarlyArticle (about 290 bytes on every paper page, README "Output size").
  */
 import type { RenderedPaper } from "../markdown/paper.ts";
 import { absoluteUrl, type SiteConfig } from "../site.ts";
@@ -32,7 +34,7 @@ const segmenterInput = 2 * descriptionMax;
  * `abstractText`: the abstract as the render read it, Markdown and text-mode TeX dropped and math made readable.
  */
 export function firstSentence(abstractText: string): string {
-  // A paper page asks for it several times in a row (description, Open Graph, JSON-LD): the last answer is kept.
+  // A paper page asks for it several times in a row (description, Open Graph): the last answer is kept.
   if (abstractText === lastSentence.of) return lastSentence.is;
   const text = abstractText.slice(0, descriptionInput).replace(/\s+/g, " ").trim().slice(0, segmenterInput);
   const first = sentences.segment(text)[Symbol.iterator]().next().value?.segment.trim() ?? "";
@@ -80,26 +82,6 @@ export function openGraph(paper: CitedPaper, site: CiteSite): [string, string][]
   // No `article:author`: Open Graph means it for profile URLs, not names, and the authors are in the head once already
   // as `citation_author` (Google Scholar's tags): 20 more tags on every paper page for nobody (issue 15, output size).
   return og;
-}
-
-/**
- * JSON for a `<script type="application/ld+json">` data block: a minimal schema.org ScholarlyArticle (headline, date,
- * links, organization): the authors, description and PDF are in the head once already, as `citation_*` and
- * `description` tags, not repeated here on every paper page (issue 15); nor are the URL (the page's canonical link)
- * and the arXiv id (`citation_arxiv_id`, and the arXiv link in `sameAs`). `<`, `>` and `&` are
- * written as \u escapes, so no text in it can close the element or open a comment, whatever a paper holds.
- */
-export function scholarlyArticle(paper: CitedPaper): string {
-  const data: Record<string, unknown> = {
-    "@context": "https://schema.org",
-    "@type": "ScholarlyArticle",
-    headline: paper.titleText.slice(0, 500),
-    datePublished: paperDate(paper),
-  };
-  const sameAs = [paper.links.abs, paper.doi && `https://doi.org/${paper.doi}`].filter(Boolean);
-  if (sameAs.length) data.sameAs = sameAs;
-  if (paper.organization) data.sourceOrganization = { "@type": "Organization", name: paper.organization };
-  return JSON.stringify(data).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
 
 /** Characters LaTeX treats as special in text: escaped outside math. */

@@ -1,5 +1,5 @@
 import { monthCalendar, weekdayNames } from "../digest/calendar.ts";
-import { bibtex, citationMeta, firstSentence, openGraph, scholarlyArticle } from "../digest/cite.ts";
+import { bibtex, citationMeta, firstSentence, openGraph } from "../digest/cite.ts";
 import { formatDay, formatMonth, formatShortDay, formatWeek, formatWeekShort } from "../digest/dates.ts";
 import { authorLine, formatNumber, hostOf, metaTags, plural } from "../digest/format.ts";
 import { organizationPagePath, organizationSlug } from "../digest/group.ts";
@@ -27,7 +27,6 @@ export function filtersPlugin(eleventyConfig: EleventyConfig, site: SiteConfig):
     bibtex: (paper: RenderedPaper) => bibtex(paper, site),
     citationMeta: (paper: RenderedPaper) => metaTags(citationMeta(paper), "name"),
     openGraph: (paper: RenderedPaper) => metaTags(openGraph(paper, site), "property"),
-    scholarlyArticle: (paper: RenderedPaper) => scholarlyArticle(paper),
   };
   eleventyConfig.addGlobalData("weekdays", weekdayNames);
   for (const [name, filter] of Object.entries(filters)) eleventyConfig.addFilter(name, filter);

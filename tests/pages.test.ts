@@ -78,15 +78,18 @@ describe("the built digest", () => {
     expect($("main article.card").text()).not.toContain("Listed");
   });
 
-  it("folds each card's abstract as a link to it on the paper's page, the one copy of the typeset abstract", () => {
+  it("gives each card a link to its abstract on the paper's page, the one copy of the typeset abstract", () => {
     const $ = page("date/2026-01-01/index.html");
-    const folds = $("main article.card details.abstract-fold");
+    // The link alone: abstract.js makes it a fold (no fold markup on every card for a link it would hold).
+    expect($("main details, main summary").length).toBe(0);
+    const folds = $("main article.card a.abstract-fold");
     expect(folds.length).toBe(5);
     folds.each((_, fold) => {
       const slug = $(fold).closest("article").attr("id")!.replace(/^paper-/, "");
       // abstract.js fetches the page this link names: no attribute repeats the URL.
       expect($(fold).attr("data-abstract")).toBeUndefined();
-      expect($(fold).find(".abstract a").attr("href")).toBe(`/papers/${slug}/#abstract`);
+      expect($(fold).text()).toBe("Abstract");
+      expect($(fold).attr("href")).toBe(`/papers/${slug}/#abstract`);
       // The abstract's own text is not on the day page: only on the paper's page, under #abstract, fetched from there.
       const own = cheerio.load(site.read(`papers/${slug}/index.html`));
       expect(own("h2#abstract + .abstract").text().length).toBeGreaterThan(0);

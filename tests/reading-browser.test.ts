@@ -184,14 +184,28 @@ describe.skipIf(Boolean(skip))("reading the site in the browser", () => {
     await ctx.close();
   });
 
-  it("without JavaScript, an open abstract fold links to the abstract on the paper's page", async () => {
+  it("without JavaScript, a card's closed fold is a link to the abstract on the paper's page, drawn as the fold", async () => {
+    // The fold as abstract.js makes it, closed: where it is and how it looks.
+    const drawn = async (page: Page, selector: string) =>
+      page.locator(selector).first().evaluate((el) => {
+        const { left, top, width, height } = el.getBoundingClientRect();
+        const style = getComputedStyle(el);
+        return { left, top, width, height, color: style.color, marker: style.listStyleType, decoration: style.textDecorationLine };
+      });
+    const withJs = await context("desktop");
+    const js = await withJs.newPage();
+    await js.goto(`${server.url}date/2026-03-02/`);
+    await js.locator("article.card details.abstract-fold summary").first().waitFor();
+    expect(await js.locator("a.abstract-fold").count()).toBe(0);
+    const fold = await drawn(js, "article.card details.abstract-fold summary");
+    await withJs.close();
     const ctx = await context("desktop", "light", { javaScriptEnabled: false });
     const page = await ctx.newPage();
     await page.goto(`${server.url}date/2026-03-02/`);
-    const card = page.locator("article.card").first();
-    await card.locator("summary").click();
-    const link = card.locator(".abstract a");
-    expect(await link.isVisible()).toBe(true);
+    expect(await page.locator("details").count()).toBe(0);
+    expect(await drawn(page, "article.card a.abstract-fold")).toEqual(fold);
+    const link = page.locator("article.card").first().locator("a.abstract-fold");
+    expect(await link.textContent()).toBe("Abstract");
     await Promise.all([page.waitForURL(/\/papers\/2602\.09101\/#abstract$/), link.click()]);
     expect(await page.locator("#abstract + .abstract").textContent()).toContain("xylophonist");
     await ctx.close();

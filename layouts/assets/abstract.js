@@ -1,8 +1,8 @@
 // Abstract folds on day pages (layouts/_includes/card.njk): the typeset abstract is written once, on the paper's own
 // page, not again on every list that shows the paper (README, "Output size"). When a fold opens, this fetches the
-// paper's page once and shows its abstract in the fold, math included. Without JavaScript, or if the fetch fails, the
-// fold keeps its link to the abstract on the paper's page, which is also where this fetches from (no attribute
-// repeats the URL on every card).
+// paper's page once and shows its abstract in the fold, math included. Without JavaScript the card's link leads to the
+// abstract on the paper's page; if the fetch fails, the fold keeps that link, which is also where this fetches from
+// (no attribute repeats the URL on every card).
 const parser = new DOMParser();
 
 async function fill(fold) {
@@ -38,5 +38,16 @@ document.addEventListener(
   },
   true,
 );
-// A fold already open when this runs (opened before the script loaded).
-for (const fold of document.querySelectorAll("details.abstract-fold[open]")) fill(fold);
+// Each card holds a link to its abstract on the paper's page, drawn as a closed fold (site.css): without JavaScript it
+// leads there in one click. Here each becomes the fold, holding that link until the abstract is in (or if it fails).
+for (const link of document.querySelectorAll("a.abstract-fold")) {
+  const fold = document.createElement("details");
+  fold.className = "abstract-fold";
+  fold.appendChild(document.createElement("summary")).textContent = link.textContent;
+  const target = fold.appendChild(document.createElement("div"));
+  target.className = "abstract";
+  const to = target.appendChild(document.createElement("p")).appendChild(document.createElement("a"));
+  to.href = link.href;
+  to.textContent = "Read the abstract on the paper’s page";
+  link.replaceWith(fold);
+}

@@ -44,7 +44,7 @@ function el(name, attributes = {}, ...children) {
 })();
 
 // On every page: the search code and index load only once the reader starts to search (focus on the box, or "/").
-const box = document.querySelector("form[data-search]");
+const box = document.querySelector("form.site-search");
 const page = document.querySelector("form[data-search-page]");
 let code;
 const load = () => (code ??= import("./search.js"));

@@ -76,6 +76,9 @@ describe("the built digest", () => {
     expect($("#paper-2301\\.12942 .paper-dates").text()).toBe("First version 30 Jan 2023");
     expect($("#paper-2301\\.12942 time").map((_, t) => $(t).attr("datetime")).get()).toEqual(["2023-01-30"]);
     expect($("main article.card").text()).not.toContain("Listed");
+    // Upvotes read "1,234 upvotes"; the "▲" before them is drawn by site.css (tests/reading-browser.test.ts).
+    expect($("#paper-2301\\.12942 .upvotes").text()).toBe("1,234 upvotes");
+    expect($("main [aria-hidden]").length).toBe(0);
     // The authors as text, no element around them; the organization follows as its link.
     expect($("#paper-2301\\.12942 .paper-meta").html()).toBe(
       'Yan Dai, Haipeng Luo, Chen-Yu Wei and 2 more · <a class="org" href="/organizations/university-of-southern-california/">University of Southern California</a>',

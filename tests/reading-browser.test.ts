@@ -109,6 +109,9 @@ describe.skipIf(Boolean(skip))("reading the site in the browser", () => {
     const card = page.locator("article.card").first();
     // The paper's own first version on the card; the digest day is the page's heading.
     expect(await card.locator(".paper-dates").textContent()).toBe("First version 2 May 2011");
+    // Upvotes shown as "▲ 9": the triangle drawn by site.css, with no alternative text (the text says "9 upvotes").
+    expect(await card.locator(".upvotes").evaluate((el) => getComputedStyle(el, "::before").content)).toBe('"▲ " / ""');
+    expect(await card.locator(".upvotes").textContent()).toBe("9 upvotes");
     // The abstract is folded, math included, and one click away: fetched from the paper's page, its one copy.
     expect(await card.locator(".abstract").isVisible()).toBe(false);
     expect(await card.locator(".abstract math").count()).toBe(0);

@@ -101,6 +101,15 @@ describe("withoutTexSource: pages' MathML without what draws nothing", () => {
     expect(withoutTexSource(html)).toBe('<div class="math-display" tabindex="0"><math display="block"><mtable rowspacing="0.25em" columnalign="right left" columnspacing="0em"><mtr><mtd></mtd><mtd><mstyle scriptlevel="0" displaystyle="true"><mi>a</mi></mstyle></mtd><mtd><mstyle scriptlevel="0" displaystyle="true"><mrow><mrow></mrow><mo>=</mo><mi>b</mi></mrow></mstyle></mtd><mtd></mtd><mtd></mtd></mtr></mtable></math></div>\n');
   });
 
+  it("drops separator=\"true\" on \",\" and \";\", the operator dictionary's own, and keeps what changes the layout", () => {
+    const html = renderMarkdown("$f(x, y; z) = \\left(a, b\\right)$").html;
+    expect(html).toContain('<mo separator="true">,</mo>');
+    expect(html).toContain('<mo separator="true">;</mo>');
+    expect(lean("f(x, y; z) = \\left(a, b\\right)")).toBe(
+      '<p><math><mi>f</mi><mo stretchy="false">(</mo><mi>x</mi><mo>,</mo><mi>y</mi><mo>;</mo><mi>z</mi><mo stretchy="false">)</mo><mo>=</mo><mrow><mo fence="true">(</mo><mi>a</mi><mo>,</mo><mi>b</mi><mo fence="true">)</mo></mrow></math></p>',
+    );
+  });
+
   it("keeps display math and what surrounds each formula", () => {
     expect(lean("E = mc^2", true)).toBe('<div class="math-display" tabindex="0"><math display="block"><mi>E</mi><mo>=</mo><mi>m</mi><msup><mi>c</mi><mn>2</mn></msup></math></div>');
     const html = renderMarkdown("Text & $x$ then $$y$$ and `<math>`.").html;

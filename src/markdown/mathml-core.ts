@@ -141,6 +141,7 @@ interface MathElement {
 const autoItalic = (char: string) => char === "ı" || char === "ȷ" || styledChar(char, "italic") !== undefined;
 
 const normal = ' mathvariant="normal"';
+const separator = ' separator="true"';
 
 /** A single-character `<mi mathvariant="normal">`: a letter KaTeX sets upright (`\mathrm{d}`, `\Gamma`, `\ell`). */
 const uprightLetter = (node: MathElement | string): node is MathElement & { children: [string] } =>
@@ -188,6 +189,11 @@ function leanElement(node: MathElement): MathElement | string {
   // KaTeX's classes on MathML (`<mtd class ="mtr-glue">` around numbered equations) serve only its own stylesheet,
   // which pages do not load; it writes them with a space before `=`, which HTML validators flag.
   if (node.attributes.includes(" class =")) node = { ...node, attributes: node.attributes.replace(/ class ="[^"]*"/, "") };
+  // KaTeX marks "," and ";" `separator="true"`, which the operator dictionary says of them already: no effect on
+  // their layout or on what a screen reader says (17 bytes each, about 2,100 on the 4,000 real abstracts).
+  if (node.name === "mo" && node.attributes === separator && node.children.length === 1 && (node.children[0] === "," || node.children[0] === ";")) {
+    node = { ...node, attributes: "" };
+  }
   const children: (MathElement | string)[] = [];
   const lean = node.children.map((child) => (typeof child === "string" ? child : leanElement(child)));
   for (let i = 0; i < lean.length; i++) {
@@ -216,7 +222,8 @@ function leanElement(node: MathElement): MathElement | string {
 
 /**
  * Typeset HTML (a title or an abstract) with each formula's MathML as lean as what it draws: no `<semantics>` and TeX
- * `<annotation>` (no browser shows it; the TeX source is in the paper file and the search index), no KaTeX classes, no `<mrow>` around a
+ * `<annotation>` (no browser shows it; the TeX source is in the paper file and the search index), no KaTeX classes, no
+ * `separator="true"` on "," and ";" (the operator dictionary's own), no `<mrow>` around a
  * single element, no `mathvariant="normal"` where MathML Core sets the character upright anyway, and a run of upright
  * letters as one word. About a third of a formula's bytes (README, "Output size"). Linear in the length of the HTML;
  * a formula it cannot read as KaTeX's MathML is left as it is.

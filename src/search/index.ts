@@ -57,6 +57,16 @@ export const fieldBonus: Record<Exclude<SearchField, "body">, number> = { title:
 /** BM25 saturation and length normalisation of abstract mentions. */
 const k1 = 1.2;
 const b = 0.75;
+/**
+ * Steps per octave of the paper count and the average abstract length the weights are computed from. Exact values
+ * would change weight bytes in every postings chunk whenever one paper is added; rounded, the count changes once in
+ * about 4,400 papers at 100,000 (steps of 4.4%), the average length (steps of 9%) far less often, and BM25's idf and
+ * length norm move by at most 0.022 and 4.4% (below a weight byte's step for most pairs).
+ */
+const paperCountSteps = 16;
+const averageLengthSteps = 8;
+/** `value` rounded to the nearest of `steps` points per octave (powers of two in between), the same wherever built. */
+export const roundedStatistic = (value: number, steps: number): number => 2 ** (Math.round(Math.log2(value) * steps) / steps);
 /** Target uncompressed sizes of postings and dictionary chunks: a common word's list gets a chunk of its own. */
 const postingsChunkBytes = 48 * 1024;
 const dictionaryChunkBytes = 16 * 1024;
@@ -263,50 +273,71 @@ export function buildIndexParts(records: readonly SearchRecord[], language: stri
   const wordStart = new Int32Array(records.length + 1);
   const docLength = new Int32Array(records.length);
   const perDoc = new Map<number, number>();
+  // Papers copied from the previous state in a run of consecutive old numbers are copied as one block (100,000
+  // small copies took seconds): `run` is the run's first old and new numbers and its length.
+  const run = { old: 0, doc: 0, length: 0 };
+  const copyRun = () => {
+    if (!run.length || !previous) return;
+    const { old, doc, length } = run;
+    const postFrom = previous.postStart[old]!;
+    const wordFrom = previous.wordStart[old]!;
+    postingStem.append(previous.postStem.subarray(postFrom, previous.postStart[old + length]));
+    postingValue.append(previous.postValue.subarray(postFrom, previous.postStart[old + length]));
+    docWords.append(previous.wordIds.subarray(wordFrom, previous.wordStart[old + length]));
+    docLength.set(previous.docLength.subarray(old, old + length), doc);
+    for (let i = 1; i <= length; i++) {
+      docStart[doc + i] = docStart[doc]! + previous.postStart[old + i]! - postFrom;
+      wordStart[doc + i] = wordStart[doc]! + previous.wordStart[old + i]! - wordFrom;
+    }
+    run.length = 0;
+  };
   records.forEach((record, doc) => {
     const old = previous && keys[doc] ? before.get(keys[doc]!) : undefined;
     if (old !== undefined && previous) {
-      docLength[doc] = previous.docLength[old]!;
-      postingStem.append(previous.postStem.subarray(previous.postStart[old], previous.postStart[old + 1]));
-      postingValue.append(previous.postValue.subarray(previous.postStart[old], previous.postStart[old + 1]));
-      docWords.append(previous.wordIds.subarray(previous.wordStart[old], previous.wordStart[old + 1]));
-    } else {
-      if (record.textless) throw new MissingTextError(`search index: no analysis of ${record.url} to reuse`);
-      perDoc.clear();
-      const word = (text: string): number => {
-        const id = wordOf(text);
-        while (seenIn.length <= id) seenIn.push(-1);
-        if (seenIn[id] !== doc) {
-          seenIn[id] = doc;
-          docWords.push(id);
-        }
-        return wordStem[id]!;
-      };
-      searchFields.forEach((field, f) => {
-        const found = indexWords(record.fields[field], language);
-        if (field === "body") {
-          docLength[doc] = found.length;
-          for (const text of found) {
-            const stem = word(text);
-            const value = perDoc.get(stem) ?? 0;
-            perDoc.set(stem, (value & 0xffff) === 0xffff ? value : value + 1);
-          }
-        } else {
-          const bit = 1 << (16 + f);
-          for (const text of found) {
-            const stem = word(text);
-            perDoc.set(stem, (perDoc.get(stem) ?? 0) | bit);
-          }
-        }
-      });
-      for (const [stem, value] of perDoc) {
-        postingStem.push(stem);
-        postingValue.push(value);
+      if (run.length && old === run.old + run.length) run.length++;
+      else {
+        copyRun();
+        Object.assign(run, { old, doc, length: 1 });
       }
+      return;
+    }
+    copyRun();
+    if (record.textless) throw new MissingTextError(`search index: no analysis of ${record.url} to reuse`);
+    perDoc.clear();
+    const word = (text: string): number => {
+      const id = wordOf(text);
+      while (seenIn.length <= id) seenIn.push(-1);
+      if (seenIn[id] !== doc) {
+        seenIn[id] = doc;
+        docWords.push(id);
+      }
+      return wordStem[id]!;
+    };
+    searchFields.forEach((field, f) => {
+      const found = indexWords(record.fields[field], language);
+      if (field === "body") {
+        docLength[doc] = found.length;
+        for (const text of found) {
+          const stem = word(text);
+          const value = perDoc.get(stem) ?? 0;
+          perDoc.set(stem, (value & 0xffff) === 0xffff ? value : value + 1);
+        }
+      } else {
+        const bit = 1 << (16 + f);
+        for (const text of found) {
+          const stem = word(text);
+          perDoc.set(stem, (perDoc.get(stem) ?? 0) | bit);
+        }
+      }
+    });
+    for (const [stem, value] of perDoc) {
+      postingStem.push(stem);
+      postingValue.push(value);
     }
     docStart[doc + 1] = postingStem.length;
     wordStart[doc + 1] = docWords.length;
   });
+  copyRun();
   const wordOrder = mergeOrder(previous?.wordOrder ?? new Int32Array(0), oldWords, words.length, words);
   const stemOrder = mergeOrder(previous?.stemOrder ?? new Int32Array(0), oldStems, stems.length, stems);
 
@@ -317,13 +348,16 @@ export function buildIndexParts(records: readonly SearchRecord[], language: stri
   const start = count.slice();
   const byStemDoc = new Int32Array(postingStem.length);
   const byStemWeight = new Uint8Array(postingStem.length);
-  const averageLength = docLength.reduce((a, n) => a + n, 0) / Math.max(1, records.length) || 1;
+  // The corpus statistics the weights depend on, rounded (see `roundedStatistic`): a paper added, edited or deleted
+  // changes the weights of its own stems only, so the other postings chunks keep their bytes and are linked.
+  const averageLength = roundedStatistic(docLength.reduce((a, n) => a + n, 0) / Math.max(1, records.length) || 1, averageLengthSteps);
   const bonuses = searchFields.map((field) => (field === "body" ? 0 : fieldBonus[field]));
   const n = records.length;
+  const papers = roundedStatistic(Math.max(1, n), paperCountSteps);
   const idfs = new Float64Array(stems.length);
   for (let stem = 0; stem < stems.length; stem++) {
     const df = count[stem + 1]! - count[stem]!;
-    idfs[stem] = Math.log(1 + (n - df + 0.5) / (df + 0.5));
+    idfs[stem] = Math.log(1 + Math.max(0, papers - df + 0.5) / (df + 0.5));
   }
   for (let doc = 0; doc < n; doc++) {
     const norm = k1 * (1 - b + (b * docLength[doc]!) / averageLength);

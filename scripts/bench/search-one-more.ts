@@ -2,7 +2,7 @@
 // paper (newest day) on a synthetic site, against the same build from scratch: one cold build that saves its state,
 // then `runs` builds of the site plus one paper, each from a fresh copy of that state, linking from the cold build's
 // folder (as src/build.ts does). Prints each run's seconds and steps, the files written and linked, and the load.
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import os, { tmpdir } from "node:os";
 import path from "node:path";
 import { buildSearchIndex } from "../../src/search/build.ts";
@@ -37,6 +37,18 @@ try {
       `one more paper run ${run + 1}: ${seconds.toFixed(2)} s (state ${(st.state / 1000).toFixed(2)}, analyse ${(st.analyse / 1000).toFixed(2)}, ` +
         `write ${(st.write / 1000).toFixed(2)}, save ${(st.save / 1000).toFixed(2)}), ${result.files - result.linked} written (${result.bytes} bytes), ${result.linked} linked, load ${load()}`,
     );
+    if (process.env.VERIFY && run === 0) {
+      // The updated index against a build from scratch of the same papers, file by file.
+      const fresh = path.join(work, "site-fresh");
+      await buildSearchIndex(all, fresh, site);
+      const list = (root: string): string[] =>
+        readdirSync(root, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? list(path.join(root, e.name)).map((f) => `${e.name}/${f}`) : [e.name]));
+      const a = list(path.join(dir, "search")).sort();
+      const b = list(path.join(fresh, "search")).sort();
+      const differing = a.length !== b.length || a.some((f, i) => f !== b[i] || !readFileSync(path.join(dir, "search", f)).equals(readFileSync(path.join(fresh, "search", f))));
+      console.log(differing ? "NOT the same bytes as a build from scratch" : `the same ${a.length} files as a build from scratch`);
+      rmSync(fresh, { recursive: true, force: true });
+    }
     if (!process.env.KEEP) rmSync(dir, { recursive: true, force: true });
     rmSync(cache, { recursive: true, force: true });
   }

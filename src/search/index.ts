@@ -20,7 +20,9 @@ import { filterOptions, searchFields, type SearchField, type SearchRecord } from
  *   w/<hash>.ix      dictionary chunk, JSON `[word, stem, papers]` sorted by word; `stem` is a length when the stem
  *                    is the word's start. A prefix query reads the chunks its prefix spans.
  *   p/<hash>.ix      postings chunk, binary: per stem (sorted) its UTF-8 name, paper count n, n ascending ids as
- *                    varint gaps, n weight bytes (sqrt of the score, times 16).
+ *                    varint gaps, n weight bytes (sqrt of the score, times 16; BM25 from the paper count and average
+ *                    abstract length rounded, see `roundedStatistic`). Chunks end after a stem picked by its hash
+ *                    (see `cutAfter`), about 24 KB apart, so that one paper more or less changes only its stems' chunks.
  *   t/<hash>.ix      the papers of one tag, organization or publication year (count, then varint gaps), loaded when filtering.
  *   u/<hash>.ix      every paper's upvotes (varints), loaded when sorting by upvotes.
  *   f/<n>/<g>.ix     papers g*4 .. g*4+3 as results show them: page, title, authors, day, upvotes, abstract text
@@ -443,11 +445,11 @@ export function buildIndexParts(records: readonly SearchRecord[], language: stri
     return name;
   };
 
-  // Postings chunks, stems in code-unit order (the engine compares with `<=` too), cut after the stem that brings a
-  // chunk to postingsChunkBytes. When the previous build's chunks are linkable, its statistics are these and no
-  // paper changed number, only the stems of papers added, changed or deleted ("dirty") can change: a chunk between
-  // the same first and last stem as a previous one, with no dirty stem, is that chunk, and only the other chunks'
-  // stems are weighed and encoded (one paper at 100,000 papers: a few hundred stems of about a million).
+  // Postings chunks, stems in code-unit order (the engine compares with `<=` too), cut where `cutAfter` says. When
+  // the previous build's chunks are linkable, its statistics are these and no paper changed number, only the entries
+  // of stems of papers added, changed or deleted ("dirty") can change: a chunk between the same first and last stem
+  // as a previous one, with no dirty stem, is that chunk (named from the state, linked), and only the other chunks'
+  // stems are weighed and encoded. Else (a paper inserted before others, a statistic's step) every stem is.
   const post: [string, string][] = [];
   const postChunks: [number, number, string, string][] = [];
   const stemBytes = new Int32Array(stems.length);

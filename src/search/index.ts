@@ -266,19 +266,42 @@ export function buildIndexParts(records: readonly SearchRecord[], language: stri
   const stems = previous ? previous.stems : [];
   const oldWords = words.length;
   const oldStems = stems.length;
-  let wordIds: Map<string, number> | undefined;
-  let stemIds: Map<string, number> | undefined;
+  // Ids of words and stems by text: the previous state's by binary search in their sorted order (a Map of a million
+  // words took a second to make for one paper's few hundred words), the ones added here in a Map; a build that looks
+  // up many words makes the Map of all of them after all.
+  const wordIds = new Map<string, number>();
+  const stemIds = new Map<string, number>();
+  const oldWordOrder = previous?.wordOrder ?? new Int32Array(0);
+  const oldStemOrder = previous?.stemOrder ?? new Int32Array(0);
+  let searches = 0;
+  const lookUp = (ids: Map<string, number>, list: readonly string[], order: Int32Array, text: string): number | undefined => {
+    const id = ids.get(text);
+    if (id !== undefined || !order.length) return id;
+    if (++searches === 100_000) {
+      oldWordOrder.forEach((i) => wordIds.set(words[i]!, i));
+      oldStemOrder.forEach((i) => stemIds.set(stems[i]!, i));
+    }
+    if (searches >= 100_000) return ids.get(text);
+    let low = 0;
+    let high = order.length - 1;
+    while (low <= high) {
+      const middle = (low + high) >>> 1;
+      const found = list[order[middle]!]!;
+      if (found === text) return order[middle];
+      if (found < text) low = middle + 1;
+      else high = middle - 1;
+    }
+    return undefined;
+  };
   const seenIn: number[] = [];
   const wordOf = (word: string): number => {
-    wordIds ??= new Map(words.map((w, i) => [w, i]));
-    let id = wordIds.get(word);
+    let id = lookUp(wordIds, words, oldWordOrder, word);
     if (id === undefined) {
       id = words.length;
       wordIds.set(word, id);
       words.push(word);
       const stem = stemFor(word, language);
-      stemIds ??= new Map(stems.map((s, i) => [s, i]));
-      let stemId = stemIds.get(stem);
+      let stemId = lookUp(stemIds, stems, oldStemOrder, stem);
       if (stemId === undefined) {
         stemId = stems.length;
         stemIds.set(stem, stemId);

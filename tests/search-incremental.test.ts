@@ -73,6 +73,30 @@ function incrementalSite(keyOf: SearchReuse<SearchPaper>["keyOf"] = contentKey) 
   };
 }
 
+/** The stems of a postings chunk (see the format in src/search/index.ts) with their paper ids. */
+function postingsOf(file: string): Map<string, number[]> {
+  const bytes = gunzipSync(readFileSync(file));
+  let at = 0;
+  const varint = () => {
+    let value = 0;
+    for (let shift = 1; ; shift *= 128) {
+      const byte = bytes[at++]!;
+      value += (byte & 0x7f) * shift;
+      if (byte < 0x80) return value;
+    }
+  };
+  const out = new Map<string, number[]>();
+  while (at < bytes.length) {
+    const length = varint();
+    const stem = bytes.toString("utf8", at, (at += length));
+    const ids: number[] = [];
+    for (let i = 0, n = varint(), id = 0; i < n; i++) ids.push((id += varint()));
+    at += ids.length;
+    out.set(stem, ids);
+  }
+  return out;
+}
+
 async function cold(papers: SearchPaper[]): Promise<string> {
   const dir = temp("cold");
   await buildSearchIndex(papers, dir, site);
@@ -148,6 +172,52 @@ describe("incremental search index", () => {
     expectSameIndex(prefixed, prefixedCold);
     expect(await search(prefixed, "unique5term")).toEqual(["/digest/papers/p5/"]);
   });
+
+  it("re-encodes only the postings chunks of the stems of papers added, edited or deleted at the end, and links the others", async () => {
+    // Many words: the postings make dozens of chunks.
+    const letters = (n: number) => Array.from(n.toString(26), (c) => String.fromCharCode(97 + parseInt(c, 26))).join("");
+    const day = (i: number) => `2026-${String(1 + Math.floor(i / 200)).padStart(2, "0")}-02`;
+    const wordy = (i: number) => {
+      const base = paper(i, { date: day(i) });
+      const body = `${base.text.body} ${Array.from({ length: 100 }, (_, k) => `q${letters(i * 100 + k)}`).join(" ")}`;
+      return { ...base, text: { ...base.text, body }, abstractText: body };
+    };
+    const original = Array.from({ length: 2000 }, (_, i) => wordy(i));
+    const edited = original.map((p, i) => (i === 1000 ? { ...p, text: { title: p.text.title, body: "Okapi herds." }, abstractText: "Okapi herds." } : p));
+    const newest = paper(2000, { date: "2026-12-31" });
+    const incremental = incrementalSite();
+    let previous = (await incremental.build(original)).dir;
+    expect(readdirSync(path.join(previous, "search", "p")).length).toBeGreaterThan(40);
+    const steps: [string, SearchPaper[], number, string][] = [
+      ["add the newest paper", [...original, newest], 2000, "unique2000term"],
+      ["edit a paper in place", [...edited, newest], 1000, "okapi"],
+      ["delete the newest paper", edited, 2000, "okapi"],
+    ];
+    const chunksOf = (dir: string) => readdirSync(path.join(dir, "search", "p")).map((file) => [file, postingsOf(path.join(dir, "search", "p", file))] as const);
+    for (const [name, papers, changed, query] of steps) {
+      const { dir, result } = await incremental.build(papers);
+      expectSameIndex(dir, await cold(papers));
+      expect((await search(dir, query)).length, name).toBe(1);
+      // Only the stems of the chunks that hold the changed paper's stems were weighed and encoded again...
+      expect(result.stems.encoded, name).toBeGreaterThan(0);
+      expect(result.stems.encoded, name).toBeLessThan(result.stems.total / 2);
+      // ...and the postings chunks without them are the previous build's files, linked (but for a neighbour of a
+      // chunk whose last stem came or went, which may join or leave it).
+      const touched = new Set<string>();
+      for (const [, postings] of [...chunksOf(previous), ...chunksOf(dir)]) for (const [stem, ids] of postings) if (ids.includes(changed)) touched.add(stem);
+      const current = chunksOf(dir);
+      const untouched = current.filter(([, postings]) => ![...postings.keys()].some((stem) => touched.has(stem)));
+      const before = new Set(readdirSync(path.join(previous, "search", "p")));
+      const rewritten = untouched.filter(([file]) => !before.has(file));
+      expect(untouched.length, name).toBeGreaterThan(20);
+      expect(rewritten.length, name).toBeLessThanOrEqual(2);
+      for (const [file] of untouched.filter(([file]) => before.has(file))) expect(statSync(path.join(dir, "search", "p", file)).ino, `${name}: ${file}`).toBe(statSync(path.join(previous, "search", "p", file)).ino);
+      previous = dir;
+    }
+    // Every paper changed (each of 200,000 words looked up again): the same bytes as a cold build.
+    const changedAll = edited.map((p) => ({ ...p, upvotes: p.upvotes + 1 }));
+    expectSameIndex((await incremental.build(changedAll)).dir, await cold(changedAll));
+  }, 180_000);
 
   it("updates in the worker thread (large sites), sent only the text of new papers, as on the main thread", async () => {
     const papers = Array.from({ length: 1100 }, (_, i) => paper(i, { date: `2026-${String(1 + Math.floor(i / 100)).padStart(2, "0")}-01` }));

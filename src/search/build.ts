@@ -34,12 +34,19 @@ const workerFrom = 1000;
 
 /** The fields the records read but the text (a cached paper's text is decoded only when read). */
 const textlessFields = searchPaperFields.filter((field) => field !== "text" && field !== "abstractText");
+/**
+ * What a textless record still needs (see `SearchRecord.textless`): its order (day, id), page, filters and upvotes.
+ * What is searched and what a result shows come from the previous index, so the title and author lists (most of
+ * what would be copied to the worker) are not sent.
+ */
+const textlessKept = new Set<string>(["slug", "id", "date", "published", "upvotes", "organization", "tags"]);
 
 /** Only the fields the records read: the typeset HTML stays on this thread. A plain loop: 100,000 papers a build. */
 function searchFieldsOf(p: SearchPaper, withText = true): SearchPaper {
   const out: Record<string, unknown> = {};
-  for (const field of textlessFields) out[field] = p[field];
+  for (const field of textlessFields) out[field] = withText || textlessKept.has(field) ? p[field] : undefined;
   // Without text: for a paper whose analysis and result file the previous index has.
+  if (!withText) Object.assign(out, { titleText: "", authors: [], authorCount: 0 });
   out.text = withText ? p.text : { title: "", body: "" };
   out.abstractText = withText ? p.abstractText : "";
   return out as unknown as SearchPaper;

@@ -20,7 +20,9 @@ import { filterOptions, searchFields, type SearchField, type SearchRecord } from
  *   w/<hash>.ix      dictionary chunk, JSON `[word, stem, papers]` sorted by word; `stem` is a length when the stem
  *                    is the word's start. A prefix query reads the chunks its prefix spans.
  *   p/<hash>.ix      postings chunk, binary: per stem (sorted) its UTF-8 name, paper count n, n ascending ids as
- *                    varint gaps, n weight bytes (sqrt of the score, times 16).
+ *                    varint gaps, n weight bytes (sqrt of the score, times 16; BM25 from the paper count and average
+ *                    abstract length rounded, see `roundedStatistic`). Chunks end after a stem picked by its hash
+ *                    (see `cutAfter`), about 24 KB apart, so that one paper more or less changes only its stems' chunks.
  *   t/<hash>.ix      the papers of one tag, organization or publication year (count, then varint gaps), loaded when filtering.
  *   u/<hash>.ix      every paper's upvotes (varints), loaded when sorting by upvotes.
  *   f/<n>/<g>.ix     papers g*4 .. g*4+3 as results show them: page, title, authors, day, upvotes, abstract text
@@ -44,6 +46,8 @@ export interface SearchIndexResult {
   bytes: number;
   /** Files linked from the previous index because their content did not change. */
   linked: number;
+  /** Stems with papers, and how many of them were weighed and encoded again (all of them unless updated in place). */
+  stems: { total: number; encoded: number };
   /** Milliseconds per step: reading the state, analysing and laying out, writing the files, saving the state. */
   steps: { state: number; analyse: number; write: number; save: number };
 }
@@ -57,9 +61,35 @@ export const fieldBonus: Record<Exclude<SearchField, "body">, number> = { title:
 /** BM25 saturation and length normalisation of abstract mentions. */
 const k1 = 1.2;
 const b = 0.75;
-/** Target uncompressed sizes of postings and dictionary chunks: a common word's list gets a chunk of its own. */
-const postingsChunkBytes = 48 * 1024;
+/**
+ * Steps per octave of the paper count and the average abstract length the weights are computed from. Exact values
+ * would change weight bytes in every postings chunk whenever one paper is added; rounded, the count changes once in
+ * about 4,400 papers at 100,000 (steps of 4.4%), the average length (steps of 9%) far less often, and BM25's idf and
+ * length norm move by at most 0.022 and 4.4% (below a weight byte's step for most pairs).
+ */
+const paperCountSteps = 16;
+const averageLengthSteps = 8;
+/** `value` rounded to the nearest of `steps` points per octave (powers of two in between), the same wherever built. */
+export const roundedStatistic = (value: number, steps: number): number => 2 ** (Math.round(Math.log2(value) * steps) / steps);
+/** Target uncompressed size of dictionary chunks. */
 const dictionaryChunkBytes = 16 * 1024;
+/**
+ * Postings chunks are cut where their stems say, not after a fixed size: after a stem whose hash (uniform in [0, 1))
+ * is below its entry's share of postingsChunkTarget, or once a chunk reaches postingsChunkMax. A paper added or
+ * deleted changes the entries of its own stems, which moves no cut elsewhere (a cut after a size moves every later
+ * cut), so the other chunks keep their bytes. Chunk sizes are then spread about the target (a query fetches the
+ * chunk of each of its stems, on average twice the target: the size-after-a-fixed-size scheme's 48 KB).
+ */
+const postingsChunkTarget = 24 * 1024;
+const postingsChunkMax = 96 * 1024;
+/** FNV-1a of a stem's UTF-16 code units, in [0, 1). */
+function stemHash(stem: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < stem.length; i++) hash = Math.imul(hash ^ stem.charCodeAt(i), 0x01000193);
+  return (hash >>> 0) / 2 ** 32;
+}
+const cutAfter = (stem: string, entryBytes: number, chunkBytes: number) =>
+  chunkBytes >= postingsChunkMax || stemHash(stem) * postingsChunkTarget < entryBytes;
 /** Papers per result file, and result files per folder. */
 export const papersPerFragment = 4;
 const fragmentsPerFolder = 1000;
@@ -119,6 +149,7 @@ interface IndexParts {
   meta: (version: string) => Uint8Array;
   /** What the next build needs to update this index instead of building it again (see `IndexState`). */
   state: (metaDigest: string) => IndexState;
+  stems: SearchIndexResult["stems"];
 }
 
 /**
@@ -148,6 +179,12 @@ export interface IndexState {
   wordIds: Int32Array;
   /** Content-named files (`w`, `p`, `t`, `u`) by `folder:hash of their uncompressed bytes`. */
   chunks: [string, string][];
+  /** The rounded paper count and average abstract length the weights were computed from. */
+  statistics: [number, number];
+  /** Per stem, the bytes of its entry in a postings chunk (0 for a stem no paper has). */
+  stemBytes: Int32Array;
+  /** The postings chunks: first and last stem, file name, and key in `chunks`. */
+  postChunks: [number, number, string, string][];
   /** The digest of each result file, and of meta.ix (which says whether an output folder is this state's). */
   groups: string[];
   meta: string;
@@ -229,19 +266,42 @@ export function buildIndexParts(records: readonly SearchRecord[], language: stri
   const stems = previous ? previous.stems : [];
   const oldWords = words.length;
   const oldStems = stems.length;
-  let wordIds: Map<string, number> | undefined;
-  let stemIds: Map<string, number> | undefined;
+  // Ids of words and stems by text: the previous state's by binary search in their sorted order (a Map of a million
+  // words took a second to make for one paper's few hundred words), the ones added here in a Map; a build that looks
+  // up many words makes the Map of all of them after all.
+  const wordIds = new Map<string, number>();
+  const stemIds = new Map<string, number>();
+  const oldWordOrder = previous?.wordOrder ?? new Int32Array(0);
+  const oldStemOrder = previous?.stemOrder ?? new Int32Array(0);
+  let searches = 0;
+  const lookUp = (ids: Map<string, number>, list: readonly string[], order: Int32Array, text: string): number | undefined => {
+    const id = ids.get(text);
+    if (id !== undefined || !order.length) return id;
+    if (++searches === 100_000) {
+      oldWordOrder.forEach((i) => wordIds.set(words[i]!, i));
+      oldStemOrder.forEach((i) => stemIds.set(stems[i]!, i));
+    }
+    if (searches >= 100_000) return ids.get(text);
+    let low = 0;
+    let high = order.length - 1;
+    while (low <= high) {
+      const middle = (low + high) >>> 1;
+      const found = list[order[middle]!]!;
+      if (found === text) return order[middle];
+      if (found < text) low = middle + 1;
+      else high = middle - 1;
+    }
+    return undefined;
+  };
   const seenIn: number[] = [];
   const wordOf = (word: string): number => {
-    wordIds ??= new Map(words.map((w, i) => [w, i]));
-    let id = wordIds.get(word);
+    let id = lookUp(wordIds, words, oldWordOrder, word);
     if (id === undefined) {
       id = words.length;
       wordIds.set(word, id);
       words.push(word);
       const stem = stemFor(word, language);
-      stemIds ??= new Map(stems.map((s, i) => [s, i]));
-      let stemId = stemIds.get(stem);
+      let stemId = lookUp(stemIds, stems, oldStemOrder, stem);
       if (stemId === undefined) {
         stemId = stems.length;
         stemIds.set(stem, stemId);
@@ -263,82 +323,133 @@ export function buildIndexParts(records: readonly SearchRecord[], language: stri
   const wordStart = new Int32Array(records.length + 1);
   const docLength = new Int32Array(records.length);
   const perDoc = new Map<number, number>();
+  // Papers copied from the previous state in a run of consecutive old numbers are copied as one block (100,000
+  // small copies took seconds): `run` is the run's first old and new numbers and its length.
+  const run = { old: 0, doc: 0, length: 0 };
+  // Whether a paper copied from the previous state has another number now, and the papers analysed here.
+  let moved = false;
+  const fresh: number[] = [];
+  const copyRun = () => {
+    if (!run.length || !previous) return;
+    const { old, doc, length } = run;
+    const postFrom = previous.postStart[old]!;
+    const wordFrom = previous.wordStart[old]!;
+    postingStem.append(previous.postStem.subarray(postFrom, previous.postStart[old + length]));
+    postingValue.append(previous.postValue.subarray(postFrom, previous.postStart[old + length]));
+    docWords.append(previous.wordIds.subarray(wordFrom, previous.wordStart[old + length]));
+    docLength.set(previous.docLength.subarray(old, old + length), doc);
+    for (let i = 1; i <= length; i++) {
+      docStart[doc + i] = docStart[doc]! + previous.postStart[old + i]! - postFrom;
+      wordStart[doc + i] = wordStart[doc]! + previous.wordStart[old + i]! - wordFrom;
+    }
+    run.length = 0;
+  };
   records.forEach((record, doc) => {
     const old = previous && keys[doc] ? before.get(keys[doc]!) : undefined;
     if (old !== undefined && previous) {
-      docLength[doc] = previous.docLength[old]!;
-      postingStem.append(previous.postStem.subarray(previous.postStart[old], previous.postStart[old + 1]));
-      postingValue.append(previous.postValue.subarray(previous.postStart[old], previous.postStart[old + 1]));
-      docWords.append(previous.wordIds.subarray(previous.wordStart[old], previous.wordStart[old + 1]));
-    } else {
-      if (record.textless) throw new MissingTextError(`search index: no analysis of ${record.url} to reuse`);
-      perDoc.clear();
-      const word = (text: string): number => {
-        const id = wordOf(text);
-        while (seenIn.length <= id) seenIn.push(-1);
-        if (seenIn[id] !== doc) {
-          seenIn[id] = doc;
-          docWords.push(id);
-        }
-        return wordStem[id]!;
-      };
-      searchFields.forEach((field, f) => {
-        const found = indexWords(record.fields[field], language);
-        if (field === "body") {
-          docLength[doc] = found.length;
-          for (const text of found) {
-            const stem = word(text);
-            const value = perDoc.get(stem) ?? 0;
-            perDoc.set(stem, (value & 0xffff) === 0xffff ? value : value + 1);
-          }
-        } else {
-          const bit = 1 << (16 + f);
-          for (const text of found) {
-            const stem = word(text);
-            perDoc.set(stem, (perDoc.get(stem) ?? 0) | bit);
-          }
-        }
-      });
-      for (const [stem, value] of perDoc) {
-        postingStem.push(stem);
-        postingValue.push(value);
+      if (old !== doc) moved = true;
+      if (run.length && old === run.old + run.length) run.length++;
+      else {
+        copyRun();
+        Object.assign(run, { old, doc, length: 1 });
       }
+      return;
+    }
+    copyRun();
+    fresh.push(doc);
+    if (record.textless) throw new MissingTextError(`search index: no analysis of ${record.url} to reuse`);
+    perDoc.clear();
+    const word = (text: string): number => {
+      const id = wordOf(text);
+      while (seenIn.length <= id) seenIn.push(-1);
+      if (seenIn[id] !== doc) {
+        seenIn[id] = doc;
+        docWords.push(id);
+      }
+      return wordStem[id]!;
+    };
+    searchFields.forEach((field, f) => {
+      const found = indexWords(record.fields[field], language);
+      if (field === "body") {
+        docLength[doc] = found.length;
+        for (const text of found) {
+          const stem = word(text);
+          const value = perDoc.get(stem) ?? 0;
+          perDoc.set(stem, (value & 0xffff) === 0xffff ? value : value + 1);
+        }
+      } else {
+        const bit = 1 << (16 + f);
+        for (const text of found) {
+          const stem = word(text);
+          perDoc.set(stem, (perDoc.get(stem) ?? 0) | bit);
+        }
+      }
+    });
+    for (const [stem, value] of perDoc) {
+      postingStem.push(stem);
+      postingValue.push(value);
     }
     docStart[doc + 1] = postingStem.length;
     wordStart[doc + 1] = docWords.length;
   });
+  copyRun();
   const wordOrder = mergeOrder(previous?.wordOrder ?? new Int32Array(0), oldWords, words.length, words);
   const stemOrder = mergeOrder(previous?.stemOrder ?? new Int32Array(0), oldStems, stems.length, stems);
 
-  // Pass 2: group postings by stem (counting sort; ids stay ascending) and weigh them.
+  // Pass 2: each stem's papers (ascending ids) and their weights, laid out in postings chunks.
   const count = new Int32Array(stems.length + 1);
   for (let i = 0; i < postingStem.length; i++) count[postingStem.data[i]! + 1]!++;
   for (let s = 0; s < stems.length; s++) count[s + 1]! += count[s]!;
-  const start = count.slice();
-  const byStemDoc = new Int32Array(postingStem.length);
-  const byStemWeight = new Uint8Array(postingStem.length);
-  const averageLength = docLength.reduce((a, n) => a + n, 0) / Math.max(1, records.length) || 1;
+  const dfOf = (stem: number) => count[stem + 1]! - count[stem]!;
+  // The corpus statistics the weights depend on, rounded (see `roundedStatistic`): a paper added, edited or deleted
+  // changes the weights of its own stems only, so the other postings chunks keep their bytes and are linked.
+  const averageLength = roundedStatistic(docLength.reduce((a, n) => a + n, 0) / Math.max(1, records.length) || 1, averageLengthSteps);
   const bonuses = searchFields.map((field) => (field === "body" ? 0 : fieldBonus[field]));
   const n = records.length;
+  const papers = roundedStatistic(Math.max(1, n), paperCountSteps);
+  const statistics: [number, number] = [papers, averageLength];
   const idfs = new Float64Array(stems.length);
   for (let stem = 0; stem < stems.length; stem++) {
-    const df = count[stem + 1]! - count[stem]!;
-    idfs[stem] = Math.log(1 + (n - df + 0.5) / (df + 0.5));
+    const df = dfOf(stem);
+    idfs[stem] = Math.log(1 + Math.max(0, papers - df + 0.5) / (df + 0.5));
   }
-  for (let doc = 0; doc < n; doc++) {
-    const norm = k1 * (1 - b + (b * docLength[doc]!) / averageLength);
-    for (let i = docStart[doc]!; i < docStart[doc + 1]!; i++) {
-      const stem = postingStem.data[i]!;
-      const value = postingValue.data[i]!;
-      const idf = idfs[stem]!;
-      const tf = value & 0xffff;
-      let score = tf ? (tf * (k1 + 1)) / (tf + norm) : 0;
-      for (let f = 0; f < bonuses.length; f++) if (value & (1 << (16 + f))) score += bonuses[f]!;
-      const at = start[stem]!++;
-      byStemDoc[at] = doc;
-      byStemWeight[at] = Math.min(255, Math.max(1, Math.round(Math.sqrt(idf * score) * 16)));
+  /** The papers and weight bytes of the `selected` stems (all without), grouped by stem: `at[stem]` to `at[stem + 1]`. */
+  const place = (selected?: Uint8Array) => {
+    const at = new Int32Array(stems.length + 1);
+    for (let s = 0; s < stems.length; s++) at[s + 1] = at[s]! + (!selected || selected[s] ? dfOf(s) : 0);
+    const next = at.slice(0, stems.length);
+    const docs = new Int32Array(at[stems.length]!);
+    const weights = new Uint8Array(at[stems.length]!);
+    for (let doc = 0; doc < n; doc++) {
+      const norm = k1 * (1 - b + (b * docLength[doc]!) / averageLength);
+      for (let i = docStart[doc]!; i < docStart[doc + 1]!; i++) {
+        const stem = postingStem.data[i]!;
+        if (selected && !selected[stem]) continue;
+        const value = postingValue.data[i]!;
+        const tf = value & 0xffff;
+        let score = tf ? (tf * (k1 + 1)) / (tf + norm) : 0;
+        for (let f = 0; f < bonuses.length; f++) if (value & (1 << (16 + f))) score += bonuses[f]!;
+        const to = next[stem]!++;
+        docs[to] = doc;
+        weights[to] = Math.min(255, Math.max(1, Math.round(Math.sqrt(idfs[stem]! * score) * 16)));
+      }
     }
-  }
+    return { at, docs, weights };
+  };
+  const encoder = new TextEncoder();
+  /** Writes a stem's entry: its UTF-8 name, paper count, ids as varint gaps, weight bytes. */
+  const entry = (writer: ByteWriter, stem: number, placed: ReturnType<typeof place>) => {
+    const name = encoder.encode(stems[stem]!);
+    writer.varint(name.length);
+    writer.bytes(name);
+    writer.varint(dfOf(stem));
+    let previousId = 0;
+    for (let i = placed.at[stem]!; i < placed.at[stem + 1]!; i++) {
+      writer.varint(placed.docs[i]! - previousId);
+      previousId = placed.docs[i]!;
+    }
+    writer.bytes(placed.weights.subarray(placed.at[stem]!, placed.at[stem + 1]!));
+  };
 
   // Content-named files: one whose uncompressed bytes the previous build wrote too is linked, not compressed again.
   const files: IndexFile[] = [];
@@ -357,28 +468,109 @@ export function buildIndexParts(records: readonly SearchRecord[], language: stri
     return name;
   };
 
-  // Postings chunks, stems in code-unit order (the engine compares with `<=` too).
+  // Postings chunks, stems in code-unit order (the engine compares with `<=` too), cut where `cutAfter` says. When
+  // the previous build's chunks are linkable, its statistics are these and no paper changed number, only the entries
+  // of stems of papers added, changed or deleted ("dirty") can change: a chunk between the same first and last stem
+  // as a previous one, with no dirty stem, is that chunk (named from the state, linked), and only the other chunks'
+  // stems are weighed and encoded. Else (a paper inserted before others, a statistic's step) every stem is.
   const post: [string, string][] = [];
+  const postChunks: [number, number, string, string][] = [];
+  const stemBytes = new Int32Array(stems.length);
   const writer = new ByteWriter();
-  let first = "";
-  const encoder = new TextEncoder();
-  for (const stem of stemOrder) {
-    const df = count[stem + 1]! - count[stem]!;
-    if (!df) continue;
-    if (writer.length === 0) first = stems[stem]!;
-    const name = encoder.encode(stems[stem]!);
-    writer.varint(name.length);
-    writer.bytes(name);
-    writer.varint(df);
-    let previousId = 0;
-    for (let i = count[stem]!; i < count[stem + 1]!; i++) {
-      writer.varint(byStemDoc[i]! - previousId);
-      previousId = byStemDoc[i]!;
+  const old = linkable ? reuse?.previous : undefined;
+  const encodedStems = { total: 0, encoded: 0 };
+  const incremental = Boolean(old && old.statistics?.[0] === papers && old.statistics[1] === averageLength && !moved && old.postChunks && old.stemBytes);
+  if (!incremental) {
+    const placed = place();
+    let firstStem = -1;
+    let lastStem = -1;
+    for (const stem of stemOrder) {
+      if (!dfOf(stem)) continue;
+      if (writer.length === 0) firstStem = stem;
+      const before = writer.length;
+      entry(writer, stem, placed);
+      stemBytes[stem] = writer.length - before;
+      encodedStems.total++;
+      encodedStems.encoded++;
+      lastStem = stem;
+      if (cutAfter(stems[stem]!, stemBytes[stem]!, writer.length)) {
+        post.push([stems[firstStem]!, add("p", writer.take())]);
+        postChunks.push([firstStem, lastStem, post.at(-1)![1], chunks.at(-1)![0]]);
+      }
     }
-    writer.bytes(byStemWeight.subarray(count[stem]!, count[stem + 1]!));
-    if (writer.length >= postingsChunkBytes) post.push([first, add("p", writer.take())]);
+    if (writer.length) {
+      post.push([stems[firstStem]!, add("p", writer.take())]);
+      postChunks.push([firstStem, lastStem, post.at(-1)![1], chunks.at(-1)![0]]);
+    }
+  } else {
+    const previous = old!;
+    const dirty = new Uint8Array(stems.length);
+    const mark = (from: Int32Array, start: number, end: number) => {
+      for (let i = start; i < end; i++) dirty[from[i]!] = 1;
+    };
+    for (const doc of fresh) {
+      mark(postingStem.data, docStart[doc]!, docStart[doc + 1]!);
+      if (doc < previous.keys.length) mark(previous.postStem, previous.postStart[doc]!, previous.postStart[doc + 1]!);
+    }
+    for (let doc = n; doc < previous.keys.length; doc++) mark(previous.postStem, previous.postStart[doc]!, previous.postStart[doc + 1]!);
+    for (let stem = previous.stemBytes.length; stem < stems.length; stem++) dirty[stem] = 1;
+    // The dirty stems' entries, then the layout from every stem's size (the others' from the previous state).
+    const dirtyPlaced = place(dirty);
+    const dirtyEntries = new Map<number, Uint8Array>();
+    for (let stem = 0; stem < stems.length; stem++) {
+      if (!dirty[stem] || !dfOf(stem)) continue;
+      entry(writer, stem, dirtyPlaced);
+      dirtyEntries.set(stem, writer.take());
+    }
+    stemBytes.set(previous.stemBytes);
+    for (let stem = 0; stem < stems.length; stem++) if (dirty[stem]) stemBytes[stem] = dirtyEntries.get(stem)?.length ?? 0;
+    const previousChunks = new Map(previous.postChunks.map((c) => [c[0], c]));
+    const layout: { stems: number[]; same?: [number, number, string, string] }[] = [];
+    let current: number[] = [];
+    let size = 0;
+    let clean = true;
+    const cut = () => {
+      const found = previousChunks.get(current[0]!);
+      layout.push({ stems: current, same: clean && found && found[1] === current.at(-1) ? found : undefined });
+      current = [];
+      size = 0;
+      clean = true;
+    };
+    for (const stem of stemOrder) {
+      // A dirty stem no paper has now was in the chunk being laid out, if any.
+      if (dirty[stem]) clean = false;
+      if (!dfOf(stem)) continue;
+      encodedStems.total++;
+      current.push(stem);
+      size += stemBytes[stem]!;
+      if (cutAfter(stems[stem]!, stemBytes[stem]!, size)) cut();
+    }
+    if (current.length) cut();
+    const needed = new Uint8Array(stems.length);
+    for (const chunk of layout) if (!chunk.same) for (const stem of chunk.stems) if (!dirty[stem]) needed[stem] = 1;
+    const placed = place(needed);
+    for (const chunk of layout) {
+      const [firstStem, lastStem] = [chunk.stems[0]!, chunk.stems.at(-1)!];
+      if (chunk.same) {
+        const [, , name, key] = chunk.same;
+        // Linked from the previous index; its bytes only if linking fails (copied from there).
+        const file = `p/${name}.ix`;
+        files.push({ file, digest: name, make: () => readFileSync(path.join(reuse!.previousDir!, file)) });
+        chunks.push([key, name]);
+        post.push([stems[firstStem]!, name]);
+        postChunks.push(chunk.same);
+        continue;
+      }
+      encodedStems.encoded += chunk.stems.length;
+      for (const stem of chunk.stems) {
+        const done = dirtyEntries.get(stem);
+        if (done) writer.bytes(done);
+        else entry(writer, stem, placed);
+      }
+      post.push([stems[firstStem]!, add("p", writer.take())]);
+      postChunks.push([firstStem, lastStem, post.at(-1)![1], chunks.at(-1)![0]]);
+    }
   }
-  if (writer.length) post.push([first, add("p", writer.take())]);
 
   // Dictionary chunks: every word of a current paper as written, with its stem and how many papers the stem has.
   const used = new Uint8Array(words.length);
@@ -507,10 +699,13 @@ export function buildIndexParts(records: readonly SearchRecord[], language: stri
     wordStart,
     wordIds: docWords.take(),
     chunks,
+    statistics,
+    stemBytes,
+    postChunks,
     groups,
     meta: metaDigest,
   });
-  return { files, fragments, meta, state };
+  return { files, fragments, meta, state, stems: encodedStems };
 }
 
 /**
@@ -543,8 +738,8 @@ export interface IndexReuse {
 }
 
 /** The typed arrays of a state, stored raw after its JSON parts (v8.serialize took a second for them at 10,000 papers). */
-const stateArrays = ["wordOrder", "stemOrder", "docLength", "postStart", "postStem", "postValue", "wordStart", "wordIds"] as const;
-const stateFormat = 2;
+const stateArrays = ["wordOrder", "stemOrder", "docLength", "postStart", "postStem", "postValue", "wordStart", "wordIds", "stemBytes"] as const;
+const stateFormat = 3;
 
 /** A length-prefixed (u32, little-endian) JSON part, padded to 4 bytes. */
 function part(value: unknown): Buffer {
@@ -697,5 +892,5 @@ export async function writeSearchIndex(records: readonly SearchRecord[], siteDir
     }
   }
   steps.save = lap();
-  return { outputPath, records: records.length, files, bytes, linked, steps };
+  return { outputPath, records: records.length, files, bytes, linked, stems: parts.stems, steps };
 }

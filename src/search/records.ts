@@ -31,7 +31,7 @@ export interface SearchRecord {
   key?: string;
   /**
    * The paper's text was left out (it is the same as in the previous build, whose analysis and result file are reused):
-   * `fields` and `excerpt` are empty. Not written to the index.
+   * `fields`, `excerpt`, `title` and `authors` are empty (the index worker is not sent them). Not written to the index.
    */
   textless?: boolean;
 }

@@ -52,7 +52,7 @@ interface PendingText {
   values?: unknown[];
 }
 
-/** A decoded paper's pending text, under a key no paper field can have (symbols are in no JSON and no key list). */
+/** A decoded paper's pending text, under a key no paper field can have, not enumerable. */
 const pending = Symbol("paper text");
 
 /** The text fields of a decoded paper, decoded on first use; the record's bytes are let go then. */
@@ -91,8 +91,8 @@ export function decodePaperRecord(bytes: Buffer, start: number, end: number, tai
   if (split === -1 || split > end) throw new Error("damaged paper record in the build cache");
   const paper = JSON.parse(bytes.toString("utf8", start, split)) as Record<string | symbol, unknown>;
   if (!paper || typeof paper !== "object") throw new Error("damaged paper record in the build cache");
-  // Assigned, not defined: a spread of the paper copies it along, harmlessly (never enumerated, never in JSON).
-  paper[pending] = tail ? { start: 0, end: 0, tail } : { bytes, start: split + 1, end };
+  // Not enumerable: a spread or a comparison of the paper never sees it.
+  Object.defineProperty(paper, pending, { value: tail ? { start: 0, end: 0, tail } : { bytes, start: split + 1, end } });
   // Accessors where the fields stand (the 0s of the metadata), so the paper lists its fields in the stored order.
   for (let i = 0; i < textFields.length; i++) Object.defineProperty(paper, textFields[i]!, textAccessors[i]!);
   // The whole record, to write back as it is (a paper whose text is elsewhere is encoded again when written).

@@ -8,6 +8,7 @@ import { keepOutput, writeAtomically } from "./output/atomic.ts";
 import { writeBuildSettings } from "./output/build-settings.ts";
 import { checkContentParallel } from "./pipeline.ts";
 import { groupDigest } from "./digest/group.ts";
+import { feedSets } from "./feeds/files.ts";
 import { loadSiteConfig } from "./site.ts";
 
 /** Validates all content, then builds the site atomically; prints every problem and writes nothing when any exists. */
@@ -73,7 +74,9 @@ export async function buildSite(options: {
       try {
         const digest = groupDigest(papers, site);
         days = digest.days.length;
-        plan = reuse.plan(digest, undefined, await (await checking?.check)?.changed);
+        // Feeds are keyed by their items as pages are: those whose items did not change are linked, not rendered.
+        const feeds = feedSets({ ...digest, config: site }).flatMap((set) => set.paths.map((file) => ({ file: file.slice(1), inputs: set.inputs })));
+        plan = reuse.plan(digest, undefined, await (await checking?.check)?.changed, feeds);
         checking?.stop();
         grouped = performance.now();
         if (plan.upToDate) result = keepOutput;
@@ -82,7 +85,11 @@ export async function buildSite(options: {
           if (adoption) swap.adopt = { adoption, reused: plan.reuse };
           writeBuildSettings(temp, site);
           linkReusedPages(link, outputDir, temp);
-          result = await renderSite({ root: options.root, outputDir: temp, data: { config: site, ...digest, render: plan.render } });
+          result = await renderSite({
+            root: options.root,
+            outputDir: temp,
+            data: { config: site, ...digest, render: plan.render, reusedFeeds: plan.feeds?.reused ?? new Set() },
+          });
         }
       } finally {
         // The worker must stop writing into the temporary folder before it is deleted (an error, or nothing to write).
@@ -103,13 +110,16 @@ export async function buildSite(options: {
       return { ok: true };
     }
     const { pagesWritten, pageHashes } = outcome;
+    const feedCount = plan.feeds?.planned ?? 0;
+    const reusedFeeds = plan.feeds?.reused.size ?? 0;
     const adoption = swap.adopt?.adoption;
     // The pages written were hashed as they were written: the manifest does not read them back.
     reuse.commit({ ...plan, hashes: new Map([...plan.hashes, ...pageHashes]) }, true, contentKey, adoption?.adopted && { folder: adoption.folder, adopted: adoption.adopted, reused: plan.reuse });
     const done = performance.now();
     log(
       `Built ${papers.length} papers (${cached} from the cache) on ${days} day${days === 1 ? "" : "s"}, ` +
-        `${plan.keys.size} paginated pages (${plan.reuse.length} unchanged) ` +
+        `${plan.keys.size - feedCount} paginated pages (${plan.reuse.length - reusedFeeds} unchanged), ` +
+        `${feedCount} feed files (${reusedFeeds} unchanged) ` +
         `into ${site.outputDir}/ in ${s(done - started)} s ` +
         `(content ${s(checked - started)}, group ${s(grouped - checked)}, pages ${s(pagesWritten - grouped)}, ` +
         `feeds and search ${s(written - pagesWritten)}, swap ${s(done - written)}).`,

@@ -24,6 +24,8 @@ export interface SiteData extends Digest {
   config: SiteConfig;
   /** The paginated pages this build writes (layouts paginate over these); default: all of them. Others are reused. */
   render?: PageSelection;
+  /** Feeds the output holds already (output paths, see PagePlan's `feeds`): not written. Default: none. */
+  reusedFeeds?: ReadonlySet<string>;
 }
 
 /** Result of stages 1 to 3. */

@@ -1,4 +1,4 @@
-import { copyFileSync, mkdirSync, mkdtempSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -50,6 +50,32 @@ describe("the file index", () => {
     expect(second.found.files.map((f) => f.hash)).toEqual([textHash("alpha"), textHash("beta")]);
     // The text of a trusted file is still there when asked for (read then).
     expect(second.texts).toEqual({ "content/papers/2026-02-16/a.md": "alpha", "content/papers/2026-02-16/b.md": "beta" });
+  });
+
+  it("reads every file again after an index of another version or with a damaged entry, and records it anew", async () => {
+    root = mkdtempSync(path.join(tmpdir(), "digest-files-"));
+    put("2026-02-16/a.md", "alpha");
+    put("2026-02-16/b.md", "beta");
+    await nextTick();
+    read();
+    await nextTick();
+    expect(read().stats).toEqual({ trusted: 2, read: 0 });
+    const stored = JSON.parse(readFileSync(indexFile(), "utf8")) as { version: number; files: Record<string, string> };
+    // Version 1 held each file as an array of six strings: such an index is not trusted at all.
+    const arrays = Object.fromEntries(Object.entries(stored.files).map(([name, entry]) => [name, entry.split(" ")]));
+    writeFileSync(indexFile(), JSON.stringify({ version: 1, files: arrays }));
+    await nextTick();
+    expect(read().stats).toEqual({ trusted: 0, read: 2 });
+    await nextTick();
+    expect(read().stats).toEqual({ trusted: 2, read: 0 });
+    // An entry that is the stat alone, without a hash, or that is not a string, is not trusted either.
+    const again = JSON.parse(readFileSync(indexFile(), "utf8")) as { version: number; files: Record<string, unknown> };
+    const [a, b] = Object.keys(again.files);
+    again.files[a!] = (again.files[a!] as string).replace(/[0-9a-f]{64}$/, "");
+    again.files[b!] = (again.files[b!] as string).split(" ");
+    writeFileSync(indexFile(), JSON.stringify(again));
+    await nextTick();
+    expect(read().stats).toEqual({ trusted: 0, read: 2 });
   });
 
   it("leaves a trusted file unread when the paper cache has its paper (parsePapers)", async () => {

@@ -106,8 +106,20 @@ describe("incremental builds equal a build from nothing after each kind of chang
 
   it("add", () => {
     // Add: a paper on a new day between two others.
+    const feed = (file: string) => path.join(site.outputDir, file);
+    const systems = ["tags/systems/feed.xml", "tags/systems/atom.xml", "tags/systems/feed.json"].map((file) => statSync(feed(file)).ino);
+    const theory = statSync(feed("tags/theory/feed.xml")).ino;
     site.write("2026-02-20/e.md", paper({ title: "Epsilon", arxiv: "2602.00005", date: "2026-02-20", tags: ["theory"] }, "New $y$."));
-    expect(build(root, site)).toMatch(/\(4 from the cache\)/);
+    const line = build(root, site);
+    expect(line).toMatch(/\(4 from the cache\)/);
+    // The feeds of a tag the new paper does not carry are linked from the previous output, not rendered again; the
+    // site's, the digest's and the paper's tag's are written anew.
+    expect(line).toMatch(/(\d+) feed files \((\d+) unchanged\)/);
+    expect(["tags/systems/feed.xml", "tags/systems/atom.xml", "tags/systems/feed.json"].map((file) => statSync(feed(file)).ino)).toEqual(systems);
+    expect(statSync(feed("tags/theory/feed.xml")).ino).not.toBe(theory);
+    expect(readFileSync(feed("tags/theory/feed.xml"), "utf8")).toContain("Epsilon");
+    expect(readFileSync(feed("feed.xml"), "utf8")).toContain("Epsilon");
+    expect(readFileSync(feed("digest.xml"), "utf8")).toContain("Epsilon");
     expectSameAsColdBuild(root, site);
   }, timeout);
 

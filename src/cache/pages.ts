@@ -47,6 +47,11 @@ export interface PagePlan {
    * from the manifest rather than stat them again.
    */
   outputChanges?: OutputChanges;
+  /**
+   * The feeds planned (see planPages' `feeds`), in `keys` and, when reused, in `reuse` with the pages: `reused` holds
+   * the output paths of those the previous output holds as they would be written, linked rather than rendered.
+   */
+  feeds?: { planned: number; reused: ReadonlySet<string> };
 }
 
 /**
@@ -188,6 +193,12 @@ export function planPages(
      * recorded rather than stat'ed again. Undefined: every page is stat'ed here.
      */
     outputChanges?: OutputChanges;
+    /**
+     * Files besides the pages, keyed and reused as pages are (the feeds, src/feeds/files.ts): each output path
+     * (relative, `/`-separated) with what its bytes are made of besides the code and the configuration (papers in it
+     * standing for their content keys). Default: none (they are written every build).
+     */
+    feeds?: readonly { file: string; inputs: unknown }[];
   },
 ): PagePlan {
   const { manifest, previousDir, rerender } = options;
@@ -209,25 +220,35 @@ export function planPages(
     const stat = recorded?.[file];
     return stat && stat[0] === size && stat[1] === mtime && !outputChanged!.has(file) ? [size, mtime] : undefined;
   };
+  // Whether the previous output holds the file as this key would make it: then it is reused.
+  const reusable = (file: string, key: string): boolean => {
+    keys.set(file, key);
+    const known = usable[file];
+    const checked =
+      known && known[0] === key && !rerender?.has(file) ? (asRecorded(file, known) ?? unchanged(path.join(previousDir, file), known)) : undefined;
+    if (!checked || !known) return false;
+    reuse.push(file);
+    stats.set(file, checked);
+    if (known[3]) hashes.set(file, known[3]);
+    return true;
+  };
   for (const kind of Object.keys(outputPaths) as Kind[]) {
     const toPath = outputPaths[kind] as (item: unknown) => string;
     for (const item of pages[kind]) {
-      const file = toPath(item);
       const key = createHash("sha256").update(base).update(kind).update(textOf(item) ?? "").digest("hex");
-      keys.set(file, key);
-      const known = usable[file];
-      const checked =
-        known && known[0] === key && !rerender?.has(file) ? (asRecorded(file, known) ?? unchanged(path.join(previousDir, file), known)) : undefined;
-      if (checked && known) {
-        reuse.push(file);
-        stats.set(file, checked);
-        if (known[3]) hashes.set(file, known[3]);
-      } else (render[kind] as unknown[]).push(item);
+      if (!reusable(toPath(item), key)) (render[kind] as unknown[]).push(item);
     }
+  }
+  const reusedFeeds = new Set<string>();
+  for (const { file, inputs } of options.feeds ?? []) {
+    // The code (options.code, not `base`): a feed never shows the whole digest, whatever the layouts read.
+    const key = createHash("sha256").update(options.code).update("feed").update(textOf(inputs) ?? "").digest("hex");
+    if (reusable(file, key)) reusedFeeds.add(file);
   }
   const site = createHash("sha256").update([...keys.values()].join("\n")).digest("hex");
   const upToDate = manifest?.site === site && usable === manifest.pages && reuse.length === keys.size && sameOutput(previousDir, manifest);
-  return { render, reuse, keys, hashes, stats, site, upToDate, ...(outputChanges ? { outputChanges } : {}) };
+  const feeds = options.feeds ? { feeds: { planned: options.feeds.length, reused: reusedFeeds } } : {};
+  return { render, reuse, keys, hashes, stats, site, upToDate, ...(outputChanges ? { outputChanges } : {}), ...feeds };
 }
 
 const isPaper = (value: object): value is RenderedPaper => "slug" in value && "abstractHtml" in value;
@@ -235,11 +256,21 @@ const isPaper = (value: object): value is RenderedPaper => "slug" in value && "a
 /**
  * `JSON.stringify(value)` of digest data (plain objects, arrays, strings, numbers, booleans, null) with each paper
  * standing for its content key (a paper without one stands whole), as a page's key hashes its item. The JSON of each
- * object is kept, so a day's JSON is made once for its day page, its week and its month (JSON.stringify with a
- * replacer function made it again for each, calling back for every value: about a second at 100,000 papers).
+ * object that lists papers (a day, a week, a tag page...) is kept, so a day's JSON is made once for its day page, its
+ * week and its month (JSON.stringify with a replacer function made it again for each, calling back for every value:
+ * about a second at 100,000 papers). Nothing else is shared between pages, so nothing else is kept: a paper page and
+ * its two neighbour links, 300,000 objects at 100,000 papers, kept in a WeakMap cost the collector more than the
+ * JSON they saved.
  */
 export function keyedJson(paperKey: (paper: RenderedPaper) => string | undefined): (value: unknown) => string | undefined {
   const made = new WeakMap<object, string>();
+  // A handful of property names, each quoted once.
+  const names = new Map<string, string>();
+  const nameJson = (name: string) => {
+    let json = names.get(name);
+    if (json === undefined) names.set(name, (json = JSON.stringify(name)));
+    return json;
+  };
   const text = (value: unknown): string | undefined => {
     // Anything but plain data (a Date) as JSON.stringify makes it; it holds no paper.
     if (value === null || typeof value !== "object" || typeof (value as { toJSON?: unknown }).toJSON === "function") return JSON.stringify(value);
@@ -251,14 +282,14 @@ export function keyedJson(paperKey: (paper: RenderedPaper) => string | undefined
     }
     if (Array.isArray(value)) json = `[${value.map((item: unknown) => text(item) ?? "null").join(",")}]`;
     else {
-      const parts: string[] = [];
-      for (const [name, item] of Object.entries(value)) {
-        const part = text(item);
-        if (part !== undefined) parts.push(`${JSON.stringify(name)}:${part}`);
+      let parts = "";
+      for (const name of Object.keys(value)) {
+        const part = text((value as Record<string, unknown>)[name]);
+        if (part !== undefined) parts += `${parts ? "," : ""}${nameJson(name)}:${part}`;
       }
-      json = `{${parts.join(",")}}`;
+      json = `{${parts}}`;
+      if (Array.isArray((value as { papers?: unknown }).papers)) made.set(value, json);
     }
-    made.set(value, json);
     return json;
   };
   return text;
@@ -405,7 +436,13 @@ export interface PageReuse {
    * manifest records for them. `checked`: the files and folders of the output folder that a worker thread found not as
    * the manifest with that identity records them (src/cache/output-check.ts); used only when the manifest is that one.
    */
-  plan(digest: Digest, rerender?: ReadonlySet<string>, checked?: { identity: string; changes: OutputChanges }): PagePlan;
+  plan(
+    digest: Digest,
+    rerender?: ReadonlySet<string>,
+    checked?: { identity: string; changes: OutputChanges },
+    /** Feeds to key and reuse as pages are (see planPages' `feeds`). */
+    feeds?: readonly { file: string; inputs: unknown }[],
+  ): PagePlan;
   /**
    * After the pages are in the output folder: records them, so the next build can reuse them. `complete` false (a dev
    * server, whose output lacks the copied assets) records the pages only, never the whole folder as up to date.
@@ -455,7 +492,7 @@ export function pageReuse(options: {
       if (!manifest?.site || manifest.inputs !== inputsOf(contentKey) || path.resolve(manifest.output) !== path.resolve(options.outputDir)) return false;
       return checked ? checked.same : sameOutput(options.outputDir, manifest as PageManifest);
     },
-    plan: (digest, rerender, checked) => {
+    plan: (digest, rerender, checked, feeds) => {
       const manifest = read();
       return planPages(digest, {
         rerender,
@@ -465,6 +502,7 @@ export function pageReuse(options: {
         manifest,
         previousDir: options.outputDir,
         outputChanges: checked && manifest && checked.identity === previousStat ? checked.changes : undefined,
+        feeds,
       });
     },
     commit: (plan, complete = true, contentKey, prune) => {

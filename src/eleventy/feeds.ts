@@ -15,6 +15,8 @@ export function feedsPlugin(eleventyConfig: EleventyConfig): void {
   eleventyConfig.on("eleventy.after", async ({ directories, outputMode }: { directories: { output: string }; outputMode?: string }) => {
     const data = servedSiteData();
     if (!data || (outputMode && outputMode !== "fs")) return;
-    await writeSiteFiles(directories.output, feedFiles(data));
+    // A feed the build linked from the previous output (its inputs unchanged) is neither rendered nor written over.
+    const reused = data.reusedFeeds;
+    await writeSiteFiles(directories.output, feedFiles(data, reused && ((sitePath) => reused.has(sitePath.slice(1)))));
   });
 }

@@ -43,10 +43,22 @@ const absolute = (site: SiteConfig, paths: FeedPaths): FeedPaths => ({
 });
 
 /**
- * Every feed of the site: the paper feeds (RSS, Atom, JSON), one set per tag and per organization, and the daily digest feed, each
- * within the `feedDays` / `feedItems` window.
+ * One feed in its formats: the files (site paths), what they are made of besides the site's code and configuration
+ * (`inputs`: the papers, each standing for its content key in a page key, and their places in their days), and how
+ * to render them.
  */
-export function feedFiles(data: Digest & { config: SiteConfig }): FeedFile[] {
+export interface FeedSet {
+  paths: string[];
+  inputs: unknown;
+  render(): FeedFile[];
+}
+
+/**
+ * Every feed of the site: the paper feeds (RSS, Atom, JSON), one set per tag and per organization, and the daily
+ * digest feed, each within the `feedDays` / `feedItems` window; rendered only when asked for (see FeedSet), so a
+ * build renders only the feeds whose inputs changed.
+ */
+export function feedSets(data: Digest & { config: SiteConfig }): FeedSet[] {
   const site = data.config;
   const cache = new Map<string, FeedItem>();
   const offsets = dayOffsets(data.days);
@@ -56,14 +68,21 @@ export function feedFiles(data: Digest & { config: SiteConfig }): FeedFile[] {
     if (!item) cache.set(paper.id, (item = paperItem(paper, site, offsets.get(paper.id))));
     return item;
   };
-  const files: FeedFile[] = [];
-  const addAll = (paths: FeedPaths, meta: Omit<FeedMeta, "urls" | "language" | "author">, items: FeedItem[]) => {
-    const rendered = renderFeeds({ ...meta, language: site.language, author: site.title, urls: absolute(site, paths) }, items);
-    files.push({ path: paths.rss, body: rendered.rss }, { path: paths.atom, body: rendered.atom }, { path: paths.json, body: rendered.json });
+  const sets: FeedSet[] = [];
+  const addAll = (paths: FeedPaths, meta: Omit<FeedMeta, "urls" | "language" | "author">, papers: RenderedPaper[]) => {
+    const full: FeedMeta = { ...meta, language: site.language, author: site.title, urls: absolute(site, paths) };
+    sets.push({
+      paths: [paths.rss, paths.atom, paths.json],
+      inputs: { meta: full, papers, offsets: papers.map((paper) => offsets.get(paper.id) ?? 0) },
+      render: () => {
+        const rendered = renderFeeds(full, papers.map(itemOf));
+        return [{ path: paths.rss, body: rendered.rss }, { path: paths.atom, body: rendered.atom }, { path: paths.json, body: rendered.json }];
+      },
+    });
   };
 
   addAll(siteFeedPaths, { id: feedId(site, "feed"), title: site.title, description: site.description, link: absoluteUrl(site, "/") },
-    feedWindow(data.papers, site).map(itemOf));
+    feedWindow(data.papers, site));
 
   for (const group of data.tags) {
     addAll(tagFeedPaths(group.tag), {
@@ -71,7 +90,7 @@ export function feedFiles(data: Digest & { config: SiteConfig }): FeedFile[] {
       title: `${site.title}: #${group.tag}`,
       description: `Papers tagged #${group.tag} on ${site.title}.`,
       link: absoluteUrl(site, `/tags/${group.tag}/`),
-    }, feedWindow(group.papers, site).map(itemOf));
+    }, feedWindow(group.papers, site));
   }
 
   for (const group of data.organizations) {
@@ -80,10 +99,10 @@ export function feedFiles(data: Digest & { config: SiteConfig }): FeedFile[] {
       title: `${site.title}: ${group.name}`,
       description: `Papers from ${group.name} on ${site.title}.`,
       link: absoluteUrl(site, `/organizations/${group.slug}/`),
-    }, feedWindow(group.papers, site).map(itemOf));
+    }, feedWindow(group.papers, site));
   }
 
-  const days = data.days.slice(0, site.feedDays).map((day) => dayItem(day, site));
+  const days = data.days.slice(0, site.feedDays);
   const digestMeta: FeedMeta = {
     id: feedId(site, "digest"),
     title: `${site.title}: daily digest`,
@@ -93,6 +112,22 @@ export function feedFiles(data: Digest & { config: SiteConfig }): FeedFile[] {
     author: site.title,
     urls: { ...absolute(site, siteFeedPaths), rss: absoluteUrl(site, siteFeedPaths.digest) },
   };
-  files.push({ path: siteFeedPaths.digest, body: renderFeed(digestMeta, days, "rss") });
-  return files;
+  // A day item shows the day's date and papers (each standing for its key): those are its inputs.
+  sets.push({
+    paths: [siteFeedPaths.digest],
+    inputs: { meta: digestMeta, days: days.map((day) => ({ date: day.date, papers: day.papers })) },
+    render: () => [{ path: siteFeedPaths.digest, body: renderFeed(digestMeta, days.map((day) => dayItem(day, site)), "rss") }],
+  });
+  return sets;
+}
+
+/**
+ * The files of every feed (see feedSets) but those `skip` says are in the output already (by site path): a feed's
+ * formats are rendered together, and only the ones not skipped are returned.
+ */
+export function feedFiles(data: Digest & { config: SiteConfig }, skip?: (sitePath: string) => boolean): FeedFile[] {
+  return feedSets(data)
+    .filter((set) => !skip || !set.paths.every(skip))
+    .flatMap((set) => set.render())
+    .filter((file) => !skip?.(file.path));
 }

@@ -150,7 +150,7 @@ for (const count of sizes) {
         result.code[mode.name].push(fetched.filter((r) => !/\/search\/[wptuf]\//.test(r.path)).reduce((n, r) => n + r.bytes, 0));
         if (mode.name === "pasted") {
           result.requests.push(fetched.length);
-          result.firstHit = (await page.getAttribute("#site-search-result-0 a", "href")) ?? "(none)";
+          result.firstHit = (await page.getAttribute("#site-search-result-0", "data-href")) ?? "(none)"; // an option of the listbox, not a link
           // Keystroke to results on screen (debounce included) once code and index are loaded: the same query again,
           // every chunk cached (warm), then a new word whose index chunk must still be fetched.
           result.warmMs.push(await timeQuery(page, result.query));

@@ -62,7 +62,7 @@ function writeSearchPage(siteDir: string): void {
     path.join(siteDir, "index.html"),
     `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>bench</title>
 <script type="module" src="/assets/site.js"></script></head><body>
-<form action="/search/" role="search" data-search data-search-root="/"><input id="site-search" type="search" name="q"></form>
+<form class="site-search" action="/search/" role="search"><span class="search-field"><input id="site-search" type="search" name="q"></span></form>
 </body></html>`,
   );
 }

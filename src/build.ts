@@ -39,9 +39,11 @@ export async function buildSite(options: {
   }
 
   async function build(): Promise<{ ok: boolean }> {
-    const { papers, problems, warnings, cached, contentKey, unchanged } = await checkContentParallel(options.root, site, {
+    const { papers, problems, warnings, cached, contentKey, unchanged, writeCache } = await checkContentParallel(options.root, site, {
       unchanged: async (key) => reuse.unchanged(key, await checking?.check),
       whileTypesetting: () => void loadWriting().catch(() => {}),
+      // Written once the search index's worker has its papers: the worker's work is what the build waits for longest.
+      writeCacheLater: true,
     });
     const checked = performance.now();
     const s = (ms: number) => (ms / 1000).toFixed(2);
@@ -54,6 +56,7 @@ export async function buildSite(options: {
     }
     for (const line of problemReport(problems, warnings)) log(line);
     if (problems.length) {
+      writeCache?.();
       log(`\n${problems.length} problem${problems.length === 1 ? "" : "s"}; the site was not built (${site.outputDir}/ is unchanged).`);
       return { ok: false };
     }
@@ -70,6 +73,7 @@ export async function buildSite(options: {
       // it starts before they are grouped and the pages planned (seconds at 100,000 papers) and runs alongside them.
       const indexing = buildSearchIndex(papers, temp, site, { cacheDir: path.resolve(options.root, site.cacheDir), previousSite: outputDir, keyOf: paperKeyOf });
       indexing.catch(() => {});
+      writeCache?.();
       let result: { pagesWritten: number; pageHashes: Map<string, string> } | typeof keepOutput | undefined;
       try {
         const digest = groupDigest(papers, site);

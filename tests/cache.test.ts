@@ -172,6 +172,24 @@ describe("the paper cache's heads index", () => {
     for (const f of files) expect(all.get(f.file)!.abstractHtml).toBe(f.paper.abstractHtml);
   });
 
+  it("is not used when a number in it is damaged: the shard is read whole, and every paper found", () => {
+    const dir = tempDir();
+    const files = Array.from({ length: 20 }, (_, i) => source(i + 1));
+    const first = openPaperCache(dir);
+    first.lookup(files);
+    first.save(files.map((f) => f.paper), []);
+    const folder = path.join(dir, readdirSync(dir)[0]!);
+    // Each line of an index: key, offset of the text part, its length, the metadata. A digit becomes a letter.
+    for (const name of readdirSync(folder).filter((n) => n.endsWith(".heads"))) {
+      const lines = readFileSync(path.join(folder, name), "latin1").split("\n");
+      lines[1] = lines[1]!.replace(/^([0-9a-f]{64} \d*)\d /, "$1x ");
+      writeFileSync(path.join(folder, name), lines.join("\n"), "latin1");
+    }
+    const found = openPaperCache(copy(dir)).lookup(files);
+    expect(found.size).toBe(20);
+    for (const f of files) expect({ ...found.get(f.file)! }).toEqual(f.paper);
+  });
+
   it("reads a paper's text from where its shard put it after being rewritten by this process", () => {
     const dir = tempDir();
     // 2,400 papers put about 150 in each of the 16 shards (keys are hashes): every shard, not only most, holds more than
@@ -369,6 +387,38 @@ function projectCopy(): { root: string; build(site: FixtureSite): ReturnType<typ
     },
   };
 }
+
+describe("checking content for a build", () => {
+  let site: FixtureSite | undefined;
+  afterEach(() => site?.cleanup());
+
+  it("leaves the file index and the paper cache unwritten until asked, every paper's content key known already", () => {
+    site = fixtureSite(papers);
+    const cacheDir = path.join(site.dir, ".cache");
+    const code = `
+      const { checkContentParallel } = await import(${JSON.stringify(path.join(repoRoot, "src/pipeline.ts"))});
+      const { paperKeyOf } = await import(${JSON.stringify(path.join(repoRoot, "src/cache/papers.ts"))});
+      const { loadSiteConfig } = await import(${JSON.stringify(path.join(repoRoot, "src/site.ts"))});
+      const { existsSync, readdirSync } = await import("node:fs");
+      const cacheDir = ${JSON.stringify(cacheDir)};
+      const written = () => [existsSync(cacheDir + "/files.json"), existsSync(cacheDir + "/papers") && readdirSync(cacheDir + "/papers").length > 0];
+      const result = await checkContentParallel(process.cwd(), loadSiteConfig(process.cwd()), { writeCacheLater: true });
+      const before = written();
+      const keys = result.papers.map((paper) => paperKeyOf(paper));
+      result.writeCache();
+      console.log(JSON.stringify({ before, keys, after: written(), problems: result.problems.length }));`;
+    const result = site.evalModule(code);
+    expect(result.status, result.stdout + result.stderr).toBe(0);
+    const { before, keys, after, problems } = JSON.parse(result.stdout.trim().split("\n").at(-1)!);
+    expect(problems).toBe(0);
+    expect(before).toEqual([false, false]);
+    expect(keys).toHaveLength(3);
+    for (const key of keys) expect(key).toMatch(/^[0-9a-f]{64}$/);
+    expect(after).toEqual([true, true]);
+    // What was written serves the next build: every paper from the cache.
+    expect(build(site).stdout).toMatch(/Built 3 papers \(3 from the cache\)/);
+  });
+});
 
 describe("code changes", () => {
   let site: FixtureSite | undefined;

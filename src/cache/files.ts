@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync, type BigIntStats } from "node:fs";
 import path from "node:path";
 
@@ -12,7 +12,7 @@ const tupleOf = (stat: BigIntStats, size: string = String(stat.size)): string =>
 
 /** The hash the index records for a file's text (the paper cache keys papers by it). */
 export function textHash(text: string): string {
-  return createHash("sha256").update(text).digest("hex");
+  return hash("sha256", text, "hex");
 }
 
 /**

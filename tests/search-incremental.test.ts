@@ -173,6 +173,45 @@ describe("incremental search index", () => {
     expect(await search(prefixed, "unique5term")).toEqual(["/digest/papers/p5/"]);
   });
 
+  it("appends new papers' analysis to the state's array files, ignores what a killed build appended, and rewrites them after an edit", async () => {
+    const papers = Array.from({ length: 60 }, (_, i) => paper(i));
+    const incremental = incrementalSite();
+    /** The state's paper array files (search-index.bin.<generation>.<array>) with their sizes. */
+    const arrays = () =>
+      new Map(readdirSync(incremental.cacheDir).filter((f) => /^search-index\.bin\.[0-9a-f]{12}\.\w+$/.test(f)).map((f) => [f, statSync(path.join(incremental.cacheDir, f)).size]));
+    await incremental.build(papers);
+    const first = arrays();
+    expect([...first.keys()].map((f) => f.split(".").at(-1)).sort()).toEqual(["postStem", "postValue", "wordIds"]);
+
+    // One more paper after the others: the same files, longer (appended to, not replaced).
+    const more = [...papers, paper(60, { date: "2026-02-01" })];
+    expectSameIndex((await incremental.build(more)).dir, await cold(more));
+    const appended = arrays();
+    expect([...appended.keys()]).toEqual([...first.keys()]);
+    for (const [file, size] of appended) expect(size, file).toBeGreaterThan(first.get(file)!);
+    expect(await search((await incremental.build(more)).dir, "unique60term")).toEqual(["/papers/p60/"]);
+
+    // A build killed after appending to the arrays, before its state file was renamed: its bytes are never read.
+    for (const file of appended.keys()) writeFileSync(path.join(incremental.cacheDir, file), Buffer.alloc(4096, 0x7f), { flag: "a" });
+    const evenMore = [...more, paper(61, { date: "2026-02-02" })];
+    const built = await incremental.build(evenMore);
+    expectSameIndex(built.dir, await cold(evenMore));
+    expect(await search(built.dir, "unique61term")).toEqual(["/papers/p61/"]);
+    expect(await search(built.dir, "unique60term")).toEqual(["/papers/p60/"]);
+
+    // A paper before the end edited: the arrays are written again, in files of a new generation; the old ones go.
+    const edited = evenMore.map((p, i) => (i === 10 ? { ...p, text: { title: p.text.title, body: "Okapi herds." }, abstractText: "Okapi herds." } : p));
+    expectSameIndex((await incremental.build(edited)).dir, await cold(edited));
+    const rewritten = arrays();
+    expect(rewritten.size).toBe(3);
+    expect([...rewritten.keys()].some((file) => appended.has(file))).toBe(false);
+    const last = [...edited, paper(62, { date: "2026-02-03" })];
+    const after = await incremental.build(last);
+    expectSameIndex(after.dir, await cold(last));
+    expect(await search(after.dir, "okapi")).toEqual(["/papers/p10/"]);
+    expect([...arrays().keys()]).toEqual([...rewritten.keys()]);
+  });
+
   it("re-encodes only the postings chunks of the stems of papers added, edited or deleted at the end, and links the others", async () => {
     // Many words: the postings make dozens of chunks.
     const letters = (n: number) => Array.from(n.toString(26), (c) => String.fromCharCode(97 + parseInt(c, 26))).join("");

@@ -1,5 +1,8 @@
-import { createHash } from "node:crypto";
-import { closeSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, writevSync } from "node:fs";
+import { createHash, randomBytes } from "node:crypto";
+import {
+  closeSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync, writeSync, writevSync,
+  type BigIntStats,
+} from "node:fs";
 import os from "node:os";
 import { link, mkdir, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
@@ -8,6 +11,7 @@ import { threadId } from "node:worker_threads";
 import { gunzipSync, gzipSync } from "node:zlib";
 import { stemmer } from "stemmer";
 import { codeFingerprint } from "../cache/fingerprint.ts";
+import { isRunning } from "../output/atomic.ts";
 import { indexWords } from "./client/words.js";
 import { filterOptions, searchFields, type SearchField, type SearchRecord } from "./records.ts";
 
@@ -188,6 +192,10 @@ export interface IndexState {
   /** The digest of each result file, and of meta.ix (which says whether an output folder is this state's). */
   groups: string[];
   meta: string;
+  /** Read from files (see readState): where from. Not saved. */
+  stored?: StoredState;
+  /** The paper arrays begin with those of `stored`, unchanged: saving appends to its files. Not saved. */
+  grown?: boolean;
 }
 
 /** A growable Int32Array (millions of postings at 100,000 papers: plain arrays would cost twice the memory). */
@@ -211,6 +219,14 @@ class Int32List {
     this.room(values.length);
     this.data.set(values, this.length);
     this.length += values.length;
+  }
+  /**
+   * Takes over `values` (an array read with room to grow, see readInt32s) instead of copying them: appending writes
+   * into the room after them. Only when whatever else reads `values` reads no further than its length.
+   */
+  adopt(values: Int32Array): void {
+    this.data = new Int32Array(values.buffer, values.byteOffset, (values.buffer.byteLength - values.byteOffset) / 4);
+    this.length = values.length;
   }
   /** The values (a view: the list must not be used after). */
   take(): Int32Array {
@@ -329,14 +345,25 @@ export function buildIndexParts(records: readonly SearchRecord[], language: stri
   // Whether a paper copied from the previous state has another number now, and the papers analysed here.
   let moved = false;
   const fresh: number[] = [];
+  // Whether the paper arrays begin with the previous ones, taken over (see Int32List.adopt): the state is appended to.
+  let grown = false;
   const copyRun = () => {
     if (!run.length || !previous) return;
     const { old, doc, length } = run;
     const postFrom = previous.postStart[old]!;
     const wordFrom = previous.wordStart[old]!;
-    postingStem.append(previous.postStem.subarray(postFrom, previous.postStart[old + length]));
-    postingValue.append(previous.postValue.subarray(postFrom, previous.postStart[old + length]));
-    docWords.append(previous.wordIds.subarray(wordFrom, previous.wordStart[old + length]));
+    // Every previous paper first, in the same order: nothing reads the previous arrays past their end, so they are
+    // taken over and grown (pass 2 reads the postings of previous papers at `fresh` numbers, all of them new).
+    if (!postingStem.length && !docWords.length && old === 0 && doc === 0 && length === previous.keys.length && previous.stored) {
+      postingStem.adopt(previous.postStem);
+      postingValue.adopt(previous.postValue);
+      docWords.adopt(previous.wordIds);
+      grown = true;
+    } else {
+      postingStem.append(previous.postStem.subarray(postFrom, previous.postStart[old + length]));
+      postingValue.append(previous.postValue.subarray(postFrom, previous.postStart[old + length]));
+      docWords.append(previous.wordIds.subarray(wordFrom, previous.wordStart[old + length]));
+    }
     docLength.set(previous.docLength.subarray(old, old + length), doc);
     for (let i = 1; i <= length; i++) {
       docStart[doc + i] = docStart[doc]! + previous.postStart[old + i]! - postFrom;
@@ -704,6 +731,8 @@ export function buildIndexParts(records: readonly SearchRecord[], language: stri
     postChunks,
     groups,
     meta: metaDigest,
+    stored: reuse?.previous?.stored,
+    grown: grown && previous === reuse?.previous,
   });
   return { files, fragments, meta, state, stems: encodedStems };
 }
@@ -737,9 +766,25 @@ export interface IndexReuse {
   context?: string;
 }
 
-/** The typed arrays of a state, stored raw after its JSON parts (v8.serialize took a second for them at 10,000 papers). */
-const stateArrays = ["wordOrder", "stemOrder", "docLength", "postStart", "postStem", "postValue", "wordStart", "wordIds", "stemBytes"] as const;
-const stateFormat = 3;
+/**
+ * A state is kept in four files: `search-index.bin` (JSON parts, then the arrays sized by words, stems or papers,
+ * raw) and one file per array of the papers' postings and words (`search-index.bin.<generation>.<array>`, raw: 130 MB
+ * of the 143 at 100,000 papers). A build that only added papers after the previous ones appends to those (their first
+ * values are the previous build's, unchanged) instead of writing them again, and reads them into arrays with room to
+ * grow, which the analysis then extends in place (src/search/index.ts pass 1) rather than copying. The first file,
+ * replaced whole (written beside, renamed), says how many values of each array are the state's: values a killed build
+ * appended beyond are never read.
+ */
+const stateArrays = ["wordOrder", "stemOrder", "docLength", "postStart", "wordStart", "stemBytes"] as const;
+const paperArrays = ["postStem", "postValue", "wordIds"] as const;
+const stateFormat = 4;
+
+/** Where a state read from its files came from: its arrays' generation and lengths, and its first file's identity. */
+interface StoredState {
+  generation: string;
+  lengths: number[];
+  identity: string;
+}
 
 /** A length-prefixed (u32, little-endian) JSON part, padded to 4 bytes. */
 function part(value: unknown): Buffer {
@@ -750,26 +795,42 @@ function part(value: unknown): Buffer {
   return out;
 }
 
+const int32Bytes = (values: Int32Array) => Buffer.from(values.buffer, values.byteOffset, values.byteLength);
+
 /**
- * A state as bytes: a first JSON part with what the main thread reads alone (`readIndexedPapers`), a second with the
- * rest but the arrays, then the arrays as they are.
+ * A state's first file as bytes: a first JSON part with what the main thread reads alone (`readIndexedPapers`) and
+ * where the paper arrays are, a second with the rest but the arrays, then the arrays sized by words, stems or papers.
  */
-function encodeState(state: IndexState): Buffer[] {
+function encodeState(state: IndexState, generation: string): Buffer[] {
   const rest: Record<string, unknown> = { ...state, lengths: stateArrays.map((name) => state[name].length) };
-  for (const name of [...stateArrays, "keys", "meta"]) delete rest[name];
-  const arrays = stateArrays.map((name) => Buffer.from(state[name].buffer, state[name].byteOffset, state[name].byteLength));
-  return [part({ format: stateFormat, meta: state.meta, keys: state.keys }), part(rest), ...arrays];
+  for (const name of [...stateArrays, ...paperArrays, "keys", "meta", "stored", "grown"]) delete rest[name];
+  const head = { format: stateFormat, meta: state.meta, generation, lengths: paperArrays.map((name) => state[name].length), keys: state.keys };
+  return [part(head), part(rest), ...stateArrays.map((name) => int32Bytes(state[name]))];
+}
+
+interface StateHead {
+  format: number;
+  meta: string;
+  keys: string[];
+  generation: string;
+  lengths: number[];
+  end: number;
 }
 
 /** Reads the first JSON part of a state file, given a way to read its bytes, or throws. */
-function readHead(bytesAt: (from: number, length: number) => Buffer): { format: number; meta: string; keys: string[]; end: number } {
+function readHead(bytesAt: (from: number, length: number) => Buffer): StateHead {
   const length = bytesAt(0, 4).readUInt32LE(0);
   const json = bytesAt(4, length);
   if (json.length !== length) throw new Error("truncated");
-  const head = JSON.parse(json.toString("utf8")) as { format: number; meta: string; keys: string[] };
+  const head = JSON.parse(json.toString("utf8")) as StateHead;
   if (head.format !== stateFormat || os.endianness() !== "LE") throw new Error("another format");
+  if (!/^[0-9a-f]{12}$/.test(head.generation) || head.lengths.length !== paperArrays.length) throw new Error("damaged");
   return { ...head, end: 4 + length + ((4 - (length % 4)) % 4) };
 }
+
+/** The file of one paper array of a state's generation. */
+const arrayFile = (stateFile: string, generation: string, name: string) => `${stateFile}.${generation}.${name}`;
+const identityOf = (stat: BigIntStats) => `${stat.ino} ${stat.size} ${stat.mtimeNs} ${stat.ctimeNs}`;
 
 /**
  * The keys of the papers the index in `indexDir` was built from, when the state in `stateFile` describes that very
@@ -792,10 +853,35 @@ export function readIndexedPapers(stateFile: string, indexDir: string): Set<stri
   }
 }
 
-/** The state file's content, or undefined when there is none or it cannot be read (a cold build follows). */
+/** `length` values of a raw file into a new array with room for `room` more (see Int32List.adopt), or throws. */
+function readInt32s(file: string, length: number, room: number): Int32Array {
+  const values = new Int32Array(length + room);
+  const bytes = Buffer.from(values.buffer, 0, length * 4);
+  const fd = openSync(file, "r");
+  try {
+    for (let at = 0; at < bytes.length; ) {
+      const read = readSync(fd, bytes, at, bytes.length - at, at);
+      if (!read) throw new Error("truncated");
+      at += read;
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return values.subarray(0, length);
+}
+
+/** The state in `file` (and its arrays' files), or undefined when there is none or it cannot be read (a cold build follows). */
 function readState(file: string): IndexState | undefined {
   try {
-    const bytes = readFileSync(file);
+    const fd = openSync(file, "r");
+    let bytes: Buffer;
+    let identity: string;
+    try {
+      identity = identityOf(fstatSync(fd, { bigint: true }));
+      bytes = readFileSync(fd);
+    } finally {
+      closeSync(fd);
+    }
     const head = readHead((from, length) => bytes.subarray(from, from + length));
     const length = bytes.readUInt32LE(head.end);
     const state = JSON.parse(bytes.toString("utf8", head.end + 4, head.end + 4 + length)) as IndexState & { lengths: number[] };
@@ -811,9 +897,104 @@ function readState(file: string): IndexState | undefined {
       state[name] = new Int32Array(copy.buffer, copy.byteOffset + at, n);
       at += n * 4;
     });
+    // Room for a few thousand papers more: the build appends to these arrays (pass 1).
+    paperArrays.forEach((name, i) => {
+      const n = head.lengths[i]!;
+      state[name] = readInt32s(arrayFile(file, head.generation, name), n, Math.max(1 << 16, n >> 5));
+    });
+    state.stored = { generation: head.generation, lengths: head.lengths, identity };
     return state;
   } catch {
     return undefined;
+  }
+}
+
+/**
+ * Takes the lock that appending to a state's arrays needs (`<file>.lock`, holding the process id): false when another
+ * process that is running holds it. One left by a process that died is taken over.
+ */
+function takeLock(lock: string): boolean {
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      writeFileSync(lock, String(process.pid), { flag: "wx" });
+      return true;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") return false;
+      let owner = 0;
+      try {
+        owner = Number(readFileSync(lock, "utf8"));
+      } catch {
+        // Released meanwhile: try again.
+      }
+      if (owner && isRunning(owner)) return false;
+      rmSync(lock, { force: true });
+    }
+  }
+  return false;
+}
+
+/** Writes `values` from value `from` on into `file` at the same place (a new file when `from` is 0). */
+function writeInt32s(file: string, values: Int32Array, from: number): void {
+  const bytes = int32Bytes(values.subarray(from));
+  const fd = openSync(file, from ? "r+" : "w");
+  try {
+    for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at, bytes.length - at, from * 4 + at);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * Saves `state` in `file` and its arrays' files. When the state read at the start of the build (`stored`) is still the
+ * one in `file`, and `state`'s paper arrays begin with its values (`state.grown`), only the values after them are
+ * written (under a lock, so that two builds never append to the same files); else the arrays go to files of a new
+ * generation and the previous generation's are deleted once `file` names the new one. A state that cannot be saved
+ * costs the next build time, never its correctness (see readState and `linkable`).
+ */
+function saveState(file: string, state: IndexState): void {
+  const stored = state.stored;
+  const lock = `${file}.lock`;
+  let locked = false;
+  let generation = randomBytes(6).toString("hex");
+  let from = paperArrays.map(() => 0);
+  const temp = `${file}.tmp-${process.pid}-${threadId}`;
+  try {
+    mkdirSync(path.dirname(file), { recursive: true });
+    if (stored && state.grown && (locked = takeLock(lock))) {
+      const now = statSync(file, { bigint: true, throwIfNoEntry: false });
+      if (now && identityOf(now) === stored.identity) {
+        generation = stored.generation;
+        from = stored.lengths;
+      }
+    }
+    paperArrays.forEach((name, i) => writeInt32s(arrayFile(file, generation, name), state[name], from[i]!));
+    const parts = encodeState(state, generation);
+    const fd = openSync(temp, "w");
+    try {
+      if (writevSync(fd, parts) !== parts.reduce((n, part) => n + part.length, 0)) throw new Error("short write");
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(temp, file);
+  } catch {
+    rmSync(temp, { force: true });
+    if (generation !== stored?.generation) for (const name of paperArrays) rmSync(arrayFile(file, generation, name), { force: true });
+    return;
+  } finally {
+    if (locked) rmSync(lock, { force: true });
+  }
+  if (generation === stored?.generation) return;
+  // Arrays of earlier generations: the one this build read, and any a killed build left (older than an hour).
+  const prefix = `${path.basename(file)}.`;
+  for (const name of readdirSync(path.dirname(file))) {
+    const match = name.startsWith(prefix) && /^([0-9a-f]{12})\.(\w+)$/.exec(name.slice(prefix.length));
+    if (!match || match[1] === generation || !(paperArrays as readonly string[]).includes(match[2]!)) continue;
+    const full = path.join(path.dirname(file), name);
+    try {
+      if (match[1] === stored?.generation || Date.now() - statSync(full).mtimeMs > 3_600_000) rmSync(full, { force: true });
+    } catch {
+      // Deleted meanwhile.
+    }
   }
 }
 
@@ -874,23 +1055,7 @@ export async function writeSearchIndex(records: readonly SearchRecord[], siteDir
   files++;
   bytes += meta.length;
   steps.write = lap();
-  if (reuse) {
-    const state = encodeState(parts.state(hashName(meta)));
-    mkdirSync(path.dirname(reuse.stateFile), { recursive: true });
-    const temp = `${reuse.stateFile}.tmp-${process.pid}-${threadId}`;
-    // A state that cannot be saved costs the next build time, never its correctness (see readState and `linkable`).
-    try {
-      const fd = openSync(temp, "w");
-      try {
-        if (writevSync(fd, state) !== state.reduce((n, part) => n + part.length, 0)) throw new Error("short write");
-      } finally {
-        closeSync(fd);
-      }
-      renameSync(temp, reuse.stateFile);
-    } catch {
-      rmSync(temp, { force: true });
-    }
-  }
+  if (reuse) saveState(reuse.stateFile, parts.state(hashName(meta)));
   steps.save = lap();
   return { outputPath, records: records.length, files, bytes, linked, stems: parts.stems, steps };
 }

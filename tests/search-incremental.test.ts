@@ -7,8 +7,8 @@ import path from "node:path";
 import { gunzipSync } from "node:zlib";
 import { afterAll, describe, expect, it } from "vitest";
 import { createEngine } from "../src/search/client/engine.js";
-import { buildSearchIndex, type SearchReuse } from "../src/search/build.ts";
-import type { SearchPaper } from "../src/search/records.ts";
+import { buildSearchIndex, decodePapers, encodePapers, type SearchReuse } from "../src/search/build.ts";
+import { searchPaperFields, type SearchPaper } from "../src/search/records.ts";
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
@@ -257,6 +257,17 @@ describe("incremental search index", () => {
     const changedAll = edited.map((p) => ({ ...p, upvotes: p.upvotes + 1 }));
     expectSameIndex((await incremental.build(changedAll)).dir, await cold(changedAll));
   }, 180_000);
+
+  it("sends the worker the papers as one JSON string that gives back every field the records read", () => {
+    const odd = paper(7, { titleText: "Lone \ud800 surrogate, \u2028 and \"quotes\"", authors: ["Zoë \u{1F600}"], tags: [], organization: undefined, arxiv: undefined });
+    const papers = [paper(1), paper(2), odd];
+    const back = decodePapers(encodePapers(papers));
+    expect(back).toEqual(papers.map((p) => Object.fromEntries(searchPaperFields.map((field) => [field, p[field]]))));
+    // Without text: only what orders, links, filters and sorts the paper.
+    const [textless] = decodePapers(encodePapers([paper(1)], [true]));
+    expect(textless).toMatchObject({ slug: "p1", id: "2601.10001", date: paper(1).date, upvotes: paper(1).upvotes, tags: paper(1).tags, titleText: "", authors: [], abstractText: "" });
+    expect(textless!.text).toEqual({ title: "", body: "" });
+  });
 
   it("updates in the worker thread (large sites), sent only the text of new papers, as on the main thread", async () => {
     const papers = Array.from({ length: 1100 }, (_, i) => paper(i, { date: `2026-${String(1 + Math.floor(i / 100)).padStart(2, "0")}-01` }));

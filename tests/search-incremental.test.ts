@@ -171,6 +171,17 @@ describe("incremental search index", () => {
     await buildSearchIndex(papers, prefixedCold, { ...site, pathPrefix: "/digest/" });
     expectSameIndex(prefixed, prefixedCold);
     expect(await search(prefixed, "unique5term")).toEqual(["/digest/papers/p5/"]);
+
+    // Another context and fewer papers (the first deleted, with its unique words): nothing of the previous analysis is
+    // reused, nor its postings chunks' layout by stem ids that mean other stems now (this threw a RangeError).
+    const other = incrementalSite();
+    const otherPrevious = (await other.build(papers)).dir;
+    const changed = papers.slice(1);
+    const wider = temp("wider");
+    await buildSearchIndex(changed, wider, { ...site, authorsShown: 1 }, { cacheDir: other.cacheDir, previousSite: otherPrevious, keyOf: contentKey });
+    const widerCold = temp("wider-cold");
+    await buildSearchIndex(changed, widerCold, { ...site, authorsShown: 1 });
+    expectSameIndex(wider, widerCold);
   });
 
   it("appends new papers' analysis to the state's array files, ignores what a killed build appended, and rewrites them after an edit", async () => {

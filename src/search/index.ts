@@ -480,7 +480,8 @@ export function buildIndexParts(records: readonly SearchRecord[], language: stri
 
   // Content-named files: one whose uncompressed bytes the previous build wrote too is linked, not compressed again.
   const files: IndexFile[] = [];
-  const written = new Map(linkable && reuse?.previous ? reuse.previous.chunks : []);
+  // Named by their content (uncompressed), which the same code compresses the same: only the same code's chunks.
+  const written = new Map(linkable && reuse?.previous?.fingerprint === reuse?.fingerprint ? reuse!.previous!.chunks : []);
   const chunks: [string, string][] = [];
   const add = (folder: string, data: Uint8Array | string): string => {
     const key = `${folder}:${sha(data)}`;
@@ -504,7 +505,8 @@ export function buildIndexParts(records: readonly SearchRecord[], language: stri
   const postChunks: [number, number, string, string][] = [];
   const stemBytes = new Int32Array(stems.length);
   const writer = new ByteWriter();
-  const old = linkable ? reuse?.previous : undefined;
+  // Only a state whose analysis was taken over (the same code and context): stem ids mean something else in another.
+  const old = linkable && previous === reuse?.previous ? previous : undefined;
   const encodedStems = { total: 0, encoded: 0 };
   const incremental = Boolean(old && old.statistics?.[0] === papers && old.statistics[1] === averageLength && !moved && old.postChunks && old.stemBytes);
   if (!incremental) {

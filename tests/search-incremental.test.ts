@@ -221,6 +221,18 @@ describe("incremental search index", () => {
     expectSameIndex(after.dir, await cold(last));
     expect(await search(after.dir, "okapi")).toEqual(["/papers/p10/"]);
     expect([...arrays().keys()]).toEqual([...rewritten.keys()]);
+
+    // Another build appending meanwhile (the lock held by a running process, here this one): this one writes its
+    // arrays whole, in a new generation, the previous papers' words read back for it; the next build reads them.
+    writeFileSync(path.join(incremental.cacheDir, "search-index.bin.lock"), String(process.pid));
+    const locked = [...last, paper(63, { date: "2026-02-04" })];
+    expectSameIndex((await incremental.build(locked)).dir, await cold(locked));
+    rmSync(path.join(incremental.cacheDir, "search-index.bin.lock"));
+    expect([...arrays().keys()].some((file) => rewritten.has(file))).toBe(false);
+    const unlocked = [...locked, paper(64, { date: "2026-02-05" })];
+    const final = await incremental.build(unlocked);
+    expectSameIndex(final.dir, await cold(unlocked));
+    expect(await search(final.dir, "unique63term")).toEqual(["/papers/p63/"]);
   });
 
   it("re-encodes only the postings chunks of the stems of papers added, edited or deleted at the end, and links the others", async () => {

@@ -50,6 +50,11 @@ export interface SearchIndexResult {
   bytes: number;
   /** Files linked from the previous index because their content did not change. */
   linked: number;
+  /**
+   * Those of them that are hard links to the previous index's files (paths under the index folder): the same files,
+   * with the size and modification time they had there (the page manifest takes them from its record, src/build.ts).
+   */
+  linkedFiles: string[];
   /** Stems with papers, and how many of them were weighed and encoded again (all of them unless updated in place). */
   stems: { total: number; encoded: number };
   /** Milliseconds per step: reading the state, analysing and laying out, writing the files, saving the state. */
@@ -181,6 +186,8 @@ export interface IndexState {
   postValue: Int32Array;
   wordStart: Int32Array;
   wordIds: Int32Array;
+  /** Per word, how many current papers have it (0: kept for ids, left out of the dictionary). */
+  wordDocs: Int32Array;
   /** Content-named files (`w`, `p`, `t`, `u`) by `folder:hash of their uncompressed bytes`. */
   chunks: [string, string][];
   /** The rounded paper count and average abstract length the weights were computed from. */
@@ -196,6 +203,11 @@ export interface IndexState {
   stored?: StoredState;
   /** The paper arrays begin with those of `stored`, unchanged: saving appends to its files. Not saved. */
   grown?: boolean;
+  /**
+   * When grown: the papers' words after the previous ones (from value `from` on), all that saving appends (`wordIds`
+   * then reads the previous ones from their file, only if needed). Not saved.
+   */
+  wordTail?: { from: number; values: Int32Array };
 }
 
 /** A growable Int32Array (millions of postings at 100,000 papers: plain arrays would cost twice the memory). */
@@ -267,6 +279,9 @@ export interface PartsReuse {
 /** A record was sent without its text, but the previous build's analysis or result file for it is not there. */
 export class MissingTextError extends Error {}
 
+/** A part of the previous state read only when needed could not be read then. */
+class StateUnreadableError extends Error {}
+
 /**
  * Tokenises every new record (reusing the analysis of the records of `reuse.previous` with the same key), weighs each
  * (stem, paper) pair, and lays out the chunks; files identical to the previous build's are linked, not compressed.
@@ -334,7 +349,10 @@ export function buildIndexParts(records: readonly SearchRecord[], language: stri
   if (previous) previous.keys.forEach((key, doc) => before.set(key, doc));
   const postingStem = new Int32List(previous ? previous.postStem.length + 4096 : undefined);
   const postingValue = new Int32List(previous ? previous.postValue.length + 4096 : undefined);
-  const docWords = new Int32List(previous ? previous.wordIds.length + 4096 : undefined);
+  // The papers' words from value `wordBase` on: when every previous paper comes first, unchanged, theirs are not read
+  // (they are 40 MB at 100,000 papers, and a build that only adds papers needs only how many papers have each word).
+  const docWords = new Int32List();
+  let wordBase = 0;
   const docStart = new Int32Array(records.length + 1);
   const wordStart = new Int32Array(records.length + 1);
   const docLength = new Int32Array(records.length);
@@ -357,7 +375,7 @@ export function buildIndexParts(records: readonly SearchRecord[], language: stri
     if (!postingStem.length && !docWords.length && old === 0 && doc === 0 && length === previous.keys.length && previous.stored) {
       postingStem.adopt(previous.postStem);
       postingValue.adopt(previous.postValue);
-      docWords.adopt(previous.wordIds);
+      wordBase = previous.wordStart[length]!;
       grown = true;
     } else {
       postingStem.append(previous.postStem.subarray(postFrom, previous.postStart[old + length]));
@@ -417,7 +435,7 @@ export function buildIndexParts(records: readonly SearchRecord[], language: stri
       postingValue.push(value);
     }
     docStart[doc + 1] = postingStem.length;
-    wordStart[doc + 1] = docWords.length;
+    wordStart[doc + 1] = wordBase + docWords.length;
   });
   copyRun();
   const wordOrder = mergeOrder(previous?.wordOrder ?? new Int32Array(0), oldWords, words.length, words);
@@ -602,8 +620,11 @@ export function buildIndexParts(records: readonly SearchRecord[], language: stri
   }
 
   // Dictionary chunks: every word of a current paper as written, with its stem and how many papers the stem has.
-  const used = new Uint8Array(words.length);
-  for (let i = 0; i < docWords.length; i++) used[docWords.data[i]!] = 1;
+  // Papers per word: the previous counts plus the new papers' words when those are all that was added, else counted.
+  const wordDocs = new Int32Array(words.length);
+  if (grown) wordDocs.set(previous!.wordDocs);
+  for (let i = 0; i < docWords.length; i++) wordDocs[docWords.data[i]!]!++;
+  const used = wordDocs.map((n) => (n ? 1 : 0));
   const usedWords = used.reduce((sum, u) => sum + u, 0);
   const dict: [string, string][] = [];
   let chunk: unknown[] = [];
@@ -727,6 +748,7 @@ export function buildIndexParts(records: readonly SearchRecord[], language: stri
     postValue: postingValue.take(),
     wordStart,
     wordIds: docWords.take(),
+    wordDocs,
     chunks,
     statistics,
     stemBytes,
@@ -736,14 +758,34 @@ export function buildIndexParts(records: readonly SearchRecord[], language: stri
     stored: reuse?.previous?.stored,
     grown: grown && previous === reuse?.previous,
   });
-  return { files, fragments, meta, state, stems: encodedStems };
+  /** The state, with the previous papers' words read only when its `wordIds` are (see `wordTail`). */
+  const stateOf = (metaDigest: string): IndexState => {
+    const made = state(metaDigest);
+    if (!grown) return made;
+    const tail = made.wordIds;
+    const old = previous!;
+    let all: Int32Array | undefined;
+    Object.defineProperty(made, "wordIds", {
+      enumerable: true,
+      get: () => {
+        if (all) return all;
+        all = new Int32Array(wordBase + tail.length);
+        all.set(old.wordIds.subarray(0, wordBase));
+        all.set(tail, wordBase);
+        return all;
+      },
+    });
+    made.wordTail = { from: wordBase, values: tail };
+    return made;
+  };
+  return { files, fragments, meta, state: stateOf, stems: encodedStems };
 }
 
 /**
  * Writes index files under `root`, a bounded number at a time: new bytes are written, a file the previous build
  * wrote the same is hard-linked from `previousDir` (copied or made again when linking fails).
  */
-async function writeAll(root: string, files: readonly IndexFile[], previousDir: string | undefined): Promise<void> {
+async function writeAll(root: string, files: readonly IndexFile[], previousDir: string | undefined, linked?: string[]): Promise<void> {
   const folders = new Set(files.map(({ file }) => path.dirname(path.join(root, file))));
   await Promise.all([...folders].map((folder) => mkdir(folder, { recursive: true })));
   const one = async ({ file, data, make }: IndexFile) => {
@@ -751,6 +793,7 @@ async function writeAll(root: string, files: readonly IndexFile[], previousDir: 
     if (data) return writeFile(target, data);
     try {
       await link(path.join(previousDir!, file), target);
+      linked?.push(file);
     } catch {
       await writeFile(target, make!());
     }
@@ -777,9 +820,9 @@ export interface IndexReuse {
  * replaced whole (written beside, renamed), says how many values of each array are the state's: values a killed build
  * appended beyond are never read.
  */
-const stateArrays = ["wordOrder", "stemOrder", "docLength", "postStart", "wordStart", "stemBytes"] as const;
+const stateArrays = ["wordOrder", "stemOrder", "docLength", "postStart", "wordStart", "stemBytes", "wordDocs"] as const;
 const paperArrays = ["postStem", "postValue", "wordIds"] as const;
-const stateFormat = 4;
+const stateFormat = 5;
 
 /** Where a state read from its files came from: its arrays' generation and lengths, and its first file's identity. */
 interface StoredState {
@@ -804,9 +847,10 @@ const int32Bytes = (values: Int32Array) => Buffer.from(values.buffer, values.byt
  * where the paper arrays are, a second with the rest but the arrays, then the arrays sized by words, stems or papers.
  */
 function encodeState(state: IndexState, generation: string): Buffer[] {
-  const rest: Record<string, unknown> = { ...state, lengths: stateArrays.map((name) => state[name].length) };
-  for (const name of [...stateArrays, ...paperArrays, "keys", "meta", "stored", "grown"]) delete rest[name];
-  const head = { format: stateFormat, meta: state.meta, generation, lengths: paperArrays.map((name) => state[name].length), keys: state.keys };
+  const rest: Record<string, unknown> = { lengths: stateArrays.map((name) => state[name].length) };
+  for (const name of Object.keys(state) as (keyof IndexState)[]) if (!(paperArrays as readonly string[]).includes(name)) rest[name] = state[name];
+  for (const name of [...stateArrays, ...paperArrays, "keys", "meta", "stored", "grown", "wordTail"]) delete rest[name];
+  const head = { format: stateFormat, meta: state.meta, generation, lengths: paperArrays.map((name) => lengthOf(state, name)), keys: state.keys };
   return [part(head), part(rest), ...stateArrays.map((name) => int32Bytes(state[name]))];
 }
 
@@ -829,6 +873,10 @@ function readHead(bytesAt: (from: number, length: number) => Buffer): StateHead 
   if (!/^[0-9a-f]{12}$/.test(head.generation) || head.lengths.length !== paperArrays.length) throw new Error("damaged");
   return { ...head, end: 4 + length + ((4 - (length % 4)) % 4) };
 }
+
+/** How many values a paper array of `state` holds (the words' without reading the previous ones, see `wordTail`). */
+const lengthOf = (state: IndexState, name: (typeof paperArrays)[number]) =>
+  name === "wordIds" && state.wordTail ? state.wordTail.from + state.wordTail.values.length : state[name].length;
 
 /** The file of one paper array of a state's generation. */
 const arrayFile = (stateFile: string, generation: string, name: string) => `${stateFile}.${generation}.${name}`;
@@ -902,7 +950,22 @@ function readState(file: string): IndexState | undefined {
     // Room for a few thousand papers more: the build appends to these arrays (pass 1).
     paperArrays.forEach((name, i) => {
       const n = head.lengths[i]!;
-      state[name] = readInt32s(arrayFile(file, head.generation, name), n, Math.max(1 << 16, n >> 5));
+      const read = () => readInt32s(arrayFile(file, head.generation, name), n, Math.max(1 << 16, n >> 5));
+      if (name !== "wordIds") state[name] = read();
+      else {
+        // Read when first needed (see IndexState.wordTail), if at all. Checked now; should it go missing meanwhile (a
+        // build that started a new generation deleted it), writeSearchIndex analyses every paper after all.
+        if (statSync(arrayFile(file, head.generation, name)).size < n * 4) throw new Error("truncated");
+        let values: Int32Array | undefined;
+        const readOrThrow = () => {
+          try {
+            return read();
+          } catch (error) {
+            throw new StateUnreadableError(`search index: the previous state's ${name} cannot be read`, { cause: error });
+          }
+        };
+        Object.defineProperty(state, name, { enumerable: true, configurable: true, get: () => (values ??= readOrThrow()) });
+      }
     });
     state.stored = { generation: head.generation, lengths: head.lengths, identity };
     return state;
@@ -935,12 +998,15 @@ function takeLock(lock: string): boolean {
   return false;
 }
 
-/** Writes `values` from value `from` on into `file` at the same place (a new file when `from` is 0). */
-function writeInt32s(file: string, values: Int32Array, from: number): void {
+/**
+ * Writes `values` from value `from` on into `file` at value `from + offset` (a new file when that is 0): `offset` is
+ * where `values` begins in the array the file holds.
+ */
+function writeInt32s(file: string, values: Int32Array, from: number, offset = 0): void {
   const bytes = int32Bytes(values.subarray(from));
-  const fd = openSync(file, from ? "r+" : "w");
+  const fd = openSync(file, from + offset ? "r+" : "w");
   try {
-    for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at, bytes.length - at, from * 4 + at);
+    for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at, bytes.length - at, (from + offset) * 4 + at);
   } finally {
     closeSync(fd);
   }
@@ -969,7 +1035,11 @@ function saveState(file: string, state: IndexState): void {
         from = stored.lengths;
       }
     }
-    paperArrays.forEach((name, i) => writeInt32s(arrayFile(file, generation, name), state[name], from[i]!));
+    paperArrays.forEach((name, i) => {
+      const tail = name === "wordIds" && state.wordTail?.from === from[i] && from[i] ? state.wordTail : undefined;
+      if (tail) writeInt32s(arrayFile(file, generation, name), tail.values, 0, tail.from);
+      else writeInt32s(arrayFile(file, generation, name), state[name], from[i]!);
+    });
     const parts = encodeState(state, generation);
     const fd = openSync(temp, "w");
     try {
@@ -1034,13 +1104,21 @@ export async function writeSearchIndex(records: readonly SearchRecord[], siteDir
     if (!linkable) previousDir = undefined;
     const fingerprint = sha(JSON.stringify([indexCode(), language, reuse.context ?? ""]));
     steps.state = lap();
-    parts = buildIndexParts(records, language, { previous, fingerprint, keys: records.map((r) => r.key ?? recordKey(r)), linkable, previousDir });
+    const keys = records.map((r) => r.key ?? recordKey(r));
+    try {
+      parts = buildIndexParts(records, language, { previous, fingerprint, keys, linkable, previousDir });
+    } catch (error) {
+      if (!(error instanceof StateUnreadableError)) throw error;
+      previousDir = undefined;
+      parts = buildIndexParts(records, language, { fingerprint, keys, linkable: false });
+    }
   } else parts = buildIndexParts(records, language);
   steps.analyse = lap();
   const version = createHash("sha256");
   let bytes = 0;
   let files = 0;
   let linked = 0;
+  const linkedFiles: string[] = [];
   const write = async (batch: IndexFile[]) => {
     for (const { file, digest, data } of batch) {
       version.update(`${file}\0${digest}\n`);
@@ -1048,7 +1126,7 @@ export async function writeSearchIndex(records: readonly SearchRecord[], siteDir
       else linked++;
     }
     files += batch.length;
-    await writeAll(outputPath, batch, previousDir);
+    await writeAll(outputPath, batch, previousDir, linkedFiles);
   };
   await write(parts.files);
   for (let from = 0; from < records.length; from += 4000) await write(parts.fragments(from, Math.min(records.length, from + 4000)));
@@ -1059,5 +1137,5 @@ export async function writeSearchIndex(records: readonly SearchRecord[], siteDir
   steps.write = lap();
   if (reuse) saveState(reuse.stateFile, parts.state(hashName(meta)));
   steps.save = lap();
-  return { outputPath, records: records.length, files, bytes, linked, stems: parts.stems, steps };
+  return { outputPath, records: records.length, files, bytes, linked, linkedFiles, stems: parts.stems, steps };
 }

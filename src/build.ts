@@ -68,6 +68,7 @@ export async function buildSite(options: {
     // Set once the plan says which paper pages are reused: the previous output's folder of them is moved over just
     // before the swap, rather than each page linked (output/adopt.ts). writeAtomically reads it once `write` is done.
     const swap: { adopt?: { adoption: Adoption; reused: readonly string[] } } = {};
+    let linkedIndexFiles: string[] = [];
     const outcome = await writeAtomically(outputDir, async (temp) => {
       // The search index is written by a worker thread, updated from the previous build's. It needs only the papers, so
       // it starts before they are grouped and the pages planned (seconds at 100,000 papers) and runs alongside them.
@@ -100,7 +101,10 @@ export async function buildSite(options: {
         if (!result || result === keepOutput) await indexing.catch(() => {});
       }
       if (result === keepOutput) return result;
-      await indexing;
+      const index = await indexing;
+      // The index files linked from the previous output, as output paths: the manifest takes their stats from its record.
+      const folder = path.relative(temp, index.outputPath).split(path.sep).join("/");
+      linkedIndexFiles = index.linkedFiles.map((file) => `${folder}/${file}`);
       written = performance.now();
       return result;
     }, swap);
@@ -118,7 +122,7 @@ export async function buildSite(options: {
     const reusedFeeds = plan.feeds?.reused.size ?? 0;
     const adoption = swap.adopt?.adoption;
     // The pages written were hashed as they were written: the manifest does not read them back.
-    reuse.commit({ ...plan, hashes: new Map([...plan.hashes, ...pageHashes]) }, true, contentKey, adoption?.adopted && { folder: adoption.folder, adopted: adoption.adopted, reused: plan.reuse });
+    reuse.commit({ ...plan, hashes: new Map([...plan.hashes, ...pageHashes]) }, true, contentKey, adoption?.adopted && { folder: adoption.folder, adopted: adoption.adopted, reused: plan.reuse }, linkedIndexFiles);
     const done = performance.now();
     log(
       `Built ${papers.length} papers (${cached} from the cache) on ${days} day${days === 1 ? "" : "s"}, ` +

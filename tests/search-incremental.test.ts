@@ -7,8 +7,8 @@ import path from "node:path";
 import { gunzipSync } from "node:zlib";
 import { afterAll, describe, expect, it } from "vitest";
 import { createEngine } from "../src/search/client/engine.js";
-import { buildSearchIndex, type SearchReuse } from "../src/search/build.ts";
-import type { SearchPaper } from "../src/search/records.ts";
+import { buildSearchIndex, decodePapers, encodePapers, type SearchReuse } from "../src/search/build.ts";
+import { searchPaperFields, type SearchPaper } from "../src/search/records.ts";
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
@@ -171,6 +171,68 @@ describe("incremental search index", () => {
     await buildSearchIndex(papers, prefixedCold, { ...site, pathPrefix: "/digest/" });
     expectSameIndex(prefixed, prefixedCold);
     expect(await search(prefixed, "unique5term")).toEqual(["/digest/papers/p5/"]);
+
+    // Another context and fewer papers (the first deleted, with its unique words): nothing of the previous analysis is
+    // reused, nor its postings chunks' layout by stem ids that mean other stems now (this threw a RangeError).
+    const other = incrementalSite();
+    const otherPrevious = (await other.build(papers)).dir;
+    const changed = papers.slice(1);
+    const wider = temp("wider");
+    await buildSearchIndex(changed, wider, { ...site, authorsShown: 1 }, { cacheDir: other.cacheDir, previousSite: otherPrevious, keyOf: contentKey });
+    const widerCold = temp("wider-cold");
+    await buildSearchIndex(changed, widerCold, { ...site, authorsShown: 1 });
+    expectSameIndex(wider, widerCold);
+  });
+
+  it("appends new papers' analysis to the state's array files, ignores what a killed build appended, and rewrites them after an edit", async () => {
+    const papers = Array.from({ length: 60 }, (_, i) => paper(i));
+    const incremental = incrementalSite();
+    /** The state's paper array files (search-index.bin.<generation>.<array>) with their sizes. */
+    const arrays = () =>
+      new Map(readdirSync(incremental.cacheDir).filter((f) => /^search-index\.bin\.[0-9a-f]{12}\.\w+$/.test(f)).map((f) => [f, statSync(path.join(incremental.cacheDir, f)).size]));
+    await incremental.build(papers);
+    const first = arrays();
+    expect([...first.keys()].map((f) => f.split(".").at(-1)).sort()).toEqual(["postStem", "postValue", "wordIds"]);
+
+    // One more paper after the others: the same files, longer (appended to, not replaced).
+    const more = [...papers, paper(60, { date: "2026-02-01" })];
+    expectSameIndex((await incremental.build(more)).dir, await cold(more));
+    const appended = arrays();
+    expect([...appended.keys()]).toEqual([...first.keys()]);
+    for (const [file, size] of appended) expect(size, file).toBeGreaterThan(first.get(file)!);
+    expect(await search((await incremental.build(more)).dir, "unique60term")).toEqual(["/papers/p60/"]);
+
+    // A build killed after appending to the arrays, before its state file was renamed: its bytes are never read.
+    for (const file of appended.keys()) writeFileSync(path.join(incremental.cacheDir, file), Buffer.alloc(4096, 0x7f), { flag: "a" });
+    const evenMore = [...more, paper(61, { date: "2026-02-02" })];
+    const built = await incremental.build(evenMore);
+    expectSameIndex(built.dir, await cold(evenMore));
+    expect(await search(built.dir, "unique61term")).toEqual(["/papers/p61/"]);
+    expect(await search(built.dir, "unique60term")).toEqual(["/papers/p60/"]);
+
+    // A paper before the end edited: the arrays are written again, in files of a new generation; the old ones go.
+    const edited = evenMore.map((p, i) => (i === 10 ? { ...p, text: { title: p.text.title, body: "Okapi herds." }, abstractText: "Okapi herds." } : p));
+    expectSameIndex((await incremental.build(edited)).dir, await cold(edited));
+    const rewritten = arrays();
+    expect(rewritten.size).toBe(3);
+    expect([...rewritten.keys()].some((file) => appended.has(file))).toBe(false);
+    const last = [...edited, paper(62, { date: "2026-02-03" })];
+    const after = await incremental.build(last);
+    expectSameIndex(after.dir, await cold(last));
+    expect(await search(after.dir, "okapi")).toEqual(["/papers/p10/"]);
+    expect([...arrays().keys()]).toEqual([...rewritten.keys()]);
+
+    // Another build appending meanwhile (the lock held by a running process, here this one): this one writes its
+    // arrays whole, in a new generation, the previous papers' words read back for it; the next build reads them.
+    writeFileSync(path.join(incremental.cacheDir, "search-index.bin.lock"), String(process.pid));
+    const locked = [...last, paper(63, { date: "2026-02-04" })];
+    expectSameIndex((await incremental.build(locked)).dir, await cold(locked));
+    rmSync(path.join(incremental.cacheDir, "search-index.bin.lock"));
+    expect([...arrays().keys()].some((file) => rewritten.has(file))).toBe(false);
+    const unlocked = [...locked, paper(64, { date: "2026-02-05" })];
+    const final = await incremental.build(unlocked);
+    expectSameIndex(final.dir, await cold(unlocked));
+    expect(await search(final.dir, "unique63term")).toEqual(["/papers/p63/"]);
   });
 
   it("re-encodes only the postings chunks of the stems of papers added, edited or deleted at the end, and links the others", async () => {
@@ -218,6 +280,17 @@ describe("incremental search index", () => {
     const changedAll = edited.map((p) => ({ ...p, upvotes: p.upvotes + 1 }));
     expectSameIndex((await incremental.build(changedAll)).dir, await cold(changedAll));
   }, 180_000);
+
+  it("sends the worker the papers as one JSON string that gives back every field the records read", () => {
+    const odd = paper(7, { titleText: "Lone \ud800 surrogate, \u2028 and \"quotes\"", authors: ["Zoë \u{1F600}"], tags: [], organization: undefined, arxiv: undefined });
+    const papers = [paper(1), paper(2), odd];
+    const back = decodePapers(encodePapers(papers));
+    expect(back).toEqual(papers.map((p) => Object.fromEntries(searchPaperFields.map((field) => [field, p[field]]))));
+    // Without text: only what orders, links, filters and sorts the paper.
+    const [textless] = decodePapers(encodePapers([paper(1)], [true]));
+    expect(textless).toMatchObject({ slug: "p1", id: "2601.10001", date: paper(1).date, upvotes: paper(1).upvotes, tags: paper(1).tags, titleText: "", authors: [], abstractText: "" });
+    expect(textless!.text).toEqual({ title: "", body: "" });
+  });
 
   it("updates in the worker thread (large sites), sent only the text of new papers, as on the main thread", async () => {
     const papers = Array.from({ length: 1100 }, (_, i) => paper(i, { date: `2026-${String(1 + Math.floor(i / 100)).padStart(2, "0")}-01` }));

@@ -26,7 +26,8 @@ try {
   for (let run = 0; run < runs; run++) {
     const cache = path.join(work, `cache-${run}`);
     mkdirSync(cache);
-    copyFileSync(path.join(base, "search-index.bin"), path.join(cache, "search-index.bin"));
+    // The state: its first file and its paper arrays' (search-index.bin.<generation>.<array>).
+    for (const name of readdirSync(base)) if (name.startsWith("search-index.bin")) copyFileSync(path.join(base, name), path.join(cache, name));
     const dir = path.join(work, `site-${run}`);
     started = performance.now();
     result = await buildSearchIndex(all, dir, site, { cacheDir: cache, previousSite: cold, keyOf });

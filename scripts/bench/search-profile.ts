@@ -1,5 +1,5 @@
 // Profiles writeSearchIndex adding one paper to a synthetic site of N papers (on this thread): prints the top self times.
-import { mkdtempSync, rmSync, copyFileSync, mkdirSync } from "node:fs";
+import { mkdtempSync, rmSync, copyFileSync, mkdirSync, readdirSync } from "node:fs";
 import { Session } from "node:inspector/promises";
 import path from "node:path";
 import { writeSearchIndex } from "../../src/search/index.ts";
@@ -19,7 +19,7 @@ try {
   const records = searchRecords(all, site, keysOf(all));
   for (let run = 0; run < 2; run++) {
     mkdirSync(path.join(work, `c${run}`));
-    copyFileSync(path.join(base, "s.bin"), path.join(work, `c${run}`, "s.bin"));
+    for (const name of readdirSync(base)) if (name.startsWith("s.bin")) copyFileSync(path.join(base, name), path.join(work, `c${run}`, name));
     const session = new Session();
     session.connect();
     await session.post("Profiler.enable");

@@ -58,7 +58,7 @@ export function outputStats(
     drop?: (file: string) => boolean;
     racyMarginNs?: bigint;
     /** Files whose size and modification time the caller took already (the pages a build reused): not stat'ed again. */
-    known?: ReadonlyMap<string, [size: number, mtime: string]>;
+    known?: Pick<ReadonlyMap<string, [size: number, mtime: string]>, "get">;
     /**
      * Folders whose change time the caller took already (not racy then), before the files under them were stat'ed
      * or taken: not stat'ed again. A folder changed since has another change time, so it is listed next time.

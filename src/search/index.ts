@@ -1,5 +1,8 @@
-import { createHash } from "node:crypto";
-import { closeSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, writevSync } from "node:fs";
+import { createHash, randomBytes } from "node:crypto";
+import {
+  closeSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync, writeSync, writevSync,
+  type BigIntStats,
+} from "node:fs";
 import os from "node:os";
 import { link, mkdir, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
@@ -8,6 +11,7 @@ import { threadId } from "node:worker_threads";
 import { gunzipSync, gzipSync } from "node:zlib";
 import { stemmer } from "stemmer";
 import { codeFingerprint } from "../cache/fingerprint.ts";
+import { isRunning } from "../output/atomic.ts";
 import { indexWords } from "./client/words.js";
 import { filterOptions, searchFields, type SearchField, type SearchRecord } from "./records.ts";
 
@@ -46,6 +50,11 @@ export interface SearchIndexResult {
   bytes: number;
   /** Files linked from the previous index because their content did not change. */
   linked: number;
+  /**
+   * Those of them that are hard links to the previous index's files (paths under the index folder): the same files,
+   * with the size and modification time they had there (the page manifest takes them from its record, src/build.ts).
+   */
+  linkedFiles: string[];
   /** Stems with papers, and how many of them were weighed and encoded again (all of them unless updated in place). */
   stems: { total: number; encoded: number };
   /** Milliseconds per step: reading the state, analysing and laying out, writing the files, saving the state. */
@@ -177,6 +186,8 @@ export interface IndexState {
   postValue: Int32Array;
   wordStart: Int32Array;
   wordIds: Int32Array;
+  /** Per word, how many current papers have it (0: kept for ids, left out of the dictionary). */
+  wordDocs: Int32Array;
   /** Content-named files (`w`, `p`, `t`, `u`) by `folder:hash of their uncompressed bytes`. */
   chunks: [string, string][];
   /** The rounded paper count and average abstract length the weights were computed from. */
@@ -188,6 +199,15 @@ export interface IndexState {
   /** The digest of each result file, and of meta.ix (which says whether an output folder is this state's). */
   groups: string[];
   meta: string;
+  /** Read from files (see readState): where from. Not saved. */
+  stored?: StoredState;
+  /** The paper arrays begin with those of `stored`, unchanged: saving appends to its files. Not saved. */
+  grown?: boolean;
+  /**
+   * When grown: the papers' words after the previous ones (from value `from` on), all that saving appends (`wordIds`
+   * then reads the previous ones from their file, only if needed). Not saved.
+   */
+  wordTail?: { from: number; values: Int32Array };
 }
 
 /** A growable Int32Array (millions of postings at 100,000 papers: plain arrays would cost twice the memory). */
@@ -211,6 +231,14 @@ class Int32List {
     this.room(values.length);
     this.data.set(values, this.length);
     this.length += values.length;
+  }
+  /**
+   * Takes over `values` (an array read with room to grow, see readInt32s) instead of copying them: appending writes
+   * into the room after them. Only when whatever else reads `values` reads no further than its length.
+   */
+  adopt(values: Int32Array): void {
+    this.data = new Int32Array(values.buffer, values.byteOffset, (values.buffer.byteLength - values.byteOffset) / 4);
+    this.length = values.length;
   }
   /** The values (a view: the list must not be used after). */
   take(): Int32Array {
@@ -250,6 +278,9 @@ export interface PartsReuse {
 
 /** A record was sent without its text, but the previous build's analysis or result file for it is not there. */
 export class MissingTextError extends Error {}
+
+/** A part of the previous state read only when needed could not be read then. */
+class StateUnreadableError extends Error {}
 
 /**
  * Tokenises every new record (reusing the analysis of the records of `reuse.previous` with the same key), weighs each
@@ -318,7 +349,10 @@ export function buildIndexParts(records: readonly SearchRecord[], language: stri
   if (previous) previous.keys.forEach((key, doc) => before.set(key, doc));
   const postingStem = new Int32List(previous ? previous.postStem.length + 4096 : undefined);
   const postingValue = new Int32List(previous ? previous.postValue.length + 4096 : undefined);
-  const docWords = new Int32List(previous ? previous.wordIds.length + 4096 : undefined);
+  // The papers' words from value `wordBase` on: when every previous paper comes first, unchanged, theirs are not read
+  // (they are 40 MB at 100,000 papers, and a build that only adds papers needs only how many papers have each word).
+  const docWords = new Int32List();
+  let wordBase = 0;
   const docStart = new Int32Array(records.length + 1);
   const wordStart = new Int32Array(records.length + 1);
   const docLength = new Int32Array(records.length);
@@ -329,14 +363,25 @@ export function buildIndexParts(records: readonly SearchRecord[], language: stri
   // Whether a paper copied from the previous state has another number now, and the papers analysed here.
   let moved = false;
   const fresh: number[] = [];
+  // Whether the paper arrays begin with the previous ones, taken over (see Int32List.adopt): the state is appended to.
+  let grown = false;
   const copyRun = () => {
     if (!run.length || !previous) return;
     const { old, doc, length } = run;
     const postFrom = previous.postStart[old]!;
     const wordFrom = previous.wordStart[old]!;
-    postingStem.append(previous.postStem.subarray(postFrom, previous.postStart[old + length]));
-    postingValue.append(previous.postValue.subarray(postFrom, previous.postStart[old + length]));
-    docWords.append(previous.wordIds.subarray(wordFrom, previous.wordStart[old + length]));
+    // Every previous paper first, in the same order: nothing reads the previous arrays past their end, so they are
+    // taken over and grown (pass 2 reads the postings of previous papers at `fresh` numbers, all of them new).
+    if (!postingStem.length && !docWords.length && old === 0 && doc === 0 && length === previous.keys.length && previous.stored) {
+      postingStem.adopt(previous.postStem);
+      postingValue.adopt(previous.postValue);
+      wordBase = previous.wordStart[length]!;
+      grown = true;
+    } else {
+      postingStem.append(previous.postStem.subarray(postFrom, previous.postStart[old + length]));
+      postingValue.append(previous.postValue.subarray(postFrom, previous.postStart[old + length]));
+      docWords.append(previous.wordIds.subarray(wordFrom, previous.wordStart[old + length]));
+    }
     docLength.set(previous.docLength.subarray(old, old + length), doc);
     for (let i = 1; i <= length; i++) {
       docStart[doc + i] = docStart[doc]! + previous.postStart[old + i]! - postFrom;
@@ -390,7 +435,7 @@ export function buildIndexParts(records: readonly SearchRecord[], language: stri
       postingValue.push(value);
     }
     docStart[doc + 1] = postingStem.length;
-    wordStart[doc + 1] = docWords.length;
+    wordStart[doc + 1] = wordBase + docWords.length;
   });
   copyRun();
   const wordOrder = mergeOrder(previous?.wordOrder ?? new Int32Array(0), oldWords, words.length, words);
@@ -453,7 +498,8 @@ export function buildIndexParts(records: readonly SearchRecord[], language: stri
 
   // Content-named files: one whose uncompressed bytes the previous build wrote too is linked, not compressed again.
   const files: IndexFile[] = [];
-  const written = new Map(linkable && reuse?.previous ? reuse.previous.chunks : []);
+  // Named by their content (uncompressed), which the same code compresses the same: only the same code's chunks.
+  const written = new Map(linkable && reuse?.previous?.fingerprint === reuse?.fingerprint ? reuse!.previous!.chunks : []);
   const chunks: [string, string][] = [];
   const add = (folder: string, data: Uint8Array | string): string => {
     const key = `${folder}:${sha(data)}`;
@@ -477,7 +523,8 @@ export function buildIndexParts(records: readonly SearchRecord[], language: stri
   const postChunks: [number, number, string, string][] = [];
   const stemBytes = new Int32Array(stems.length);
   const writer = new ByteWriter();
-  const old = linkable ? reuse?.previous : undefined;
+  // Only a state whose analysis was taken over (the same code and context): stem ids mean something else in another.
+  const old = linkable && previous === reuse?.previous ? previous : undefined;
   const encodedStems = { total: 0, encoded: 0 };
   const incremental = Boolean(old && old.statistics?.[0] === papers && old.statistics[1] === averageLength && !moved && old.postChunks && old.stemBytes);
   if (!incremental) {
@@ -573,8 +620,11 @@ export function buildIndexParts(records: readonly SearchRecord[], language: stri
   }
 
   // Dictionary chunks: every word of a current paper as written, with its stem and how many papers the stem has.
-  const used = new Uint8Array(words.length);
-  for (let i = 0; i < docWords.length; i++) used[docWords.data[i]!] = 1;
+  // Papers per word: the previous counts plus the new papers' words when those are all that was added, else counted.
+  const wordDocs = new Int32Array(words.length);
+  if (grown) wordDocs.set(previous!.wordDocs);
+  for (let i = 0; i < docWords.length; i++) wordDocs[docWords.data[i]!]!++;
+  const used = wordDocs.map((n) => (n ? 1 : 0));
   const usedWords = used.reduce((sum, u) => sum + u, 0);
   const dict: [string, string][] = [];
   let chunk: unknown[] = [];
@@ -698,21 +748,44 @@ export function buildIndexParts(records: readonly SearchRecord[], language: stri
     postValue: postingValue.take(),
     wordStart,
     wordIds: docWords.take(),
+    wordDocs,
     chunks,
     statistics,
     stemBytes,
     postChunks,
     groups,
     meta: metaDigest,
+    stored: reuse?.previous?.stored,
+    grown: grown && previous === reuse?.previous,
   });
-  return { files, fragments, meta, state, stems: encodedStems };
+  /** The state, with the previous papers' words read only when its `wordIds` are (see `wordTail`). */
+  const stateOf = (metaDigest: string): IndexState => {
+    const made = state(metaDigest);
+    if (!grown) return made;
+    const tail = made.wordIds;
+    const old = previous!;
+    let all: Int32Array | undefined;
+    Object.defineProperty(made, "wordIds", {
+      enumerable: true,
+      get: () => {
+        if (all) return all;
+        all = new Int32Array(wordBase + tail.length);
+        all.set(old.wordIds.subarray(0, wordBase));
+        all.set(tail, wordBase);
+        return all;
+      },
+    });
+    made.wordTail = { from: wordBase, values: tail };
+    return made;
+  };
+  return { files, fragments, meta, state: stateOf, stems: encodedStems };
 }
 
 /**
  * Writes index files under `root`, a bounded number at a time: new bytes are written, a file the previous build
  * wrote the same is hard-linked from `previousDir` (copied or made again when linking fails).
  */
-async function writeAll(root: string, files: readonly IndexFile[], previousDir: string | undefined): Promise<void> {
+async function writeAll(root: string, files: readonly IndexFile[], previousDir: string | undefined, linked?: string[]): Promise<void> {
   const folders = new Set(files.map(({ file }) => path.dirname(path.join(root, file))));
   await Promise.all([...folders].map((folder) => mkdir(folder, { recursive: true })));
   const one = async ({ file, data, make }: IndexFile) => {
@@ -720,6 +793,7 @@ async function writeAll(root: string, files: readonly IndexFile[], previousDir: 
     if (data) return writeFile(target, data);
     try {
       await link(path.join(previousDir!, file), target);
+      linked?.push(file);
     } catch {
       await writeFile(target, make!());
     }
@@ -737,9 +811,25 @@ export interface IndexReuse {
   context?: string;
 }
 
-/** The typed arrays of a state, stored raw after its JSON parts (v8.serialize took a second for them at 10,000 papers). */
-const stateArrays = ["wordOrder", "stemOrder", "docLength", "postStart", "postStem", "postValue", "wordStart", "wordIds", "stemBytes"] as const;
-const stateFormat = 3;
+/**
+ * A state is kept in four files: `search-index.bin` (JSON parts, then the arrays sized by words, stems or papers,
+ * raw) and one file per array of the papers' postings and words (`search-index.bin.<generation>.<array>`, raw: 130 MB
+ * of the 143 at 100,000 papers). A build that only added papers after the previous ones appends to those (their first
+ * values are the previous build's, unchanged) instead of writing them again, and reads them into arrays with room to
+ * grow, which the analysis then extends in place (src/search/index.ts pass 1) rather than copying. The first file,
+ * replaced whole (written beside, renamed), says how many values of each array are the state's: values a killed build
+ * appended beyond are never read.
+ */
+const stateArrays = ["wordOrder", "stemOrder", "docLength", "postStart", "wordStart", "stemBytes", "wordDocs"] as const;
+const paperArrays = ["postStem", "postValue", "wordIds"] as const;
+const stateFormat = 5;
+
+/** Where a state read from its files came from: its arrays' generation and lengths, and its first file's identity. */
+interface StoredState {
+  generation: string;
+  lengths: number[];
+  identity: string;
+}
 
 /** A length-prefixed (u32, little-endian) JSON part, padded to 4 bytes. */
 function part(value: unknown): Buffer {
@@ -750,26 +840,47 @@ function part(value: unknown): Buffer {
   return out;
 }
 
+const int32Bytes = (values: Int32Array) => Buffer.from(values.buffer, values.byteOffset, values.byteLength);
+
 /**
- * A state as bytes: a first JSON part with what the main thread reads alone (`readIndexedPapers`), a second with the
- * rest but the arrays, then the arrays as they are.
+ * A state's first file as bytes: a first JSON part with what the main thread reads alone (`readIndexedPapers`) and
+ * where the paper arrays are, a second with the rest but the arrays, then the arrays sized by words, stems or papers.
  */
-function encodeState(state: IndexState): Buffer[] {
-  const rest: Record<string, unknown> = { ...state, lengths: stateArrays.map((name) => state[name].length) };
-  for (const name of [...stateArrays, "keys", "meta"]) delete rest[name];
-  const arrays = stateArrays.map((name) => Buffer.from(state[name].buffer, state[name].byteOffset, state[name].byteLength));
-  return [part({ format: stateFormat, meta: state.meta, keys: state.keys }), part(rest), ...arrays];
+function encodeState(state: IndexState, generation: string): Buffer[] {
+  const rest: Record<string, unknown> = { lengths: stateArrays.map((name) => state[name].length) };
+  for (const name of Object.keys(state) as (keyof IndexState)[]) if (!(paperArrays as readonly string[]).includes(name)) rest[name] = state[name];
+  for (const name of [...stateArrays, ...paperArrays, "keys", "meta", "stored", "grown", "wordTail"]) delete rest[name];
+  const head = { format: stateFormat, meta: state.meta, generation, lengths: paperArrays.map((name) => lengthOf(state, name)), keys: state.keys };
+  return [part(head), part(rest), ...stateArrays.map((name) => int32Bytes(state[name]))];
+}
+
+interface StateHead {
+  format: number;
+  meta: string;
+  keys: string[];
+  generation: string;
+  lengths: number[];
+  end: number;
 }
 
 /** Reads the first JSON part of a state file, given a way to read its bytes, or throws. */
-function readHead(bytesAt: (from: number, length: number) => Buffer): { format: number; meta: string; keys: string[]; end: number } {
+function readHead(bytesAt: (from: number, length: number) => Buffer): StateHead {
   const length = bytesAt(0, 4).readUInt32LE(0);
   const json = bytesAt(4, length);
   if (json.length !== length) throw new Error("truncated");
-  const head = JSON.parse(json.toString("utf8")) as { format: number; meta: string; keys: string[] };
+  const head = JSON.parse(json.toString("utf8")) as StateHead;
   if (head.format !== stateFormat || os.endianness() !== "LE") throw new Error("another format");
+  if (!/^[0-9a-f]{12}$/.test(head.generation) || head.lengths.length !== paperArrays.length) throw new Error("damaged");
   return { ...head, end: 4 + length + ((4 - (length % 4)) % 4) };
 }
+
+/** How many values a paper array of `state` holds (the words' without reading the previous ones, see `wordTail`). */
+const lengthOf = (state: IndexState, name: (typeof paperArrays)[number]) =>
+  name === "wordIds" && state.wordTail ? state.wordTail.from + state.wordTail.values.length : state[name].length;
+
+/** The file of one paper array of a state's generation. */
+const arrayFile = (stateFile: string, generation: string, name: string) => `${stateFile}.${generation}.${name}`;
+const identityOf = (stat: BigIntStats) => `${stat.ino} ${stat.size} ${stat.mtimeNs} ${stat.ctimeNs}`;
 
 /**
  * The keys of the papers the index in `indexDir` was built from, when the state in `stateFile` describes that very
@@ -792,10 +903,35 @@ export function readIndexedPapers(stateFile: string, indexDir: string): Set<stri
   }
 }
 
-/** The state file's content, or undefined when there is none or it cannot be read (a cold build follows). */
+/** `length` values of a raw file into a new array with room for `room` more (see Int32List.adopt), or throws. */
+function readInt32s(file: string, length: number, room: number): Int32Array {
+  const values = new Int32Array(length + room);
+  const bytes = Buffer.from(values.buffer, 0, length * 4);
+  const fd = openSync(file, "r");
+  try {
+    for (let at = 0; at < bytes.length; ) {
+      const read = readSync(fd, bytes, at, bytes.length - at, at);
+      if (!read) throw new Error("truncated");
+      at += read;
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return values.subarray(0, length);
+}
+
+/** The state in `file` (and its arrays' files), or undefined when there is none or it cannot be read (a cold build follows). */
 function readState(file: string): IndexState | undefined {
   try {
-    const bytes = readFileSync(file);
+    const fd = openSync(file, "r");
+    let bytes: Buffer;
+    let identity: string;
+    try {
+      identity = identityOf(fstatSync(fd, { bigint: true }));
+      bytes = readFileSync(fd);
+    } finally {
+      closeSync(fd);
+    }
     const head = readHead((from, length) => bytes.subarray(from, from + length));
     const length = bytes.readUInt32LE(head.end);
     const state = JSON.parse(bytes.toString("utf8", head.end + 4, head.end + 4 + length)) as IndexState & { lengths: number[] };
@@ -811,9 +947,126 @@ function readState(file: string): IndexState | undefined {
       state[name] = new Int32Array(copy.buffer, copy.byteOffset + at, n);
       at += n * 4;
     });
+    // Room for a few thousand papers more: the build appends to these arrays (pass 1).
+    paperArrays.forEach((name, i) => {
+      const n = head.lengths[i]!;
+      const read = () => readInt32s(arrayFile(file, head.generation, name), n, Math.max(1 << 16, n >> 5));
+      if (name !== "wordIds") state[name] = read();
+      else {
+        // Read when first needed (see IndexState.wordTail), if at all. Checked now; should it go missing meanwhile (a
+        // build that started a new generation deleted it), writeSearchIndex analyses every paper after all.
+        if (statSync(arrayFile(file, head.generation, name)).size < n * 4) throw new Error("truncated");
+        let values: Int32Array | undefined;
+        const readOrThrow = () => {
+          try {
+            return read();
+          } catch (error) {
+            throw new StateUnreadableError(`search index: the previous state's ${name} cannot be read`, { cause: error });
+          }
+        };
+        Object.defineProperty(state, name, { enumerable: true, configurable: true, get: () => (values ??= readOrThrow()) });
+      }
+    });
+    state.stored = { generation: head.generation, lengths: head.lengths, identity };
     return state;
   } catch {
     return undefined;
+  }
+}
+
+/**
+ * Takes the lock that appending to a state's arrays needs (`<file>.lock`, holding the process id): false when another
+ * process that is running holds it. One left by a process that died is taken over.
+ */
+function takeLock(lock: string): boolean {
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      writeFileSync(lock, String(process.pid), { flag: "wx" });
+      return true;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") return false;
+      let owner = 0;
+      try {
+        owner = Number(readFileSync(lock, "utf8"));
+      } catch {
+        // Released meanwhile: try again.
+      }
+      if (owner && isRunning(owner)) return false;
+      rmSync(lock, { force: true });
+    }
+  }
+  return false;
+}
+
+/**
+ * Writes `values` from value `from` on into `file` at value `from + offset` (a new file when that is 0): `offset` is
+ * where `values` begins in the array the file holds.
+ */
+function writeInt32s(file: string, values: Int32Array, from: number, offset = 0): void {
+  const bytes = int32Bytes(values.subarray(from));
+  const fd = openSync(file, from + offset ? "r+" : "w");
+  try {
+    for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at, bytes.length - at, (from + offset) * 4 + at);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * Saves `state` in `file` and its arrays' files. When the state read at the start of the build (`stored`) is still the
+ * one in `file`, and `state`'s paper arrays begin with its values (`state.grown`), only the values after them are
+ * written (under a lock, so that two builds never append to the same files); else the arrays go to files of a new
+ * generation and the previous generation's are deleted once `file` names the new one. A state that cannot be saved
+ * costs the next build time, never its correctness (see readState and `linkable`).
+ */
+function saveState(file: string, state: IndexState): void {
+  const stored = state.stored;
+  const lock = `${file}.lock`;
+  let locked = false;
+  let generation = randomBytes(6).toString("hex");
+  let from = paperArrays.map(() => 0);
+  const temp = `${file}.tmp-${process.pid}-${threadId}`;
+  try {
+    mkdirSync(path.dirname(file), { recursive: true });
+    if (stored && state.grown && (locked = takeLock(lock))) {
+      const now = statSync(file, { bigint: true, throwIfNoEntry: false });
+      if (now && identityOf(now) === stored.identity) {
+        generation = stored.generation;
+        from = stored.lengths;
+      }
+    }
+    paperArrays.forEach((name, i) => {
+      const tail = name === "wordIds" && state.wordTail?.from === from[i] && from[i] ? state.wordTail : undefined;
+      if (tail) writeInt32s(arrayFile(file, generation, name), tail.values, 0, tail.from);
+      else writeInt32s(arrayFile(file, generation, name), state[name], from[i]!);
+    });
+    const parts = encodeState(state, generation);
+    const fd = openSync(temp, "w");
+    try {
+      if (writevSync(fd, parts) !== parts.reduce((n, part) => n + part.length, 0)) throw new Error("short write");
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(temp, file);
+  } catch {
+    rmSync(temp, { force: true });
+    if (generation !== stored?.generation) for (const name of paperArrays) rmSync(arrayFile(file, generation, name), { force: true });
+    return;
+  } finally {
+    if (locked) rmSync(lock, { force: true });
+  }
+  if (generation === stored?.generation) return;
+  // Arrays of earlier generations: the one this build read, and any a killed build left (older than an hour).
+  const prefix = `${path.basename(file)}.`;
+  for (const name of readdirSync(path.dirname(file))) {
+    const match = name.startsWith(prefix) && /^([0-9a-f]{12})\.(\w+)$/.exec(name.slice(prefix.length));
+    if (!match || match[1] === generation || !(paperArrays as readonly string[]).includes(match[2]!)) continue;
+    const full = path.join(path.dirname(file), name);
+    try {
+      if (match[1] === stored?.generation || Date.now() - statSync(full).mtimeMs > 3_600_000) rmSync(full, { force: true });
+    } catch {
+      // Deleted meanwhile.
+    }
   }
 }
 
@@ -851,13 +1104,21 @@ export async function writeSearchIndex(records: readonly SearchRecord[], siteDir
     if (!linkable) previousDir = undefined;
     const fingerprint = sha(JSON.stringify([indexCode(), language, reuse.context ?? ""]));
     steps.state = lap();
-    parts = buildIndexParts(records, language, { previous, fingerprint, keys: records.map((r) => r.key ?? recordKey(r)), linkable, previousDir });
+    const keys = records.map((r) => r.key ?? recordKey(r));
+    try {
+      parts = buildIndexParts(records, language, { previous, fingerprint, keys, linkable, previousDir });
+    } catch (error) {
+      if (!(error instanceof StateUnreadableError)) throw error;
+      previousDir = undefined;
+      parts = buildIndexParts(records, language, { fingerprint, keys, linkable: false });
+    }
   } else parts = buildIndexParts(records, language);
   steps.analyse = lap();
   const version = createHash("sha256");
   let bytes = 0;
   let files = 0;
   let linked = 0;
+  const linkedFiles: string[] = [];
   const write = async (batch: IndexFile[]) => {
     for (const { file, digest, data } of batch) {
       version.update(`${file}\0${digest}\n`);
@@ -865,7 +1126,7 @@ export async function writeSearchIndex(records: readonly SearchRecord[], siteDir
       else linked++;
     }
     files += batch.length;
-    await writeAll(outputPath, batch, previousDir);
+    await writeAll(outputPath, batch, previousDir, linkedFiles);
   };
   await write(parts.files);
   for (let from = 0; from < records.length; from += 4000) await write(parts.fragments(from, Math.min(records.length, from + 4000)));
@@ -874,23 +1135,7 @@ export async function writeSearchIndex(records: readonly SearchRecord[], siteDir
   files++;
   bytes += meta.length;
   steps.write = lap();
-  if (reuse) {
-    const state = encodeState(parts.state(hashName(meta)));
-    mkdirSync(path.dirname(reuse.stateFile), { recursive: true });
-    const temp = `${reuse.stateFile}.tmp-${process.pid}-${threadId}`;
-    // A state that cannot be saved costs the next build time, never its correctness (see readState and `linkable`).
-    try {
-      const fd = openSync(temp, "w");
-      try {
-        if (writevSync(fd, state) !== state.reduce((n, part) => n + part.length, 0)) throw new Error("short write");
-      } finally {
-        closeSync(fd);
-      }
-      renameSync(temp, reuse.stateFile);
-    } catch {
-      rmSync(temp, { force: true });
-    }
-  }
+  if (reuse) saveState(reuse.stateFile, parts.state(hashName(meta)));
   steps.save = lap();
-  return { outputPath, records: records.length, files, bytes, linked, stems: parts.stems, steps };
+  return { outputPath, records: records.length, files, bytes, linked, linkedFiles, stems: parts.stems, steps };
 }

@@ -429,7 +429,7 @@ describe("code changes", () => {
     const project = projectCopy();
     project.build(site);
     const layout = path.join(project.root, "layouts", "paper.njk");
-    writeFileSync(layout, readFileSync(layout, "utf8").replace('<h2 id="abstract">Abstract</h2>', '<h2 id="abstract">Abstract</h2><p class="edited-layout"></p>'));
+    writeFileSync(layout, readFileSync(layout, "utf8").replace('<h2 id=abstract>Abstract</h2>', '<h2 id=abstract>Abstract</h2><p class="edited-layout"></p>'));
     const result = project.build(site);
     expect(fromCache(result)).toBe(3);
     expect(unchangedPages(result)).toBe(0);

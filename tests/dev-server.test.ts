@@ -138,12 +138,12 @@ describe("npm run dev", () => {
     site.write("2026-02-17/new.md", paper({ title: "Quokkanomics of long context", arxiv: "2602.00003", date: "2026-02-17" }));
     const page = await servedWith(url, "Quokkanomics of long context");
     // Served ahead of the build, with its neighbour in reading order already linked (the newest day comes first).
-    expect(page).toContain('rel="next" href="/papers/2602.00001/"');
+    expect(page).toContain('rel=next href="/papers/2602.00001/"');
     await until("the log line of the page served first", () => (/^Served \/papers\/2602\.00003\/ in [\d.]+ s/m.test(output().slice(from)) ? true : undefined));
     expect(await searchGives("quokkanomics ", [url])).toEqual([url]);
     expect((await servedWith("/date/2026-02-17/", "Quokkanomics of long context")).length).toBeGreaterThan(0);
     // The old first paper now links back to the new one: its page was rendered again by the build.
-    await servedWith("/papers/2602.00001/", 'rel="prev" href="/papers/2602.00003/"');
+    await servedWith("/papers/2602.00001/", 'rel=prev href="/papers/2602.00003/"');
     await servedWith("/", "Quokkanomics of long context");
   });
 

@@ -257,6 +257,36 @@ describe("the built digest", () => {
     ]);
   });
 
+  it("writes a fixed one-token attribute value unquoted and leaves out optional end tags; every other value stays quoted", () => {
+    // The values the layouts write bare (README, "Output size"): fixed tokens, never a contributor's or the configuration's.
+    const bare = new Set(["utf-8", "viewport", "canonical", "alternate", "application/rss+xml", "application/atom+xml",
+      "application/feed+json", "icon", "stylesheet", "module", "site-header", "site-title", "Site", "main", "site-footer",
+      "feeds", "site-search", "search", "search-field", "q", "off", "false", "submit", "paper-title", "title-links",
+      "authors-full", "paper-details", "tag", "abstract", "cite", "bibtex", "0", "Papers", "prev", "next", "paper-links",
+      "paper-meta", "paper-facts", "upvotes", "visually-hidden", "category", "card-links", "card-foot", "abstract-fold",
+      "org", "paper-dates", "papers", "paper-row", "pager-up", "day"]);
+    for (const rel of site.files().filter(html)) {
+      const text = site.read(rel);
+      // Attribute values without quotes, outside the text of scripts.
+      const tags = text.replace(/<script>.*?<\/script>/gs, "").match(/<[a-z][a-z0-9]*(?:\s+[^\s"'>=/]+(?:=(?:"[^"]*"|'[^']*'|[^\s"'>]+))?)*\s*\/?>/g) ?? [];
+      // Attribute by attribute (a quoted value is taken whole, so an "a=b" inside it is not read as an attribute).
+      const values = tags.flatMap((tag) =>
+        [...tag.matchAll(/\s+[^\s"'>=/]+(?:=("[^"]*"|'[^']*'|[^\s"'>]+))?/g)].map((m) => m[1]).filter((v) => v && !/^["']/.test(v)),
+      ) as string[];
+      for (const value of values) expect(bare.has(value), `${rel}: ${value}`).toBe(true);
+    }
+    const paperPage = site.read("papers/2301.12942/index.html");
+    expect(paperPage).toContain("<h1 class=paper-title>");
+    expect(paperPage).not.toMatch(/<\/(dd|dt)>/);
+    // The HTML parser closes what the end tags closed: the details are pairs of dt and dd, the paragraphs apart.
+    const $ = page("papers/2301.12942/index.html");
+    expect($("dl.paper-details > *").map((_, el) => el.tagName).get().join(" ")).toMatch(/^(dt dd )*dt dd$/);
+    expect($("p.authors-full dl, p.title-links p, footer p p").length).toBe(0);
+    const day = page("date/2026-01-04/index.html");
+    expect(day("ol.papers > li > article.paper").length).toBe(day("ol.papers > li").length);
+    expect(day("ol.papers > li").length).toBeGreaterThan(0);
+  });
+
   it("typesets math at build time as MathML alone, without its TeX source, and no KaTeX stylesheet or fonts", () => {
     const $ = page("papers/2301.12942/index.html");
     expect($(".abstract math").map((_, m) => $.html(m)).get()).toEqual([

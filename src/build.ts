@@ -122,7 +122,7 @@ export async function buildSite(options: {
     const reusedFeeds = plan.feeds?.reused.size ?? 0;
     const adoption = swap.adopt?.adoption;
     // The pages written were hashed as they were written: the manifest does not read them back.
-    reuse.commit({ ...plan, hashes: new Map([...plan.hashes, ...pageHashes]) }, true, contentKey, adoption?.adopted && { folder: adoption.folder, adopted: adoption.adopted, reused: plan.reuse }, linkedIndexFiles);
+    reuse.commit({ ...plan, hashes: new Map([...plan.hashes, ...pageHashes]) }, true, contentKey, adoption?.adopted && { folder: adoption.folder, adopted: adoption.adopted, rendered: adoption.rendered, reused: plan.reuse }, linkedIndexFiles);
     const done = performance.now();
     log(
       `Built ${papers.length} papers (${cached} from the cache) on ${days} day${days === 1 ? "" : "s"}, ` +

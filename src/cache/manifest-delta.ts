@@ -66,6 +66,29 @@ export function manifestDelta(base: string, previous: Sections, next: Sections &
   return { base, set, scalars: values };
 }
 
+/**
+ * The delta that makes `next` of the manifest file with identity `base` plus `applied` (the delta read with it, if
+ * any), when `changed` names every entry of each section that is not the same in `next` as in the manifest that file
+ * and `applied` made (see src/cache/manifest-update.ts): `applied`'s entries with those, without comparing the rest.
+ */
+export function deltaOfChanges(
+  base: string,
+  next: Sections & Record<string, unknown>,
+  changed: Record<Section, Iterable<string>>,
+  applied?: ManifestDelta,
+): ManifestDelta {
+  const set: ManifestDelta["set"] = {};
+  for (const section of manifestSections) {
+    const now = next[section] ?? {};
+    const entries: Entries = Object.assign(Object.create(null) as Entries, applied?.set[section]);
+    for (const name of changed[section]) entries[name] = Object.hasOwn(now, name) ? now[name] : null;
+    set[section] = entries;
+  }
+  const values: Record<string, unknown> = {};
+  for (const name of scalars) if (next[name] !== undefined) values[name] = next[name];
+  return { base, set, scalars: values };
+}
+
 /** Applies `delta` to `manifest` (the parsed manifest file), in place. */
 export function applyManifestDelta(manifest: Sections & Record<string, unknown>, delta: ManifestDelta): void {
   for (const name of scalars) {

@@ -64,9 +64,16 @@ export function outputStats(
      * or taken: not stat'ed again. A folder changed since has another change time, so it is listed next time.
      */
     knownFolders?: ReadonlyMap<string, string>;
+    /** Folders not walked at all (their records are the caller's, see src/cache/manifest-update.ts). */
+    skip?: ReadonlySet<string>;
+    /**
+     * Folders whose entries the caller knows (by name) without listing them: each entry is stat'ed and walked or
+     * recorded, and the folder is recorded as racy, so the next walk lists it.
+     */
+    entries?: ReadonlyMap<string, Iterable<string>>;
   } = {},
 ): OutputStats {
-  const { previous, drop, known: taken, knownFolders } = options;
+  const { previous, drop, known: taken, knownFolders, skip, entries } = options;
   const margin = options.racyMarginNs ?? racyMarginNs;
   const known = previous?.files && previous.folders ? { files: previous.files, folders: previous.folders } : undefined;
   const children = known && childrenOf(known);
@@ -85,6 +92,7 @@ export function outputStats(
     return true;
   };
   const visit = (name: string): void => {
+    if (skip?.has(name)) return;
     const full = name ? path.join(dir, name) : dir;
     const given = knownFolders?.get(name);
     const stat = given === undefined ? statSync(full, { bigint: true, throwIfNoEntry: !!name }) : undefined;
@@ -100,6 +108,18 @@ export function outputStats(
         for (const folder of mine.folders) visit(folder);
         return;
       }
+    }
+    const listed = entries?.get(name);
+    if (listed) {
+      for (const entry of listed) {
+        const child = name ? `${name}/${entry}` : entry;
+        if (skip?.has(child)) continue;
+        const stat = statSync(path.join(dir, child), { throwIfNoEntry: false });
+        if (stat?.isDirectory()) visit(child);
+        else if (stat?.isFile()) statFile(child);
+      }
+      folders[name] = "racy";
+      return;
     }
     let dropped = false;
     for (const entry of readdirSync(full, { withFileTypes: true })) {

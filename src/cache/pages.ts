@@ -4,7 +4,8 @@ import path from "node:path";
 import type { Day, Digest, OrganizationPage, PaperPage, Period, TagPage } from "../digest/group.ts";
 import type { RenderedPaper } from "../markdown/paper.ts";
 import type { OutputCheck } from "./output-check.ts";
-import { applyManifestDelta, deltaFileOf, deltaSize, manifestDelta, manifestSize, parseManifestDelta, type ManifestDelta } from "./manifest-delta.ts";
+import { applyManifestDelta, deltaFileOf, deltaOfChanges, deltaSize, manifestDelta, manifestSize, parseManifestDelta, type ManifestDelta } from "./manifest-delta.ts";
+import { patchManifest, type ManifestChanges } from "./manifest-update.ts";
 import { outputStats, sameOutput, type FileStats, type FolderStats, type OutputChanges } from "./output-stats.ts";
 
 /** The paginated pages a build writes: per kind, the items whose page is (re)rendered. Layouts paginate over these. */
@@ -306,6 +307,8 @@ export interface Prune {
   folder: string;
   adopted: ReadonlySet<string>;
   reused: readonly string[];
+  /** The entries of `folder` this build wrote (see Adoption in src/output/adopt.ts), when known: the folder is not listed. */
+  rendered?: ReadonlySet<string>;
 }
 
 const pruner = (prune: Prune | undefined): ((file: string) => boolean) | undefined => {
@@ -482,12 +485,22 @@ function replaceFile(file: string, data: string): void {
  * changed since is written, to the delta file (see src/cache/manifest-delta.ts), while it stays under an eighth of the
  * manifest; else the manifest file is written whole and its delta deleted.
  */
-export function writeManifest(file: string, manifest: PageManifest, previous?: PageManifest): void {
+export function writeManifest(
+  file: string,
+  manifest: PageManifest,
+  previous?: PageManifest,
+  /**
+   * Given when `manifest` is `previous` patched in place (src/cache/manifest-update.ts): the entries changed, which
+   * alone make the delta.
+   */
+  changes?: ManifestChanges,
+): void {
   mkdirSync(path.dirname(file), { recursive: true });
   const source = (previous as ReadManifest | undefined)?.[manifestSource];
   const now = statSync(file, { bigint: true, throwIfNoEntry: false });
   if (previous && source && now && identityOf(now) === source.base) {
-    const delta = manifestDelta(source.base, previous, manifest as unknown as Record<string, unknown>, source.delta);
+    const next = manifest as unknown as Record<string, unknown>;
+    const delta = changes ? deltaOfChanges(source.base, next, changes, source.delta) : manifestDelta(source.base, previous, next, source.delta);
     if (delta && deltaSize(delta) * 8 < manifestSize(manifest)) return replaceFile(deltaFileOf(file), JSON.stringify(delta));
   }
   replaceFile(file, JSON.stringify(manifest));
@@ -573,6 +586,18 @@ export function pageReuse(options: {
     commit: (plan, complete = true, contentKey, prune, linked) => {
       // Folders the previous manifest recorded are trusted only for the output folder it described.
       const before = previous && path.resolve(previous.output) === path.resolve(options.outputDir) ? previous : undefined;
+      const outputChanges = plan.outputChanges;
+      if (complete && before?.files && before.folders && outputChanges && prune?.adopted.size) {
+        // The output took over most of the previous one: its manifest is the previous one patched (manifest-update.ts).
+        // Patched in place: no longer the manifest of any file, whatever happens next.
+        const patched = before as PageManifest & Required<Pick<PageManifest, "files" | "folders">>;
+        previous = previousStat = undefined;
+        const { complete: all, changes } = patchManifest(patched, options.outputDir, { ...plan, outputChanges }, { ...prune, drop: pruner(prune), linked });
+        if (all && contentKey) patched.inputs = inputsOf(contentKey);
+        else delete patched.inputs;
+        writeManifest(manifestFile, all ? patched : { output: patched.output, pages: patched.pages }, patched, all ? changes : undefined);
+        return;
+      }
       const manifest = pageManifest(plan, options.outputDir, prune, before, linked);
       const inputs = complete && contentKey && manifest.site ? { inputs: inputsOf(contentKey) } : {};
       writeManifest(manifestFile, complete ? { ...manifest, ...inputs } : { output: manifest.output, pages: manifest.pages }, previous);

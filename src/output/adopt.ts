@@ -17,6 +17,11 @@ export interface Adoption {
   keep: ReadonlySet<string>;
   /** Set by the swap (see adoptFolder): the entries moved over as they were. */
   adopted?: ReadonlySet<string>;
+  /**
+   * Set by adoptFolder: the entries this build wrote into the folder. With `adopted`, every entry the folder holds
+   * after the swap, so its manifest need not list it (src/cache/manifest-update.ts).
+   */
+  rendered?: ReadonlySet<string>;
 }
 
 /** Where a build's displaced entries go, and the note naming the folder it adopted. */
@@ -73,6 +78,7 @@ export function adoptFolder(previousDir: string, tempDir: string, adoption: Adop
     }
   }
   const written = new Set(renderedNames);
+  adoption.rendered = written;
   if (existsSync(into)) renameSync(into, rendered);
   try {
     renameSync(live, into);

@@ -65,7 +65,7 @@ export function outputStats(
      */
     knownFolders?: ReadonlyMap<string, string>;
     /** Folders not walked at all (their records are the caller's, see src/cache/manifest-update.ts). */
-    skip?: ReadonlySet<string>;
+    skip?: Pick<ReadonlySet<string>, "has">;
     /**
      * Folders whose entries the caller knows (by name) without listing them: each entry is stat'ed and walked or
      * recorded, and the folder is recorded as racy, so the next walk lists it.

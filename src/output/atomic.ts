@@ -86,6 +86,15 @@ export function recoverInterruptedBuilds(outputDir: string): void {
   for (const { full } of dead) if (existsSync(full)) discard(full, target);
 }
 
+/** Moves `dir` into `into` (under a name of its own), when it can: else it stays where it is. */
+function moveInto(dir: string, into: string): void {
+  try {
+    renameSync(dir, path.join(into, `.${path.basename(dir)}`));
+  } catch {
+    // Left beside the output, and discarded on its own.
+  }
+}
+
 const signals = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
 
 /** What a `write` of writeAtomically resolves to when the output is already what it would write: nothing is swapped. */
@@ -134,8 +143,11 @@ export async function writeAtomically<T>(
     if (options.adopt) options.adopt.adoption.adopted = adoptFolder(target, temp, options.adopt.adoption, options.adopt.reused);
     if (previous) renameSync(target, old);
     renameSync(temp, target);
+    const displaced = displacedDir(target, process.pid);
+    // The entries an adoption displaced go with the previous site: one deleter process rather than two (a start each).
+    if (previous && options.adopt) moveInto(displaced, old);
     if (previous) discard(old, target);
-    if (options.adopt) discard(displacedDir(target, process.pid), target);
+    if (options.adopt && existsSync(displaced)) discard(displaced, target);
     return result;
   } catch (error) {
     // A swap that failed after the adoption: the previous site, and the folder the new one took from it, go back

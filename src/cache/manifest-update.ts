@@ -66,18 +66,17 @@ export function patchManifest(
   const changedFolders = plan.outputChanges.folders;
   const changedFiles = plan.outputChanges.files;
   const prefix = `${folder}/`;
-  // Entries taken over whose folder the plan's worker found with its recorded change time: they hold what is recorded.
-  // One pass over the recorded folders (rather than a lookup per entry taken over: 100,000 names put together).
-  const carried = new Set<string>();
-  // The other recorded folders, which the walk below records again or not at all.
+  // Entries taken over whose folder the plan's worker found with its recorded change time hold what is recorded: all
+  // but those it found changed, missing or racy when recorded (all of which it names), so no pass over 100,000 names.
+  const excluded = new Set<string>();
+  for (const name of changedFolders) {
+    if (name.startsWith(prefix) && name.indexOf("/", prefix.length) === -1) excluded.add(name.slice(prefix.length));
+  }
+  const isCarried = (entry: string) => options.adopted.has(entry) && !excluded.has(entry);
+  // The recorded folders other than those carried over, which the walk below records again or not at all.
   const others: string[] = [];
   for (const name of Object.keys(folders)) {
-    if (!name.startsWith(prefix) || name.indexOf("/", prefix.length) !== -1) others.push(name);
-    else {
-      const entry = name.slice(prefix.length);
-      if (folders[name] !== "racy" && options.adopted.has(entry) && !changedFolders.has(name)) carried.add(entry);
-      else others.push(name);
-    }
+    if (!name.startsWith(prefix) || name.indexOf("/", prefix.length) !== -1 || !isCarried(name.slice(prefix.length))) others.push(name);
   }
   const changes: ManifestChanges = { pages: new Set(), files: new Set(), folders: new Set() };
   // Files linked from the previous output that the worker found as recorded: their records are their stats.
@@ -92,11 +91,11 @@ export function patchManifest(
     if (!name.startsWith(prefix)) return undefined;
     const slash = name.indexOf("/", prefix.length);
     const entry = slash === -1 ? name.slice(prefix.length) : name.slice(prefix.length, slash);
-    return carried.has(entry) ? entry : undefined;
+    return isCarried(entry) ? entry : undefined;
   };
   // The rest of the output: what this build wrote, and the entries taken over that are listed again.
   const skip = { has: (name: string) => carriedEntry(name) !== undefined && name.indexOf("/", prefix.length) === -1 };
-  const entries = options.rendered ? new Map([[folder, [...options.rendered, ...[...options.adopted].filter((name) => !carried.has(name))]]]) : undefined;
+  const entries = options.rendered ? new Map([[folder, [...options.rendered, ...[...options.adopted].filter((name) => !isCarried(name))]]]) : undefined;
   const walked = outputStats(outputDir, { drop: options.drop, known, skip, entries });
   Object.setPrototypeOf(walked.files, null);
   Object.setPrototypeOf(walked.folders, null);

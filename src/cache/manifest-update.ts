@@ -34,8 +34,8 @@ const sameStats = (a: readonly unknown[] | undefined, b: readonly unknown[]) => 
 
 /**
  * Patches `previous`, the manifest of `outputDir` before the swap, into the manifest of `outputDir` now, in place, and
- * returns what changed (undefined when a planned page is missing from the output: the manifest then records no files,
- * as pageManifest's does not, and `previous` holds only the pages). `adopted`: the entries of `folder` taken over as
+ * returns what changed, and whether every planned page is in the output (when one is not, the caller records the pages
+ * alone, as pageManifest does). `adopted`: the entries of `folder` taken over as
  * they were (see Prune in src/cache/pages.ts), `rendered` (when known) the entries this build wrote there: then `folder`
  * is not listed (100,000 entries), only recorded as racy, so the next walk of the output lists it. `drop`: files to
  * delete from entries taken over that are listed.

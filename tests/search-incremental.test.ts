@@ -8,6 +8,8 @@ import { gunzipSync } from "node:zlib";
 import { afterAll, describe, expect, it } from "vitest";
 import { createEngine } from "../src/search/client/engine.js";
 import { buildSearchIndex, decodePapers, encodePapers, type SearchReuse } from "../src/search/build.ts";
+import { takeStateLock } from "../src/search/index.ts";
+import { startTypeScriptWorker } from "../src/workers/typescript-worker.ts";
 import { searchPaperFields, type SearchPaper } from "../src/search/records.ts";
 
 const dirs: string[] = [];
@@ -313,4 +315,35 @@ describe("incremental search index", () => {
     const resent = await incremental.build(list);
     expectSameIndex(resent.dir, await cold(list));
   }, 180_000);
+
+  it("lets only one of several builds finding a stale state lock at the same instant take it over", async () => {
+    const lock = path.join(temp("lock"), "search-index.bin.lock");
+    // No process has this id: Linux pids end at 2^22.
+    const dead = String(2 ** 22 + 1);
+    const takers = 6;
+    const workers = Array.from({ length: takers }, () => startTypeScriptWorker(new URL("./helpers/lock-taker.ts", import.meta.url)));
+    try {
+      for (let round = 0; round < 20; round++) {
+        writeFileSync(lock, dead);
+        const signal = new SharedArrayBuffer(8);
+        const flags = new Int32Array(signal);
+        const replies = workers.map((worker) => new Promise<boolean>((resolve, reject) => worker.once("message", resolve).once("error", reject)));
+        workers.forEach((worker) => worker.postMessage({ lock, signal }));
+        while (Atomics.load(flags, 0) < takers) await new Promise((resolve) => setTimeout(resolve, 5));
+        Atomics.store(flags, 1, 1);
+        Atomics.notify(flags, 1);
+        const taken = (await Promise.all(replies)).filter(Boolean).length;
+        expect(taken).toBe(1);
+        expect(readFileSync(lock, "utf8")).toBe(String(process.pid));
+        rmSync(lock);
+      }
+    } finally {
+      await Promise.all(workers.map((worker) => worker.terminate()));
+    }
+    // A lock held by a running process is not taken; one still being written (empty) is not either.
+    writeFileSync(lock, String(process.pid));
+    expect(takeStateLock(lock)).toBe(false);
+    writeFileSync(lock, "");
+    expect(takeStateLock(lock)).toBe(false);
+  }, 120_000);
 });

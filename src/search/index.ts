@@ -976,26 +976,52 @@ function readState(file: string): IndexState | undefined {
 
 /**
  * Takes the lock that appending to a state's arrays needs (`<file>.lock`, holding the process id): false when another
- * process that is running holds it. One left by a process that died is taken over.
+ * process that is running holds it. One left by a process that died is taken over, under a second lock
+ * (`<file>.lock.break`) so that of two builds finding it stale at the same instant only one removes it: the other
+ * would remove the lock the first had just taken, and both would append.
  */
-function takeLock(lock: string): boolean {
+export function takeStateLock(lock: string): boolean {
   for (let attempt = 0; attempt < 2; attempt++) {
+    if (createLock(lock)) return true;
+    if (!staleLock(lock)) return false;
+    const breaking = `${lock}.break`;
+    if (!createLock(breaking)) {
+      // Held only for a check and a removal: one whose holder died is removed, and this build does not append.
+      if (staleLock(breaking)) rmSync(breaking, { force: true });
+      return false;
+    }
     try {
-      writeFileSync(lock, String(process.pid), { flag: "wx" });
-      return true;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "EEXIST") return false;
-      let owner = 0;
-      try {
-        owner = Number(readFileSync(lock, "utf8"));
-      } catch {
-        // Released meanwhile: try again.
-      }
-      if (owner && isRunning(owner)) return false;
-      rmSync(lock, { force: true });
+      // Still the stale lock: while it exists no other build can take it, and none can remove it but under `breaking`.
+      if (staleLock(lock)) rmSync(lock, { force: true });
+    } finally {
+      rmSync(breaking, { force: true });
     }
   }
   return false;
+}
+
+/** Creates a lock file holding this process's id; false when it exists. */
+function createLock(file: string): boolean {
+  try {
+    writeFileSync(file, String(process.pid), { flag: "wx" });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Whether a lock file may be removed: its holder is not running, or it is gone. One still empty (its holder is
+ * between creating and writing it) counts as held, unless it is a minute old (its holder died in between).
+ */
+function staleLock(file: string): boolean {
+  try {
+    const text = readFileSync(file, "utf8");
+    if (/^\d+$/.test(text)) return !isRunning(Number(text));
+    return Date.now() - statSync(file).mtimeMs > 60_000;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "ENOENT";
+  }
 }
 
 /**
@@ -1028,7 +1054,7 @@ function saveState(file: string, state: IndexState): void {
   const temp = `${file}.tmp-${process.pid}-${threadId}`;
   try {
     mkdirSync(path.dirname(file), { recursive: true });
-    if (stored && state.grown && (locked = takeLock(lock))) {
+    if (stored && state.grown && (locked = takeStateLock(lock))) {
       const now = statSync(file, { bigint: true, throwIfNoEntry: false });
       if (now && identityOf(now) === stored.identity) {
         generation = stored.generation;

@@ -7,7 +7,7 @@ import path from "node:path";
 import { gunzipSync } from "node:zlib";
 import { afterAll, describe, expect, it } from "vitest";
 import { createEngine } from "../src/search/client/engine.js";
-import { buildSearchIndex, decodePapers, encodePapers, type SearchReuse } from "../src/search/build.ts";
+import { buildSearchIndex, decodePapers, encodePapers, startSearchIndex, type SearchReuse } from "../src/search/build.ts";
 import { takeStateLock } from "../src/search/index.ts";
 import { startTypeScriptWorker } from "../src/workers/typescript-worker.ts";
 import { searchPaperFields, type SearchPaper } from "../src/search/records.ts";
@@ -346,4 +346,27 @@ describe("incremental search index", () => {
     writeFileSync(lock, "");
     expect(takeStateLock(lock)).toBe(false);
   }, 120_000);
+
+  it("starts the worker before the papers are known, reading the state meanwhile, with the same bytes", async () => {
+    const papers = Array.from({ length: 1100 }, (_, i) => paper(i, { date: `2026-${String(1 + Math.floor(i / 100)).padStart(2, "0")}-01` }));
+    const cacheDir = temp("cache");
+    const first = temp("site");
+    await buildSearchIndex(papers, first, site, { cacheDir, keyOf: contentKey });
+    const list = [...papers, paper(1100, { date: "2026-12-31" })];
+    const early = startSearchIndex(site, { cacheDir, previousSite: first, keyOf: contentKey });
+    const dir = temp("site");
+    const result = await early.build(list, dir);
+    expect(result).toMatchObject({ inWorker: true, records: 1101 });
+    expect(result.linked).toBeGreaterThan(result.files / 2);
+    expectSameIndex(dir, await cold(list));
+    expect(await search(dir, "unique1100term")).toEqual(["/papers/p1100/"]);
+    // Stopped without a build: nothing is written, and the next build still updates from the state.
+    await startSearchIndex(site, { cacheDir, previousSite: dir, keyOf: contentKey }).stop();
+    const next = [...list, paper(1101, { date: "2026-12-31" })];
+    const again = startSearchIndex(site, { cacheDir, previousSite: dir, keyOf: contentKey });
+    const last = temp("site");
+    const updated = await again.build(next, last);
+    expect(updated.linked).toBeGreaterThan(updated.files / 2);
+    expectSameIndex(last, await cold(next));
+  }, 180_000);
 });

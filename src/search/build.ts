@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, renameSync, rmSync } from "node:fs";
 import path from "node:path";
+import type { Worker } from "node:worker_threads";
 import type { SiteConfig } from "../site.ts";
 import { startTypeScriptWorker } from "../workers/typescript-worker.ts";
 import { indexEntries, readIndexedPapers, searchFolder, writeSearchIndex, type IndexReuse, type SearchIndexResult } from "./index.ts";
@@ -92,14 +93,37 @@ export function runIndexJob(job: IndexJob) {
 /** What the worker replies. */
 export type IndexReply = { ok: true; result: SearchIndexResult } | { ok: false; message: string; missingText?: boolean };
 
-/**
- * Runs an index job in a worker thread; undefined when the worker cannot run. The job is made once the worker is
- * started, so that the thread starts up (half a second under tsx) while this one copies the papers' fields.
- */
-async function runInWorker(makeJob: () => IndexJob): Promise<IndexReply | undefined> {
+/** What the worker is sent first when it is started before its job: the state file to read meanwhile. */
+export interface IndexPrepare {
+  prepare: string;
+}
+
+const exited = new WeakSet<Worker>();
+
+/** Starts the index worker thread; with `stateFile`, it reads that state while it waits for its job (see preloadState). */
+function startIndexWorker(stateFile?: string): Worker {
   const worker = startTypeScriptWorker(new URL("./worker.ts", import.meta.url));
+  worker.on("error", () => {}); // Reported by runInWorker, or ignored for a worker never used (see SearchIndexStart.stop).
+  worker.once("exit", () => exited.add(worker));
+  if (stateFile) {
+    worker.postMessage({ prepare: stateFile } satisfies IndexPrepare);
+    // Until it has a job, the worker does not keep the process alive (a build that ends early need not stop it).
+    worker.unref();
+  }
+  return worker;
+}
+
+/**
+ * Runs an index job in a worker thread (`started` if given, else a new one); undefined when the worker cannot run.
+ * The job is made once the worker is started, so that the thread starts up (half a second under tsx) while this one
+ * copies the papers' fields.
+ */
+async function runInWorker(makeJob: () => IndexJob, started?: Worker): Promise<IndexReply | undefined> {
+  const worker = started ?? startIndexWorker();
+  worker.ref();
   try {
     const job = makeJob();
+    if (exited.has(worker)) return undefined;
     return await new Promise<IndexReply | undefined>((resolve) => {
       worker.once("message", resolve);
       worker.once("error", () => resolve(undefined));
@@ -111,17 +135,53 @@ async function runInWorker(makeJob: () => IndexJob): Promise<IndexReply | undefi
   }
 }
 
+/** A search index build started before its papers are known (see startSearchIndex). */
+export interface SearchIndexStart<P> {
+  /** Writes the index of `papers` into `<siteDir>/search/` as buildSearchIndex does, in the worker started early. */
+  build(papers: readonly P[], siteDir: string): Promise<SearchIndexResult & { inWorker: boolean }>;
+  /** Stops the worker when no index is built after all (nothing to write, or an error): nothing else is touched. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts a search index build before its papers are known: for a site whose previous index had at least `workerFrom`
+ * papers, the worker thread starts now and reads the previous state (the paper arrays, 140 MB at 100,000 papers)
+ * while the caller reads the content; `build` then only hands it the papers. At 100,000 papers that takes the
+ * worker's start-up and the state's reading (about 1.5 s) off the build's critical path. The bytes are
+ * buildSearchIndex's.
+ */
+export function startSearchIndex<P extends SearchPaper>(site: IndexSite, reuse: SearchReuse<P>): SearchIndexStart<P> {
+  const stateFile = path.join(reuse.cacheDir, stateName);
+  const indexed = reuse.previousSite ? readIndexedPapers(stateFile, path.join(reuse.previousSite, searchFolder)) : undefined;
+  let worker = indexed && indexed.size >= workerFrom ? startIndexWorker(stateFile) : undefined;
+  return {
+    build: (papers, siteDir) => {
+      const started = worker;
+      worker = undefined;
+      return buildSearchIndex(papers, siteDir, site, reuse, started && { worker: started, indexed });
+    },
+    stop: async () => {
+      await worker?.terminate();
+      worker = undefined;
+    },
+  };
+}
+
+/** The state's file in the build cache (and the prefix of its arrays' files). */
+const stateName = "search-index.bin";
+
 /**
  * Writes the search index of `papers` into `<siteDir>/search/`, in a worker thread for large sites (the same code and
  * bytes as on this thread; a worker that cannot start falls back to this thread). With `reuse`, only papers that are
  * new or changed since the last build are analysed, and unchanged files are linked from the previous site: the bytes
- * are the same as a build from scratch.
+ * are the same as a build from scratch. `early` is a worker started by startSearchIndex, and the keys it read.
  */
 export async function buildSearchIndex<P extends SearchPaper>(
   papers: readonly P[],
   siteDir: string,
   site: IndexSite,
   reuse?: SearchReuse<P>,
+  early?: { worker: Worker; indexed?: Set<string> },
 ): Promise<SearchIndexResult & { inWorker: boolean }> {
   const job: IndexJob = {
     papers: papers as readonly SearchPaper[] as SearchPaper[],
@@ -131,23 +191,26 @@ export async function buildSearchIndex<P extends SearchPaper>(
   if (reuse) {
     job.keys = reuse.keyOf ? papers.map((paper) => reuse.keyOf!(paper)) : undefined;
     job.reuse = {
-      stateFile: path.join(reuse.cacheDir, "search-index.bin"),
+      stateFile: path.join(reuse.cacheDir, stateName),
       previousDir: reuse.previousSite && path.join(reuse.previousSite, searchFolder),
       context: JSON.stringify([site.pathPrefix, site.authorsShown]),
     };
   }
   const here = async () => ({ ...(await runIndexJob(job)), inWorker: false });
-  if (papers.length < workerFrom) return here();
+  if (papers.length < workerFrom) {
+    await early?.worker.terminate();
+    return here();
+  }
   // Copying 100,000 abstracts to the worker takes seconds: the text of a paper the previous index has is left out
   // (sent again in full if the worker finds it needs it after all).
-  const indexed = job.reuse?.previousDir && job.keys ? readIndexedPapers(job.reuse.stateFile, job.reuse.previousDir) : undefined;
+  const indexed = job.reuse?.previousDir && job.keys ? (early?.indexed ?? readIndexedPapers(job.reuse.stateFile, job.reuse.previousDir)) : undefined;
   const full = () => ({ ...job, papers: [], keys: undefined, encoded: encodeJob(papers, job.keys) });
   let reply: IndexReply | undefined;
   if (indexed && job.keys) {
     const textless = job.keys.map((key) => key !== undefined && indexed.has(key));
-    reply = await runInWorker(() => ({ ...job, papers: [], keys: undefined, encoded: encodeJob(papers, job.keys, textless) }));
+    reply = await runInWorker(() => ({ ...job, papers: [], keys: undefined, encoded: encodeJob(papers, job.keys, textless) }), early?.worker);
     if (reply && !reply.ok && reply.missingText) reply = await runInWorker(full);
-  } else reply = await runInWorker(full);
+  } else reply = await runInWorker(full, early?.worker);
   if (!reply) return here();
   if (!reply.ok) throw new Error(`search index: ${reply.message}`);
   return { ...reply.result, inWorker: true };

@@ -1096,6 +1096,26 @@ function saveState(file: string, state: IndexState): void {
   }
 }
 
+/** A state read ahead of its build (see preloadState), by file. */
+let preloaded: { file: string; state: IndexState | undefined } | undefined;
+
+/**
+ * Reads the state in `file` now, for the next writeSearchIndex with that state file: a worker started before its
+ * papers are known (src/search/build.ts, startSearchIndex) reads the 140 MB of a 100,000-paper state while the main
+ * thread is still reading the content, instead of after. The build checks what it reads as it would have then (the
+ * previous index folder's meta.ix against the state; the state file's identity before appending to its arrays).
+ */
+export function preloadState(file: string): void {
+  preloaded = { file, state: readState(file) };
+}
+
+/** The state preloaded from `file`, once (a later build reads it again), else read now. */
+function takeState(file: string): IndexState | undefined {
+  const ready = preloaded?.file === file ? preloaded : undefined;
+  preloaded = undefined;
+  return ready ? ready.state : readState(file);
+}
+
 let codeHash: string | undefined;
 /** The index code (this module, the words and records it imports, the stemmer's version). */
 const indexCode = () => (codeHash ??= codeFingerprint([fileURLToPath(import.meta.url)]));
@@ -1118,7 +1138,7 @@ export async function writeSearchIndex(records: readonly SearchRecord[], siteDir
   const steps = { state: 0, analyse: 0, write: 0, save: 0 };
   let previousDir = reuse?.previousDir && path.resolve(reuse.previousDir) !== path.resolve(outputPath) ? reuse.previousDir : undefined;
   if (reuse) {
-    const previous = readState(reuse.stateFile);
+    const previous = takeState(reuse.stateFile);
     let linkable = false;
     if (previous && previousDir) {
       try {

@@ -13,7 +13,7 @@ import { stemmer } from "stemmer";
 import { codeFingerprint } from "../cache/fingerprint.ts";
 import { isRunning } from "../output/atomic.ts";
 import { indexWords } from "./client/words.js";
-import { filterOptions, searchFields, type SearchField, type SearchRecord } from "./records.ts";
+import { filterOptions, keptOf, searchFields, type KeptRecord, type SearchField, type SearchRecord } from "./records.ts";
 
 /**
  * The search index: a folder of small gzip-compressed files that the browser engine (src/search/client/engine.js)
@@ -180,6 +180,13 @@ export interface IndexState {
   stemOrder: Int32Array;
   /** Per paper, in index order: its key, abstract length, postings (`postStem` and `postValue`, see pass 1) and words. */
   keys: string[];
+  /** Per paper, in index order: what its record is made from when it is sent without its text (see KeptRecord). */
+  kept: KeptRecord[];
+  /**
+   * `kept` as JSON, when known (read from the state, or made from the previous one's): a build that only adds papers
+   * appends theirs to it rather than stringifying 100,000 again. Saved as `kept`.
+   */
+  keptJson?: string;
   docLength: Int32Array;
   postStart: Int32Array;
   postStem: Int32Array;
@@ -208,6 +215,16 @@ export interface IndexState {
    * then reads the previous ones from their file, only if needed). Not saved.
    */
   wordTail?: { from: number; values: Int32Array };
+}
+
+/** The JSON of `state.kept`. */
+const keptJsonOf = (state: IndexState) => state.keptJson ?? JSON.stringify(state.kept);
+
+/** The JSON array `json` with `values` appended. */
+function appendJson(json: string, values: readonly unknown[]): string {
+  if (!values.length) return json;
+  const added = JSON.stringify(values).slice(1);
+  return json === "[]" ? `[${added}` : `${json.slice(0, -1)},${added}`;
 }
 
 /** A growable Int32Array (millions of postings at 100,000 papers: plain arrays would cost twice the memory). */
@@ -677,7 +694,14 @@ export function buildIndexParts(records: readonly SearchRecord[], language: stri
 
   const days: [number, number][] = [];
   let previousDay = 0;
+  let previousText = "";
   for (const record of records) {
+    // Papers come a day at a time: the day's number is computed once a day, not for each of 100,000 papers.
+    if (record.day === previousText && days.length) {
+      days[days.length - 1]![1]++;
+      continue;
+    }
+    previousText = record.day;
     const day = dayNumber(record.day);
     const last = days.at(-1);
     if (last && day === previousDay) last[1]++;
@@ -742,6 +766,8 @@ export function buildIndexParts(records: readonly SearchRecord[], language: stri
     wordOrder,
     stemOrder,
     keys: [...keys],
+    kept: records.map(keptOf),
+    keptJson: grown && previous && previous === reuse?.previous && previous.keptJson ? appendJson(previous.keptJson, records.slice(previous.keys.length).map(keptOf)) : undefined,
     docLength,
     postStart: docStart,
     postStem: postingStem.take(),
@@ -822,7 +848,7 @@ export interface IndexReuse {
  */
 const stateArrays = ["wordOrder", "stemOrder", "docLength", "postStart", "wordStart", "stemBytes", "wordDocs"] as const;
 const paperArrays = ["postStem", "postValue", "wordIds"] as const;
-const stateFormat = 5;
+const stateFormat = 6;
 
 /** Where a state read from its files came from: its arrays' generation and lengths, and its first file's identity. */
 interface StoredState {
@@ -831,9 +857,8 @@ interface StoredState {
   identity: string;
 }
 
-/** A length-prefixed (u32, little-endian) JSON part, padded to 4 bytes. */
-function part(value: unknown): Buffer {
-  const json = Buffer.from(JSON.stringify(value));
+/** A length-prefixed (u32, little-endian) JSON part, padded to 4 bytes (`json`: the JSON already made). */
+function part(value: unknown, json = Buffer.from(JSON.stringify(value))): Buffer {
   const out = Buffer.alloc(4 + json.length + ((4 - (json.length % 4)) % 4));
   out.writeUInt32LE(json.length, 0);
   json.copy(out, 4);
@@ -849,9 +874,9 @@ const int32Bytes = (values: Int32Array) => Buffer.from(values.buffer, values.byt
 function encodeState(state: IndexState, generation: string): Buffer[] {
   const rest: Record<string, unknown> = { lengths: stateArrays.map((name) => state[name].length) };
   for (const name of Object.keys(state) as (keyof IndexState)[]) if (!(paperArrays as readonly string[]).includes(name)) rest[name] = state[name];
-  for (const name of [...stateArrays, ...paperArrays, "keys", "meta", "stored", "grown", "wordTail"]) delete rest[name];
+  for (const name of [...stateArrays, ...paperArrays, "keys", "meta", "stored", "grown", "wordTail", "kept", "keptJson"]) delete rest[name];
   const head = { format: stateFormat, meta: state.meta, generation, lengths: paperArrays.map((name) => lengthOf(state, name)), keys: state.keys };
-  return [part(head), part(rest), ...stateArrays.map((name) => int32Bytes(state[name]))];
+  return [part(head), part(rest), part(undefined, Buffer.from(keptJsonOf(state))), ...stateArrays.map((name) => int32Bytes(state[name]))];
 }
 
 interface StateHead {
@@ -937,7 +962,12 @@ function readState(file: string): IndexState | undefined {
     const state = JSON.parse(bytes.toString("utf8", head.end + 4, head.end + 4 + length)) as IndexState & { lengths: number[] };
     state.keys = head.keys;
     state.meta = head.meta;
-    const from = head.end + 4 + length + ((4 - (length % 4)) % 4);
+    const keptAt = head.end + 4 + length + ((4 - (length % 4)) % 4);
+    const keptLength = bytes.readUInt32LE(keptAt);
+    state.keptJson = bytes.toString("utf8", keptAt + 4, keptAt + 4 + keptLength);
+    state.kept = JSON.parse(state.keptJson) as KeptRecord[];
+    if (state.kept.length !== state.keys.length) throw new Error("damaged");
+    const from = keptAt + 4 + keptLength + ((4 - (keptLength % 4)) % 4);
     // Int32Array views need 4-byte alignment: a large file's buffer has it (offset 0), a pooled small one may not.
     const copy = (bytes.byteOffset + from) % 4 ? Uint8Array.prototype.slice.call(bytes, from) : bytes.subarray(from);
     let at = 0;
@@ -1096,8 +1126,8 @@ function saveState(file: string, state: IndexState): void {
   }
 }
 
-/** A state read ahead of its build (see preloadState), by file. */
-let preloaded: { file: string; state: IndexState | undefined } | undefined;
+/** A state read ahead of its build (see preloadState), by file, and its kept records by key (see keptRecords). */
+let preloaded: { file: string; state: IndexState | undefined; kept?: Map<string, KeptRecord> } | undefined;
 
 /**
  * Reads the state in `file` now, for the next writeSearchIndex with that state file: a worker started before its
@@ -1107,7 +1137,27 @@ let preloaded: { file: string; state: IndexState | undefined } | undefined;
  */
 export function preloadState(file: string): void {
   preloaded = { file, state: readState(file) };
+  keptByKey(preloaded);
 }
+
+const keptByKey = (ready: NonNullable<typeof preloaded>): Map<string, KeptRecord> | undefined => {
+  const state = ready.state;
+  if (state && !ready.kept) ready.kept = new Map(state.keys.map((key, doc) => [key, state.kept[doc]!]));
+  return ready.kept;
+};
+
+/**
+ * What the state of `reuse` kept of each paper by its key (see KeptRecord), when it was made with the same code,
+ * language and context (else its records would differ): the records of papers sent without their text are made from
+ * it. Reads the state for the build that follows, unless preloaded.
+ */
+export function keptRecords(reuse: IndexReuse, language: string): Map<string, KeptRecord> | undefined {
+  if (preloaded?.file !== reuse.stateFile) preloaded = { file: reuse.stateFile, state: readState(reuse.stateFile) };
+  return preloaded.state?.fingerprint === fingerprintOf(language, reuse) ? keptByKey(preloaded) : undefined;
+}
+
+/** What the analysis depends on besides each paper: the index code, the language, the caller's context. */
+const fingerprintOf = (language: string, reuse: IndexReuse) => sha(JSON.stringify([indexCode(), language, reuse.context ?? ""]));
 
 /** The state preloaded from `file`, once (a later build reads it again), else read now. */
 function takeState(file: string): IndexState | undefined {
@@ -1148,7 +1198,7 @@ export async function writeSearchIndex(records: readonly SearchRecord[], siteDir
       }
     }
     if (!linkable) previousDir = undefined;
-    const fingerprint = sha(JSON.stringify([indexCode(), language, reuse.context ?? ""]));
+    const fingerprint = fingerprintOf(language, reuse);
     steps.state = lap();
     const keys = records.map((r) => r.key ?? recordKey(r));
     try {

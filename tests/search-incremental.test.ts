@@ -367,5 +367,16 @@ describe("incremental search index", () => {
     const updated = await again.build(next, last);
     expect(updated.linked).toBeGreaterThan(updated.files / 2);
     expectSameIndex(last, await cold(next));
+    // Weighed from the postings by stem made while waiting: an old paper edited and the newest deleted, then one added.
+    const edited = next.slice(0, -1).map((p, i) => (i === 500 ? { ...p, text: { ...p.text, body: `${p.text.body} graph graph rewired500term` } } : p));
+    const third = temp("site");
+    const changed = await startSearchIndex(site, { cacheDir, previousSite: last, keyOf: contentKey }).build(edited, third);
+    expect(changed.stems.encoded).toBeLessThan(changed.stems.total);
+    expectSameIndex(third, await cold(edited));
+    expect(await search(third, "rewired500term")).toEqual([`/papers/${edited[500]!.slug}/`]);
+    const more = [...edited, paper(1102, { date: "2026-12-31" })];
+    const fourth = temp("site");
+    await startSearchIndex(site, { cacheDir, previousSite: third, keyOf: contentKey }).build(more, fourth);
+    expectSameIndex(fourth, await cold(more));
   }, 180_000);
 });

@@ -93,7 +93,7 @@ export function runIndexJob(job: IndexJob) {
     const kept = sent.papers.includes(0) && job.reuse ? keptRecords(job.reuse, job.site.language) : undefined;
     papers = decodePapers(sent.papers).map((paper, i) => {
       if (paper !== 0) return paper;
-      const found = keys?.[i] === undefined ? undefined : kept?.get(keys[i]!);
+      const found = keys?.[i] === undefined ? undefined : kept?.(keys[i]!);
       if (!found) throw new MissingTextError("search index: a paper sent without its text is not in the previous index");
       return found;
     });

@@ -206,6 +206,9 @@ export interface IndexState {
   /** The digest of each result file, and of meta.ix (which says whether an output folder is this state's). */
   groups: string[];
   meta: string;
+  /** Built when preloaded (see preloadState): each key's paper number, and the postings by stem. Not saved. */
+  docOf?: Map<string, number>;
+  inverted?: Inverted;
   /** Read from files (see readState): where from. Not saved. */
   stored?: StoredState;
   /** The paper arrays begin with those of `stored`, unchanged: saving appends to its files. Not saved. */
@@ -225,6 +228,39 @@ function appendJson(json: string, values: readonly unknown[]): string {
   if (!values.length) return json;
   const added = JSON.stringify(values).slice(1);
   return json === "[]" ? `[${added}` : `${json.slice(0, -1)},${added}`;
+}
+
+/**
+ * A state's postings by stem: the papers (ascending) and values (see pass 1) of stem s are `docs` and `values` from
+ * `start[s]` to `start[s + 1]`, for the state's first `stems` stems. Made while the worker waits for its job (see
+ * preloadState), so that weighing the stems of a new paper reads only their postings, not the 12 million of all
+ * papers at 100,000 (three scans of them took about a second of a build that adds one paper).
+ */
+interface Inverted {
+  stems: number;
+  start: Int32Array;
+  docs: Int32Array;
+  values: Int32Array;
+}
+
+/** The postings of `state` by stem. */
+function invert(state: IndexState): Inverted {
+  const stems = state.stems.length;
+  const start = new Int32Array(stems + 1);
+  const { postStem, postValue, postStart } = state;
+  for (let i = 0; i < postStem.length; i++) start[postStem[i]! + 1]!++;
+  for (let s = 0; s < stems; s++) start[s + 1]! += start[s]!;
+  const next = start.slice(0, stems);
+  const docs = new Int32Array(postStem.length);
+  const values = new Int32Array(postStem.length);
+  for (let doc = 0; doc + 1 < postStart.length; doc++) {
+    for (let i = postStart[doc]!; i < postStart[doc + 1]!; i++) {
+      const at = next[postStem[i]!]!++;
+      docs[at] = doc;
+      values[at] = postValue[i]!;
+    }
+  }
+  return { stems, start, docs, values };
 }
 
 /** A growable Int32Array (millions of postings at 100,000 papers: plain arrays would cost twice the memory). */
@@ -362,8 +398,8 @@ export function buildIndexParts(records: readonly SearchRecord[], language: stri
 
   // Pass 1: per paper, each stem's abstract count (low 16 bits) and the fields it occurs in (a bit each above), and
   // the paper's words. A paper the previous build analysed is copied from its state.
-  const before = new Map<string, number>();
-  if (previous) previous.keys.forEach((key, doc) => before.set(key, doc));
+  const before = previous?.docOf ?? new Map<string, number>();
+  if (previous && !previous.docOf) previous.keys.forEach((key, doc) => before.set(key, doc));
   const postingStem = new Int32List(previous ? previous.postStem.length + 4096 : undefined);
   const postingValue = new Int32List(previous ? previous.postValue.length + 4096 : undefined);
   // The papers' words from value `wordBase` on: when every previous paper comes first, unchanged, theirs are not read
@@ -459,15 +495,28 @@ export function buildIndexParts(records: readonly SearchRecord[], language: stri
   const stemOrder = mergeOrder(previous?.stemOrder ?? new Int32Array(0), oldStems, stems.length, stems);
 
   // Pass 2: each stem's papers (ascending ids) and their weights, laid out in postings chunks.
+  const n = records.length;
+  // The previous papers by stem (see Inverted), when no paper changed number: then a stem's papers are its previous
+  // ones but those analysed here (changed) or gone (deleted at the end), and those analysed here.
+  const inverted = linkable && previous === reuse?.previous && !moved ? previous?.inverted : undefined;
+  const previousCount = previous?.keys.length ?? 0;
+  const changed = new Uint8Array(Math.max(n, previousCount));
+  for (const doc of fresh) changed[doc] = 1;
+  for (let doc = n; doc < previousCount; doc++) changed[doc] = 1;
   const count = new Int32Array(stems.length + 1);
-  for (let i = 0; i < postingStem.length; i++) count[postingStem.data[i]! + 1]!++;
+  if (inverted && previous) {
+    for (let s = 0; s < inverted.stems; s++) count[s + 1] = inverted.start[s + 1]! - inverted.start[s]!;
+    for (let doc = 0; doc < previousCount; doc++) {
+      if (changed[doc]) for (let i = previous.postStart[doc]!; i < previous.postStart[doc + 1]!; i++) count[previous.postStem[i]! + 1]!--;
+    }
+    for (const doc of fresh) for (let i = docStart[doc]!; i < docStart[doc + 1]!; i++) count[postingStem.data[i]! + 1]!++;
+  } else for (let i = 0; i < postingStem.length; i++) count[postingStem.data[i]! + 1]!++;
   for (let s = 0; s < stems.length; s++) count[s + 1]! += count[s]!;
   const dfOf = (stem: number) => count[stem + 1]! - count[stem]!;
   // The corpus statistics the weights depend on, rounded (see `roundedStatistic`): a paper added, edited or deleted
   // changes the weights of its own stems only, so the other postings chunks keep their bytes and are linked.
   const averageLength = roundedStatistic(docLength.reduce((a, n) => a + n, 0) / Math.max(1, records.length) || 1, averageLengthSteps);
   const bonuses = searchFields.map((field) => (field === "body" ? 0 : fieldBonus[field]));
-  const n = records.length;
   const papers = roundedStatistic(Math.max(1, n), paperCountSteps);
   const statistics: [number, number] = [papers, averageLength];
   const idfs = new Float64Array(stems.length);
@@ -482,21 +531,51 @@ export function buildIndexParts(records: readonly SearchRecord[], language: stri
     const next = at.slice(0, stems.length);
     const docs = new Int32Array(at[stems.length]!);
     const weights = new Uint8Array(at[stems.length]!);
+    if (inverted && selected && previous) {
+      // The selected stems' previous papers from the inverted postings, those analysed here merged in by number.
+      const added = new Map<number, number[]>();
+      for (const doc of fresh) {
+        for (let i = docStart[doc]!; i < docStart[doc + 1]!; i++) {
+          const stem = postingStem.data[i]!;
+          if (!selected[stem]) continue;
+          const list = added.get(stem);
+          if (list) list.push(doc, postingValue.data[i]!);
+          else added.set(stem, [doc, postingValue.data[i]!]);
+        }
+      }
+      for (let stem = 0; stem < stems.length; stem++) {
+        if (!selected[stem]) continue;
+        const extra = added.get(stem) ?? [];
+        let e = 0;
+        let to = at[stem]!;
+        const end = stem < inverted.stems ? inverted.start[stem + 1]! : 0;
+        for (let i = stem < inverted.stems ? inverted.start[stem]! : 0; i < end; i++) {
+          const doc = inverted.docs[i]!;
+          if (changed[doc]) continue;
+          for (; e < extra.length && extra[e]! < doc; e += 2, to++) weigh(stem, extra[e]!, extra[e + 1]!, docs, weights, to);
+          weigh(stem, doc, inverted.values[i]!, docs, weights, to++);
+        }
+        for (; e < extra.length; e += 2, to++) weigh(stem, extra[e]!, extra[e + 1]!, docs, weights, to);
+      }
+      return { at, docs, weights };
+    }
     for (let doc = 0; doc < n; doc++) {
-      const norm = k1 * (1 - b + (b * docLength[doc]!) / averageLength);
       for (let i = docStart[doc]!; i < docStart[doc + 1]!; i++) {
         const stem = postingStem.data[i]!;
         if (selected && !selected[stem]) continue;
-        const value = postingValue.data[i]!;
-        const tf = value & 0xffff;
-        let score = tf ? (tf * (k1 + 1)) / (tf + norm) : 0;
-        for (let f = 0; f < bonuses.length; f++) if (value & (1 << (16 + f))) score += bonuses[f]!;
-        const to = next[stem]!++;
-        docs[to] = doc;
-        weights[to] = Math.min(255, Math.max(1, Math.round(Math.sqrt(idfs[stem]! * score) * 16)));
+        weigh(stem, doc, postingValue.data[i]!, docs, weights, next[stem]!++);
       }
     }
     return { at, docs, weights };
+  };
+  /** Puts paper `doc` and its weight for `stem` (BM25 of its `value`, see pass 1) at `to`. */
+  const weigh = (stem: number, doc: number, value: number, docs: Int32Array, weights: Uint8Array, to: number) => {
+    const norm = k1 * (1 - b + (b * docLength[doc]!) / averageLength);
+    const tf = value & 0xffff;
+    let score = tf ? (tf * (k1 + 1)) / (tf + norm) : 0;
+    for (let f = 0; f < bonuses.length; f++) if (value & (1 << (16 + f))) score += bonuses[f]!;
+    docs[to] = doc;
+    weights[to] = Math.min(255, Math.max(1, Math.round(Math.sqrt(idfs[stem]! * score) * 16)));
   };
   const encoder = new TextEncoder();
   /** Writes a stem's entry: its UTF-8 name, paper count, ids as varint gaps, weight bytes. */
@@ -874,7 +953,7 @@ const int32Bytes = (values: Int32Array) => Buffer.from(values.buffer, values.byt
 function encodeState(state: IndexState, generation: string): Buffer[] {
   const rest: Record<string, unknown> = { lengths: stateArrays.map((name) => state[name].length) };
   for (const name of Object.keys(state) as (keyof IndexState)[]) if (!(paperArrays as readonly string[]).includes(name)) rest[name] = state[name];
-  for (const name of [...stateArrays, ...paperArrays, "keys", "meta", "stored", "grown", "wordTail", "kept", "keptJson"]) delete rest[name];
+  for (const name of [...stateArrays, ...paperArrays, "keys", "meta", "stored", "grown", "wordTail", "kept", "keptJson", "docOf", "inverted"]) delete rest[name];
   const head = { format: stateFormat, meta: state.meta, generation, lengths: paperArrays.map((name) => lengthOf(state, name)), keys: state.keys };
   return [part(head), part(rest), part(undefined, Buffer.from(keptJsonOf(state))), ...stateArrays.map((name) => int32Bytes(state[name]))];
 }
@@ -1127,7 +1206,7 @@ function saveState(file: string, state: IndexState): void {
 }
 
 /** A state read ahead of its build (see preloadState), by file, and its kept records by key (see keptRecords). */
-let preloaded: { file: string; state: IndexState | undefined; kept?: Map<string, KeptRecord> } | undefined;
+let preloaded: { file: string; state: IndexState | undefined } | undefined;
 
 /**
  * Reads the state in `file` now, for the next writeSearchIndex with that state file: a worker started before its
@@ -1137,13 +1216,19 @@ let preloaded: { file: string; state: IndexState | undefined; kept?: Map<string,
  */
 export function preloadState(file: string): void {
   preloaded = { file, state: readState(file) };
-  keptByKey(preloaded);
+  const state = preloaded.state;
+  if (!state) return;
+  state.docOf = new Map(state.keys.map((key, doc) => [key, doc]));
+  if (state.postStart.length === state.keys.length + 1) state.inverted = invert(state);
 }
 
-const keptByKey = (ready: NonNullable<typeof preloaded>): Map<string, KeptRecord> | undefined => {
-  const state = ready.state;
-  if (state && !ready.kept) ready.kept = new Map(state.keys.map((key, doc) => [key, state.kept[doc]!]));
-  return ready.kept;
+/** A paper's kept record by its key, from a state (see keptRecords). */
+const keptByKey = (state: IndexState) => {
+  const docOf = (state.docOf ??= new Map(state.keys.map((key, doc) => [key, doc])));
+  return (key: string): KeptRecord | undefined => {
+    const doc = docOf.get(key);
+    return doc === undefined ? undefined : state.kept[doc];
+  };
 };
 
 /**
@@ -1151,9 +1236,10 @@ const keptByKey = (ready: NonNullable<typeof preloaded>): Map<string, KeptRecord
  * language and context (else its records would differ): the records of papers sent without their text are made from
  * it. Reads the state for the build that follows, unless preloaded.
  */
-export function keptRecords(reuse: IndexReuse, language: string): Map<string, KeptRecord> | undefined {
+export function keptRecords(reuse: IndexReuse, language: string): ((key: string) => KeptRecord | undefined) | undefined {
   if (preloaded?.file !== reuse.stateFile) preloaded = { file: reuse.stateFile, state: readState(reuse.stateFile) };
-  return preloaded.state?.fingerprint === fingerprintOf(language, reuse) ? keptByKey(preloaded) : undefined;
+  const state = preloaded.state;
+  return state?.fingerprint === fingerprintOf(language, reuse) ? keptByKey(state) : undefined;
 }
 
 /** What the analysis depends on besides each paper: the index code, the language, the caller's context. */

@@ -1,10 +1,10 @@
 import { createHash, randomBytes } from "node:crypto";
 import {
-  closeSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync, writeSync, writevSync,
+  closeSync, fstatSync, linkSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync, writeSync, writevSync,
   type BigIntStats,
 } from "node:fs";
 import os from "node:os";
-import { link, mkdir, rm, writeFile } from "node:fs/promises";
+import { mkdir, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { threadId } from "node:worker_threads";
@@ -887,23 +887,26 @@ export function buildIndexParts(records: readonly SearchRecord[], language: stri
 }
 
 /**
- * Writes index files under `root`, a bounded number at a time: new bytes are written, a file the previous build
- * wrote the same is hard-linked from `previousDir` (copied or made again when linking fails).
+ * Writes index files under `root`: new bytes are written (a bounded number at a time), a file the previous build wrote
+ * the same is hard-linked from `previousDir` (copied or made again when linking fails). Links are made one after the
+ * other on this thread: 25,000 at 100,000 papers took 0.54 to 0.70 s against 0.71 to 1.13 s as promises 256 at a
+ * time (a microbenchmark, load 5), the thread pool's round trips costing more than the links.
  */
 async function writeAll(root: string, files: readonly IndexFile[], previousDir: string | undefined, linked?: string[]): Promise<void> {
   const folders = new Set(files.map(({ file }) => path.dirname(path.join(root, file))));
   await Promise.all([...folders].map((folder) => mkdir(folder, { recursive: true })));
-  const one = async ({ file, data, make }: IndexFile) => {
+  const written = files.filter((file) => file.data);
+  for (let i = 0; i < written.length; i += 256) await Promise.all(written.slice(i, i + 256).map(({ file, data }) => writeFile(path.join(root, file), data!)));
+  for (const { file, data, make } of files) {
+    if (data) continue;
     const target = path.join(root, file);
-    if (data) return writeFile(target, data);
     try {
-      await link(path.join(previousDir!, file), target);
+      linkSync(path.join(previousDir!, file), target);
       linked?.push(file);
     } catch {
-      await writeFile(target, make!());
+      writeFileSync(target, make!());
     }
-  };
-  for (let i = 0; i < files.length; i += 256) await Promise.all(files.slice(i, i + 256).map(one));
+  }
 }
 
 /** How `writeSearchIndex` may update the previous index instead of building it again. */

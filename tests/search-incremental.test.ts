@@ -378,5 +378,26 @@ describe("incremental search index", () => {
     const fourth = temp("site");
     await startSearchIndex(site, { cacheDir, previousSite: third, keyOf: contentKey }).build(more, fourth);
     expectSameIndex(fourth, await cold(more));
+    // Given the changed papers and the others' keys alone (in any order), without ever being handed the others.
+    const fifth = temp("site");
+    const added = [paper(1103, { date: "2026-12-31" }), { ...more[7]!, upvotes: 99 }];
+    const rest = more.filter((_, i) => i !== 7);
+    let loaded = false;
+    const byKeys = await startSearchIndex(site, { cacheDir, previousSite: fourth, keyOf: contentKey }).buildChanged(
+      { changed: added, unchanged: rest.map(contentKey).reverse(), all: () => ((loaded = true), [...rest, ...added]) },
+      fifth,
+    );
+    expect(loaded).toBe(false);
+    expect(byKeys).toMatchObject({ inWorker: true, records: 1103 });
+    expectSameIndex(fifth, await cold([...rest, ...added]));
+    // A key the previous index lacks: every paper is asked for and sent.
+    const sixth = temp("site");
+    const lost = [...rest.slice(1), ...added, paper(1104, { date: "2026-12-31" })];
+    await startSearchIndex(site, { cacheDir, previousSite: fifth, keyOf: contentKey }).buildChanged(
+      { changed: [], unchanged: lost.map(contentKey), all: () => ((loaded = true), lost) },
+      sixth,
+    );
+    expect(loaded).toBe(true);
+    expectSameIndex(sixth, await cold(lost));
   }, 180_000);
 });

@@ -75,9 +75,15 @@ export function decodePapers(encoded: string | (PaperRow | 0)[]): (SearchPaper |
   });
 }
 
-/** A job's papers and keys as the bytes of `IndexJob.encoded` (papers without text as 0, see encodePapers). */
-function encodeJob(papers: readonly SearchPaper[], keys?: readonly (string | undefined)[], textless?: readonly boolean[]): Uint8Array {
-  return new TextEncoder().encode(`{"papers":${encodePapers(papers, textless)},"keys":${JSON.stringify(keys ?? null)}}`);
+/**
+ * A job's papers and keys as the bytes of `IndexJob.encoded` (papers without text as 0, see encodePapers), then the
+ * papers given by their keys alone (`unchanged`, see ChangedPapers) as 0 too.
+ */
+function encodeJob(papers: readonly SearchPaper[], keys?: readonly (string | undefined)[], textless?: readonly boolean[], unchanged: readonly string[] = []): Uint8Array {
+  let rows = encodePapers(papers, textless);
+  if (unchanged.length) rows = `[${rows.slice(1, -1)}${papers.length ? "," : ""}${"0,".repeat(unchanged.length).slice(0, -1)}]`;
+  const allKeys = unchanged.length ? [...(keys ?? papers.map(() => undefined)), ...unchanged] : keys;
+  return new TextEncoder().encode(`{"papers":${rows},"keys":${JSON.stringify(allKeys ?? null)}}`);
 }
 
 /**
@@ -147,10 +153,28 @@ async function runInWorker(makeJob: () => IndexJob, started?: Worker): Promise<I
   }
 }
 
+/**
+ * A site's papers given as those that changed since the previous build and the content keys of the others (see
+ * SearchIndexStart.buildChanged): a caller that keeps the site between builds need not decode 100,000 papers.
+ */
+export interface ChangedPapers<P> {
+  /** Papers new or changed since the previous build (any order), with their text. */
+  changed: readonly P[];
+  /** The content keys (`keyOf`) of every other paper of the site, any order. */
+  unchanged: readonly string[];
+  /** Every paper of the site: called only when the previous index lacks one of `unchanged` (its state lost or stale). */
+  all: () => readonly P[];
+}
+
 /** A search index build started before its papers are known (see startSearchIndex). */
 export interface SearchIndexStart<P> {
   /** Writes the index of `papers` into `<siteDir>/search/` as buildSearchIndex does, in the worker started early. */
   build(papers: readonly P[], siteDir: string): Promise<SearchIndexResult & { inWorker: boolean }>;
+  /**
+   * As `build`, given the papers that changed and the keys of the others: those are sent to the worker as their keys
+   * alone, and it makes their records from what the previous index kept of them (the same bytes as `build`).
+   */
+  buildChanged(papers: ChangedPapers<P>, siteDir: string): Promise<SearchIndexResult & { inWorker: boolean }>;
   /** Stops the worker when no index is built after all (nothing to write, or an error): nothing else is touched. */
   stop(): Promise<void>;
 }
@@ -171,6 +195,16 @@ export function startSearchIndex<P extends SearchPaper>(site: IndexSite, reuse: 
       const started = worker;
       worker = undefined;
       return buildSearchIndex(papers, siteDir, site, reuse, started && { worker: started, indexed });
+    },
+    buildChanged: ({ changed, unchanged, all }, siteDir) => {
+      const started = worker;
+      worker = undefined;
+      // Only a worker with the previous state can make records from keys; else every paper is sent as buildSearchIndex does.
+      if (!started || !reuse.keyOf || !unchanged.every((key) => indexed!.has(key))) {
+        void started?.terminate();
+        return buildSearchIndex(all(), siteDir, site, reuse);
+      }
+      return buildSearchIndex(changed, siteDir, site, reuse, { worker: started, indexed, unchanged, all });
     },
     stop: async () => {
       await worker?.terminate();
@@ -193,8 +227,14 @@ export async function buildSearchIndex<P extends SearchPaper>(
   siteDir: string,
   site: IndexSite,
   reuse?: SearchReuse<P>,
-  early?: { worker: Worker; indexed?: Set<string> },
+  early?: { worker: Worker; indexed?: Set<string>; unchanged?: readonly string[]; all?: () => readonly P[] },
 ): Promise<SearchIndexResult & { inWorker: boolean }> {
+  // Papers given as keys (see buildChanged): all of them when they must be sent in full after all.
+  const more = early?.unchanged ?? [];
+  if (more.length && (papers.length + more.length < workerFrom || !reuse?.keyOf || !early?.indexed)) {
+    await early?.worker.terminate();
+    return buildSearchIndex(early!.all!(), siteDir, site, reuse);
+  }
   const job: IndexJob = {
     papers: papers as readonly SearchPaper[] as SearchPaper[],
     siteDir,
@@ -209,18 +249,21 @@ export async function buildSearchIndex<P extends SearchPaper>(
     };
   }
   const here = async () => ({ ...(await runIndexJob(job)), inWorker: false });
-  if (papers.length < workerFrom) {
+  if (papers.length + more.length < workerFrom) {
     await early?.worker.terminate();
     return here();
   }
   // Copying 100,000 abstracts to the worker takes seconds: the text of a paper the previous index has is left out
   // (sent again in full if the worker finds it needs it after all).
   const indexed = job.reuse?.previousDir && job.keys ? (early?.indexed ?? readIndexedPapers(job.reuse.stateFile, job.reuse.previousDir)) : undefined;
-  const full = () => ({ ...job, papers: [], keys: undefined, encoded: encodeJob(papers, job.keys) });
+  const full = () => {
+    const every = more.length ? early!.all!() : papers;
+    return { ...job, papers: [], keys: undefined, encoded: encodeJob(every, reuse?.keyOf && every.map((paper) => reuse.keyOf!(paper))) };
+  };
   let reply: IndexReply | undefined;
   if (indexed && job.keys) {
     const textless = job.keys.map((key) => key !== undefined && indexed.has(key));
-    reply = await runInWorker(() => ({ ...job, papers: [], keys: undefined, encoded: encodeJob(papers, job.keys, textless) }), early?.worker);
+    reply = await runInWorker(() => ({ ...job, papers: [], keys: undefined, encoded: encodeJob(papers, job.keys, textless, more) }), early?.worker);
     if (reply && !reply.ok && reply.missingText) reply = await runInWorker(full);
   } else reply = await runInWorker(full, early?.worker);
   if (!reply) return here();

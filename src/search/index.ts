@@ -951,7 +951,9 @@ const int32Bytes = (values: Int32Array) => Buffer.from(values.buffer, values.byt
 
 /**
  * A state's first file as bytes: a first JSON part with what the main thread reads alone (`readIndexedPapers`) and
- * where the paper arrays are, a second with the rest but the arrays, then the arrays sized by words, stems or papers.
+ * where the paper arrays are, a second with the rest but the arrays and the kept records, a third with those (see
+ * KeptRecord; its JSON carried over from the previous state when papers were only added), then the arrays sized by
+ * words, stems or papers.
  */
 function encodeState(state: IndexState, generation: string): Buffer[] {
   const rest: Record<string, unknown> = { lengths: stateArrays.map((name) => state[name].length) };

@@ -121,13 +121,15 @@ export function searchRecords(
   textless?: readonly boolean[],
 ): SearchRecord[] {
   const order = papers.map((_, i) => i);
-  const dayOf = (p: SearchPaper | KeptRecord) => (Array.isArray(p) ? p[1] : p.date);
-  const idOf = (p: SearchPaper | KeptRecord) => (Array.isArray(p) ? p[6] : p.id);
+  const days = papers.map((p) => (Array.isArray(p) ? p[1] : p.date));
+  const ids = papers.map((p) => (Array.isArray(p) ? p[6] : p.id));
   order.sort((x, y) => {
-    const a = papers[x]!;
-    const b = papers[y]!;
-    const [da, db, ia, ib] = [dayOf(a), dayOf(b), idOf(a), idOf(b)];
-    return da !== db ? (da < db ? -1 : 1) : ia < ib ? -1 : ia > ib ? 1 : 0;
+    const da = days[x]!;
+    const db = days[y]!;
+    if (da !== db) return da < db ? -1 : 1;
+    const ia = ids[x]!;
+    const ib = ids[y]!;
+    return ia < ib ? -1 : ia > ib ? 1 : 0;
   });
   return order.map((i) => {
     const paper = papers[i]!;

@@ -845,7 +845,10 @@ export function buildIndexParts(records: readonly SearchRecord[], language: stri
     wordOrder,
     stemOrder,
     keys: [...keys],
-    kept: records.map(keptOf),
+    // Made only when saved: 100,000 small arrays (the JSON alone is carried over when papers were only added).
+    get kept() {
+      return records.map(keptOf);
+    },
     keptJson: grown && previous && previous === reuse?.previous && previous.keptJson ? appendJson(previous.keptJson, records.slice(previous.keys.length).map(keptOf)) : undefined,
     docLength,
     postStart: docStart,
@@ -957,8 +960,9 @@ const int32Bytes = (values: Int32Array) => Buffer.from(values.buffer, values.byt
  */
 function encodeState(state: IndexState, generation: string): Buffer[] {
   const rest: Record<string, unknown> = { lengths: stateArrays.map((name) => state[name].length) };
-  for (const name of Object.keys(state) as (keyof IndexState)[]) if (!(paperArrays as readonly string[]).includes(name)) rest[name] = state[name];
-  for (const name of [...stateArrays, ...paperArrays, "keys", "meta", "stored", "grown", "wordTail", "kept", "keptJson", "docOf", "inverted"]) delete rest[name];
+  // Not read at all (a getter would make them): what goes in parts of its own, and what is not saved.
+  const elsewhere = new Set<string>([...stateArrays, ...paperArrays, "keys", "meta", "stored", "grown", "wordTail", "kept", "keptJson", "docOf", "inverted"]);
+  for (const name of Object.keys(state) as (keyof IndexState)[]) if (!elsewhere.has(name)) rest[name] = state[name];
   const head = { format: stateFormat, meta: state.meta, generation, lengths: paperArrays.map((name) => lengthOf(state, name)), keys: state.keys };
   return [part(head), part(rest), part(undefined, Buffer.from(keptJsonOf(state))), ...stateArrays.map((name) => int32Bytes(state[name]))];
 }

@@ -10,6 +10,8 @@ import { checkContentParallel } from "./pipeline.ts";
 import { groupDigest } from "./digest/group.ts";
 import { feedSets } from "./feeds/files.ts";
 import { loadSiteConfig } from "./site.ts";
+import type { RenderedPaper } from "./markdown/paper.ts";
+import type { SearchIndexStart } from "./search/build.ts";
 
 /** Validates all content, then builds the site atomically; prints every problem and writes nothing when any exists. */
 export async function buildSite(options: {
@@ -32,15 +34,26 @@ export async function buildSite(options: {
   // For a big site a worker thread checks the output meanwhile (src/cache/output-check.ts); when a paper file changed
   // it goes on, and the page plan takes its stats of the output instead of stat-ing every page again.
   const checking = checkOutputInWorker(reuse.manifestFile, outputDir, options.outputCheckWorkerFrom);
+  // The search index's worker starts once the content is known to differ from the output's, and reads the previous
+  // index's state while the papers are loaded (src/search/build.ts, startSearchIndex): it is what the build waits for.
+  const cacheDir = path.resolve(options.root, site.cacheDir);
+  let searchStart: Promise<SearchIndexStart<RenderedPaper>> | undefined;
+  const startSearch = () =>
+    (searchStart ??= import("./search/build.ts").then(({ startSearchIndex }) => startSearchIndex<RenderedPaper>(site, { cacheDir, previousSite: outputDir, keyOf: paperKeyOf })));
   try {
     return await build();
   } finally {
     checking?.stop();
+    void searchStart?.then((start) => start.stop(), () => {});
   }
 
   async function build(): Promise<{ ok: boolean }> {
     const { papers, problems, warnings, cached, contentKey, unchanged, writeCache } = await checkContentParallel(options.root, site, {
-      unchanged: async (key) => reuse.unchanged(key, await checking?.check),
+      unchanged: async (key) => {
+        const same = await reuse.unchanged(key, await checking?.check);
+        if (!same) startSearch().catch(() => {});
+        return same;
+      },
       whileTypesetting: () => void loadWriting().catch(() => {}),
       // Written once the search index's worker has its papers: the worker's work is what the build waits for longest.
       writeCacheLater: true,
@@ -60,7 +73,7 @@ export async function buildSite(options: {
       log(`\n${problems.length} problem${problems.length === 1 ? "" : "s"}; the site was not built (${site.outputDir}/ is unchanged).`);
       return { ok: false };
     }
-    const [{ renderSite }, { buildSearchIndex }] = await loadWriting();
+    const [[{ renderSite }], search] = await Promise.all([loadWriting(), startSearch()]);
     let grouped = checked;
     let written = 0;
     let plan: PagePlan | undefined;
@@ -72,7 +85,7 @@ export async function buildSite(options: {
     const outcome = await writeAtomically(outputDir, async (temp) => {
       // The search index is written by a worker thread, updated from the previous build's. It needs only the papers, so
       // it starts before they are grouped and the pages planned (seconds at 100,000 papers) and runs alongside them.
-      const indexing = buildSearchIndex(papers, temp, site, { cacheDir: path.resolve(options.root, site.cacheDir), previousSite: outputDir, keyOf: paperKeyOf });
+      const indexing = search.build(papers, temp);
       indexing.catch(() => {});
       writeCache?.();
       let result: { pagesWritten: number; pageHashes: Map<string, string> } | typeof keepOutput | undefined;

@@ -7,7 +7,9 @@ import path from "node:path";
 import { gunzipSync } from "node:zlib";
 import { afterAll, describe, expect, it } from "vitest";
 import { createEngine } from "../src/search/client/engine.js";
-import { buildSearchIndex, decodePapers, encodePapers, type SearchReuse } from "../src/search/build.ts";
+import { buildSearchIndex, decodePapers, encodePapers, startSearchIndex, type SearchReuse } from "../src/search/build.ts";
+import { takeStateLock } from "../src/search/index.ts";
+import { startTypeScriptWorker } from "../src/workers/typescript-worker.ts";
 import { searchPaperFields, type SearchPaper } from "../src/search/records.ts";
 
 const dirs: string[] = [];
@@ -286,10 +288,9 @@ describe("incremental search index", () => {
     const papers = [paper(1), paper(2), odd];
     const back = decodePapers(encodePapers(papers));
     expect(back).toEqual(papers.map((p) => Object.fromEntries(searchPaperFields.map((field) => [field, p[field]]))));
-    // Without text: only what orders, links, filters and sorts the paper.
-    const [textless] = decodePapers(encodePapers([paper(1)], [true]));
-    expect(textless).toMatchObject({ slug: "p1", id: "2601.10001", date: paper(1).date, upvotes: paper(1).upvotes, tags: paper(1).tags, titleText: "", authors: [], abstractText: "" });
-    expect(textless!.text).toEqual({ title: "", body: "" });
+    // Without text: nothing but its place (its key is sent beside; what the index kept of it makes its record).
+    expect(encodePapers([paper(1), paper(2)], [true, false]).startsWith("[0,[")).toBe(true);
+    expect(decodePapers(encodePapers([paper(1)], [true]))).toEqual([0]);
   });
 
   it("updates in the worker thread (large sites), sent only the text of new papers, as on the main thread", async () => {
@@ -312,5 +313,91 @@ describe("incremental search index", () => {
     list = [paper(1102, { date: "2025-12-30" }), ...list];
     const resent = await incremental.build(list);
     expectSameIndex(resent.dir, await cold(list));
+  }, 180_000);
+
+  it("lets only one of several builds finding a stale state lock at the same instant take it over", async () => {
+    const lock = path.join(temp("lock"), "search-index.bin.lock");
+    // No process has this id: Linux pids end at 2^22.
+    const dead = String(2 ** 22 + 1);
+    const takers = 6;
+    const workers = Array.from({ length: takers }, () => startTypeScriptWorker(new URL("./helpers/lock-taker.ts", import.meta.url)));
+    try {
+      for (let round = 0; round < 20; round++) {
+        writeFileSync(lock, dead);
+        const signal = new SharedArrayBuffer(8);
+        const flags = new Int32Array(signal);
+        const replies = workers.map((worker) => new Promise<boolean>((resolve, reject) => worker.once("message", resolve).once("error", reject)));
+        workers.forEach((worker) => worker.postMessage({ lock, signal }));
+        while (Atomics.load(flags, 0) < takers) await new Promise((resolve) => setTimeout(resolve, 5));
+        Atomics.store(flags, 1, 1);
+        Atomics.notify(flags, 1);
+        const taken = (await Promise.all(replies)).filter(Boolean).length;
+        expect(taken).toBe(1);
+        expect(readFileSync(lock, "utf8")).toBe(String(process.pid));
+        rmSync(lock);
+      }
+    } finally {
+      await Promise.all(workers.map((worker) => worker.terminate()));
+    }
+    // A lock held by a running process is not taken; one still being written (empty) is not either.
+    writeFileSync(lock, String(process.pid));
+    expect(takeStateLock(lock)).toBe(false);
+    writeFileSync(lock, "");
+    expect(takeStateLock(lock)).toBe(false);
+  }, 120_000);
+
+  it("starts the worker before the papers are known, reading the state meanwhile, with the same bytes", async () => {
+    const papers = Array.from({ length: 1100 }, (_, i) => paper(i, { date: `2026-${String(1 + Math.floor(i / 100)).padStart(2, "0")}-01` }));
+    const cacheDir = temp("cache");
+    const first = temp("site");
+    await buildSearchIndex(papers, first, site, { cacheDir, keyOf: contentKey });
+    const list = [...papers, paper(1100, { date: "2026-12-31" })];
+    const early = startSearchIndex(site, { cacheDir, previousSite: first, keyOf: contentKey });
+    const dir = temp("site");
+    const result = await early.build(list, dir);
+    expect(result).toMatchObject({ inWorker: true, records: 1101 });
+    expect(result.linked).toBeGreaterThan(result.files / 2);
+    expectSameIndex(dir, await cold(list));
+    expect(await search(dir, "unique1100term")).toEqual(["/papers/p1100/"]);
+    // Stopped without a build: nothing is written, and the next build still updates from the state.
+    await startSearchIndex(site, { cacheDir, previousSite: dir, keyOf: contentKey }).stop();
+    const next = [...list, paper(1101, { date: "2026-12-31" })];
+    const again = startSearchIndex(site, { cacheDir, previousSite: dir, keyOf: contentKey });
+    const last = temp("site");
+    const updated = await again.build(next, last);
+    expect(updated.linked).toBeGreaterThan(updated.files / 2);
+    expectSameIndex(last, await cold(next));
+    // Weighed from the postings by stem made while waiting: an old paper edited and the newest deleted, then one added.
+    const edited = next.slice(0, -1).map((p, i) => (i === 500 ? { ...p, text: { ...p.text, body: `${p.text.body} graph graph rewired500term` } } : p));
+    const third = temp("site");
+    const changed = await startSearchIndex(site, { cacheDir, previousSite: last, keyOf: contentKey }).build(edited, third);
+    expect(changed.stems.encoded).toBeLessThan(changed.stems.total);
+    expectSameIndex(third, await cold(edited));
+    expect(await search(third, "rewired500term")).toEqual([`/papers/${edited[500]!.slug}/`]);
+    const more = [...edited, paper(1102, { date: "2026-12-31" })];
+    const fourth = temp("site");
+    await startSearchIndex(site, { cacheDir, previousSite: third, keyOf: contentKey }).build(more, fourth);
+    expectSameIndex(fourth, await cold(more));
+    // Given the changed papers and the others' keys alone (in any order), without ever being handed the others.
+    const fifth = temp("site");
+    const added = [paper(1103, { date: "2026-12-31" }), { ...more[7]!, upvotes: 99 }];
+    const rest = more.filter((_, i) => i !== 7);
+    let loaded = false;
+    const byKeys = await startSearchIndex(site, { cacheDir, previousSite: fourth, keyOf: contentKey }).buildChanged(
+      { changed: added, unchanged: rest.map(contentKey).reverse(), all: () => ((loaded = true), [...rest, ...added]) },
+      fifth,
+    );
+    expect(loaded).toBe(false);
+    expect(byKeys).toMatchObject({ inWorker: true, records: 1103 });
+    expectSameIndex(fifth, await cold([...rest, ...added]));
+    // A key the previous index lacks: every paper is asked for and sent.
+    const sixth = temp("site");
+    const lost = [...rest.slice(1), ...added, paper(1104, { date: "2026-12-31" })];
+    await startSearchIndex(site, { cacheDir, previousSite: fifth, keyOf: contentKey }).buildChanged(
+      { changed: [], unchanged: lost.map(contentKey), all: () => ((loaded = true), lost) },
+      sixth,
+    );
+    expect(loaded).toBe(true);
+    expectSameIndex(sixth, await cold(lost));
   }, 180_000);
 });

@@ -34,7 +34,21 @@ export interface SearchRecord {
    * `fields`, `excerpt`, `title` and `authors` are empty (the index worker is not sent them). Not written to the index.
    */
   textless?: boolean;
+  /** The paper's id, which orders papers of one day (see searchRecords). Not written to the index. */
+  paperId?: string;
 }
+
+/**
+ * What the index keeps of each record between builds (src/search/index.ts, IndexState.kept), so that a paper the
+ * previous index has can be sent to the worker as its content key alone: page, day, upvotes, tags, organization,
+ * year of first version, and the paper's id.
+ */
+export type KeptRecord = [url: string, day: string, upvotes: number, tags: string[], organization: string | null, published: string | null, id: string];
+
+/** A record's kept part. */
+export const keptOf = (record: SearchRecord): KeptRecord => [
+  record.url, record.day, record.upvotes, record.tags, record.organization ?? null, record.published ?? null, record.paperId ?? "",
+];
 
 /** Filters a reader picks on the search page. */
 export const shownFilters = ["tag", "organization", "year", "published"] as const;
@@ -75,24 +89,52 @@ export function searchRecord(paper: SearchPaper, site: RecordSite): SearchRecord
   return record;
 }
 
+const noFields: Record<SearchField, string> = Object.freeze({ title: "", authors: "", organization: "", tags: "", id: "", category: "", body: "" });
+
+/** The record of a paper sent without its text (see `SearchRecord.textless`): what orders, links, filters and sorts it. */
+function textlessRecord(paper: SearchPaper, site: RecordSite): SearchRecord {
+  const record: SearchRecord = {
+    url: sitePath(site, `/papers/${paper.slug}/`), day: paper.date, upvotes: paper.upvotes, title: "", authors: "", excerpt: "", tags: paper.tags, fields: noFields,
+  };
+  if (paper.organization) record.organization = paper.organization;
+  if (paper.published) record.published = paper.published.slice(0, 4);
+  return record;
+}
+
+/** The record of a paper sent as its key alone, from what the previous index kept of it (see KeptRecord). */
+function keptRecord([url, day, upvotes, tags, organization, published, id]: KeptRecord): SearchRecord {
+  const record: SearchRecord = { url, day, upvotes, title: "", authors: "", excerpt: "", tags, fields: noFields, textless: true, paperId: id };
+  if (organization !== null) record.organization = organization;
+  if (published !== null) record.published = published;
+  return record;
+}
+
 /**
  * Search records for every paper, oldest day first, then by id: a paper's number in the index stays the same when
- * newer papers are added, and the index bytes are reproducible.
+ * newer papers are added, and the index bytes are reproducible. A paper may be given as what the previous index kept
+ * of it (see KeptRecord).
  */
 export function searchRecords(
-  papers: readonly SearchPaper[],
+  papers: readonly (SearchPaper | KeptRecord)[],
   site: RecordSite,
   keys?: readonly (string | undefined)[],
   textless?: readonly boolean[],
 ): SearchRecord[] {
   const order = papers.map((_, i) => i);
+  const days = papers.map((p) => (Array.isArray(p) ? p[1] : p.date));
+  const ids = papers.map((p) => (Array.isArray(p) ? p[6] : p.id));
   order.sort((x, y) => {
-    const a = papers[x]!;
-    const b = papers[y]!;
-    return a.date !== b.date ? (a.date < b.date ? -1 : 1) : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+    const da = days[x]!;
+    const db = days[y]!;
+    if (da !== db) return da < db ? -1 : 1;
+    const ia = ids[x]!;
+    const ib = ids[y]!;
+    return ia < ib ? -1 : ia > ib ? 1 : 0;
   });
   return order.map((i) => {
-    const record = searchRecord(papers[i]!, site);
+    const paper = papers[i]!;
+    const record = Array.isArray(paper) ? keptRecord(paper) : textless?.[i] ? textlessRecord(paper, site) : searchRecord(paper, site);
+    if (!Array.isArray(paper)) record.paperId = paper.id;
     if (keys?.[i]) record.key = keys[i];
     if (textless?.[i]) record.textless = true;
     return record;

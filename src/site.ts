@@ -23,6 +23,12 @@ export interface SiteConfig {
   feedItems: number;
   /** Most days covered by feeds (newest first): the window a subscriber who polls weekly needs. Default 7. */
   feedDays: number;
+  /**
+   * Most items in a tag's or an organization's feed (within `feedDays` too). Default 10, WordPress's default for its
+   * feeds ("Syndication feeds show the most recent 10 items"): a site has a feed per tag, and a reader polling one
+   * weekly still gets every paper of a tag with up to 10 a week; the tag's page lists them all.
+   */
+  tagFeedItems: number;
   /** Papers on one page of a tag's list (`/tags/<tag>/`, then `/tags/<tag>/page/2/`...). Default 100. */
   tagPageSize: number;
   /** Folder holding the paper files, relative to the project root. Default "content/papers". */
@@ -47,6 +53,7 @@ export const defaultSiteConfig: SiteConfig = {
   authorsShown: 8,
   feedItems: 400,
   feedDays: 7,
+  tagFeedItems: 10,
   tagPageSize: 100,
   contentDir: "content/papers",
   outputDir: "dist",
@@ -123,7 +130,7 @@ export function resolveSiteConfig(input: Partial<Record<keyof SiteConfig, unknow
     throw new Error(`site config: "macros": ${macros.errors.map(([key, message]) => (key ? `${key}: ${message}` : message)).join("; ")}`);
   }
   c.macros = macros.macros;
-  for (const key of ["authorsShown", "feedItems", "feedDays", "tagPageSize"] as const) {
+  for (const key of ["authorsShown", "feedItems", "feedDays", "tagFeedItems", "tagPageSize"] as const) {
     if (!Number.isInteger(c[key]) || c[key] < 1) throw new Error(`site config: "${key}" must be a whole number >= 1`);
   }
   return c;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { pageMath } from "./helpers/math.ts";
+import { writtenMath } from "./helpers/math.ts";
 import { fixtureSite, paper, type FixtureSite } from "./helpers/site.ts";
 
 describe("a fixture site build", () => {
@@ -19,9 +19,9 @@ describe("a fixture site build", () => {
     expect(html.indexOf("Beta")).toBeLessThan(html.indexOf("Alpha"));
     // Math typeset at build time: the title's on the day page, the abstract's on the paper's page (its one copy).
     // As MathML alone: no TeX source beside it (README, "Output size").
-    expect(html).toContain(pageMath("x^2"));
+    expect(html).toContain(writtenMath("x^2"));
     const paperPage = site.read("papers/2601.00001/index.html");
-    expect(paperPage).toContain(pageMath("\\mathcal O(n)"));
+    expect(paperPage).toContain(writtenMath("\\mathcal O(n)"));
     for (const page of [html, paperPage]) expect(page).not.toMatch(/<annotation|<semantics/);
   });
 });

@@ -9,7 +9,7 @@ import { openPaperCache, renderFingerprint, type RenderInputs } from "../src/cac
 import { openStore } from "../src/cache/store.ts";
 import { processFile } from "../src/render/pool.ts";
 import { katexSafeOptions, katexVersion } from "../src/markdown/katex.ts";
-import { pageMath } from "./helpers/math.ts";
+import { writtenMath } from "./helpers/math.ts";
 import { fixtureSite, paper, repoRoot, type FixtureSite } from "./helpers/site.ts";
 
 const temps: string[] = [];
@@ -308,8 +308,8 @@ describe("builds with a cache", () => {
     const edited = build(site);
     expect(fromCache(edited)).toBe(2);
     expect(unchangedPages(edited)).toBeGreaterThan(0);
-    expect(site.read("papers/2602.00001/index.html")).toContain(pageMath("\\mathcal O(n \\log n)"));
-    expect(site.read("papers/2602.00001/index.html")).not.toContain(pageMath("\\mathcal O(n)"));
+    expect(site.read("papers/2602.00001/index.html")).toContain(writtenMath("\\mathcal O(n \\log n)"));
+    expect(site.read("papers/2602.00001/index.html")).not.toContain(writtenMath("\\mathcal O(n)"));
     // The day page holds no typeset abstract (its fold fetches the paper page's), so the edit shows there through it.
     expect(site.read("date/2026-02-16/index.html")).not.toContain("\\mathcal O(n");
     expect(snapshot(site.outputDir)).toEqual(cleanBuild(site));

@@ -287,6 +287,35 @@ describe("feeds of a fixture site", () => {
   });
 });
 
+describe("tag and organization feeds: their own item window (tagFeedItems)", () => {
+  let site: FixtureSite;
+  // Five papers with one tag and one organization on three days; the site feed keeps all five.
+  const ids = ["2601.00011", "2601.00012", "2601.00013", "2601.00014", "2601.00015"];
+  const dates = ["2026-02-17", "2026-02-17", "2026-02-16", "2026-02-16", "2026-02-15"];
+  beforeAll(() => {
+    site = fixtureSite(Object.fromEntries(ids.map((arxiv, i) => [
+      `${dates[i]}/${arxiv}.md`,
+      paper({ title: `Paper ${i}`, arxiv, date: dates[i], upvotes: 10 - i, tags: ["theory"], organization: "Fixture Lab" }),
+    ])), { tagFeedItems: 3 });
+    const result = site.build();
+    expect(result.status, result.stdout + result.stderr).toBe(0);
+  });
+  afterAll(() => site.cleanup());
+
+  it("a tag's and an organization's feeds hold their newest tagFeedItems papers in every format, the site feeds all", async () => {
+    const newest = ids.slice(0, 3).map((x) => id(`papers/${x}`));
+    expect((await readFeed(site.read("feed.xml"))).items).toHaveLength(5);
+    expect(JSON.parse(site.read("feed.json")).items).toHaveLength(5);
+    for (const dir of ["tags/theory", "organizations/fixture-lab"]) {
+      expect((await readFeed(site.read(`${dir}/feed.xml`))).items.map((i) => i.guid), dir).toEqual(newest);
+      expect((await readFeed(site.read(`${dir}/atom.xml`))).items.map((i) => i.id), dir).toEqual(newest);
+      expect((JSON.parse(site.read(`${dir}/feed.json`)) as { items: { id: string }[] }).items.map((i) => i.id), dir).toEqual(newest);
+    }
+    // The tag's page still lists every paper.
+    for (const x of ids) expect(site.read("tags/theory/index.html")).toContain(`/papers/${x}/`);
+  });
+});
+
 describe("feedWindow", () => {
   const items = ["2026-02-17", "2026-02-17", "2026-02-16", "2026-02-15", "2026-02-15"].map((date, i) => ({ date, i }));
   const cases: [number, number, number[]][] = [

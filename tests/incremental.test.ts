@@ -3,7 +3,7 @@ import { cpSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, sta
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { pageMath } from "./helpers/math.ts";
+import { writtenMath } from "./helpers/math.ts";
 import { fixtureSite, paper, repoRoot, type FixtureSite } from "./helpers/site.ts";
 
 // Every kind of change, built on top of the previous build (cache and output kept), must give byte for byte the site a
@@ -133,7 +133,7 @@ describe("incremental builds equal a build from nothing after each kind of chang
     utimesSync(a, 1_700_000_000, 1_700_000_000);
     expect([statSync(a).size, statSync(a).mtimeMs]).toEqual([before.size, before.mtimeMs]);
     expect(build(root, site)).toMatch(/\(4 from the cache\)/);
-    expect(site.read("papers/2602.00001/index.html")).toContain(pageMath("\\mathcal O(m)"));
+    expect(site.read("papers/2602.00001/index.html")).toContain(writtenMath("\\mathcal O(m)"));
     expectSameAsColdBuild(root, site);
   }, timeout);
 
@@ -144,7 +144,7 @@ describe("incremental builds equal a build from nothing after each kind of chang
     utimesSync(older, 1_670_000_000, 1_670_000_000);
     renameSync(older, path.join(site.contentDir, "2026-02-17/c.md"));
     expect(build(root, site)).toMatch(/\(4 from the cache\)/);
-    expect(site.read("papers/2602.00003/index.html")).toContain(pageMath("\\sum_j y_j", true));
+    expect(site.read("papers/2602.00003/index.html")).toContain(writtenMath("\\sum_j y_j", true));
     expectSameAsColdBuild(root, site);
   }, timeout);
 

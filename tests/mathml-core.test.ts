@@ -1,7 +1,11 @@
 // KaTeX's MathML as MathML Core (Chromium) draws it: styled letters as Unicode characters, \rule in a box of its size.
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
+import * as cheerio from "cheerio";
 import { describe, expect, it } from "vitest";
-import { styledChar, unicodeVariants, withMathmlNamespace, withoutTexSource } from "../src/markdown/mathml-core.ts";
+import { styledChar, unicodeVariants, withBareMathValues, withMathmlNamespace, withoutTexSource } from "../src/markdown/mathml-core.ts";
 import { renderMarkdown } from "../src/markdown/markdown.ts";
+import { repoRoot } from "./helpers/site.ts";
 
 /** The MathML of one formula as the page shows it, without its wrapper and TeX annotation. */
 const mathml = (tex: string) => /<semantics>(.*)<annotation/.exec(renderMarkdown(`$${tex}$`).html)?.[1];
@@ -132,4 +136,47 @@ describe("withoutTexSource: pages' MathML without what draws nothing", () => {
     expect(withoutTexSource(wide)).toBe(`<p><math>${"<mi>ab</mi>".repeat(80)}</math></p>\n`);
     expect(performance.now() - started).toBeLessThan(200);
   });
+});
+
+describe("withBareMathValues: KaTeX's fixed values unquoted in pages, quoted again in feeds", () => {
+  const lean = (source: string) => withoutTexSource(renderMarkdown(source).html);
+  /** The document an HTML parser (parse5, through cheerio) builds from a fragment, written out. */
+  const dom = (html: string) => cheerio.load(html, null, false).html();
+
+  it("writes display, stretchy, fence and the display box's class and tabindex bare; other values and self-closing tags keep their quotes", () => {
+    const html = lean("$f(x) = \\left(a \\pmod{p}\\right) + \\mathbf{b} + \\hat{x} + \\color{red}{y}$\n\n$$E = mc^2$$");
+    const bare = withBareMathValues(html);
+    expect(bare).toContain("<mo stretchy=false>(</mo>");
+    expect(bare).toContain("<mo fence=true>(</mo>");
+    expect(bare).toContain("<div class=math-display tabindex=0><math display=block>");
+    expect(bare).toContain('<mspace width="0.4444em"/>');
+    expect(bare).toContain('mathcolor="red"');
+    expect(bare.length).toBeLessThan(html.length);
+    expect(dom(bare)).toBe(dom(html));
+    expect(withMathmlNamespace(bare)).toBe(withMathmlNamespace(html));
+    // Text that reads like an attribute stays as it is, in and out of math.
+    const text = lean("display=\"block\" stretchy=\"false\" $\\text{ display=\"block\"}$");
+    expect(withBareMathValues(text)).toBe(text);
+  });
+
+  // The 4,000 real arXiv abstracts of shared/ beside the repository, when it is there (it is for the developers and CI).
+  // (From a git worktree under wt/, shared/ is one folder further up.)
+  const real = ["..", "../.."].map((up) => path.resolve(repoRoot, up, "shared/data/real-abstracts/dev.jsonl")).find(existsSync) ?? "";
+  it.runIf(real !== "")("gives the HTML parser the same document on every real abstract and title, and the feeds the same bytes", () => {
+    let quoted = 0;
+    let bare = 0;
+    for (const line of readFileSync(real, "utf8").split("\n").filter(Boolean)) {
+      const record = JSON.parse(line) as { title: string; abstract: string };
+      for (const source of [record.title, record.abstract]) {
+        const html = lean(source);
+        const short = withBareMathValues(html);
+        if (short === html) continue;
+        expect(dom(short), source).toBe(dom(html));
+        expect(withMathmlNamespace(short), source).toBe(withMathmlNamespace(html));
+        quoted += html.length;
+        bare += short.length;
+      }
+    }
+    expect(bare).toBeLessThan(quoted);
+  }, 120_000);
 });

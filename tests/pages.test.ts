@@ -264,7 +264,14 @@ describe("the built digest", () => {
       "feeds", "site-search", "search", "search-field", "q", "off", "false", "submit", "paper-title", "title-links",
       "authors-full", "paper-details", "tag", "abstract", "cite", "bibtex", "0", "Papers", "prev", "next", "paper-links",
       "paper-meta", "paper-facts", "upvotes", "visually-hidden", "category", "card-links", "card-foot", "abstract-fold",
-      "org", "paper-dates", "papers", "paper-row", "pager-up", "day"]);
+      "org", "paper-dates", "papers", "paper-row", "pager-up", "day",
+      // The head's meta tags: their names and the fixed Open Graph type (metaTags in src/digest/format.ts, base.njk).
+      "Content-Security-Policy", "description", "og:type", "website", "article", "og:site_name", "og:title",
+      "article:published_time", "citation_title", "citation_author", "citation_publication_date", "citation_online_date",
+      "citation_arxiv_id", "citation_pdf_url", "citation_doi", "citation_conference_title", "citation_abstract_html_url",
+      // KaTeX's fixed MathML values and the display box (withBareMathValues in src/markdown/mathml-core.ts).
+      "math-display", "block", "true", "1", "2", "normal", "bold", "italic", "bold-italic", "double-struck", "script",
+      "bold-script", "fraktur", "bold-fraktur", "sans-serif", "bold-sans-serif", "sans-serif-italic", "sans-serif-bold-italic", "monospace"]);
     for (const rel of site.files().filter(html)) {
       const text = site.read(rel);
       // Attribute values without quotes, outside the text of scripts.

@@ -242,6 +242,8 @@ describe.skipIf(Boolean(skip))("reading the site in the browser", () => {
     });
     const page = await ctx.newPage();
     await page.goto(`${server.url}date/2026-02-16/`);
+    // The saved theme is applied by a script file that blocks rendering: a classic script, never async, defer or a module.
+    expect(await page.locator("head script[src$='/assets/theme.js']:not([async]):not([defer]):not([type])").count()).toBe(1);
     const background = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
     expect(await background()).toBe("rgb(255, 255, 255)");
     const toggle = page.locator("button.theme-toggle");

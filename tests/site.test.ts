@@ -47,6 +47,8 @@ describe("resolveSiteConfig", () => {
     [{ url: "ftp://example.org" }, /"url" must be an absolute http\(s\) URL/],
     [{ authorsShown: 0 }, /"authorsShown" must be a whole number >= 1/],
     [{ feedDays: 1.5 }, /"feedDays" must be a whole number >= 1/],
+    [{ tagFeedItems: 0 }, /"tagFeedItems" must be a whole number >= 1/],
+    [{ tagFeedItems: "10" }, /"tagFeedItems" must be a number/],
     [{ title: "Digest\r\nBcc: x@example.org" }, /"title" contains a carriage return \(CR\) at character 7; it must be one line of printable text/],
     [{ description: "A\u0085B" }, /"description" contains the control character U\+0085 at character 2/],
   ] as const)("refuses %j", (input, message) => {

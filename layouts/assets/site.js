@@ -11,7 +11,7 @@ function el(name, attributes = {}, ...children) {
 }
 
 // The theme toggle. The saved theme is already on <html> before the first paint: a two-statement
-// inline script in <head> (src/page/theme-init.ts), allowed by its hash in the CSP, puts it there (README, "Themes").
+// render-blocking script in <head> (assets/theme.js) puts it there (README, "Themes").
 // Without a saved choice the system preference decides (site.css); choosing the system's own theme forgets the choice.
 (() => {
   const root = document.documentElement;

@@ -30,10 +30,20 @@ export function hostOf(url: string): string {
   }
 }
 
+/** A value HTML reads the same without quotes and that no escaping touches: letters, digits and `_ : . -`. */
+const bareToken = /^[A-Za-z0-9_:.-]+$/;
+
+/** An attribute value as written after `=`: bare when it is `fixed` (the code's, never content) and a bare token, else quoted and escaped. */
+const attributeValue = (value: string, fixed: boolean) => (fixed && bareToken.test(value) ? value : `"${escapeHtml(value)}"`);
+
 /**
- * Meta tags from `[key, content]` pairs, one a line, as one string of HTML (content escaped): `attribute` is `name`
- * (Highwire `citation_*`) or `property` (Open Graph).
+ * Meta tags from `[key, content]` pairs, one a line, as one string of HTML: `attribute` is `name` (Highwire
+ * `citation_*`) or `property` (Open Graph). The keys are the code's fixed tokens and are written bare, like the
+ * layouts' (`name=citation_author`); a content is quoted and escaped, but for the keys in `fixedContent`, whose content
+ * the code fixes (`og:type`: `content=article`). Default none.
  */
-export function metaTags(pairs: readonly (readonly [string, string])[], attribute: "name" | "property"): string {
-  return pairs.map(([key, content]) => `<meta ${attribute}="${escapeHtml(key)}" content="${escapeHtml(content)}">`).join("\n");
+export function metaTags(pairs: readonly (readonly [string, string])[], attribute: "name" | "property", fixedContent: readonly string[] = []): string {
+  return pairs
+    .map(([key, content]) => `<meta ${attribute}=${attributeValue(key, true)} content=${attributeValue(content, fixedContent.includes(key))}>`)
+    .join("\n");
 }

@@ -2,7 +2,6 @@ import path from "node:path";
 import { allPages } from "../cache/pages.ts";
 import { buildSiteData, type SiteData } from "../pipeline.ts";
 import type { SiteConfig } from "../site.ts";
-import { themeInit } from "../page/theme-init.ts";
 import type { EleventyConfig } from "./types.ts";
 
 let prepared: SiteData | undefined;
@@ -28,7 +27,6 @@ export function usePreparedSiteData(data: SiteData, wholeSite = true): void {
 export function dataPlugin(eleventyConfig: EleventyConfig, options: { root: string; site: SiteConfig }): void {
   const { root, site } = options;
   eleventyConfig.addGlobalData("site", Object.freeze({ ...site }));
-  eleventyConfig.addGlobalData("themeInit", themeInit);
   // Frozen so Eleventy shares it between pages instead of deep-copying it into each one. Without prepared data (a
   // plain `npx @11ty/eleventy` run) the site is built from scratch, and refused when a paper has a problem.
   eleventyConfig.addGlobalData("digest", () => {

@@ -26,7 +26,8 @@ export function filtersPlugin(eleventyConfig: EleventyConfig, site: SiteConfig):
     description: (paper: RenderedPaper) => firstSentence(paper.abstractText),
     bibtex: (paper: RenderedPaper) => bibtex(paper, site),
     citationMeta: (paper: RenderedPaper) => metaTags(citationMeta(paper), "name"),
-    openGraph: (paper: RenderedPaper) => metaTags(openGraph(paper, site), "property"),
+    // og:type is always "article" here (src/digest/cite.ts): written bare like the layouts' fixed values.
+    openGraph: (paper: RenderedPaper) => metaTags(openGraph(paper, site), "property", ["og:type"]),
   };
   eleventyConfig.addGlobalData("weekdays", weekdayNames);
   for (const [name, filter] of Object.entries(filters)) eleventyConfig.addFilter(name, filter);

@@ -55,8 +55,8 @@ export interface FeedSet {
 
 /**
  * Every feed of the site: the paper feeds (RSS, Atom, JSON), one set per tag and per organization, and the daily
- * digest feed, each within the `feedDays` / `feedItems` window; rendered only when asked for (see FeedSet), so a
- * build renders only the feeds whose inputs changed.
+ * digest feed, each within the `feedDays` / `feedItems` window (`tagFeedItems` for a tag or an organization);
+ * rendered only when asked for (see FeedSet), so a build renders only the feeds whose inputs changed.
  */
 export function feedSets(data: Digest & { config: SiteConfig }): FeedSet[] {
   const site = data.config;
@@ -68,6 +68,7 @@ export function feedSets(data: Digest & { config: SiteConfig }): FeedSet[] {
     if (!item) cache.set(paper.id, (item = paperItem(paper, site, offsets.get(paper.id))));
     return item;
   };
+  const groupWindow = { feedDays: site.feedDays, feedItems: site.tagFeedItems };
   const sets: FeedSet[] = [];
   const addAll = (paths: FeedPaths, meta: Omit<FeedMeta, "urls" | "language" | "author">, papers: RenderedPaper[]) => {
     const full: FeedMeta = { ...meta, language: site.language, author: site.title, urls: absolute(site, paths) };
@@ -90,7 +91,7 @@ export function feedSets(data: Digest & { config: SiteConfig }): FeedSet[] {
       title: `${site.title}: #${group.tag}`,
       description: `Papers tagged #${group.tag} on ${site.title}.`,
       link: absoluteUrl(site, `/tags/${group.tag}/`),
-    }, feedWindow(group.papers, site));
+    }, feedWindow(group.papers, groupWindow));
   }
 
   for (const group of data.organizations) {
@@ -99,7 +100,7 @@ export function feedSets(data: Digest & { config: SiteConfig }): FeedSet[] {
       title: `${site.title}: ${group.name}`,
       description: `Papers from ${group.name} on ${site.title}.`,
       link: absoluteUrl(site, `/organizations/${group.slug}/`),
-    }, feedWindow(group.papers, site));
+    }, feedWindow(group.papers, groupWindow));
   }
 
   const days = data.days.slice(0, site.feedDays);

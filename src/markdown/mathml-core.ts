@@ -116,11 +116,57 @@ export function forMathmlCore(mathml: string): string {
 }
 
 /**
- * Page HTML with the MathML namespace on every `<math>`, for feeds: a reader may treat their HTML as XML. Text never
- * holds `<math` (markdown-it escapes every `<` of text), so each match is an element.
+ * MathML attributes whose values come from KaTeX's fixed vocabulary, never from a contributor's text: written bare
+ * on pages (`<mo stretchy=false>`), where HTML reads them the same (README, "Output size").
+ */
+const bareMathValues: Record<string, readonly string[]> = {
+  display: ["block"],
+  stretchy: ["true", "false"],
+  fence: ["true", "false"],
+  accent: ["true", "false"],
+  accentunder: ["true", "false"],
+  separator: ["true"],
+  displaystyle: ["true", "false"],
+  scriptlevel: ["0", "1", "2"],
+  mathvariant: ["normal", "bold", "italic", "bold-italic", "double-struck", "script", "bold-script", "fraktur", "bold-fraktur",
+    "sans-serif", "bold-sans-serif", "sans-serif-italic", "sans-serif-bold-italic", "monospace"],
+};
+
+/** The display-math box markdown.ts writes around a display formula, as pages carry it (its values are fixed). */
+const displayBox = { quoted: '<div class="math-display" tabindex="0">', bare: "<div class=math-display tabindex=0>" };
+
+/**
+ * Calls `edit` on each tag inside a `<math>` element of `html` and returns the HTML with the tags it gave back. Text
+ * never holds `<` or `>` (markdown-it and KaTeX escape them), so every `<...>` from `<math` to `</math>` is a tag.
+ */
+function editMathTags(html: string, edit: (tag: string) => string): string {
+  return html.replace(/<math[\s>][^]*?<\/math>/g, (math) => math.replace(/<[a-z][^<>]*>/g, edit));
+}
+
+/**
+ * Typeset HTML as pages carry it: the values above written without quotes, and the display box's class and tabindex
+ * (`<div class=math-display tabindex=0>`). An HTML parser builds the same document from it, 8 bytes an inline
+ * formula with brackets; feeds put the quotes back (`withMathmlNamespace`). A self-closing tag (`<mspace width="1em"/>`)
+ * keeps its quotes, where a bare last value would take in the `/`.
+ */
+export function withBareMathValues(html: string): string {
+  if (!html.includes("<math")) return html;
+  return editMathTags(html.replaceAll(displayBox.quoted, displayBox.bare), (tag) =>
+    tag.endsWith("/>") ? tag : tag.replace(/ ([a-z]+)="([a-z0-9-]+)"/g, (attribute, name: string, value: string) =>
+      bareMathValues[name]?.includes(value) ? ` ${name}=${value}` : attribute));
+}
+
+/**
+ * Page HTML with the MathML namespace on every `<math>`, for feeds: a reader may treat their HTML as XML, so the values
+ * `withBareMathValues` wrote bare are quoted again (the feeds' bytes are as before it). Text never holds `<math`
+ * (markdown-it escapes every `<` of text), so each match is an element.
  */
 export function withMathmlNamespace(html: string): string {
-  return html.replaceAll("<math", `<math${mathmlNamespace}`);
+  if (!html.includes("<math")) return html;
+  const quoted = editMathTags(html.replaceAll(displayBox.bare, displayBox.quoted), (tag) =>
+    tag.replace(/ ([a-z]+)=([a-z0-9-]+)(?=[ >])/g, (attribute, name: string, value: string) =>
+      bareMathValues[name]?.includes(value) ? ` ${name}="${value}"` : attribute));
+  return quoted.replaceAll("<math", `<math${mathmlNamespace}`);
 }
 
 /**

@@ -3,7 +3,7 @@ import type { Problem } from "../content/problems.ts";
 import { paperSlug } from "../content/schema.ts";
 import type { MacroTable } from "./macros.ts";
 import type { Rendered } from "./markdown.ts";
-import { withoutTexSource } from "./mathml-core.ts";
+import { withBareMathValues, withoutTexSource } from "./mathml-core.ts";
 import { renderPaperText } from "./paper-text.ts";
 
 /** A paper with its title and abstract typeset, ready for pages. */
@@ -49,8 +49,9 @@ export const paperMacros = (text: Pick<PaperText, "macros">, siteMacros: MacroTa
 
 /**
  * Typesets a paper's title and abstract; TeX errors come back as problems located in the file. The HTML pages and
- * feeds carry is without the TeX source KaTeX puts beside each formula (`withoutTexSource`); the limits were checked
- * on KaTeX's own output, which is longer.
+ * feeds carry is without the TeX source KaTeX puts beside each formula (`withoutTexSource`), with KaTeX's fixed values
+ * unquoted as pages carry them (`withBareMathValues`; feeds quote them again); the limits were checked on KaTeX's own
+ * output, which is longer.
  */
 export function renderPaper(paper: Paper, siteMacros: MacroTable = {}): { paper: RenderedPaper; problems: Problem[] } {
   const rendered = renderPaperText(paper, paperMacros(paper, siteMacros));
@@ -59,9 +60,9 @@ export function renderPaper(paper: Paper, siteMacros: MacroTable = {}): { paper:
     paper: {
       ...paper,
       slug: paperSlug(paper.id),
-      titleHtml: withoutTexSource(title.html),
+      titleHtml: withBareMathValues(withoutTexSource(title.html)),
       titleText: title.readable,
-      abstractHtml: withoutTexSource(body.html),
+      abstractHtml: withBareMathValues(withoutTexSource(body.html)),
       text: { title: title.text, body: body.text },
       abstractText: body.readable,
     },

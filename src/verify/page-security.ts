@@ -1,9 +1,9 @@
+import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import * as cheerio from "cheerio";
 import type { Element } from "domhandler";
 import type { Problem } from "../content/problems.ts";
-import { cspHash } from "../page/theme-init.ts";
 import { listFiles } from "./files.ts";
 
 /**
@@ -17,6 +17,9 @@ const allowedSources: Record<string, readonly string[]> = {
   "object-src": ["'none'"],
   "base-uri": ["'none'", "'self'"],
 };
+/** A CSP source expression for an inline script: `'sha256-<base64>'` of its exact text. */
+export const cspHash = (script: string): string => `'sha256-${createHash("sha256").update(script, "utf8").digest("base64")}'`;
+
 const requiredDirectives = ["default-src", "script-src", "object-src", "base-uri"];
 const unsafeUrl = /^\s*(?:javascript|vbscript|data):/i;
 

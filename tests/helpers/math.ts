@@ -1,5 +1,5 @@
 import { renderMarkdown } from "../../src/markdown/markdown.ts";
-import { withoutTexSource } from "../../src/markdown/mathml-core.ts";
+import { withBareMathValues, withoutTexSource } from "../../src/markdown/mathml-core.ts";
 
 /**
  * The `<math>` element a page shows for `tex` (inline, or `display`): what a built page must contain where the formula
@@ -10,4 +10,12 @@ export function pageMath(tex: string, display = false): string {
   const math = /<math[^]*<\/math>/.exec(html)?.[0];
   if (!math) throw new Error(`${tex} is not typeset: ${html}`);
   return math;
+}
+
+/**
+ * The `<math>` element as a built page's bytes hold it: `pageMath` with KaTeX's fixed values unquoted
+ * (`withBareMathValues`); `pageMath` itself is what an HTML parser serializes the element back to.
+ */
+export function writtenMath(tex: string, display = false): string {
+  return withBareMathValues(pageMath(tex, display));
 }

@@ -162,6 +162,20 @@ describe("incremental builds equal a build from nothing after each kind of chang
     expectSameAsColdBuild(root, site);
   }, timeout);
 
+  it("edits of what grouping reads: another day, other tags, an organization (the others made from their summaries)", () => {
+    // The other papers come from the paper summaries (src/cache/paper-summaries.ts) of the build before.
+    site.write("2026-02-20/e.md", paper({ title: "Epsilon", arxiv: "2602.00005", date: "2026-03-01", upvotes: 7, tags: ["systems", "vision"], organization: "Example Lab" }, "New $y$."));
+    expect(build(root, site)).toMatch(/\(3 from the cache\)/);
+    expect(site.read("date/2026-03-01/index.html")).toContain("Epsilon");
+    expect(site.exists("date/2026-02-20/index.html")).toBe(false);
+    expectSameAsColdBuild(root, site);
+    const a = path.join(site.contentDir, "2026-02-16/a.md");
+    writeFileSync(a, readFileSync(a, "utf8").replace('tags: ["theory"]', 'tags: ["vision"]\norganization: "EXAMPLE lab"'));
+    expect(build(root, site)).toMatch(/\(3 from the cache\)/);
+    expect(site.exists("tags/theory/index.html")).toBe(true);
+    expectSameAsColdBuild(root, site);
+  }, timeout);
+
   it("KaTeX option: the site's macros", () => {
     // A KaTeX option the configuration exposes: the site's macros.
     const config = path.join(site.dir, "content", "site.json");

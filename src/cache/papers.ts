@@ -8,6 +8,7 @@ import type { RenderedPaper } from "../markdown/paper.ts";
 import { textHash } from "./files.ts";
 import { codeFingerprint } from "./fingerprint.ts";
 import { decodePaperRecord, encodePaperRecord, recordOf } from "./paper-record.ts";
+import { readPaperSummaries, writePaperSummaries } from "./paper-summaries.ts";
 import { openStore, type Codec, type Store } from "./store.ts";
 
 /** Modules whose code decides what a paper file becomes; everything they import, transitively, is fingerprinted. */
@@ -72,7 +73,7 @@ export function openPaperCache(dir: string, inputs: Partial<RenderInputs> = {}):
   const id = `${path.resolve(dir)}\0${fingerprint}`;
   let cache = open.get(id);
   if (!cache) {
-    cache = paperCache(openStore<RenderedPaper>(path.resolve(dir), fingerprint, paperCodec), fingerprint);
+    cache = paperCache(openStore<RenderedPaper>(path.resolve(dir), fingerprint, paperCodec), fingerprint, `${path.resolve(dir)}.summaries`);
     open.set(id, cache);
   }
   return cache;
@@ -86,20 +87,32 @@ const paperCodec: Codec<RenderedPaper> = {
   split: true,
 };
 
-function paperCache(store: Store<RenderedPaper>, fingerprint: string): PaperCache {
+function paperCache(store: Store<RenderedPaper>, fingerprint: string, summariesFile: string): PaperCache {
   let keys = new Map<string, string>();
+  // Papers made from their summaries (src/cache/paper-summaries.ts) by the last lookup: the store holds them already.
+  let summarised = new WeakSet<RenderedPaper>();
   // The text stands in the key by its hash, which the file index knows without reading an unchanged file. One-shot
   // hashing of the joined text (the same bytes as hashing its parts in turn): a hash object a file, 100,000 times a
   // build, cost about three times as much.
   const keyOf = (file: SourceFile) => hash("sha256", `${fingerprint}\0${file.file}\0${file.hash ?? textHash(file.text)}`, "hex");
+  // A summarised paper's other fields, from the store (which the summaries were checked to describe).
+  const whole = (key: string): RenderedPaper => {
+    const paper = store.get(key);
+    if (!paper) throw new Error("the build cache changed while it was read; delete the cache folder and build again");
+    return paper;
+  };
   return {
     isEmpty: () => store.isEmpty(),
     lookup(files) {
       keys = new Map();
+      summarised = new WeakSet();
       for (const file of files) keys.set(file.file, keyOf(file));
+      const summaries = readPaperSummaries(summariesFile, fingerprint, store.identity());
       const found = new Map<string, RenderedPaper>();
       for (const [file, key] of keys) {
-        const paper = store.get(key);
+        const summary = summaries?.paper(key, whole);
+        if (summary) summarised.add(summary);
+        const paper = summary ?? store.get(key);
         // The path is part of the key; checking it again costs nothing and guards against a damaged entry.
         if (paper && paper.source?.file === file) {
           found.set(file, paper);
@@ -111,16 +124,23 @@ function paperCache(store: Store<RenderedPaper>, fingerprint: string): PaperCach
     save: (papers, problems, json) => keep(papers, problems, json)(),
     keep,
   };
-  // Stores the papers in memory, their content keys at once; returns what writes the cache folder.
+  // Stores the papers in memory, their content keys at once; returns what writes the cache folder and the summaries.
   function keep(...[papers, problems, json]: Parameters<PaperCache["keep"]>): () => void {
     const broken = new Set(problems.map((problem) => problem.file));
+    const kept: [string, RenderedPaper][] = [];
     for (const paper of papers) {
       const key = keys.get(paper.source.file);
       if (key && !broken.has(paper.source.file)) {
-        store.set(key, paper, json?.get(paper.source.file));
+        if (summarised.has(paper)) store.touch(key);
+        else store.set(key, paper, json?.get(paper.source.file));
         contentKeys.set(paper, key);
+        kept.push([key, paper]);
       }
     }
-    return () => store.save();
+    return () => {
+      store.save();
+      // After the store's files are written: the summaries record them as they are now.
+      writePaperSummaries(summariesFile, fingerprint, store.identity(), kept);
+    };
   }
 }

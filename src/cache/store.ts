@@ -24,6 +24,16 @@ export interface Store<T> {
   readonly size: number;
   /** True when the store holds nothing; does not read the shard files (see `size`, which does). */
   isEmpty(): boolean;
+  /**
+   * Keeps `key` live (as a `get` that found it would) without reading the shard files: for a value a caller knows the
+   * store holds, from a record of it taken while the store's files were as `identity` says they still are.
+   */
+  touch(key: string): void;
+  /**
+   * The stat of every shard file (inode, size, modification and change times), as one string: the store only ever
+   * appends to a shard or replaces it, so an equal identity means the same entries, byte for byte.
+   */
+  identity(): string;
 }
 
 /** How a store turns values into the bytes of a line and back; the default is JSON. */
@@ -50,6 +60,7 @@ const jsonCodec: Codec<unknown> = {
 
 const keyPattern = /^[0-9a-f]{64}$/;
 const shardOf = (key: string) => key[0]!;
+const allShards = "0123456789abcdef";
 const newline = 0x0a;
 const tab = 0x09;
 
@@ -176,44 +187,45 @@ export function openStore<T>(dir: string, fingerprint: string, codec = jsonCodec
       return []; // No store yet.
     }
   };
-  // The shard files are read on first use: a build that finds nothing changed never needs them.
-  let loaded = false;
+  // Each shard file is read on first use: a build that finds nothing changed never needs them, and one that looks up a
+  // few keys (the others known from a record of the store, see `touch`) reads only the shards of those.
+  const loadedShards = new Set<string>();
   // Split codecs: the shard files this process opened (tails are read from them), and the shards whose heads index
   // describes their file as it is.
   const files = new Map<string, ShardFile>();
   const headsCurrent = new Set<string>();
   const headsOf = (shard: string) => path.join(folder, `${shard}.heads`);
-  const load = (): void => {
-    if (loaded) return;
-    loaded = true;
-    for (const name of shardNames()) {
-      const shard = name[0]!;
-      let fd: number;
-      try {
-        fd = openSync(path.join(folder, name), "r");
-      } catch {
-        continue;
-      }
-      if (!codec.split) {
-        try {
-          linesPerShard.set(shard, indexShard(readFileSync(fd), entries));
-        } finally {
-          closeSync(fd);
-        }
-        continue;
-      }
-      const file = { fd };
-      files.set(shard, file);
-      const lines = indexHeads(headsOf(shard), fd, file, entries);
-      if (lines !== undefined) headsCurrent.add(shard);
-      linesPerShard.set(shard, lines ?? indexShard(readFileSync(fd), entries, file));
+  const loadShard = (shard: string): void => {
+    if (loadedShards.has(shard)) return;
+    loadedShards.add(shard);
+    let fd: number;
+    try {
+      fd = openSync(path.join(folder, `${shard}.jsonl`), "r");
+    } catch {
+      return; // No such shard (yet).
     }
+    if (!codec.split) {
+      try {
+        linesPerShard.set(shard, indexShard(readFileSync(fd), entries));
+      } finally {
+        closeSync(fd);
+      }
+      return;
+    }
+    const file = { fd };
+    files.set(shard, file);
+    const lines = indexHeads(headsOf(shard), fd, file, entries);
+    if (lines !== undefined) headsCurrent.add(shard);
+    linesPerShard.set(shard, lines ?? indexShard(readFileSync(fd), entries, file));
+  };
+  const load = (): void => {
+    for (const shard of allShards) loadShard(shard);
   };
   const live = new Set<string>();
   const stats = { hits: 0, misses: 0 };
 
   const get = (key: string): T | undefined => {
-    load();
+    loadShard(shardOf(key));
     const entry = entries.get(key);
     if (entry && entry.value === undefined && entry.raw) {
       try {
@@ -235,7 +247,7 @@ export function openStore<T>(dir: string, fingerprint: string, codec = jsonCodec
 
   const set = (key: string, value: T, json?: Uint8Array): void => {
     if (!keyPattern.test(key)) throw new Error(`cache key must be 64 hex digits, got ${JSON.stringify(key)}`);
-    load();
+    loadShard(shardOf(key));
     const entry = entries.get(key);
     if (entry) entry.value = value;
     else {
@@ -312,6 +324,7 @@ export function openStore<T>(dir: string, fingerprint: string, codec = jsonCodec
   };
 
   const save = (): void => {
+    // Every shard: one whose stale entries outnumber the live ones is rewritten even when nothing was added to it.
     load();
     mkdirSync(folder, { recursive: true });
     for (const name of readdirSync(dir)) {
@@ -319,6 +332,8 @@ export function openStore<T>(dir: string, fingerprint: string, codec = jsonCodec
     }
     const liveByShard = new Map<string, string[]>();
     for (const key of live) {
+      // A key touched (see `touch`) that no shard holds after all is not kept: it has no value to keep.
+      if (!entries.has(key)) continue;
       const list = liveByShard.get(shardOf(key)) ?? [];
       list.push(key);
       liveByShard.set(shardOf(key), list);
@@ -332,7 +347,7 @@ export function openStore<T>(dir: string, fingerprint: string, codec = jsonCodec
         onDiskByShard.set(shardOf(key), list);
       }
     }
-    for (const shard of "0123456789abcdef") {
+    for (const shard of allShards) {
       const file = path.join(folder, `${shard}.jsonl`);
       const keys = liveByShard.get(shard) ?? [];
       const fresh = keys.filter((key) => !entries.get(key)!.onDisk);
@@ -380,6 +395,15 @@ export function openStore<T>(dir: string, fingerprint: string, codec = jsonCodec
       load();
       return entries.size;
     },
-    isEmpty: () => (loaded ? entries.size === 0 : !shardNames().some((name) => (statSync(path.join(folder, name), { throwIfNoEntry: false })?.size ?? 0) > 0)),
+    touch: (key) => void live.add(key),
+    identity: () =>
+      [...shardNames()]
+        .sort()
+        .map((name) => {
+          const stat = statSync(path.join(folder, name), { bigint: true, throwIfNoEntry: false });
+          return `${name} ${stat ? `${stat.ino} ${stat.size} ${stat.mtimeNs} ${stat.ctimeNs}` : "-"}`;
+        })
+        .join("\n"),
+    isEmpty: () => (loadedShards.size === allShards.length ? entries.size === 0 : !shardNames().some((name) => (statSync(path.join(folder, name), { throwIfNoEntry: false })?.size ?? 0) > 0)),
   };
 }

@@ -1,0 +1,129 @@
+import { appendFileSync, cpSync, existsSync, mkdtempSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { textDecodes } from "../src/cache/paper-record.ts";
+import { summaryDecodes, summaryFields } from "../src/cache/paper-summaries.ts";
+import { openPaperCache } from "../src/cache/papers.ts";
+import type { RenderedPaper } from "../src/markdown/paper.ts";
+import { processFile } from "../src/render/pool.ts";
+import { paper } from "./helpers/site.ts";
+
+const temps: string[] = [];
+const tempDir = () => {
+  const dir = mkdtempSync(path.join(tmpdir(), "digest-summaries-"));
+  temps.push(dir);
+  return dir;
+};
+afterEach(() => {
+  for (const dir of temps.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+const source = (n: number, body = `Abstract $x_${n}$.`, extra: Record<string, unknown> = {}) => {
+  const file = `content/papers/2026-02-16/${n}.md`;
+  const text = paper({ arxiv: `2602.0000${n}`, title: `Paper $x_${n}$`, tags: ["theory"], organization: "Lab", ...extra }, body);
+  return { file, text, paper: processFile({ file, text }).rendered!.paper };
+};
+
+/** A cache folder `<dir>/papers` (its summaries beside it), saved with `files`. */
+function saved(files: ReturnType<typeof source>[]): string {
+  const dir = tempDir();
+  const cache = openPaperCache(path.join(dir, "papers"));
+  cache.lookup(files);
+  cache.save(files.map((f) => f.paper), []);
+  return dir;
+}
+
+/**
+ * The cache as another process finds it (one cache per folder and process): the folder moved elsewhere, its files as
+ * they are (a copy would give them new stats, which the summaries do not describe: they would not be used).
+ */
+function reopened(dir: string) {
+  const copy = path.join(tempDir(), "moved");
+  renameSync(dir, copy);
+  return { copy, cache: openPaperCache(path.join(copy, "papers")) };
+}
+
+/** As `reopened`, but a copy: the cache's files get new stats. */
+function copied(dir: string) {
+  const copy = tempDir();
+  cpSync(dir, copy, { recursive: true });
+  return { copy, cache: openPaperCache(path.join(copy, "papers")) };
+}
+
+// A paper made from its summary has its other fields as accessors; a paper decoded from the cache has them as values.
+const summarised = (paper: RenderedPaper) => !!Object.getOwnPropertyDescriptor(paper, "title")?.get;
+
+describe("paper summaries", () => {
+  it("give each unchanged paper as the cache would, decoding it whole only when a field besides the summary's is read", () => {
+    const files = [source(1, "Bound $\\mathcal O(n)$ here."), source(2, "Plain \"quoted\"\ttabbed.", { organization: undefined, published: "2026-02-15" })];
+    const dir = saved(files);
+    expect(existsSync(path.join(dir, "papers.summaries"))).toBe(true);
+    const found = reopened(dir).cache.lookup(files);
+    const [decodes, texts] = [summaryDecodes.count, textDecodes.count];
+    for (const f of files) {
+      const got = found.get(f.file)!;
+      expect(summarised(got)).toBe(true);
+      expect(Object.keys(got)).toEqual(Object.keys(f.paper));
+      for (const field of summaryFields) expect(got[field as keyof RenderedPaper]).toEqual(f.paper[field as keyof RenderedPaper]);
+    }
+    expect([summaryDecodes.count, textDecodes.count]).toEqual([decodes, texts]);
+    expect(found.get(files[0]!.file)!.titleHtml).toBe(files[0]!.paper.titleHtml);
+    expect(summaryDecodes.count).toBe(decodes + 1);
+    for (const f of files) {
+      expect({ ...found.get(f.file)! }).toEqual(f.paper);
+      expect(JSON.stringify(found.get(f.file))).toBe(JSON.stringify(f.paper));
+    }
+  });
+
+  it("are kept across builds: the papers of a build made from summaries are summarised again, and stay in the cache", () => {
+    const files = [source(1), source(2), source(3)];
+    const { copy, cache } = reopened(saved(files));
+    const found = cache.lookup(files);
+    // The next build: one paper edited (a new key), the others from their summaries.
+    const edited = source(2, "Edited $y$.");
+    const next = [files[0]!, edited, files[2]!];
+    const again = cache.lookup(next);
+    expect(again.has(edited.file)).toBe(false);
+    expect(summarised(again.get(files[0]!.file)!)).toBe(true);
+    cache.save([again.get(files[0]!.file)!, edited.paper, again.get(files[2]!.file)!], []);
+    const later = reopened(copy).cache.lookup(next);
+    for (const f of next) {
+      expect(summarised(later.get(f.file)!)).toBe(true);
+      expect({ ...later.get(f.file)! }).toEqual(f.paper);
+    }
+    expect(found.size).toBe(3);
+  });
+
+  it("are not used when the cache's files changed since they were written, nor for another fingerprint", () => {
+    const files = [source(1), source(2)];
+    const { copy, cache } = reopened(saved(files));
+    const folder = path.join(copy, "papers", readdirSync(path.join(copy, "papers"))[0]!);
+    // A torn line appended to a shard (a build killed while it wrote): the shard's stat is not the recorded one.
+    appendFileSync(path.join(folder, readdirSync(folder).find((name) => name.endsWith(".jsonl"))!), "x");
+    const found = cache.lookup(files);
+    for (const f of files) {
+      expect(summarised(found.get(f.file)!)).toBe(false);
+      expect({ ...found.get(f.file)! }).toEqual(f.paper);
+    }
+    // The cache restored from an archive (new inodes and times): the cache is read as before.
+    const restored = copied(saved(files)).cache.lookup(files);
+    for (const f of files) expect(summarised(restored.get(f.file)!)).toBe(false);
+    // Damaged summaries: the same.
+    const damaged = reopened(saved(files));
+    writeFileSync(path.join(damaged.copy, "papers.summaries"), "not v8");
+    for (const f of files) expect(summarised(damaged.cache.lookup(files).get(f.file)!)).toBe(false);
+    // Another fingerprint (the site's macros) finds no paper, summarised or not.
+    const other = reopened(saved(files));
+    const macros = openPaperCache(path.join(other.copy, "papers"), { katexOptions: { siteMacros: { "\\R": "\\mathbb{R}" } } });
+    expect(macros.lookup(files).size).toBe(0);
+  });
+
+  it("never stand for a paper the cache no longer holds: a shard deleted makes them unused", () => {
+    const files = [source(1), source(2), source(3), source(4)];
+    const { copy, cache } = reopened(saved(files));
+    const folder = path.join(copy, "papers", readdirSync(path.join(copy, "papers"))[0]!);
+    for (const name of readdirSync(folder)) rmSync(path.join(folder, name));
+    expect(cache.lookup(files).size).toBe(0);
+  });
+});

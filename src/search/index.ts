@@ -1101,16 +1101,20 @@ function readState(file: string): IndexState | undefined {
 export function takeStateLock(lock: string): boolean {
   for (let attempt = 0; attempt < 2; attempt++) {
     if (createLock(lock)) return true;
-    if (!staleLock(lock)) return false;
+    const holder = lockHolder(lock);
+    if (holder === "gone") continue;
+    if (holder === "running") return false;
     const breaking = `${lock}.break`;
     if (!createLock(breaking)) {
-      // Held only for a check and a removal: one whose holder died is removed, and this build does not append.
-      if (staleLock(breaking)) rmSync(breaking, { force: true });
+      // Held only for a check and a removal: one whose holder died is removed, and this build does not append. One
+      // that is gone is not "dead": another build may be creating it again this instant.
+      if (lockHolder(breaking) === "dead") rmSync(breaking, { force: true });
       return false;
     }
     try {
-      // Still the stale lock: while it exists no other build can take it, and none can remove it but under `breaking`.
-      if (staleLock(lock)) rmSync(lock, { force: true });
+      // Removed only while it still holds the dead process's id. Gone, it may be another build's new lock by the time
+      // it would be removed: while this build holds `breaking` no other can remove it, and a dead holder cannot.
+      if (lockHolder(lock) === "dead") rmSync(lock, { force: true });
     } finally {
       rmSync(breaking, { force: true });
     }
@@ -1129,16 +1133,17 @@ function createLock(file: string): boolean {
 }
 
 /**
- * Whether a lock file may be removed: its holder is not running, or it is gone. One still empty (its holder is
- * between creating and writing it) counts as held, unless it is a minute old (its holder died in between).
+ * Who holds a lock file: a process that is "running", one that is "dead" (may be removed), or nobody ("gone"). One
+ * still empty (its holder is between creating and writing it) counts as running, unless it is a minute old (its
+ * holder died in between).
  */
-function staleLock(file: string): boolean {
+function lockHolder(file: string): "running" | "dead" | "gone" {
   try {
     const text = readFileSync(file, "utf8");
-    if (/^\d+$/.test(text)) return !isRunning(Number(text));
-    return Date.now() - statSync(file).mtimeMs > 60_000;
+    if (/^\d+$/.test(text)) return isRunning(Number(text)) ? "running" : "dead";
+    return Date.now() - statSync(file).mtimeMs > 60_000 ? "dead" : "running";
   } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "ENOENT";
+    return (error as NodeJS.ErrnoException).code === "ENOENT" ? "gone" : "running";
   }
 }
 

@@ -19,7 +19,8 @@ const tempDir = () => {
   return dir;
 };
 afterEach(() => {
-  for (const dir of temps.splice(0)) rmSync(dir, { recursive: true, force: true });
+  // A paper cache folder's summaries file sits beside it (`.cache/papers.summaries`).
+  for (const dir of temps.splice(0)) for (const file of [dir, `${dir}.summaries`]) rmSync(file, { recursive: true, force: true });
 });
 
 const key = (n: number) => n.toString(16).padStart(64, "0");

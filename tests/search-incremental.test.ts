@@ -322,7 +322,7 @@ describe("incremental search index", () => {
     const takers = 6;
     const workers = Array.from({ length: takers }, () => startTypeScriptWorker(new URL("./helpers/lock-taker.ts", import.meta.url)));
     try {
-      for (let round = 0; round < 20; round++) {
+      for (let round = 0; round < 200; round++) {
         writeFileSync(lock, dead);
         const signal = new SharedArrayBuffer(8);
         const flags = new Int32Array(signal);

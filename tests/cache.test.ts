@@ -41,6 +41,18 @@ describe("the cache store", () => {
     expect(readdirSync(dir)).toEqual(["b".repeat(32)]);
   });
 
+  it("writes a shard of thousands of entries whole, large and small, and reads each back", () => {
+    const dir = tempDir();
+    const store = openStore<{ text: string }>(dir, "d".repeat(64));
+    // Key 0's shard gets them all: several 4 MB chunks of more than 1,024 buffers each (four a line), and a large value.
+    const values = Array.from({ length: 6000 }, (_, i) => ({ text: i === 4321 ? "x".repeat(3_000_000) : `value ${i} ${"é".repeat(i % 700)}` }));
+    values.forEach((value, i) => store.set(key(i), value));
+    store.save();
+    const reopened = openStore<{ text: string }>(dir, "d".repeat(64));
+    expect(values.every((value, i) => reopened.get(key(i))?.text === value.text)).toBe(true);
+    expect(reopened.size).toBe(6000);
+  });
+
   it("treats a line cut short by a killed build as a miss, and repairs the shard on the next save", () => {
     const dir = tempDir();
     const store = openStore<number>(dir, "c".repeat(64));

@@ -294,6 +294,19 @@ describe("the built digest", () => {
     expect(day("ol.papers > li").length).toBeGreaterThan(0);
   });
 
+  it("writes no line breaks between the head's elements, and the parser finds every one of them in <head>", () => {
+    for (const rel of ["papers/2301.12942/index.html", "index.html", "tags/theory/index.html", "organizations/university-of-southern-california/index.html", "date/2026-01-04/index.html"]) {
+      const text = site.read(rel);
+      const head = text.slice(0, text.indexOf("<header"));
+      expect(head, rel).not.toMatch(/>\s+</);
+      const $ = page(rel);
+      expect($("head > meta[name=citation_author]").length + $("head > link[rel=alternate]").length, rel).toBeGreaterThan(0);
+      expect($("body meta, body link, body title").length, rel).toBe(0);
+    }
+    const $ = page("papers/2301.12942/index.html");
+    expect($("head > meta[name=citation_author]").map((_, m) => $(m).attr("content")).get().length).toBeGreaterThan(1);
+  });
+
   it("typesets math at build time as MathML alone, without its TeX source, and no KaTeX stylesheet or fonts", () => {
     const $ = page("papers/2301.12942/index.html");
     expect($(".abstract math").map((_, m) => $.html(m)).get()).toEqual([

@@ -284,6 +284,10 @@ describe("the built digest", () => {
     }
     const paperPage = site.read("papers/2301.12942/index.html");
     expect(paperPage).toContain("<h1 class=paper-title>");
+    // No </body> or </html> at the end (optional end tags): the footer is still the body's last element.
+    expect(paperPage).toMatch(/<\/footer>\n?$/);
+    expect(paperPage).not.toMatch(/<\/body>|<\/html>/);
+    expect(page("papers/2301.12942/index.html")("body > :last-child").is("footer.site-footer")).toBe(true);
     expect(paperPage).not.toMatch(/<\/(dd|dt)>/);
     // The HTML parser closes what the end tags closed: the details are pairs of dt and dd, the paragraphs apart.
     const $ = page("papers/2301.12942/index.html");

@@ -261,7 +261,7 @@ describe("the built digest", () => {
     // The values the layouts write bare (README, "Output size"): fixed tokens, never a contributor's or the configuration's.
     const bare = new Set(["utf-8", "viewport", "canonical", "alternate", "application/rss+xml", "application/atom+xml",
       "application/feed+json", "icon", "stylesheet", "module", "site-header", "site-title", "Site", "main", "site-footer",
-      "feeds", "site-search", "search", "search-field", "q", "off", "false", "submit", "paper-title", "title-links",
+      "site-search", "search", "search-field", "q", "off", "false", "submit", "paper-title", "title-links",
       "authors-full", "paper-details", "tag", "abstract", "cite", "bibtex", "0", "Papers", "prev", "next", "paper-links",
       "paper-meta", "paper-facts", "upvotes", "visually-hidden", "category", "card-links", "card-foot", "abstract-fold",
       "org", "paper-dates", "papers", "paper-row", "pager-up", "day",
@@ -288,6 +288,8 @@ describe("the built digest", () => {
     expect(paperPage).toMatch(/<\/footer>\n?$/);
     expect(paperPage).not.toMatch(/<\/body>|<\/html>/);
     expect(page("papers/2301.12942/index.html")("body > :last-child").is("footer.site-footer")).toBe(true);
+    // The footer's paragraphs carry no class (none is read by site.css or a script).
+    expect(page("papers/2301.12942/index.html")("footer p[class]").length).toBe(0);
     expect(paperPage).not.toMatch(/<\/(dd|dt)>/);
     // The HTML parser closes what the end tags closed: the details are pairs of dt and dd, the paragraphs apart.
     const $ = page("papers/2301.12942/index.html");

@@ -314,6 +314,20 @@ describe("the built digest", () => {
     expect($("head > meta[name=citation_author]").map((_, m) => $(m).attr("content")).get().length).toBeGreaterThan(1);
   });
 
+  it("writes no line break between blocks, only between the header's two links, where it is their space", () => {
+    const paperPage = site.read("papers/2301.12942/index.html");
+    for (const joined of ["<header class=site-header><a class=site-title", "</nav><form class=site-search", "</form></header><main id=main><article",
+      "</dl><h2 id=abstract>Abstract</h2><div class=abstract>", "</h2><pre class=bibtex", "</pre></article><nav class=\"pager paper-pager\"",
+      "</nav></main><footer class=site-footer><p>"]) expect(paperPage, joined).toContain(joined);
+    expect(paperPage).toMatch(/>Latest<\/a>\n<a href="\/archive\/">Archive</);
+    const day = site.read("date/2026-01-04/index.html");
+    expect(day).toMatch(/<article class="paper card" id="[^"]+"><h2 class=paper-title>/);
+    expect(day).toMatch(/<\/h2><p class=paper-meta>/);
+    expect(day).not.toMatch(/<\/div>\n<\/article>/);
+    // The fold and a paper's first version stay apart by a space.
+    expect(site.read("index.html") + day).not.toMatch(/Abstract<\/a><span class=paper-dates>/);
+  });
+
   it("typesets math at build time as MathML alone, without its TeX source, and no KaTeX stylesheet or fonts", () => {
     const $ = page("papers/2301.12942/index.html");
     expect($(".abstract math").map((_, m) => $.html(m)).get()).toEqual([

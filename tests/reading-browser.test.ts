@@ -250,6 +250,9 @@ describe.skipIf(Boolean(skip))("reading the site in the browser", () => {
     await page.goto(`${server.url}date/2026-02-16/`);
     // The saved theme is applied by a script file that blocks rendering: a classic script, never async, defer or a module.
     expect(await page.locator("head script[src$='/assets/theme.js']:not([async]):not([defer]):not([type])").count()).toBe(1);
+    // theme.js adds site.js (the page has no tag for it), which makes the toggle once the document is parsed.
+    expect(await page.locator("head script[type=module][src$='/assets/site.js']").count()).toBe(1);
+    expect(readFileSync(path.join(site.outputDir, "date/2026-02-16/index.html"), "utf8")).not.toContain("site.js");
     const background = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
     expect(await background()).toBe("rgb(255, 255, 255)");
     const toggle = page.locator("button.theme-toggle");

@@ -180,6 +180,8 @@ describe("a fixture covering every page kind, served under a path prefix", () =>
     for (const file of pages) {
       // No script-src: scripts fall back to default-src 'self', the site's own files (README, "Security model").
       expect(site.read(file), file).toMatch(/<meta http-equiv=Content-Security-Policy content="default-src 'self'; (?![^"]*script-src)[^"]*">/);
+      // Nor an img-src allowing data: images; the site makes none (images fall back to default-src 'self').
+      expect(/content="(default-src [^"]*)"/.exec(site.read(file))?.[1], file).not.toMatch(/img-src|data:/);
     }
   });
 });

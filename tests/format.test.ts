@@ -56,18 +56,18 @@ describe("hostOf", () => {
 describe("meta tags", () => {
   it("writes meta tags one a line, the keys bare, contents quoted and escaped", () => {
     expect(metaTags([["citation_author", "Ada"], ["citation_title", 'a "b" <c> & d']], "name")).toBe(
-      '<meta name=citation_author content="Ada">\n<meta name=citation_title content="a &quot;b&quot; &lt;c&gt; &amp; d">',
+      '<meta name=citation_author content="Ada"><meta name=citation_title content="a &quot;b&quot; &lt;c&gt; &amp; d">',
     );
     expect(metaTags([["og:type", "article"]], "property")).toBe('<meta property=og:type content="article">');
   });
 
   it("writes a content bare only for a key the caller fixes, and only when it is one plain token", () => {
     expect(metaTags([["og:type", "article"], ["og:title", "article"]], "property", ["og:type"])).toBe(
-      '<meta property=og:type content=article>\n<meta property=og:title content="article">',
+      '<meta property=og:type content=article><meta property=og:title content="article">',
     );
     // A value that is not one plain token stays quoted and escaped even where the caller says it is fixed.
     expect(metaTags([["og:type", "a b"], ["og:x", 'x"><script>']], "property", ["og:type", "og:x"])).toBe(
-      '<meta property=og:type content="a b">\n<meta property=og:x content="x&quot;&gt;&lt;script&gt;">',
+      '<meta property=og:type content="a b"><meta property=og:x content="x&quot;&gt;&lt;script&gt;">',
     );
     expect(metaTags([['a"b', "c"]], "name")).toBe('<meta name="a&quot;b" content="c">');
   });

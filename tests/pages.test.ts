@@ -221,9 +221,10 @@ describe("the built digest", () => {
     expect($("dl.paper-details a[href='/date/2026-01-04/']").length).toBe(1);
     // What works only with JavaScript (theme toggle, "Copy BibTeX", the "/" hint) is made by site.js: not in the page.
     expect($(".theme-toggle, .copy-button, .copy-row, .copy-status, .search-key").length).toBe(0);
-    // No attribute that says a browser's default on every page (the button's type="submit" is html-validate's rule).
+    // No attribute that says a browser's default on every page: a button in a form submits it without type="submit".
     expect($("form.site-search").length).toBe(1);
-    expect($("form.site-search button").attr("type")).toBe("submit");
+    expect($("form.site-search button").length).toBe(1);
+    expect($("form.site-search button").attr("type")).toBeUndefined();
     expect($("[method], [enterkeyhint], [data-search], link[rel=icon][type]").length).toBe(0);
     expect($("pre#bibtex").text()).toMatch(/^@misc\{dai2023refined,\n {2}title = \{/);
     // The arXiv id is text in the details; its one link is beside the title.
@@ -261,7 +262,7 @@ describe("the built digest", () => {
     // The values the layouts write bare (README, "Output size"): fixed tokens, never a contributor's or the configuration's.
     const bare = new Set(["utf-8", "viewport", "canonical", "alternate", "application/rss+xml", "application/atom+xml",
       "application/feed+json", "icon", "stylesheet", "module", "site-header", "site-title", "Site", "main", "site-footer",
-      "feeds", "site-search", "search", "search-field", "q", "off", "false", "submit", "paper-title", "title-links",
+      "site-search", "search", "search-field", "q", "off", "false", "paper-title", "title-links",
       "authors-full", "paper-details", "tag", "abstract", "cite", "bibtex", "0", "Papers", "prev", "next", "paper-links",
       "paper-meta", "paper-facts", "upvotes", "visually-hidden", "category", "card-links", "card-foot", "abstract-fold",
       "org", "paper-dates", "papers", "paper-row", "pager-up", "day",
@@ -284,6 +285,12 @@ describe("the built digest", () => {
     }
     const paperPage = site.read("papers/2301.12942/index.html");
     expect(paperPage).toContain("<h1 class=paper-title>");
+    // No </body> or </html> at the end (optional end tags): the footer is still the body's last element.
+    expect(paperPage).toMatch(/<\/footer>\n?$/);
+    expect(paperPage).not.toMatch(/<\/body>|<\/html>/);
+    expect(page("papers/2301.12942/index.html")("body > :last-child").is("footer.site-footer")).toBe(true);
+    // The footer's paragraphs carry no class (none is read by site.css or a script).
+    expect(page("papers/2301.12942/index.html")("footer p[class]").length).toBe(0);
     expect(paperPage).not.toMatch(/<\/(dd|dt)>/);
     // The HTML parser closes what the end tags closed: the details are pairs of dt and dd, the paragraphs apart.
     const $ = page("papers/2301.12942/index.html");
@@ -292,6 +299,33 @@ describe("the built digest", () => {
     const day = page("date/2026-01-04/index.html");
     expect(day("ol.papers > li > article.paper").length).toBe(day("ol.papers > li").length);
     expect(day("ol.papers > li").length).toBeGreaterThan(0);
+  });
+
+  it("writes no line breaks between the head's elements, and the parser finds every one of them in <head>", () => {
+    for (const rel of ["papers/2301.12942/index.html", "index.html", "tags/theory/index.html", "organizations/university-of-southern-california/index.html", "date/2026-01-04/index.html"]) {
+      const text = site.read(rel);
+      const head = text.slice(0, text.indexOf("<header"));
+      expect(head, rel).not.toMatch(/>\s+</);
+      const $ = page(rel);
+      expect($("head > meta[name=citation_author]").length + $("head > link[rel=alternate]").length, rel).toBeGreaterThan(0);
+      expect($("body meta, body link, body title").length, rel).toBe(0);
+    }
+    const $ = page("papers/2301.12942/index.html");
+    expect($("head > meta[name=citation_author]").map((_, m) => $(m).attr("content")).get().length).toBeGreaterThan(1);
+  });
+
+  it("writes no line break between blocks, only between the header's two links, where it is their space", () => {
+    const paperPage = site.read("papers/2301.12942/index.html");
+    for (const joined of ["<header class=site-header><a class=site-title", "</nav><form class=site-search", "</form></header><main id=main><article",
+      "</dl><h2 id=abstract>Abstract</h2><div class=abstract>", "</h2><pre class=bibtex", "</pre></article><nav class=\"pager paper-pager\"",
+      "</nav></main><footer class=site-footer><p>"]) expect(paperPage, joined).toContain(joined);
+    expect(paperPage).toMatch(/>Latest<\/a>\n<a href="\/archive\/">Archive</);
+    const day = site.read("date/2026-01-04/index.html");
+    expect(day).toMatch(/<article class="paper card" id="[^"]+"><h2 class=paper-title>/);
+    expect(day).toMatch(/<\/h2><p class=paper-meta>/);
+    expect(day).not.toMatch(/<\/div>\n<\/article>/);
+    // The fold and a paper's first version stay apart by a space.
+    expect(site.read("index.html") + day).not.toMatch(/Abstract<\/a><span class=paper-dates>/);
   });
 
   it("typesets math at build time as MathML alone, without its TeX source, and no KaTeX stylesheet or fonts", () => {
@@ -439,7 +473,7 @@ describe("tag pages with more papers than fit on one", () => {
       expect(pagers($), rel).toEqual([pager, pager]);
       expect($("link[rel=canonical]").attr("href"), rel).toBe(`${siteUrl}/${rel.replace(/index\.html$/, "")}`);
       // Every page links the tag's one set of feeds.
-      expect($("link[rel=alternate][type='application/rss+xml']").first().attr("href"), rel).toBe(`${siteUrl}/tags/many/feed.xml`);
+      expect($("link[rel=alternate][type='application/rss+xml']").first().attr("href"), rel).toBe("/tags/many/feed.xml");
     }
     expect(page("tags/many/page/2/index.html")("title").text()).toBe("#many (page 2 of 3) · Test Digest");
   });

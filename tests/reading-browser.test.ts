@@ -211,6 +211,12 @@ describe.skipIf(Boolean(skip))("reading the site in the browser", () => {
     expect(await link.textContent()).toBe("Abstract");
     await Promise.all([page.waitForURL(/\/papers\/2602\.09101\/#abstract$/), link.click()]);
     expect(await page.locator("#abstract + .abstract").textContent()).toContain("xylophonist");
+    // The header's search field is named by its placeholder (no aria-label saying it again).
+    expect(await page.getByRole("searchbox", { name: "Search papers", exact: true }).count()).toBe(1);
+    expect(await page.locator("#site-search[aria-label]").count()).toBe(0);
+    // The header's search button, a plain <button> in its form (no type="submit", the default), submits it.
+    await page.fill("#site-search", "xylophonist");
+    await Promise.all([page.waitForURL(/\/search\/\?q=xylophonist$/), page.click("form.site-search button")]);
     await ctx.close();
   });
 
@@ -244,6 +250,9 @@ describe.skipIf(Boolean(skip))("reading the site in the browser", () => {
     await page.goto(`${server.url}date/2026-02-16/`);
     // The saved theme is applied by a script file that blocks rendering: a classic script, never async, defer or a module.
     expect(await page.locator("head script[src$='/assets/theme.js']:not([async]):not([defer]):not([type])").count()).toBe(1);
+    // theme.js adds site.js (the page has no tag for it), which makes the toggle once the document is parsed.
+    expect(await page.locator("head script[type=module][src$='/assets/site.js']").count()).toBe(1);
+    expect(readFileSync(path.join(site.outputDir, "date/2026-02-16/index.html"), "utf8")).not.toContain("site.js");
     const background = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
     expect(await background()).toBe("rgb(255, 255, 255)");
     const toggle = page.locator("button.theme-toggle");

@@ -66,6 +66,9 @@ describe("the checkers find what they look for", () => {
       // An inline script runs only when the policy names its exact text by hash; a hash must name a script of the page.
       "hashed.html": page("<script>one()</script>", hashedCsp(cspHash("one()"))),
       "rehashed.html": page("<script>one();two()</script>", hashedCsp(cspHash("one()"))),
+      // No script-src: scripts fall back to default-src, which allows the site's files alone (the pages' policy).
+      "fallback.html": page('<script src="/a.js"></script>', `<meta http-equiv="Content-Security-Policy" content="default-src 'self'; object-src 'none'; base-uri 'none'">`),
+      "fallback-inline.html": page("<script>one()</script>", `<meta http-equiv="Content-Security-Policy" content="default-src 'self'; object-src 'none'; base-uri 'none'">`),
     });
     try {
       expect(checkPageSecurity(dir).map(formatProblem)).toEqual([
@@ -78,6 +81,7 @@ describe("the checkers find what they look for", () => {
         "bad.html:2: img[onerror]: has an event handler attribute onerror",
         'bad.html:3: a[href]: has an unsafe URL "javascript:alert(1)"',
         "bad.html:4: b[style]: has a style attribute outside KaTeX's output",
+        "fallback-inline.html:1: script: has an inline <script> whose hash the Content-Security-Policy does not list; scripts must be files (src=...)",
         'ld.html:1: script: has a JSON-LD block containing "<" (write it as \\u003c)',
         "ld.html:2: script: has a JSON-LD block that is not valid JSON",
         "ld.html:3: script: has an inline <script> whose hash the Content-Security-Policy does not list; scripts must be files (src=...)",
@@ -174,7 +178,10 @@ describe("a fixture covering every page kind, served under a path prefix", () =>
     const pages = site.files().filter((f) => f.endsWith(".html"));
     expect(pages.length).toBeGreaterThan(10);
     for (const file of pages) {
-      expect(site.read(file), file).toMatch(/<meta http-equiv=Content-Security-Policy content="default-src 'self'; script-src 'self'; [^"]*">/);
+      // No script-src: scripts fall back to default-src 'self', the site's own files (README, "Security model").
+      expect(site.read(file), file).toMatch(/<meta http-equiv=Content-Security-Policy content="default-src 'self'; (?![^"]*script-src)[^"]*">/);
+      // Nor an img-src allowing data: images; the site makes none (images fall back to default-src 'self').
+      expect(/content="(default-src [^"]*)"/.exec(site.read(file))?.[1], file).not.toMatch(/img-src|data:/);
     }
   });
 });

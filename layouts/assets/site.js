@@ -1,6 +1,9 @@
-// The site's one deferred module, on every page (one <script> tag in each page's head instead of three): the theme
+// The site's one module, on every page (one instead of three): the theme
 // toggle, the search box's boot, the author links and the copy button. Each part does nothing on a page without its
 // elements; what works only with JavaScript is made here, not written into every page (README, "Output size").
+// theme.js adds it to <head> (no tag of its own in every page); added by a script, it runs when it arrives, so it
+// waits for the document as a deferred module would.
+if (document.readyState === "loading") await new Promise((done) => document.addEventListener("DOMContentLoaded", done, { once: true }));
 
 /** An element with attributes and children (text or nodes). */
 function el(name, attributes = {}, ...children) {

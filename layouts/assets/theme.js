@@ -1,1 +1,1 @@
-try{var t=localStorage.getItem("theme");if(t==="light"||t==="dark")document.documentElement.dataset.theme=t}catch(e){}
+try{var t=localStorage.getItem("theme");if(t==="light"||t==="dark")document.documentElement.dataset.theme=t}catch(e){}var s=document.createElement("script");s.type="module";s.src=new URL("site.js",document.currentScript.src);document.head.append(s)

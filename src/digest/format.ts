@@ -37,7 +37,8 @@ const bareToken = /^[A-Za-z0-9_:.-]+$/;
 const attributeValue = (value: string, fixed: boolean) => (fixed && bareToken.test(value) ? value : `"${escapeHtml(value)}"`);
 
 /**
- * Meta tags from `[key, content]` pairs, one a line, as one string of HTML: `attribute` is `name` (Highwire
+ * Meta tags from `[key, content]` pairs, one after another without line breaks (text between head elements no reader
+ * shows), as one string of HTML: `attribute` is `name` (Highwire
  * `citation_*`) or `property` (Open Graph). The keys are the code's fixed tokens and are written bare, like the
  * layouts' (`name=citation_author`); a content is quoted and escaped, but for the keys in `fixedContent`, whose content
  * the code fixes (`og:type`: `content=article`). Default none.
@@ -45,5 +46,5 @@ const attributeValue = (value: string, fixed: boolean) => (fixed && bareToken.te
 export function metaTags(pairs: readonly (readonly [string, string])[], attribute: "name" | "property", fixedContent: readonly string[] = []): string {
   return pairs
     .map(([key, content]) => `<meta ${attribute}=${attributeValue(key, true)} content=${attributeValue(content, fixedContent.includes(key))}>`)
-    .join("\n");
+    .join("");
 }

@@ -20,7 +20,11 @@ const allowedSources: Record<string, readonly string[]> = {
 /** A CSP source expression for an inline script: `'sha256-<base64>'` of its exact text. */
 export const cspHash = (script: string): string => `'sha256-${createHash("sha256").update(script, "utf8").digest("base64")}'`;
 
-const requiredDirectives = ["default-src", "script-src", "object-src", "base-uri"];
+/**
+ * Directives every page's policy must give. No `script-src` is needed: without it scripts fall back to `default-src`
+ * (CSP Level 3, "script-src" fallback list), whose sources are checked the same way.
+ */
+const requiredDirectives = ["default-src", "object-src", "base-uri"];
 const unsafeUrl = /^\s*(?:javascript|vbscript|data):/i;
 
 /** The one type of inline <script> allowed: a data block, which browsers never execute. */

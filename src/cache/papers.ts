@@ -8,7 +8,7 @@ import type { RenderedPaper } from "../markdown/paper.ts";
 import { textHash } from "./files.ts";
 import { codeFingerprint } from "./fingerprint.ts";
 import { decodePaperRecord, encodePaperRecord, recordOf } from "./paper-record.ts";
-import { readPaperSummaries, writePaperSummaries } from "./paper-summaries.ts";
+import { readPaperSummaries, writeAddedSummaries, writePaperSummaries, type PaperSummaries } from "./paper-summaries.ts";
 import { openStore, type Codec, type Store } from "./store.ts";
 
 /** Modules whose code decides what a paper file becomes; everything they import, transitively, is fingerprinted. */
@@ -91,6 +91,8 @@ function paperCache(store: Store<RenderedPaper>, fingerprint: string, summariesF
   let keys = new Map<string, string>();
   // Papers made from their summaries (src/cache/paper-summaries.ts) by the last lookup: the store holds them already.
   let summarised = new WeakSet<RenderedPaper>();
+  // The summaries the last lookup read, if they were usable.
+  let summaries: PaperSummaries | undefined;
   // The text stands in the key by its hash, which the file index knows without reading an unchanged file. One-shot
   // hashing of the joined text (the same bytes as hashing its parts in turn): a hash object a file, 100,000 times a
   // build, cost about three times as much.
@@ -107,7 +109,7 @@ function paperCache(store: Store<RenderedPaper>, fingerprint: string, summariesF
       keys = new Map();
       summarised = new WeakSet();
       for (const file of files) keys.set(file.file, keyOf(file));
-      const summaries = readPaperSummaries(summariesFile, fingerprint, store.identity());
+      summaries = readPaperSummaries(summariesFile, fingerprint, store.identity());
       const found = new Map<string, RenderedPaper>();
       for (const [file, key] of keys) {
         const summary = summaries?.paper(key, whole);
@@ -137,10 +139,16 @@ function paperCache(store: Store<RenderedPaper>, fingerprint: string, summariesF
         kept.push([key, paper]);
       }
     }
+    const read = summaries;
     return () => {
-      store.save();
+      // The cache as the summaries read describe it (no other process changed it since): when the store only appends
+      // to its shards, every paper they name stays in it, and only this build's other papers' summaries are written
+      // (src/cache/paper-summaries.ts, writeAddedSummaries), not 100,000 papers' again.
+      const same = read !== undefined && store.identity() === read.identity;
+      const appended = store.save();
       // After the store's files are written: the summaries record them as they are now.
-      writePaperSummaries(summariesFile, fingerprint, store.identity(), kept);
+      const identity = store.identity();
+      if (!(same && appended && writeAddedSummaries(summariesFile, fingerprint, identity, read, kept))) writePaperSummaries(summariesFile, fingerprint, identity, kept);
     };
   }
 }

@@ -28,10 +28,13 @@ interface Summarised {
   shapeOf: number[];
   /** Per summary field, each paper's value (undefined where the paper has no such field). */
   values: Record<SummaryField, unknown[]>;
+  /** Where each paper's record is in its cache shard file (see Store.location), or -1 and -1. */
+  starts: number[];
+  ends: number[];
 }
 
 interface Stored extends Summarised {
-  version: 2;
+  version: 3;
   fingerprint: string;
   /** The cache's `Store.identity()` after its files were written. */
   identity: string;
@@ -44,10 +47,15 @@ interface Stored extends Summarised {
 
 /** Summaries read from the file, for one fingerprint and cache identity. */
 export interface PaperSummaries {
-  /** The paper of this content key, made from its summary; `full` decodes the whole paper when another field is read. */
-  paper(key: string, full: (key: string) => RenderedPaper): RenderedPaper | undefined;
+  /**
+   * The paper of this content key, made from its summary; `full` decodes the whole paper when another field is read,
+   * given where its record is in the cache's shard file when the summaries know (see Store.getAt).
+   */
+  paper(key: string, full: (key: string, at?: [start: number, end: number]) => RenderedPaper): RenderedPaper | undefined;
   /** True when the summaries have a paper of this content key. */
   has(key: string): boolean;
+  /** Where the record of this content key is in the cache's shard file, when the summaries know. */
+  location(key: string): [start: number, end: number] | undefined;
   /** How many papers they summarise. */
   readonly size: number;
   /** The cache's identity they were read for (see readPaperSummaries). */
@@ -60,7 +68,8 @@ export interface PaperSummaries {
 /** Where a summarised paper's whole paper comes from, and the whole paper once decoded. */
 interface Pending {
   key: string;
-  full: (key: string) => RenderedPaper;
+  full: (key: string, at?: [start: number, end: number]) => RenderedPaper;
+  at?: [start: number, end: number];
   paper?: RenderedPaper;
 }
 
@@ -72,7 +81,7 @@ export const summaryDecodes = { count: 0 };
 const wholeOf = (paper: { [pending]: Pending }): RenderedPaper => {
   const state = paper[pending];
   if (!state.paper) {
-    state.paper = state.full(state.key);
+    state.paper = state.full(state.key, state.at);
     summaryDecodes.count++;
   }
   return state.paper;
@@ -124,10 +133,11 @@ function parseStored(bytes: Buffer | undefined, fingerprint: string): Stored | u
   } catch {
     return undefined;
   }
-  if (stored?.version !== 2 || stored.fingerprint !== fingerprint || typeof stored.identity !== "string" || !Array.isArray(stored.keys)) return undefined;
+  if (stored?.version !== 3 || stored.fingerprint !== fingerprint || typeof stored.identity !== "string" || !Array.isArray(stored.keys)) return undefined;
   const { keys, shapes, shapeOf, values } = stored;
   if (!Array.isArray(shapes) || !Array.isArray(shapeOf) || shapeOf.length !== keys.length) return undefined;
   if (summaryFields.some((field) => !Array.isArray(values?.[field]) || values[field].length !== keys.length)) return undefined;
+  if (!Array.isArray(stored.starts) || !Array.isArray(stored.ends) || stored.starts.length !== keys.length || stored.ends.length !== keys.length) return undefined;
   return stored;
 }
 
@@ -159,6 +169,7 @@ export function readPaperSummaries(file: string, fingerprint: string, identity: 
     base: read.stat,
     ...(added ? { added } : {}),
     has: (key) => index.has(key),
+    location,
     paper(key, full) {
       const at = index.get(key);
       if (at === undefined) return undefined;
@@ -172,20 +183,36 @@ export function readPaperSummaries(file: string, fingerprint: string, identity: 
         if (isSummaryField.has(name)) paper[name] = values[name as SummaryField][i];
         else Object.defineProperty(paper, name, accessorOf(name));
       }
-      Object.defineProperty(paper, pending, { value: { key, full } satisfies Pending });
+      const where = location(key);
+      Object.defineProperty(paper, pending, { value: { key, full, ...(where ? { at: where } : {}) } satisfies Pending });
       return paper as unknown as RenderedPaper;
     },
   };
+  function location(key: string): [number, number] | undefined {
+    const at = index.get(key);
+    if (at === undefined) return undefined;
+    const { starts, ends } = parts[at & 1]!;
+    const [start, end] = [starts[at >>> 1], ends[at >>> 1]];
+    return typeof start === "number" && typeof end === "number" && start >= 0 && end > start ? [start, end] : undefined;
+  }
 }
 
+/** Where a paper's record is in the cache's shard file (see Store.location), if known. */
+export type Locate = (key: string) => [start: number, end: number] | undefined;
+
 /** The summaries of `papers` (each with the content key the cache stores it under), appended to `into`. */
-function summarise(papers: Iterable<[key: string, paper: RenderedPaper]>, into?: Summarised): Summarised {
+function summarise(papers: Iterable<[key: string, paper: RenderedPaper]>, locate: Locate, into?: Summarised): Summarised {
   const keys: string[] = into ? [...into.keys] : [];
   const shapes: string[][] = into ? [...into.shapes] : [];
   const shapeIds = new Map(shapes.map((names, id) => [names.join("\0"), id]));
   const shapeOf: number[] = into ? [...into.shapeOf] : [];
   const values = Object.fromEntries(summaryFields.map((field) => [field, into ? [...into.values[field]] : []])) as Summarised["values"];
+  const starts: number[] = into ? [...into.starts] : [];
+  const ends: number[] = into ? [...into.ends] : [];
   for (const [key, paper] of papers) {
+    const [start, end] = locate(key) ?? [-1, -1];
+    starts.push(start);
+    ends.push(end);
     // A summarised paper's names are its own (Object.keys reads no accessor); another paper's, but those of fields it
     // holds as undefined, which its record (JSON) leaves out.
     const names = pending in paper ? Object.keys(paper) : Object.keys(paper).filter((name) => Object.getOwnPropertyDescriptor(paper, name)!.get || (paper as unknown as Record<string, unknown>)[name] !== undefined);
@@ -200,7 +227,7 @@ function summarise(papers: Iterable<[key: string, paper: RenderedPaper]>, into?:
     const record = paper as unknown as Record<string, unknown>;
     for (const field of summaryFields) values[field].push(record[field]);
   }
-  return { keys, shapes, shapeOf, values };
+  return { keys, shapes, shapeOf, values, starts, ends };
 }
 
 /** Writes `stored` to `file` atomically (written beside it, then renamed over it). */
@@ -211,8 +238,8 @@ function writeStored(file: string, stored: Stored): void {
 }
 
 /** Writes the summaries of `papers` (each with the content key the cache stores it under) to `file`, atomically. */
-export function writePaperSummaries(file: string, fingerprint: string, identity: string, papers: Iterable<[key: string, paper: RenderedPaper]>): void {
-  writeStored(file, { version: 2, fingerprint, identity, ...summarise(papers) });
+export function writePaperSummaries(file: string, fingerprint: string, identity: string, papers: Iterable<[key: string, paper: RenderedPaper]>, locate: Locate = () => undefined): void {
+  writeStored(file, { version: 3, fingerprint, identity, ...summarise(papers, locate) });
   // Added summaries name the file they add to, which is replaced: they would not be used again.
   rmSync(addedFileOf(file), { force: true });
 }
@@ -230,11 +257,12 @@ export function writeAddedSummaries(
   identity: string,
   previous: PaperSummaries,
   papers: readonly [key: string, paper: RenderedPaper][],
+  locate: Locate = () => undefined,
 ): boolean {
   const fresh = papers.filter(([key]) => !previous.has(key));
   const count = (previous.added?.keys.length ?? 0) + fresh.length;
   if (count > Math.max(64, (previous.size - count) / 8)) return false;
   if (!fresh.length && previous.identity === identity) return true;
-  writeStored(addedFileOf(file), { version: 2, fingerprint, identity, base: previous.base, ...summarise(fresh, previous.added) });
+  writeStored(addedFileOf(file), { version: 3, fingerprint, identity, base: previous.base, ...summarise(fresh, locate, previous.added) });
   return true;
 }

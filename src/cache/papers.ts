@@ -98,8 +98,10 @@ function paperCache(store: Store<RenderedPaper>, fingerprint: string, summariesF
   // build, cost about three times as much.
   const keyOf = (file: SourceFile) => hash("sha256", `${fingerprint}\0${file.file}\0${file.hash ?? textHash(file.text)}`, "hex");
   // A summarised paper's other fields, from the store (which the summaries were checked to describe).
-  const whole = (key: string): RenderedPaper => {
-    const paper = store.get(key);
+  // Read from where the summaries say its record is in its shard file when they know (no shard index read: a build
+  // that adds a paper reads the day, tag and neighbour papers of its pages from all 16 shards), else as any paper.
+  const whole = (key: string, at?: [number, number]): RenderedPaper => {
+    const paper = at ? store.getAt(key, at) : store.get(key);
     if (!paper) throw new Error("the build cache changed while it was read; delete the cache folder and build again");
     return paper;
   };
@@ -145,10 +147,12 @@ function paperCache(store: Store<RenderedPaper>, fingerprint: string, summariesF
       // to its shards, every paper they name stays in it, and only this build's other papers' summaries are written
       // (src/cache/paper-summaries.ts, writeAddedSummaries), not 100,000 papers' again.
       const same = read !== undefined && store.identity() === read.identity;
-      const appended = store.save();
-      // After the store's files are written: the summaries record them as they are now.
+      const rewritten = store.save();
+      // After the store's files are written: the summaries record them as they are now, and where each record is (in
+      // a shard not rewritten, where the summaries read said).
       const identity = store.identity();
-      if (!(same && appended && writeAddedSummaries(summariesFile, fingerprint, identity, read, kept))) writePaperSummaries(summariesFile, fingerprint, identity, kept);
+      const locate = (key: string) => store.location(key) ?? (same && !rewritten.has(key[0]!) ? read.location(key) : undefined);
+      if (!(same && !rewritten.size && writeAddedSummaries(summariesFile, fingerprint, identity, read, kept, locate))) writePaperSummaries(summariesFile, fingerprint, identity, kept, locate);
     };
   }
 }

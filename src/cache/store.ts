@@ -17,10 +17,22 @@ export interface Store<T> {
    */
   set(key: string, value: T, json?: Uint8Array): void;
   /**
-   * Writes new entries and compacts; keeps entries read or set since the last save as the live ones. Returns true when
-   * every shard file it left was only appended to (no shard replaced: every entry stored before is still stored).
+   * Writes new entries and compacts; keeps entries read or set since the last save as the live ones. Returns the
+   * shards whose files it replaced (compacted): in every other shard file, each entry stored before is still stored,
+   * where it was.
    */
-  save(): boolean;
+  save(): ReadonlySet<string>;
+  /**
+   * Split codecs: where the value of `key` is in its shard file as this store last read or wrote it (`[start, end]`
+   * byte offsets of the line's value), when known: for `getAt` in a later process.
+   */
+  location(key: string): [start: number, end: number] | undefined;
+  /**
+   * The value stored under `key` read from `location` in its shard file, without reading the shard's index, when the
+   * bytes there are that key's whole line (`<key> <value>\n`); else as `get` finds it. For a caller that recorded the
+   * location (see `location`) while the shard file was as `identity` says it still is.
+   */
+  getAt(key: string, location: readonly [start: number, end: number]): T | undefined;
   /** Lookups since the last save: found and not found. */
   readonly stats: { hits: number; misses: number };
   /** How many entries the store holds, on disk or set since. */
@@ -262,6 +274,37 @@ export function openStore<T>(dir: string, fingerprint: string, codec = jsonCodec
   const live = new Set<string>();
   const stats = { hits: 0, misses: 0 };
 
+  // Shard files read at a recorded location (see getAt), by shard: opened once each.
+  const direct = new Map<string, number>();
+  const getAt = (key: string, [start, end]: readonly [number, number]): T | undefined => {
+    const shard = shardOf(key);
+    if (loadedShards.has(shard) || !keyPattern.test(key) || !Number.isSafeInteger(start) || !Number.isSafeInteger(end) || start < 65 || end <= start) return get(key);
+    let fd = direct.get(shard);
+    try {
+      if (fd === undefined) direct.set(shard, (fd = openSync(path.join(folder, `${shard}.jsonl`), "r")));
+      // The key and its space before, the line break after: the bytes are that key's whole line, whatever happened to
+      // the file (a key names one value: any whole line of it is right).
+      const bytes = Buffer.allocUnsafe(end - start + 66);
+      if (readSync(fd, bytes, 0, bytes.length, start - 65) === bytes.length && bytes.toString("latin1", 0, 64) === key && bytes[64] === 0x20 && bytes[bytes.length - 1] === newline) {
+        const value = codec.decode(bytes, 65, bytes.length - 1);
+        stats.hits++;
+        live.add(key);
+        return value;
+      }
+    } catch {
+      // Damaged or gone: read as get does.
+    }
+    return get(key);
+  };
+  const location = (key: string): [number, number] | undefined => {
+    const entry = entries.get(key);
+    const { raw, tail } = entry ?? {};
+    if (!entry || !raw || !tail) return undefined;
+    const head = entry.headOnly ? raw.end - raw.start : raw.buffer.indexOf(tab, raw.start) - raw.start;
+    if (head < 0 || (!entry.headOnly && head > raw.end - raw.start)) return undefined;
+    return [tail.offset - 1 - head, tail.offset + tail.length];
+  };
+
   const get = (key: string): T | undefined => {
     loadShard(shardOf(key));
     const entry = entries.get(key);
@@ -361,7 +404,7 @@ export function openStore<T>(dir: string, fingerprint: string, codec = jsonCodec
     headsCurrent.add(shard);
   };
 
-  const save = (): boolean => {
+  const save = (): ReadonlySet<string> => {
     // Every shard: one whose stale entries outnumber the live ones is rewritten even when nothing was added to it.
     // Split codecs: a shard not read in this process had nothing set (a `set` reads its shard) and its heads index
     // counts its lines; when that index describes the file as it is and the stale lines (all but the live keys, which
@@ -377,7 +420,7 @@ export function openStore<T>(dir: string, fingerprint: string, codec = jsonCodec
       if (stale !== undefined && !(stale > 64 && stale > (liveCount.get(shard) ?? 0))) untouched.add(shard);
       else loadShard(shard);
     }
-    let appendedOnly = true;
+    const rewritten = new Set<string>();
     mkdirSync(folder, { recursive: true });
     for (const name of readdirSync(dir)) {
       if (name !== path.basename(folder)) rmSync(path.join(dir, name), { recursive: true, force: true });
@@ -412,7 +455,7 @@ export function openStore<T>(dir: string, fingerprint: string, codec = jsonCodec
         const written = codec.split ? { fd: openSync(temp, "w+") } : undefined;
         writeLines(temp, "w", keys, written);
         renameSync(temp, file);
-        appendedOnly = false;
+        rewritten.add(shard);
         linesPerShard.set(shard, keys.length);
         if (written) {
           files.set(shard, written);
@@ -438,11 +481,13 @@ export function openStore<T>(dir: string, fingerprint: string, codec = jsonCodec
     live.clear();
     stats.hits = 0;
     stats.misses = 0;
-    return appendedOnly;
+    return rewritten;
   };
 
   return {
     get,
+    getAt,
+    location,
     set,
     save,
     stats,

@@ -104,7 +104,14 @@ export async function buildSite(options: {
       // paper is handed over only when the previous index lacks one of them, see SearchIndexStart.buildChanged).
       const indexing = search.buildChanged(changedPapers(papers, fresh ?? papers), temp);
       indexing.catch(() => {});
-      writeCache?.();
+      // The file index and the paper cache are written while this thread waits for the worker, once the pages are
+      // written (or before giving up): the worker is what a build that adds a paper waits for longest.
+      let cacheWritten = false;
+      const saveCache = () => {
+        if (cacheWritten) return;
+        cacheWritten = true;
+        writeCache?.();
+      };
       let result: { pagesWritten: number; pageHashes: Map<string, string> } | typeof keepOutput | undefined;
       try {
         const digest = groupDigest(papers, site);
@@ -128,9 +135,18 @@ export async function buildSite(options: {
         }
       } finally {
         // The worker must stop writing into the temporary folder before it is deleted (an error, or nothing to write).
-        if (!result || result === keepOutput) await indexing.catch(() => {});
+        if (!result || result === keepOutput) {
+          // Written as a build that went on would (a failure writing it must not hide the build's own error).
+          if (result) saveCache();
+          else
+            try {
+              saveCache();
+            } catch {}
+          await indexing.catch(() => {});
+        }
       }
       if (result === keepOutput) return result;
+      saveCache();
       const index = await indexing;
       // The index files linked from the previous output, as output paths: the manifest takes their stats from its record.
       const folder = path.relative(temp, index.outputPath).split(path.sep).join("/");

@@ -11,7 +11,21 @@ import { groupDigest } from "./digest/group.ts";
 import { feedSets } from "./feeds/files.ts";
 import { loadSiteConfig } from "./site.ts";
 import type { RenderedPaper } from "./markdown/paper.ts";
-import type { SearchIndexStart } from "./search/build.ts";
+import type { ChangedPapers, SearchIndexStart } from "./search/build.ts";
+
+/** The papers of a build as the search index takes them: those typeset by it, the content keys of the others. */
+function changedPapers(papers: RenderedPaper[], fresh: readonly RenderedPaper[]): ChangedPapers<RenderedPaper> {
+  const typeset = new Set(fresh);
+  const changed = [...fresh];
+  const unchanged: string[] = [];
+  for (const paper of papers) {
+    if (typeset.has(paper)) continue;
+    const key = paperKeyOf(paper);
+    if (key === undefined) changed.push(paper);
+    else unchanged.push(key);
+  }
+  return { changed, unchanged, all: () => papers };
+}
 
 /** Validates all content, then builds the site atomically; prints every problem and writes nothing when any exists. */
 export async function buildSite(options: {
@@ -48,7 +62,7 @@ export async function buildSite(options: {
   }
 
   async function build(): Promise<{ ok: boolean }> {
-    const { papers, problems, warnings, cached, contentKey, unchanged, writeCache } = await checkContentParallel(options.root, site, {
+    const { papers, problems, warnings, cached, fresh, contentKey, unchanged, writeCache } = await checkContentParallel(options.root, site, {
       unchanged: async (key) => {
         const same = await reuse.unchanged(key, await checking?.check);
         if (!same) startSearch().catch(() => {});
@@ -85,9 +99,19 @@ export async function buildSite(options: {
     const outcome = await writeAtomically(outputDir, async (temp) => {
       // The search index is written by a worker thread, updated from the previous build's. It needs only the papers, so
       // it starts before they are grouped and the pages planned (seconds at 100,000 papers) and runs alongside them.
-      const indexing = search.build(papers, temp);
+      // Given as the papers typeset by this build and the content keys of those from the cache: the worker makes the
+      // records of those it indexed before from what it kept of them, so no paper from the cache is read for it (every
+      // paper is handed over only when the previous index lacks one of them, see SearchIndexStart.buildChanged).
+      const indexing = search.buildChanged(changedPapers(papers, fresh ?? papers), temp);
       indexing.catch(() => {});
-      writeCache?.();
+      // The file index and the paper cache are written while this thread waits for the worker, once the pages are
+      // written (or before giving up): the worker is what a build that adds a paper waits for longest.
+      let cacheWritten = false;
+      const saveCache = () => {
+        if (cacheWritten) return;
+        cacheWritten = true;
+        writeCache?.();
+      };
       let result: { pagesWritten: number; pageHashes: Map<string, string> } | typeof keepOutput | undefined;
       try {
         const digest = groupDigest(papers, site);
@@ -111,9 +135,18 @@ export async function buildSite(options: {
         }
       } finally {
         // The worker must stop writing into the temporary folder before it is deleted (an error, or nothing to write).
-        if (!result || result === keepOutput) await indexing.catch(() => {});
+        if (!result || result === keepOutput) {
+          // Written as a build that went on would (a failure writing it must not hide the build's own error).
+          if (result) saveCache();
+          else
+            try {
+              saveCache();
+            } catch {}
+          await indexing.catch(() => {});
+        }
       }
       if (result === keepOutput) return result;
+      saveCache();
       const index = await indexing;
       // The index files linked from the previous output, as output paths: the manifest takes their stats from its record.
       const folder = path.relative(temp, index.outputPath).split(path.sep).join("/");

@@ -37,6 +37,8 @@ export interface CheckedContent {
   warnings: Problem[];
   /** How many papers came from the build cache instead of being parsed and typeset. */
   cached: number;
+  /** The papers parsed and typeset by this check (not from the build cache), in file order. */
+  fresh?: RenderedPaper[];
   /**
    * A hash of everything stages 1 to 3 depend on: every file's path and text (by the file index's hashes) and the
    * render fingerprint. Equal keys give equal papers. Undefined when a file could not be read.
@@ -87,6 +89,7 @@ function collect(read: ReturnType<typeof readWithCache>, results: ReadonlyMap<st
   const loaded = parsePapers(found.files, known, parsed);
   const problems = [...found.problems, ...loaded.problems, ...loaded.rejected.flatMap((text) => checkPaperMath(text, config.macros))];
   let cached = 0;
+  const fresh: RenderedPaper[] = [];
   const papers = loaded.papers.map((paper) => {
     if (known.get(paper.source.file) === paper) {
       cached++;
@@ -95,6 +98,7 @@ function collect(read: ReturnType<typeof readWithCache>, results: ReadonlyMap<st
     // A paper whose cached id collided was parsed here, on the spot: it is typeset here too.
     const result = results.get(paper.source.file)?.rendered ?? renderPaper(paper, config.macros);
     problems.push(...result.problems);
+    fresh.push(result.paper);
     return result.paper;
   });
   // Papers typeset on worker threads come with their JSON: the cache writes those bytes rather than serialise again.
@@ -112,6 +116,7 @@ function collect(read: ReturnType<typeof readWithCache>, results: ReadonlyMap<st
     problems: sorted.filter((p) => p.severity !== "warning"),
     warnings: sorted.filter((p) => p.severity === "warning"),
     cached,
+    fresh,
     contentKey: read.contentKey,
     ...(writeLater ? { writeCache } : {}),
   };

@@ -1,12 +1,12 @@
 import { spawnSync } from "node:child_process";
-import { appendFileSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { appendFileSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { codeFingerprint } from "../src/cache/fingerprint.ts";
 import { textDecodes, textFields } from "../src/cache/paper-record.ts";
 import { openPaperCache, renderFingerprint, type RenderInputs } from "../src/cache/papers.ts";
-import { openStore } from "../src/cache/store.ts";
+import { openStore, shardReads, type Codec } from "../src/cache/store.ts";
 import { processFile } from "../src/render/pool.ts";
 import { katexSafeOptions, katexVersion } from "../src/markdown/katex.ts";
 import { writtenMath } from "./helpers/math.ts";
@@ -80,6 +80,60 @@ describe("the cache store", () => {
     const lines = readFileSync(path.join(dir, "d".repeat(32), "f.jsonl"), "utf8").trim().split("\n");
     expect(lines).toHaveLength(10);
     expect(openStore<number>(dir, "d".repeat(64)).get(key2(150))).toBeUndefined();
+  });
+});
+
+describe("the cache store with split values", () => {
+  // A line is `<length>\t<text>`: the head alone is the length, the tail the text (read only when the value is).
+  const codec: Codec<string> = {
+    split: true,
+    encode: (text) => Buffer.from(`${text.length}\t${text}`),
+    decode: (bytes, start, end, tail) => (tail ? tail().toString() : bytes.toString("utf8", start, end).split("\t")[1]!),
+  };
+  const keyIn = (shard: string, n: number) => `${shard}${n.toString(16).padStart(63, "0")}`;
+  const shardFile = (dir: string, shard: string) => path.join(dir, "e".repeat(32), `${shard}.jsonl`);
+  const stat = (file: string) => {
+    const { ino, size, mtimeMs, ctimeMs } = statSync(file);
+    return [ino, size, mtimeMs, ctimeMs];
+  };
+
+  it("saves without reading a shard nothing was set in, and still drops its entries once they outnumber the live ones", () => {
+    const dir = tempDir();
+    const first = openStore<string>(dir, "e".repeat(64), codec);
+    for (let n = 0; n < 100; n++) for (const shard of "0f") first.set(keyIn(shard, n), `text ${shard} ${n}`);
+    first.save();
+    const before = stat(shardFile(dir, "f"));
+    // The next build: one key read in shard 0 and one added there, shard f's keys known live without a read (touch).
+    const reads = shardReads.count;
+    const next = openStore<string>(dir, "e".repeat(64), codec);
+    expect(next.get(keyIn("0", 1))).toBe("text 0 1");
+    next.set(keyIn("0", 500), "text 0 500");
+    for (let n = 0; n < 100; n++) for (const shard of "0f") next.touch(keyIn(shard, n));
+    expect(next.save().size).toBe(0);
+    expect(shardReads.count - reads).toBe(1);
+    expect(stat(shardFile(dir, "f"))).toEqual(before);
+    const again = openStore<string>(dir, "e".repeat(64), codec);
+    expect([again.get(keyIn("f", 99)), again.get(keyIn("0", 500)), again.get(keyIn("0", 2))]).toEqual(["text f 99", "text 0 500", "text 0 2"]);
+    // A build keeping ten of shard f's keys: its 90 stale lines outnumber them, so the shard is read and rewritten.
+    const later = openStore<string>(dir, "e".repeat(64), codec);
+    for (let n = 0; n < 10; n++) later.touch(keyIn("f", n));
+    expect([...later.save()]).toEqual(["0", "f"]);
+    expect(readFileSync(shardFile(dir, "f"), "utf8").trim().split("\n")).toHaveLength(10);
+    const last = openStore<string>(dir, "e".repeat(64), codec);
+    expect([last.get(keyIn("f", 9)), last.get(keyIn("f", 10))]).toEqual(["text f 9", undefined]);
+  });
+
+  it("reads a shard whose heads index does not describe it before saving, and counts a torn line as stale", () => {
+    const dir = tempDir();
+    const first = openStore<string>(dir, "e".repeat(64), codec);
+    for (let n = 0; n < 3; n++) first.set(keyIn("f", n), `text ${n}`);
+    first.save();
+    appendFileSync(shardFile(dir, "f"), `${keyIn("f", 3)} 6\tunfin`);
+    const next = openStore<string>(dir, "e".repeat(64), codec);
+    for (let n = 0; n < 3; n++) next.touch(keyIn("f", n));
+    expect([...next.save()]).toEqual(["f"]);
+    expect(readFileSync(shardFile(dir, "f"), "utf8").trim().split("\n").map((line) => line.slice(0, 64))).toEqual([0, 1, 2].map((n) => keyIn("f", n)));
+    expect(openStore<string>(dir, "e".repeat(64), codec).get(keyIn("f", 2))).toBe("text 2");
   });
 });
 

@@ -124,6 +124,13 @@ describe("comparePapers", () => {
     expect(ids([...day].sort(comparePapers))).toEqual(["p3", "p2", "p1", "p6", "p4", "p5"]);
   });
 
+  it("orders titles as String#localeCompare with the \"en\" locale does, accents, case, digits and scripts alike", () => {
+    const titles = ["résumé", "Resume", "resume", "RÉSUMÉ", "a10", "a9", "a-b", "ab", "a b", "Ωmega", "omega", "日本", "中文", "", " ", "ǅ", "ﬁle", "file", "e\u0301", "é", "x\u0000y", "x"];
+    const papers = titles.map((titleText, i) => rendered(`p${i}`, "2026-01-01", { titleText }));
+    const reference = (a: RenderedPaper, b: RenderedPaper) => a.titleText.localeCompare(b.titleText, "en") || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+    expect(ids([...papers].sort(comparePapers))).toEqual(ids([...papers].sort(reference)));
+  });
+
   it("sorts by the readable title, not the TeX source", () => {
     const a = rendered("a", "2026-01-01", { title: "$\\alpha$ rules", titleText: "α rules" });
     const b = rendered("b", "2026-01-01", { title: "Beta rules", titleText: "Beta rules" });

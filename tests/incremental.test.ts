@@ -212,3 +212,24 @@ describe("incremental builds equal a build from nothing after each kind of chang
     expect(build(root, site)).toMatch(/^Nothing changed since the last build/);
   }, timeout);
 });
+
+describe("incremental builds of a site big enough for the search index's worker equal a build from nothing", () => {
+  it("one paper added, then one edited: the worker is given only their text and the others' keys", () => {
+    const root = projectCopy();
+    // 1,100 papers over 11 days (the index's worker takes over from 1,000), short plain abstracts to typeset fast.
+    const many: Record<string, string> = {};
+    for (let i = 0; i < 1100; i++) {
+      const date = `2026-03-${String(1 + (i % 11)).padStart(2, "0")}`;
+      many[`${date}/p${i}.md`] = paper({ title: `Paper number ${i}`, arxiv: `2603.${String(10000 + i)}`, date, upvotes: i % 5, tags: [`t${i % 7}`] }, `Abstract ${i} about topic${i % 13} and graphs.`);
+    }
+    const site = fixtureSite(many, { url: "https://digest.example.org" });
+    cleanups.push(() => site.cleanup());
+    expect(build(root, site)).toMatch(/\(0 from the cache\)/);
+    site.write("2026-03-12/new.md", paper({ title: "A new paper", arxiv: "2603.20000", date: "2026-03-12", tags: ["t1"] }, "Uniquenewterm abstract."));
+    expect(build(root, site)).toMatch(/\(1100 from the cache\)/);
+    expectSameAsColdBuild(root, site);
+    site.write("2026-03-05/p4.md", paper({ title: "Paper number 4, edited", arxiv: "2603.10004", date: "2026-03-05", upvotes: 9, tags: ["t2"] }, "Edited abstract rewiredterm."));
+    expect(build(root, site)).toMatch(/\(1100 from the cache\)/);
+    expectSameAsColdBuild(root, site);
+  }, 900_000);
+});

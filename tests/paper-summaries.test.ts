@@ -1,10 +1,11 @@
-import { appendFileSync, cpSync, existsSync, mkdtempSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { appendFileSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { textDecodes } from "../src/cache/paper-record.ts";
 import { summaryDecodes, summaryFields } from "../src/cache/paper-summaries.ts";
 import { openPaperCache } from "../src/cache/papers.ts";
+import { shardReads } from "../src/cache/store.ts";
 import type { RenderedPaper } from "../src/markdown/paper.ts";
 import { processFile } from "../src/render/pool.ts";
 import { paper } from "./helpers/site.ts";
@@ -117,6 +118,84 @@ describe("paper summaries", () => {
     const other = reopened(saved(files));
     const macros = openPaperCache(path.join(other.copy, "papers"), { katexOptions: { siteMacros: { "\\R": "\\mathbb{R}" } } });
     expect(macros.lookup(files).size).toBe(0);
+  });
+
+  it("of a build's new papers are added beside the file, which is not written again, and are used with it", () => {
+    const files = [source(1), source(2), source(3)];
+    const { copy, cache } = reopened(saved(files));
+    const file = path.join(copy, "papers.summaries");
+    const statOf = () => {
+      const { ino, size, mtimeMs } = statSync(file);
+      return [ino, size, mtimeMs];
+    };
+    const before = statOf();
+    // The next build: a paper added, the others from their summaries.
+    const next = [...files, source(4)];
+    const found = cache.lookup(next);
+    cache.save(next.map((f) => found.get(f.file) ?? f.paper), []);
+    expect(statOf()).toEqual(before);
+    expect(existsSync(`${file}.more`)).toBe(true);
+    // And the one after: a paper edited, so two added (the summaries keep the edited paper's old key, still cached).
+    const moved = reopened(copy);
+    const edited = source(2, "Edited $y$.");
+    const last = [next[0]!, edited, next[2]!, next[3]!];
+    const again = moved.cache.lookup(last);
+    expect(summarised(again.get(next[3]!.file)!)).toBe(true);
+    moved.cache.save(last.map((f) => again.get(f.file) ?? f.paper), []);
+    const final = reopened(moved.copy).cache.lookup(last);
+    for (const f of last) {
+      expect(summarised(final.get(f.file)!)).toBe(true);
+      expect({ ...final.get(f.file)! }).toEqual(f.paper);
+      expect(JSON.stringify(final.get(f.file))).toBe(JSON.stringify(f.paper));
+    }
+  });
+
+  it("added beside the file are not used once the file or the cache changed", () => {
+    const files = [source(1), source(2)];
+    const { copy, cache } = reopened(saved(files));
+    const next = [...files, source(3)];
+    const found = cache.lookup(next);
+    cache.save(next.map((f) => found.get(f.file) ?? f.paper), []);
+    const file = path.join(copy, "papers.summaries");
+    // The file replaced by a copy (another inode): the added summaries name the old one, so the new paper is decoded.
+    cpSync(file, `${file}.copy`);
+    renameSync(`${file}.copy`, file);
+    const other = reopened(copy);
+    const got = other.cache.lookup(next);
+    expect(summarised(got.get(files[0]!.file)!)).toBe(false);
+    expect({ ...got.get(next[2]!.file)! }).toEqual(next[2]!.paper);
+    // Written whole again by that build (its summaries were not used): nothing added beside.
+    other.cache.save(next.map((f) => got.get(f.file)!), []);
+    expect(existsSync(`${path.join(other.copy, "papers.summaries")}.more`)).toBe(false);
+    const whole = reopened(other.copy).cache.lookup(next);
+    for (const f of next) expect(summarised(whole.get(f.file)!)).toBe(true);
+  });
+
+  it("decode a paper from where its record is in its shard, reading no shard index, and as before once the shard moved", () => {
+    const files = Array.from({ length: 8 }, (_, i) => source(i + 1, `Abstract ${i} $\\frac{${i}}{2}$ "q"\ttab.`));
+    const dir = saved(files);
+    // The summaries written by a build that found them (carried over) give the same locations as a first build's.
+    const { copy, cache } = reopened(dir);
+    const found = cache.lookup(files);
+    const reads = shardReads.count;
+    for (const f of files) {
+      expect(summarised(found.get(f.file)!)).toBe(true);
+      expect(found.get(f.file)!.abstractHtml).toBe(f.paper.abstractHtml);
+      expect({ ...found.get(f.file)! }).toEqual(f.paper);
+    }
+    expect(shardReads.count).toBe(reads);
+    // Every shard file's lines reversed after the lookup (as a shard rewritten while the build runs): the records are
+    // elsewhere, so each paper is read from its shard's index or the shard, and is still the right one.
+    const again = reopened(copy);
+    const next = again.cache.lookup(files);
+    const folder = path.join(again.copy, "papers", readdirSync(path.join(again.copy, "papers"))[0]!);
+    for (const name of readdirSync(folder).filter((n) => n.endsWith(".jsonl"))) {
+      const lines = readFileSync(path.join(folder, name), "utf8").split("\n").filter(Boolean);
+      writeFileSync(path.join(folder, `${name}.new`), `${lines.reverse().join("\n")}\n`);
+      renameSync(path.join(folder, `${name}.new`), path.join(folder, name));
+    }
+    for (const f of files) expect({ ...next.get(f.file)! }).toEqual(f.paper);
+    expect(shardReads.count).toBeGreaterThan(reads);
   });
 
   it("never stand for a paper the cache no longer holds: a shard deleted makes them unused", () => {

@@ -7,7 +7,7 @@ import path from "node:path";
 import { gunzipSync } from "node:zlib";
 import { afterAll, describe, expect, it } from "vitest";
 import { createEngine } from "../src/search/client/engine.js";
-import { buildSearchIndex, decodePapers, encodePapers, startSearchIndex, type SearchReuse } from "../src/search/build.ts";
+import { binaryKeys, buildSearchIndex, decodePapers, encodePapers, hexKeys, startSearchIndex, type SearchReuse } from "../src/search/build.ts";
 import { takeStateLock } from "../src/search/index.ts";
 import { startTypeScriptWorker } from "../src/workers/typescript-worker.ts";
 import { searchPaperFields, type SearchPaper } from "../src/search/records.ts";
@@ -345,6 +345,16 @@ describe("incremental search index", () => {
     writeFileSync(lock, "");
     expect(takeStateLock(lock)).toBe(false);
   }, 120_000);
+
+  it("sends the keys of papers given by their keys alone as 32 bytes each, and only keys that are content keys", () => {
+    const keys = Array.from({ length: 5 }, (_, i) => createHash("sha256").update(String(i)).digest("hex"));
+    const bytes = binaryKeys(keys)!;
+    expect(bytes.byteLength).toBe(5 * 32);
+    expect(hexKeys(bytes)).toEqual(keys);
+    for (const other of [keys[0]!.toUpperCase(), keys[0]!.slice(1), `${keys[0]!}0`, `${keys[0]!.slice(0, 63)}g`, ""]) {
+      expect(binaryKeys([keys[1]!, other])).toBeUndefined();
+    }
+  });
 
   it("starts the worker before the papers are known, reading the state meanwhile, with the same bytes", async () => {
     const papers = Array.from({ length: 1100 }, (_, i) => paper(i, { date: `2026-${String(1 + Math.floor(i / 100)).padStart(2, "0")}-01` }));

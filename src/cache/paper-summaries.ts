@@ -1,4 +1,4 @@
-import { readFileSync, renameSync, writeFileSync } from "node:fs";
+import { closeSync, fstatSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { deserialize, serialize } from "node:v8";
 import type { RenderedPaper } from "../markdown/paper.ts";
 
@@ -20,29 +20,56 @@ export const summaryFields = ["id", "slug", "date", "published", "upvotes", "tit
 
 type SummaryField = (typeof summaryFields)[number];
 
-interface Stored {
-  version: 1;
-  fingerprint: string;
-  /** The cache's `Store.identity()` after its files were written. */
-  identity: string;
+/** Summaries of some papers: their content keys, field names and summary fields, in one order. */
+interface Summarised {
   keys: string[];
   /** Distinct lists of field names, and each paper's (same order as `keys`). */
   shapes: string[][];
   shapeOf: number[];
   /** Per summary field, each paper's value (undefined where the paper has no such field). */
   values: Record<SummaryField, unknown[]>;
+  /** Where each paper's record is in its cache shard file (see Store.location), or -1 and -1. */
+  starts: number[];
+  ends: number[];
+}
+
+interface Stored extends Summarised {
+  version: 3;
+  fingerprint: string;
+  /** The cache's `Store.identity()` after its files were written. */
+  identity: string;
+  /**
+   * Only in the file of added summaries (`<file>.more`): the stat of the summaries file it adds to (inode, size,
+   * modification and change times). Its `identity` is then the cache's after the build that wrote it.
+   */
+  base?: string;
 }
 
 /** Summaries read from the file, for one fingerprint and cache identity. */
 export interface PaperSummaries {
-  /** The paper of this content key, made from its summary; `full` decodes the whole paper when another field is read. */
-  paper(key: string, full: (key: string) => RenderedPaper): RenderedPaper | undefined;
+  /**
+   * The paper of this content key, made from its summary; `full` decodes the whole paper when another field is read,
+   * given where its record is in the cache's shard file when the summaries know (see Store.getAt).
+   */
+  paper(key: string, full: (key: string, at?: [start: number, end: number]) => RenderedPaper): RenderedPaper | undefined;
+  /** True when the summaries have a paper of this content key. */
+  has(key: string): boolean;
+  /** Where the record of this content key is in the cache's shard file, when the summaries know. */
+  location(key: string): [start: number, end: number] | undefined;
+  /** How many papers they summarise. */
+  readonly size: number;
+  /** The cache's identity they were read for (see readPaperSummaries). */
+  readonly identity: string;
+  /** The stat of the summaries file read (see Stored's `base`), and the added summaries read with it, if any. */
+  readonly base: string;
+  readonly added?: Summarised;
 }
 
 /** Where a summarised paper's whole paper comes from, and the whole paper once decoded. */
 interface Pending {
   key: string;
-  full: (key: string) => RenderedPaper;
+  full: (key: string, at?: [start: number, end: number]) => RenderedPaper;
+  at?: [start: number, end: number];
   paper?: RenderedPaper;
 }
 
@@ -54,7 +81,7 @@ export const summaryDecodes = { count: 0 };
 const wholeOf = (paper: { [pending]: Pending }): RenderedPaper => {
   const state = paper[pending];
   if (!state.paper) {
-    state.paper = state.full(state.key);
+    state.paper = state.full(state.key, state.at);
     summaryDecodes.count++;
   }
   return state.paper;
@@ -79,46 +106,113 @@ const accessorOf = (name: string): PropertyDescriptor => {
 
 const isSummaryField = new Set<string>(summaryFields);
 
-/** Reads the summaries in `file`, when they are of this fingerprint and of the cache as its files are (`identity`). */
-export function readPaperSummaries(file: string, fingerprint: string, identity: string): PaperSummaries | undefined {
+const statOf = (fd: number) => {
+  const stat = fstatSync(fd, { bigint: true });
+  return `${stat.ino} ${stat.size} ${stat.mtimeNs} ${stat.ctimeNs}`;
+};
+
+/** The file's bytes and stat (of the very file read), or undefined when it cannot be read. */
+function readWithStat(file: string): { bytes: Buffer; stat: string } | undefined {
+  let fd: number | undefined;
+  try {
+    fd = openSync(file, "r");
+    return { stat: statOf(fd), bytes: readFileSync(fd) };
+  } catch {
+    return undefined;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+/** The stored summaries in `bytes` when they are whole and of this fingerprint, else undefined. */
+function parseStored(bytes: Buffer | undefined, fingerprint: string): Stored | undefined {
+  if (!bytes) return undefined;
   let stored: Stored;
   try {
-    stored = deserialize(readFileSync(file)) as Stored;
+    stored = deserialize(bytes) as Stored;
   } catch {
     return undefined;
   }
-  if (stored?.version !== 1 || stored.fingerprint !== fingerprint || stored.identity !== identity || !Array.isArray(stored.keys)) return undefined;
+  if (stored?.version !== 3 || stored.fingerprint !== fingerprint || typeof stored.identity !== "string" || !Array.isArray(stored.keys)) return undefined;
   const { keys, shapes, shapeOf, values } = stored;
   if (!Array.isArray(shapes) || !Array.isArray(shapeOf) || shapeOf.length !== keys.length) return undefined;
   if (summaryFields.some((field) => !Array.isArray(values?.[field]) || values[field].length !== keys.length)) return undefined;
+  if (!Array.isArray(stored.starts) || !Array.isArray(stored.ends) || stored.starts.length !== keys.length || stored.ends.length !== keys.length) return undefined;
+  return stored;
+}
+
+/** The file of summaries added to `file` (see writeAddedSummaries). */
+const addedFileOf = (file: string) => `${file}.more`;
+
+/**
+ * Reads the summaries in `file`, when they are of this fingerprint and of the cache as its files are (`identity`):
+ * the file's own, or the file's and those added to it since (`<file>.more`, see writeAddedSummaries), when that names
+ * the file read and the cache's files as they are.
+ */
+export function readPaperSummaries(file: string, fingerprint: string, identity: string): PaperSummaries | undefined {
+  const read = readWithStat(file);
+  const stored = parseStored(read?.bytes, fingerprint);
+  if (!read || !stored) return undefined;
+  const more = parseStored(readWithStat(addedFileOf(file))?.bytes, fingerprint);
+  const added = more && more.base === read.stat && more.identity === identity ? more : undefined;
+  if (!added && stored.identity !== identity) return undefined;
+  const parts = added ? [stored, added] : [stored];
+  // Key -> part and index in it (the part as the index's high bit: two parts at most).
   const index = new Map<string, number>();
-  for (let i = 0; i < keys.length; i++) index.set(keys[i]!, i);
+  for (let p = 0; p < parts.length; p++) {
+    const { keys } = parts[p]!;
+    for (let i = 0; i < keys.length; i++) index.set(keys[i]!, i * 2 + p);
+  }
   return {
+    size: index.size,
+    identity,
+    base: read.stat,
+    ...(added ? { added } : {}),
+    has: (key) => index.has(key),
+    location,
     paper(key, full) {
-      const i = index.get(key);
-      if (i === undefined) return undefined;
+      const at = index.get(key);
+      if (at === undefined) return undefined;
+      const { shapes, shapeOf, values } = parts[at & 1]!;
+      const i = at >>> 1;
       const shape = shapes[shapeOf[i]!];
-      if (!shape) return undefined;
+      if (!Array.isArray(shape)) return undefined;
       const paper: Record<string | symbol, unknown> = {};
       // Fields in the paper's own order, so a summarised paper lists them as the decoded paper does.
       for (const name of shape) {
         if (isSummaryField.has(name)) paper[name] = values[name as SummaryField][i];
         else Object.defineProperty(paper, name, accessorOf(name));
       }
-      Object.defineProperty(paper, pending, { value: { key, full } satisfies Pending });
+      const where = location(key);
+      Object.defineProperty(paper, pending, { value: { key, full, ...(where ? { at: where } : {}) } satisfies Pending });
       return paper as unknown as RenderedPaper;
     },
   };
+  function location(key: string): [number, number] | undefined {
+    const at = index.get(key);
+    if (at === undefined) return undefined;
+    const { starts, ends } = parts[at & 1]!;
+    const [start, end] = [starts[at >>> 1], ends[at >>> 1]];
+    return typeof start === "number" && typeof end === "number" && start >= 0 && end > start ? [start, end] : undefined;
+  }
 }
 
-/** Writes the summaries of `papers` (each with the content key the cache stores it under) to `file`, atomically. */
-export function writePaperSummaries(file: string, fingerprint: string, identity: string, papers: Iterable<[key: string, paper: RenderedPaper]>): void {
-  const keys: string[] = [];
-  const shapes: string[][] = [];
-  const shapeIds = new Map<string, number>();
-  const shapeOf: number[] = [];
-  const values = Object.fromEntries(summaryFields.map((field) => [field, [] as unknown[]])) as Stored["values"];
+/** Where a paper's record is in the cache's shard file (see Store.location), if known. */
+export type Locate = (key: string) => [start: number, end: number] | undefined;
+
+/** The summaries of `papers` (each with the content key the cache stores it under), appended to `into`. */
+function summarise(papers: Iterable<[key: string, paper: RenderedPaper]>, locate: Locate, into?: Summarised): Summarised {
+  const keys: string[] = into ? [...into.keys] : [];
+  const shapes: string[][] = into ? [...into.shapes] : [];
+  const shapeIds = new Map(shapes.map((names, id) => [names.join("\0"), id]));
+  const shapeOf: number[] = into ? [...into.shapeOf] : [];
+  const values = Object.fromEntries(summaryFields.map((field) => [field, into ? [...into.values[field]] : []])) as Summarised["values"];
+  const starts: number[] = into ? [...into.starts] : [];
+  const ends: number[] = into ? [...into.ends] : [];
   for (const [key, paper] of papers) {
+    const [start, end] = locate(key) ?? [-1, -1];
+    starts.push(start);
+    ends.push(end);
     // A summarised paper's names are its own (Object.keys reads no accessor); another paper's, but those of fields it
     // holds as undefined, which its record (JSON) leaves out.
     const names = pending in paper ? Object.keys(paper) : Object.keys(paper).filter((name) => Object.getOwnPropertyDescriptor(paper, name)!.get || (paper as unknown as Record<string, unknown>)[name] !== undefined);
@@ -133,7 +227,42 @@ export function writePaperSummaries(file: string, fingerprint: string, identity:
     const record = paper as unknown as Record<string, unknown>;
     for (const field of summaryFields) values[field].push(record[field]);
   }
+  return { keys, shapes, shapeOf, values, starts, ends };
+}
+
+/** Writes `stored` to `file` atomically (written beside it, then renamed over it). */
+function writeStored(file: string, stored: Stored): void {
   const temp = `${file}.tmp-${process.pid}`;
-  writeFileSync(temp, serialize({ version: 1, fingerprint, identity, keys, shapes, shapeOf, values } satisfies Stored));
+  writeFileSync(temp, serialize(stored));
   renameSync(temp, file);
+}
+
+/** Writes the summaries of `papers` (each with the content key the cache stores it under) to `file`, atomically. */
+export function writePaperSummaries(file: string, fingerprint: string, identity: string, papers: Iterable<[key: string, paper: RenderedPaper]>, locate: Locate = () => undefined): void {
+  writeStored(file, { version: 3, fingerprint, identity, ...summarise(papers, locate) });
+  // Added summaries name the file they add to, which is replaced: they would not be used again.
+  rmSync(addedFileOf(file), { force: true });
+}
+
+/**
+ * Adds the summaries of `papers` to those `previous` read from `file` (and the ones added to it then), for the cache
+ * as it is now (`identity`), without writing `file` again (27 MB at 100,000 papers): they go to `<file>.more` with the
+ * stat of `file`. Only for a cache that was only appended to since `previous` was read (no shard replaced: every paper
+ * the summaries name is still in it). Returns false, writing nothing, when the added summaries would be over an eighth
+ * of the file's: then the caller writes them all (writePaperSummaries).
+ */
+export function writeAddedSummaries(
+  file: string,
+  fingerprint: string,
+  identity: string,
+  previous: PaperSummaries,
+  papers: readonly [key: string, paper: RenderedPaper][],
+  locate: Locate = () => undefined,
+): boolean {
+  const fresh = papers.filter(([key]) => !previous.has(key));
+  const count = (previous.added?.keys.length ?? 0) + fresh.length;
+  if (count > Math.max(64, (previous.size - count) / 8)) return false;
+  if (!fresh.length && previous.identity === identity) return true;
+  writeStored(addedFileOf(file), { version: 3, fingerprint, identity, base: previous.base, ...summarise(fresh, locate, previous.added) });
+  return true;
 }

@@ -8,7 +8,7 @@ import type { RenderedPaper } from "../markdown/paper.ts";
 import { textHash } from "./files.ts";
 import { codeFingerprint } from "./fingerprint.ts";
 import { decodePaperRecord, encodePaperRecord, recordOf } from "./paper-record.ts";
-import { readPaperSummaries, writePaperSummaries } from "./paper-summaries.ts";
+import { readPaperSummaries, writeAddedSummaries, writePaperSummaries, type PaperSummaries } from "./paper-summaries.ts";
 import { openStore, type Codec, type Store } from "./store.ts";
 
 /** Modules whose code decides what a paper file becomes; everything they import, transitively, is fingerprinted. */
@@ -91,13 +91,17 @@ function paperCache(store: Store<RenderedPaper>, fingerprint: string, summariesF
   let keys = new Map<string, string>();
   // Papers made from their summaries (src/cache/paper-summaries.ts) by the last lookup: the store holds them already.
   let summarised = new WeakSet<RenderedPaper>();
+  // The summaries the last lookup read, if they were usable.
+  let summaries: PaperSummaries | undefined;
   // The text stands in the key by its hash, which the file index knows without reading an unchanged file. One-shot
   // hashing of the joined text (the same bytes as hashing its parts in turn): a hash object a file, 100,000 times a
   // build, cost about three times as much.
   const keyOf = (file: SourceFile) => hash("sha256", `${fingerprint}\0${file.file}\0${file.hash ?? textHash(file.text)}`, "hex");
   // A summarised paper's other fields, from the store (which the summaries were checked to describe).
-  const whole = (key: string): RenderedPaper => {
-    const paper = store.get(key);
+  // Read from where the summaries say its record is in its shard file when they know (no shard index read: a build
+  // that adds a paper reads the day, tag and neighbour papers of its pages from all 16 shards), else as any paper.
+  const whole = (key: string, at?: [number, number]): RenderedPaper => {
+    const paper = at ? store.getAt(key, at) : store.get(key);
     if (!paper) throw new Error("the build cache changed while it was read; delete the cache folder and build again");
     return paper;
   };
@@ -107,7 +111,7 @@ function paperCache(store: Store<RenderedPaper>, fingerprint: string, summariesF
       keys = new Map();
       summarised = new WeakSet();
       for (const file of files) keys.set(file.file, keyOf(file));
-      const summaries = readPaperSummaries(summariesFile, fingerprint, store.identity());
+      summaries = readPaperSummaries(summariesFile, fingerprint, store.identity());
       const found = new Map<string, RenderedPaper>();
       for (const [file, key] of keys) {
         const summary = summaries?.paper(key, whole);
@@ -137,10 +141,18 @@ function paperCache(store: Store<RenderedPaper>, fingerprint: string, summariesF
         kept.push([key, paper]);
       }
     }
+    const read = summaries;
     return () => {
-      store.save();
-      // After the store's files are written: the summaries record them as they are now.
-      writePaperSummaries(summariesFile, fingerprint, store.identity(), kept);
+      // The cache as the summaries read describe it (no other process changed it since): when the store only appends
+      // to its shards, every paper they name stays in it, and only this build's other papers' summaries are written
+      // (src/cache/paper-summaries.ts, writeAddedSummaries), not 100,000 papers' again.
+      const same = read !== undefined && store.identity() === read.identity;
+      const rewritten = store.save();
+      // After the store's files are written: the summaries record them as they are now, and where each record is (in
+      // a shard not rewritten, where the summaries read said).
+      const identity = store.identity();
+      const locate = (key: string) => store.location(key) ?? (same && !rewritten.has(key[0]!) ? read.location(key) : undefined);
+      if (!(same && !rewritten.size && writeAddedSummaries(summariesFile, fingerprint, identity, read, kept, locate))) writePaperSummaries(summariesFile, fingerprint, identity, kept, locate);
     };
   }
 }

@@ -16,8 +16,23 @@ export interface Store<T> {
    * codec encodes it (`JSON.stringify(value)` in UTF-8 by default), already at hand: it is written as it is.
    */
   set(key: string, value: T, json?: Uint8Array): void;
-  /** Writes new entries and compacts; keeps entries read or set since the last save as the live ones. */
-  save(): void;
+  /**
+   * Writes new entries and compacts; keeps entries read or set since the last save as the live ones. Returns the
+   * shards whose files it replaced (compacted): in every other shard file, each entry stored before is still stored,
+   * where it was.
+   */
+  save(): ReadonlySet<string>;
+  /**
+   * Split codecs: where the value of `key` is in its shard file as this store last read or wrote it (`[start, end]`
+   * byte offsets of the line's value), when known: for `getAt` in a later process.
+   */
+  location(key: string): [start: number, end: number] | undefined;
+  /**
+   * The value stored under `key` read from `location` in its shard file, without reading the shard's index, when the
+   * bytes there are that key's whole line (`<key> <value>\n`); else as `get` finds it. For a caller that recorded the
+   * location (see `location`) while the shard file was as `identity` says it still is.
+   */
+  getAt(key: string, location: readonly [start: number, end: number]): T | undefined;
   /** Lookups since the last save: found and not found. */
   readonly stats: { hits: number; misses: number };
   /** How many entries the store holds, on disk or set since. */
@@ -66,6 +81,9 @@ const tab = 0x09;
 
 type Raw = { buffer: Buffer; start: number; end: number };
 
+/** How many shard files stores read in this process, by their heads index or whole (for tests and profiles). */
+export const shardReads = { count: 0 };
+
 /** A shard file as this process opened it: reads of tails go to this very file, even once another replaced it. */
 interface ShardFile {
   fd: number;
@@ -103,9 +121,17 @@ const shardStat = (fd: number) => {
 };
 
 /**
+ * The number of lines a heads index's first line (`<shard file stat> <lines>`) gives, when the stat is `stat`.
+ */
+function headsHeader(buffer: Buffer, first: number, stat: string): number | undefined {
+  if (first === -1 || first <= stat.length || buffer.toString("latin1", 0, stat.length + 1) !== `${stat} `) return undefined;
+  return decimalAt(buffer, stat.length + 1, first);
+}
+
+/**
  * Indexes a shard by its heads index, when that describes the shard file open at `fd` (same inode, size, modification
- * and change times): lines `<key> <tail offset> <tail length> <head>`. Returns the number of lines, or undefined when
- * there is no usable index.
+ * and change times): a first line `<stat> <lines>`, then lines `<key> <tail offset> <tail length> <head>`. Returns the
+ * number of lines, or undefined when there is no usable index.
  */
 function indexHeads<T>(headsFile: string, fd: number, file: ShardFile, into: Map<string, Entry<T>>): number | undefined {
   let buffer: Buffer;
@@ -115,7 +141,8 @@ function indexHeads<T>(headsFile: string, fd: number, file: ShardFile, into: Map
     return undefined;
   }
   const first = buffer.indexOf(newline);
-  if (first === -1 || buffer.toString("latin1", 0, first) !== shardStat(fd) || buffer[buffer.length - 1] !== newline) return undefined;
+  const lines = headsHeader(buffer, first, shardStat(fd));
+  if (lines === undefined || buffer[buffer.length - 1] !== newline) return undefined;
   // Keys and entries in two lists, numbers read digit by digit: no pair and no string a number, 100,000 lines a build.
   const keys: string[] = [];
   const found: Entry<T>[] = [];
@@ -131,8 +158,30 @@ function indexHeads<T>(headsFile: string, fd: number, file: ShardFile, into: Map
     found.push({ raw: { buffer, start: lengthEnd + 1, end }, headOnly: true, tail: { file, offset, length }, onDisk: true });
     start = end + 1;
   }
+  if (found.length !== lines) return undefined;
   for (let i = 0; i < keys.length; i++) into.set(keys[i]!, found[i]!);
   return found.length;
+}
+
+/**
+ * The number of lines of the shard file `shardFile` by its heads index's first line alone, when that index describes
+ * the file as it is; undefined otherwise (no index, another file, damaged).
+ */
+function linesByHeads(headsFile: string, shardFile: string): number | undefined {
+  let fd: number | undefined;
+  let heads: number | undefined;
+  try {
+    fd = openSync(shardFile, "r");
+    heads = openSync(headsFile, "r");
+    const buffer = Buffer.alloc(256);
+    const read = readSync(heads, buffer, 0, buffer.length, 0);
+    return headsHeader(buffer, buffer.subarray(0, read).indexOf(newline), shardStat(fd));
+  } catch {
+    return undefined;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+    if (heads !== undefined) closeSync(heads);
+  }
 }
 
 /** The decimal number written from `start` to `end` in `bytes` (digits only, at least one), or undefined. */
@@ -204,6 +253,7 @@ export function openStore<T>(dir: string, fingerprint: string, codec = jsonCodec
     } catch {
       return; // No such shard (yet).
     }
+    shardReads.count++;
     if (!codec.split) {
       try {
         linesPerShard.set(shard, indexShard(readFileSync(fd), entries));
@@ -223,6 +273,37 @@ export function openStore<T>(dir: string, fingerprint: string, codec = jsonCodec
   };
   const live = new Set<string>();
   const stats = { hits: 0, misses: 0 };
+
+  // Shard files read at a recorded location (see getAt), by shard: opened once each.
+  const direct = new Map<string, number>();
+  const getAt = (key: string, [start, end]: readonly [number, number]): T | undefined => {
+    const shard = shardOf(key);
+    if (loadedShards.has(shard) || !keyPattern.test(key) || !Number.isSafeInteger(start) || !Number.isSafeInteger(end) || start < 65 || end <= start) return get(key);
+    let fd = direct.get(shard);
+    try {
+      if (fd === undefined) direct.set(shard, (fd = openSync(path.join(folder, `${shard}.jsonl`), "r")));
+      // The key and its space before, the line break after: the bytes are that key's whole line, whatever happened to
+      // the file (a key names one value: any whole line of it is right).
+      const bytes = Buffer.allocUnsafe(end - start + 66);
+      if (readSync(fd, bytes, 0, bytes.length, start - 65) === bytes.length && bytes.toString("latin1", 0, 64) === key && bytes[64] === 0x20 && bytes[bytes.length - 1] === newline) {
+        const value = codec.decode(bytes, 65, bytes.length - 1);
+        stats.hits++;
+        live.add(key);
+        return value;
+      }
+    } catch {
+      // Damaged or gone: read as get does.
+    }
+    return get(key);
+  };
+  const location = (key: string): [number, number] | undefined => {
+    const entry = entries.get(key);
+    const { raw, tail } = entry ?? {};
+    if (!entry || !raw || !tail) return undefined;
+    const head = entry.headOnly ? raw.end - raw.start : raw.buffer.indexOf(tab, raw.start) - raw.start;
+    if (head < 0 || (!entry.headOnly && head > raw.end - raw.start)) return undefined;
+    return [tail.offset - 1 - head, tail.offset + tail.length];
+  };
 
   const get = (key: string): T | undefined => {
     loadShard(shardOf(key));
@@ -320,7 +401,7 @@ export function openStore<T>(dir: string, fingerprint: string, codec = jsonCodec
     const temp = `${target}.tmp-${process.pid}`;
     const fd = openSync(temp, "w");
     try {
-      writeBuffers(fd, [Buffer.from(`${shardStat(file!.fd)}\n`, "latin1"), ...parts]);
+      writeBuffers(fd, [Buffer.from(`${shardStat(file!.fd)} ${parts.length / 3}\n`, "latin1"), ...parts]);
     } finally {
       closeSync(fd);
     }
@@ -328,9 +409,23 @@ export function openStore<T>(dir: string, fingerprint: string, codec = jsonCodec
     headsCurrent.add(shard);
   };
 
-  const save = (): void => {
+  const save = (): ReadonlySet<string> => {
     // Every shard: one whose stale entries outnumber the live ones is rewritten even when nothing was added to it.
-    load();
+    // Split codecs: a shard not read in this process had nothing set (a `set` reads its shard) and its heads index
+    // counts its lines; when that index describes the file as it is and the stale lines (all but the live keys, which
+    // `touch` vouched for) do not call for a rewrite, the shard is left as it is, unread (a build that adds a paper at
+    // 100,000 papers used to read 15 shards' heads indexes, 100 MB, for nothing).
+    const liveCount = new Map<string, number>();
+    for (const key of live) liveCount.set(shardOf(key), (liveCount.get(shardOf(key)) ?? 0) + 1);
+    const untouched = new Set<string>();
+    for (const shard of allShards) {
+      if (loadedShards.has(shard)) continue;
+      const lines = codec.split ? linesByHeads(headsOf(shard), path.join(folder, `${shard}.jsonl`)) : undefined;
+      const stale = lines === undefined ? undefined : lines - (liveCount.get(shard) ?? 0);
+      if (stale !== undefined && !(stale > 64 && stale > (liveCount.get(shard) ?? 0))) untouched.add(shard);
+      else loadShard(shard);
+    }
+    const rewritten = new Set<string>();
     mkdirSync(folder, { recursive: true });
     for (const name of readdirSync(dir)) {
       if (name !== path.basename(folder)) rmSync(path.join(dir, name), { recursive: true, force: true });
@@ -353,6 +448,7 @@ export function openStore<T>(dir: string, fingerprint: string, codec = jsonCodec
       }
     }
     for (const shard of allShards) {
+      if (untouched.has(shard)) continue;
       const file = path.join(folder, `${shard}.jsonl`);
       const keys = liveByShard.get(shard) ?? [];
       const fresh = keys.filter((key) => !entries.get(key)!.onDisk);
@@ -364,6 +460,7 @@ export function openStore<T>(dir: string, fingerprint: string, codec = jsonCodec
         const written = codec.split ? { fd: openSync(temp, "w+") } : undefined;
         writeLines(temp, "w", keys, written);
         renameSync(temp, file);
+        rewritten.add(shard);
         linesPerShard.set(shard, keys.length);
         if (written) {
           files.set(shard, written);
@@ -389,10 +486,13 @@ export function openStore<T>(dir: string, fingerprint: string, codec = jsonCodec
     live.clear();
     stats.hits = 0;
     stats.misses = 0;
+    return rewritten;
   };
 
   return {
     get,
+    getAt,
+    location,
     set,
     save,
     stats,

@@ -193,9 +193,13 @@ export function paperPages(ordered: readonly RenderedPaper[]): PaperPage[] {
   });
 }
 
+// `a.localeCompare(b, "en")` is specified as this collator's compare; made once, not for each of the half a million
+// comparisons that sorting 100,000 papers into their days takes (four times faster).
+const titleOrder = new Intl.Collator("en");
+
 /** Reading order within a day: most upvoted first, then by title, then by id so ties are stable. */
 export function comparePapers(a: Pick<RenderedPaper, "upvotes" | "titleText" | "id">, b: Pick<RenderedPaper, "upvotes" | "titleText" | "id">): number {
-  return b.upvotes - a.upvotes || a.titleText.localeCompare(b.titleText, "en") || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+  return b.upvotes - a.upvotes || titleOrder.compare(a.titleText, b.titleText) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 }
 
 const newestFirst = <T extends { key?: string; date?: string }>(a: T, b: T) => {

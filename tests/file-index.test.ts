@@ -60,22 +60,64 @@ describe("the file index", () => {
     read();
     await nextTick();
     expect(read().stats).toEqual({ trusted: 2, read: 0 });
-    const stored = JSON.parse(readFileSync(indexFile(), "utf8")) as { version: number; files: Record<string, string> };
-    // Version 1 held each file as an array of six strings: such an index is not trusted at all.
-    const arrays = Object.fromEntries(Object.entries(stored.files).map(([name, entry]) => [name, entry.split(" ")]));
-    writeFileSync(indexFile(), JSON.stringify({ version: 1, files: arrays }));
+    const stored = JSON.parse(readFileSync(indexFile(), "utf8")) as { version: number; files: string };
+    // Version 2 held an object of one string per path: such an index is not trusted at all.
+    const lines = stored.files.split("\n").filter(Boolean).map((line) => line.split("\t") as [string, string]);
+    writeFileSync(indexFile(), JSON.stringify({ version: 2, files: Object.fromEntries(lines) }));
     await nextTick();
     expect(read().stats).toEqual({ trusted: 0, read: 2 });
     await nextTick();
     expect(read().stats).toEqual({ trusted: 2, read: 0 });
-    // An entry that is the stat alone, without a hash, or that is not a string, is not trusted either.
-    const again = JSON.parse(readFileSync(indexFile(), "utf8")) as { version: number; files: Record<string, unknown> };
-    const [a, b] = Object.keys(again.files);
-    again.files[a!] = (again.files[a!] as string).replace(/[0-9a-f]{64}$/, "");
-    again.files[b!] = (again.files[b!] as string).split(" ");
-    writeFileSync(indexFile(), JSON.stringify(again));
+    // A line that is the stat alone, without a hash, or a list cut short, is not trusted either.
+    const again = JSON.parse(readFileSync(indexFile(), "utf8")) as { version: number; files: string };
+    const [first, second] = again.files.split("\n");
+    writeFileSync(indexFile(), JSON.stringify({ version: 3, files: `${first!.replace(/[0-9a-f]{64}$/, "")}\n${second}\n` }));
+    await nextTick();
+    expect(read().stats).toEqual({ trusted: 1, read: 1 });
+    await nextTick();
+    writeFileSync(indexFile(), JSON.stringify({ version: 3, files: again.files.slice(0, -1) }));
     await nextTick();
     expect(read().stats).toEqual({ trusted: 0, read: 2 });
+  });
+
+  it("finds each file's record whatever came before it: new, deleted and moved files between trusted ones", async () => {
+    root = mkdtempSync(path.join(tmpdir(), "digest-files-"));
+    for (const name of ["b", "d", "f", "h"]) put(`2026-02-16/${name}.md`, name);
+    await nextTick();
+    read();
+    await nextTick();
+    // A file before all others, one between, one deleted, and one moved to another folder (read: its path is new).
+    put("2026-02-15/a.md", "a");
+    put("2026-02-16/e.md", "e");
+    rmSync(path.join(papersDir(), "2026-02-16/d.md"));
+    mkdirSync(path.join(papersDir(), "2026-02-17"));
+    renameSync(path.join(papersDir(), "2026-02-16/h.md"), path.join(papersDir(), "2026-02-17/h.md"));
+    await nextTick();
+    const after = read();
+    expect(after.stats).toEqual({ trusted: 2, read: 3 });
+    expect(Object.values(after.texts)).toEqual(["a", "b", "e", "f", "h"]);
+    await nextTick();
+    const next = read();
+    expect(next.stats).toEqual({ trusted: 5, read: 0 });
+    expect(next.found.files.map((f) => f.hash)).toEqual(["a", "b", "e", "f", "h"].map(textHash));
+    // A record for a path as it stood in another order (an index written by a build listing otherwise) is still found.
+    const stored = JSON.parse(readFileSync(indexFile(), "utf8")) as { version: number; files: string };
+    writeFileSync(indexFile(), JSON.stringify({ version: 3, files: `${stored.files.split("\n").filter(Boolean).reverse().join("\n")}\n` }));
+    await nextTick();
+    expect(read().stats).toEqual({ trusted: 5, read: 0 });
+  });
+
+  it("never records a path or hash holding a tab or a line break, which could forge another file's line", async () => {
+    root = mkdtempSync(path.join(tmpdir(), "digest-files-"));
+    const file = put("2026-02-16/b.md", "b");
+    await nextTick();
+    const stat = statSync(file, { bigint: true });
+    const index = openFileIndex(indexFile(), { racyMarginNs: 0n });
+    const forged = `${"0 ".repeat(5)}${textHash("x")}`;
+    index.record(`content/papers/2026-02-16/a.md\t${forged}\ncontent/papers/2026-02-16/b.md`, stat, textHash("b"));
+    index.record("content/papers/2026-02-16/b.md", stat, `${textHash("x")}\n`);
+    index.save(["content/papers/2026-02-16/b.md"]);
+    expect(JSON.parse(readFileSync(indexFile(), "utf8")).files).toBe("");
   });
 
   it("leaves a trusted file unread when the paper cache has its paper (parsePapers)", async () => {

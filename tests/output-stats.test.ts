@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { checkOutputInWorker } from "../src/cache/output-check.ts";
-import { outputStats, sameOutput } from "../src/cache/output-stats.ts";
+import { compareOutput, outputStats, sameOutput } from "../src/cache/output-stats.ts";
 import { readManifestOnce, writeManifest } from "../src/cache/pages.ts";
 
 let root: string | undefined;
@@ -84,6 +84,32 @@ describe("the output folder's stats", () => {
     expect(Object.keys(recorded.files).sort()).toEqual(["index.html", "papers/a/index.html", "papers/b/index.html"]);
     await later();
     expect(sameOutput(dir, recorded, noMargin)).toBe(false);
+  });
+
+  it("compares the output with its record in place: what changed, in trusted and racy folders alike", async () => {
+    const dir = site();
+    put("papers/b/sub/c.html", "c");
+    await later();
+    const exact = outputStats(dir, noMargin);
+    // papers/ recorded racy, as after a build that took it over (src/cache/manifest-update.ts): listed every time.
+    const racy = { files: exact.files, folders: { ...exact.folders, papers: "racy" } };
+    await later();
+    expect(compareOutput(dir, exact, noMargin)).toEqual({ same: true, changed: new Set(), changedFolders: new Set() });
+    expect(compareOutput(dir, racy, noMargin)).toEqual({ same: true, changed: new Set(), changedFolders: new Set(["papers"]) });
+    // An empty folder added holds no file: still the same files, as a walk of the output finds.
+    mkdirSync(path.join(dir, "papers/empty"));
+    expect(compareOutput(dir, racy, noMargin).same).toBe(true);
+    // A page in a new folder of a folder recorded racy.
+    put("papers/new/index.html", "n");
+    expect(compareOutput(dir, racy, noMargin)).toMatchObject({ same: false, changed: new Set() });
+    rmSync(path.join(dir, "papers/new"), { recursive: true });
+    // A folder replaced by a file: its recorded files and folders are named, for the page plan of a build that goes on.
+    rmSync(path.join(dir, "papers/b"), { recursive: true });
+    writeFileSync(path.join(dir, "papers/b"), "b");
+    const replaced = compareOutput(dir, exact, noMargin);
+    expect(replaced.same).toBe(false);
+    expect([...(replaced.changed ?? [])].sort()).toEqual(["papers/b/index.html", "papers/b/sub/c.html"]);
+    expect([...(replaced.changedFolders ?? [])].sort()).toEqual(["papers", "papers/b", "papers/b/sub"]);
   });
 
   it("deletes the files it is told to drop, and lists their folder next time", async () => {

@@ -142,11 +142,90 @@ export function outputStats(
  * Whether `dir` holds exactly the recorded files, each with its recorded size and modification time (`same`), which
  * recorded files it does not hold as recorded (`changed`: missing, not a file, another size or time), and which
  * recorded folders do not have the recorded change time (`changedFolders`, racy ones included).
+ *
+ * Compared in place rather than by walking the folder into a new record (`outputStats`) and diffing the two: every
+ * recorded file is stat'ed and compared with its record, every recorded folder too, and only the folders whose change
+ * time is not the recorded one are listed, for entries the record lacks (creating, deleting or renaming an entry
+ * changes a folder's change time, which nothing can set back). The same answer as the walk, without building and
+ * diffing 230,000 records at 100,000 papers: the walk, the grouping of the record by folder and the diff were 2.4 s of
+ * the output check's 4.6 s in a profile of a build where nothing changed (load 6).
  */
 export function compareOutput(
   dir: string,
   recorded: Partial<OutputStats>,
   options: { racyMarginNs?: bigint } = {},
+): { same: boolean; changed?: Set<string>; changedFolders?: Set<string> } {
+  const { files, folders } = recorded;
+  if (!files) return { same: false };
+  // A record without folders (an older manifest) says nothing of what folders held: the walk lists every one.
+  if (!folders || !Object.hasOwn(folders, "")) return compareByWalk(dir, recorded, options);
+  const margin = options.racyMarginNs ?? racyMarginNs;
+  const now = BigInt(Date.now()) * 1_000_000n;
+  const full = (name: string) => (name ? `${dir}/${name}` : dir);
+  // A stat that fails for any reason (gone, a file where a folder was: ENOTDIR, no permission) is "not as recorded".
+  const stat = (name: string) => {
+    try {
+      return statSync(full(name), { bigint: true, throwIfNoEntry: false });
+    } catch {
+      return undefined;
+    }
+  };
+  const changedFolders = new Set<string>();
+  for (const name in folders) {
+    if (!Object.hasOwn(folders, name)) continue;
+    const ctime = folders[name];
+    const found = stat(name);
+    // As outputStats records it now: a folder changed within the margin would be "racy", never the recorded time.
+    if (ctime === "racy" || !found?.isDirectory() || found.ctimeNs + margin >= now || String(found.ctimeNs) !== ctime) changedFolders.add(name);
+  }
+  if (!folders[""] || !stat("")?.isDirectory()) return { same: false };
+  const changed = new Set<string>();
+  for (const name in files) {
+    if (!Object.hasOwn(files, name)) continue;
+    const [size, mtime] = files[name]!;
+    const found = stat(name);
+    if (!found?.isFile() || Number(found.size) !== size || String(found.mtimeNs) !== mtime) changed.add(name);
+  }
+  // Entries the record lacks can only be in folders whose change time is not the recorded one (or under those).
+  let extra = false;
+  const hasFile = (folder: string): boolean => {
+    let entries;
+    try {
+      entries = readdirSync(full(folder), { withFileTypes: true });
+    } catch {
+      return false;
+    }
+    for (const entry of entries) {
+      const child = folder ? `${folder}/${entry.name}` : entry.name;
+      if (entry.isFile() || (entry.isDirectory() && hasFile(child))) return true;
+    }
+    return false;
+  };
+  for (const folder of changedFolders) {
+    if (extra) break;
+    let entries;
+    try {
+      entries = readdirSync(full(folder), { withFileTypes: true });
+    } catch {
+      continue; // Gone, or not a folder: its recorded files are missing, which `changed` says.
+    }
+    for (const entry of entries) {
+      const child = folder ? `${folder}/${entry.name}` : entry.name;
+      // A file the record lacks, or one in a folder it lacks (an empty folder added holds no file: the walk agrees).
+      if (entry.isFile() ? !Object.hasOwn(files, child) : entry.isDirectory() && !Object.hasOwn(folders, child) && hasFile(child)) {
+        extra = true;
+        break;
+      }
+    }
+  }
+  return { same: !changed.size && !extra, changed, changedFolders };
+}
+
+/** compareOutput by walking `dir` into a new record (outputStats) and diffing it against `recorded`. */
+function compareByWalk(
+  dir: string,
+  recorded: Partial<OutputStats>,
+  options: { racyMarginNs?: bigint },
 ): { same: boolean; changed?: Set<string>; changedFolders?: Set<string> } {
   if (!recorded.files) return { same: false };
   let now: OutputStats;

@@ -136,12 +136,12 @@ export async function buildSite(options: {
       } finally {
         // The worker must stop writing into the temporary folder before it is deleted (an error, or nothing to write).
         if (!result || result === keepOutput) {
-          // Written as a build that went on would (a failure writing it must not hide the build's own error).
-          if (result) saveCache();
-          else
-            try {
-              saveCache();
-            } catch {}
+          // Written as a build that went on would; after a failure, a failure writing it must not hide the build's own error.
+          try {
+            saveCache();
+          } catch (error) {
+            if (result) throw error;
+          }
           await indexing.catch(() => {});
         }
       }

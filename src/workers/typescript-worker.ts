@@ -1,12 +1,38 @@
 import { Worker } from "node:worker_threads";
+import { workerBundle } from "./bundle.ts";
 
 /**
- * Starts a worker thread running the TypeScript module at `entry`. tsx hooks TypeScript into the main thread only
- * (its `--import` hook skips worker threads, so `new Worker("x.ts")` fails): the worker registers tsx itself first.
+ * Starts a worker thread running the TypeScript module at `entry`: from its compiled file when one is up to date (see
+ * src/workers/bundle.ts), else under tsx. tsx hooks TypeScript into the main thread only (its `--import` hook skips
+ * worker threads, so `new Worker("x.ts")` fails): the worker registers tsx itself first. `bundled: false` for a worker
+ * that loads TypeScript it does not import (Eleventy loading .eleventy.ts).
  */
-export function startTypeScriptWorker(entry: URL): Worker {
+export function startTypeScriptWorker(entry: URL, options: { bundled?: boolean } = {}): Worker {
+  const bundle = options.bundled === false ? undefined : workerBundle(entry);
+  if (bundle) {
+    // Plain JavaScript: without the TypeScript loader's flags it inherits (tsx's --require and --import, which would
+    // load in it for nothing) or --input-type (refused for a file).
+    const execArgv = withoutLoaders(process.execArgv);
+    try {
+      return new Worker(bundle, { execArgv });
+    } catch {
+      // A flag Node refuses to give a worker explicitly, though it inherits it (a V8 option): none at all.
+      return new Worker(bundle, { execArgv: [] });
+    }
+  }
   const bootstrap = `import(${JSON.stringify(import.meta.resolve("tsx/esm/api"))})
   .then((tsx) => tsx.register())
   .then(() => import(${JSON.stringify(entry.href)}));`;
   return new Worker(bootstrap, { eval: true });
+}
+
+/** `args` without the options that load modules or set how input is read, and their values. */
+function withoutLoaders(args: readonly string[]): string[] {
+  const kept: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const name = /^--(require|import|loader|experimental-loader|input-type)(=|$)/.exec(args[i]!) ?? /^-r$/.exec(args[i]!);
+    if (!name) kept.push(args[i]!);
+    else if (!args[i]!.includes("=")) i++;
+  }
+  return kept;
 }

@@ -1,0 +1,83 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { Worker } from "node:worker_threads";
+import { afterEach, describe, expect, it } from "vitest";
+import type { SourceFile } from "../src/content/load.ts";
+import { compact, decodeResults, processFile, type EncodedResults } from "../src/render/pool.ts";
+import { compileBundle, upToDateBundle } from "../src/workers/bundle.ts";
+import { paper } from "./helpers/site.ts";
+
+const repoRoot = fileURLToPath(new URL("..", import.meta.url));
+let dir: string | undefined;
+afterEach(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+  dir = undefined;
+});
+
+/** Starts `file` as a worker, sends it `message` and resolves with its first reply. */
+function reply<T>(file: string, message: unknown): Promise<T> {
+  const worker = new Worker(file);
+  return new Promise<T>((resolve, reject) => {
+    worker.once("message", (value: T) => {
+      resolve(value);
+      void worker.terminate();
+    });
+    worker.once("error", reject);
+    worker.postMessage(message);
+  });
+}
+
+describe("compiled worker entries", () => {
+  it("are used only while every file they were compiled from is unchanged, and keep each module's own import.meta.url", async () => {
+    // Inside the repository, as the worker entries are (packages resolve from its node_modules).
+    dir = mkdtempSync(path.join(repoRoot, "tests", ".bundle-"));
+    const entry = path.join(dir, "entry.ts");
+    const dep = path.join(dir, "dep.ts");
+    writeFileSync(
+      entry,
+      'import { parentPort } from "node:worker_threads";\nimport { value, where } from "./dep.ts";\n' +
+        'const text: string = "import.meta.url stays text";\n' +
+        "parentPort!.on(\"message\", () => parentPort!.postMessage({ value, where, entry: import.meta.url, text }));\n",
+    );
+    writeFileSync(dep, "export const value: number = 1;\nexport const where = import.meta.url;\n");
+    expect(upToDateBundle(entry)).toBeUndefined();
+    const first = await compileBundle(entry);
+    expect(first).toBeDefined();
+    expect(upToDateBundle(entry)).toBe(first);
+    expect(await reply(first!, "go")).toEqual({
+      value: 1,
+      where: pathToFileURL(dep).href,
+      entry: pathToFileURL(entry).href,
+      text: "import.meta.url stays text",
+    });
+    // An edit to an imported module, even one that keeps its size, makes the compiled file out of date.
+    writeFileSync(dep, readFileSync(dep, "utf8").replace("= 1;", "= 2;"));
+    expect(upToDateBundle(entry)).toBeUndefined();
+    const second = await compileBundle(entry);
+    expect(second).not.toBe(first);
+    expect(await reply<{ value: number }>(second!, "go")).toMatchObject({ value: 2 });
+    // A deleted input too.
+    rmSync(dep);
+    expect(upToDateBundle(entry)).toBeUndefined();
+  });
+
+  it("typeset real abstracts exactly as the modules do on this thread", async () => {
+    const entry = fileURLToPath(new URL("../src/render/worker.ts", import.meta.url));
+    const bundle = upToDateBundle(entry) ?? (await compileBundle(entry));
+    expect(bundle).toBeDefined();
+    const real = ["..", "../.."].map((up) => path.resolve(repoRoot, up, "shared/data/real-abstracts/dev.jsonl")).find(existsSync);
+    const records = real
+      ? readFileSync(real, "utf8").split("\n").filter(Boolean).slice(0, 300).map((line) => JSON.parse(line) as { title: string; abstract: string })
+      : [{ title: "Bounds in $\\mathcal{O}(n)$", abstract: "We show $$\\sum_i x_i$$ and Müller’s $x^2$." }];
+    const files: SourceFile[] = records.map((record, i) => ({
+      file: `content/papers/2026-02-16/p${i}.md`,
+      text: paper({ arxiv: `2602.${String(i + 1).padStart(5, "0")}`, title: record.title }, record.abstract),
+    }));
+    files.push({ file: "content/papers/2026-02-16/broken.md", text: paper({ arxiv: "2602.99999" }, "Broken $\\frac{1}{$ math.") });
+    const encoded = await reply<EncodedResults>(bundle!, { files });
+    const results = decodeResults(encoded).map(({ paperJson: _, ...result }) => result);
+    expect(results).toEqual(files.map((file) => compact(processFile(file))));
+    expect(results.filter((result) => result.rendered).length).toBeGreaterThan(files.length / 2);
+  });
+});

@@ -66,18 +66,23 @@ export interface PageBatch {
 
 /** A batch of pages in one buffer (strings in UTF-8, as `writeFileSync` writes them). */
 function encodeBatch(pages: { file: string; content: string | Uint8Array }[]): PageBatch {
-  const lengths = pages.map(({ content }) => (typeof content === "string" ? Buffer.byteLength(content) : content.byteLength));
-  const bytes = Buffer.allocUnsafeSlow(lengths.reduce((sum, length) => sum + length, 0));
+  // Room for the longest UTF-8 a string can have (3 bytes a UTF-16 unit): each string is read once, as it is written,
+  // not a first time to count its bytes (Buffer.byteLength cost as much as the writing).
+  // They are written into one scratch buffer, kept from batch to batch, and the bytes copied out to be moved.
+  const room = pages.reduce((sum, { content }) => sum + (typeof content === "string" ? 3 * content.length : content.byteLength), 0);
+  if (scratch.length < room) scratch = Buffer.allocUnsafeSlow(room);
+  const lengths: number[] = [];
   let offset = 0;
   for (const { content } of pages) {
-    if (typeof content === "string") offset += bytes.write(content, offset);
-    else {
-      bytes.set(content, offset);
-      offset += content.byteLength;
-    }
+    const length = typeof content === "string" ? scratch.write(content, offset) : (scratch.set(content, offset), content.byteLength);
+    lengths.push(length);
+    offset += length;
   }
-  return { files: pages.map(({ file }) => file), lengths, bytes: new Uint8Array(bytes.buffer, 0, offset) };
+  const bytes = new Uint8Array(offset);
+  bytes.set(scratch.subarray(0, offset));
+  return { files: pages.map(({ file }) => file), lengths, bytes };
 }
+let scratch = Buffer.alloc(0);
 
 /** What the writer thread answers to `close`. */
 export interface WriterDone {

@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -60,6 +61,28 @@ describe("compiled worker entries", () => {
     // A deleted input too.
     rmSync(dep);
     expect(upToDateBundle(entry)).toBeUndefined();
+  });
+
+  it("start from their compiled file in a process run with V8 heap flags, tsx and --input-type", async () => {
+    const entry = new URL("../src/output/page-writer-worker.ts", import.meta.url);
+    const bundle = upToDateBundle(fileURLToPath(entry)) ?? (await compileBundle(fileURLToPath(entry)));
+    expect(bundle).toBeDefined();
+    // The page writer's thread answers `close` with the hashes of what it wrote: nothing here.
+    const code = `
+      const { workerBundle } = await import(${JSON.stringify(path.join(repoRoot, "src/workers/bundle.ts"))});
+      const { startTypeScriptWorker } = await import(${JSON.stringify(path.join(repoRoot, "src/workers/typescript-worker.ts"))});
+      const entry = new URL(${JSON.stringify(entry.href)});
+      const worker = startTypeScriptWorker(entry);
+      worker.postMessage({ queued: new Int32Array(new SharedArrayBuffer(4)) });
+      worker.postMessage({ close: true });
+      worker.once("message", (reply) => { console.log(JSON.stringify({ bundle: workerBundle(entry), reply })); worker.terminate(); });`;
+    const run = spawnSync(process.execPath, ["--max-old-space-size=512", "--stack-size=900", "--import", "tsx", "--input-type=module", "-e", code], {
+      cwd: repoRoot,
+      encoding: "utf8",
+      timeout: 60_000,
+    });
+    expect(run.status, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout)).toEqual({ bundle, reply: { hashes: [] } });
   });
 
   it("typeset real abstracts exactly as the modules do on this thread", async () => {

@@ -13,11 +13,14 @@ export function startTypeScriptWorker(entry: URL, options: { bundled?: boolean }
     // Plain JavaScript: without the TypeScript loader's flags it inherits (tsx's --require and --import, which would
     // load in it for nothing) or --input-type (refused for a file).
     const execArgv = withoutLoaders(process.execArgv);
-    try {
-      return new Worker(bundle, { execArgv });
-    } catch {
-      // A flag Node refuses to give a worker explicitly, though it inherits it (a V8 option): none at all.
-      return new Worker(bundle, { execArgv: [] });
+    // Node refuses V8's heap options given to a worker (they apply to the process anyway), though it passes them on
+    // when nothing is given: without them, then without any flag (profiling, inspecting) if it still refuses.
+    for (const flags of [execArgv.filter((arg) => !/^--(max|initial|min)-[a-z-]*size|^--stack-size/.test(arg)), []]) {
+      try {
+        return new Worker(bundle, { execArgv: flags });
+      } catch (error) {
+        if (flags.length === 0) throw error;
+      }
     }
   }
   const bootstrap = `import(${JSON.stringify(import.meta.resolve("tsx/esm/api"))})

@@ -6,7 +6,7 @@ import { Worker } from "node:worker_threads";
 import { afterEach, describe, expect, it } from "vitest";
 import type { SourceFile } from "../src/content/load.ts";
 import { compact, decodeResults, processFile, type EncodedResults } from "../src/render/pool.ts";
-import { compileBundle, upToDateBundle } from "../src/workers/bundle.ts";
+import { compileBundle, upToDateBundle, workerBundle } from "../src/workers/bundle.ts";
 import { paper } from "./helpers/site.ts";
 
 const repoRoot = fileURLToPath(new URL("..", import.meta.url));
@@ -61,6 +61,19 @@ describe("compiled worker entries", () => {
     // A deleted input too.
     rmSync(dep);
     expect(upToDateBundle(entry)).toBeUndefined();
+  });
+
+  it("are looked for again when the file this process used was deleted since (pruned by another process)", async () => {
+    dir = mkdtempSync(path.join(repoRoot, "tests", ".bundle-"));
+    const entry = path.join(dir, "entry.ts");
+    writeFileSync(entry, 'import { parentPort } from "node:worker_threads";\nparentPort!.on("message", () => parentPort!.postMessage("ok"));\n');
+    const first = await compileBundle(entry);
+    expect(workerBundle(pathToFileURL(entry))).toBe(first);
+    rmSync(first!);
+    // Its record names a file that is gone: none is up to date, and one is compiled again for the next thread.
+    expect(workerBundle(pathToFileURL(entry))).toBeUndefined();
+    await expect.poll(() => workerBundle(pathToFileURL(entry)), { timeout: 30_000 }).toBeDefined();
+    expect(await reply(workerBundle(pathToFileURL(entry))!, "go")).toBe("ok");
   });
 
   it("start from their compiled file in a process run with V8 heap flags, tsx and --input-type", async () => {

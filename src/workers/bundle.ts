@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
@@ -160,7 +160,10 @@ export async function compileBundle(entry: string): Promise<string | undefined> 
 export function workerBundle(entry: URL): string | undefined {
   if (process.env.DIGEST_WORKER_BUNDLES === "0") return undefined;
   const file = fileURLToPath(entry);
-  if (checked.has(file)) return checked.get(file);
+  // Checked once per process, unless the file has gone since (another process pruned it): then checked again.
+  const known = checked.get(file);
+  if (known && existsSync(known)) return known;
+  if (!known && checked.has(file)) return undefined;
   let bundle: string | undefined;
   try {
     bundle = upToDateBundle(file);

@@ -7,9 +7,9 @@ import type { RenderedPaper } from "../markdown/paper.ts";
 import { absoluteUrl, sitePath, type SiteConfig } from "../site.ts";
 import type { EleventyConfig } from "./types.ts";
 
-/** Registers the typed formatting functions from src/ as Nunjucks filters (and the calendar's weekday names). */
-export function filtersPlugin(eleventyConfig: EleventyConfig, site: SiteConfig): void {
-  const filters: Record<string, (...args: never[]) => unknown> = {
+/** The typed formatting functions from src/ by the names layouts call them as Nunjucks filters. */
+export function siteFilters(site: SiteConfig): Record<string, (...args: never[]) => unknown> {
+  return {
     href: (target: string) => sitePath(site, target),
     absoluteUrl: (target: string) => absoluteUrl(site, target),
     formatDay,
@@ -29,6 +29,10 @@ export function filtersPlugin(eleventyConfig: EleventyConfig, site: SiteConfig):
     // og:type is always "article" here (src/digest/cite.ts): written bare like the layouts' fixed values.
     openGraph: (paper: RenderedPaper) => metaTags(openGraph(paper, site), "property", ["og:type"]),
   };
+}
+
+/** Registers `siteFilters` with Eleventy (and the calendar's weekday names). */
+export function filtersPlugin(eleventyConfig: EleventyConfig, site: SiteConfig): void {
   eleventyConfig.addGlobalData("weekdays", weekdayNames);
-  for (const [name, filter] of Object.entries(filters)) eleventyConfig.addFilter(name, filter);
+  for (const [name, filter] of Object.entries(siteFilters(site))) eleventyConfig.addFilter(name, filter);
 }

@@ -1,6 +1,8 @@
 import path from "node:path";
 import { splitSelection, type PageSelection } from "../cache/pages.ts";
 import type { SiteData } from "../pipeline.ts";
+import { inlinePageWriter, threadPageWriter } from "../output/page-writer.ts";
+import { paperPageRenderer } from "./paper-pages.ts";
 import { runEleventy } from "./run.ts";
 
 /**
@@ -29,10 +31,28 @@ export async function renderSite(options: {
   /** Pages a run renders from which they are written on a thread of their own. Default `threadedFrom`. */
   threadedFrom?: number;
 }): Promise<{ pagesWritten: number; pageHashes: Map<string, string> }> {
-  const parts = splitSelection(options.data.render, options.budget ?? pagesPerRun);
   const output = path.resolve(options.outputDir);
   const pageHashes = new Map<string, string>();
-  let pagesWritten = 0;
+  const relative = (file: string) => path.relative(output, file).split(path.sep).join("/");
+  // Paper pages first, outside Eleventy (see paperPageRenderer); Eleventy's runs then paginate over none.
+  const papers = options.data.render.papers;
+  if (papers.length) {
+    const render = paperPageRenderer(options.root, options.data.config, options.data);
+    const writer = papers.length >= (options.threadedFrom ?? threadedFrom) ? threadPageWriter() : inlinePageWriter();
+    try {
+      for (const entry of papers) {
+        const { file, html } = render(entry);
+        writer.write(path.join(output, file), html);
+      }
+    } catch (error) {
+      // The writer stops before the caller deletes the folder it writes into.
+      await writer.close().catch(() => {});
+      throw error;
+    }
+    for (const [file, hash] of await writer.close()) pageHashes.set(relative(file), hash);
+  }
+  const parts = splitSelection({ ...options.data.render, papers: [] }, options.budget ?? pagesPerRun);
+  let pagesWritten = performance.now();
   for (const [i, render] of parts.entries()) {
     const pages = Object.values(render).reduce((sum: number, items: unknown[]) => sum + items.length, 0);
     const run = await runEleventy({
@@ -43,7 +63,7 @@ export async function renderSite(options: {
       threaded: pages >= (options.threadedFrom ?? threadedFrom),
     });
     pagesWritten = run.pagesWritten;
-    for (const [file, hash] of run.pageHashes) pageHashes.set(path.relative(output, file).split(path.sep).join("/"), hash);
+    for (const [file, hash] of run.pageHashes) pageHashes.set(relative(file), hash);
   }
   return { pagesWritten, pageHashes };
 }

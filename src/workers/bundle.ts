@@ -8,8 +8,8 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 /**
  * Worker entries compiled once into one JavaScript file each, so a worker thread starts from plain JavaScript instead
  * of loading every module through tsx. Under tsx a typesetting worker takes 0.6 s and 0.95 s of CPU to be ready (its
- * own hooks thread transpiles and resolves some 200 modules one message at a time); from its compiled file, 0.2 s and
- * 0.2 s of CPU. A build starts four such threads, and the search worker is what a build that adds one paper waits for.
+ * own hooks thread transpiles and resolves some 200 modules one message at a time); from its compiled file, 0.2 to
+ * 0.3 s and 0.3 s of CPU. A build starts four such threads, and the search worker is what a build that adds one paper waits for.
  *
  * The compiled file is kept in `node_modules/.cache/paper-digest-workers/` (else the system's temporary folder) with a
  * record of every file it was compiled from and the hash of its bytes: it is used only while each of those files

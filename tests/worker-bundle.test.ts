@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
@@ -52,11 +52,20 @@ describe("compiled worker entries", () => {
       entry: pathToFileURL(entry).href,
       text: "import.meta.url stays text",
     });
+    // Files of entries that moved or were deleted go once a week old, when another entry is compiled.
+    const folder = path.dirname(first!);
+    const [stale, recent] = ["0000000000000000-stale.mjs", "0000000000000000-recent.mjs"].map((name) => path.join(folder, name));
+    writeFileSync(stale, "");
+    writeFileSync(recent, "");
+    const eightDays = new Date(Date.now() - 8 * 24 * 60 * 60 * 1000);
+    utimesSync(stale, eightDays, eightDays);
     // An edit to an imported module, even one that keeps its size, makes the compiled file out of date.
     writeFileSync(dep, readFileSync(dep, "utf8").replace("= 1;", "= 2;"));
     expect(upToDateBundle(entry)).toBeUndefined();
     const second = await compileBundle(entry);
     expect(second).not.toBe(first);
+    expect([existsSync(stale), existsSync(recent)]).toEqual([false, true]);
+    rmSync(recent);
     expect(await reply<{ value: number }>(second!, "go")).toMatchObject({ value: 2 });
     // A deleted input too.
     rmSync(dep);

@@ -32,6 +32,8 @@ interface BundleRecord {
 const recordVersion = 1;
 /** Compiled files of an entry older than this, no longer the current one, are deleted (a process may still start one). */
 const keepOld = 60 * 60 * 1000;
+/** Any compiled file or record not written for this long is deleted when another entry is compiled. */
+const keepUnused = 7 * 24 * 60 * 60 * 1000;
 const projectRoot = fileURLToPath(new URL("../../", import.meta.url));
 const checked = new Map<string, string | undefined>();
 const compiling = new Set<string>();
@@ -143,11 +145,14 @@ export async function compileBundle(entry: string): Promise<string | undefined> 
   const record: BundleRecord = { version: recordVersion, esbuild: version, inputs, output };
   writeFileSync(recordFile(entry) + temp, JSON.stringify(record));
   renameSync(recordFile(entry) + temp, recordFile(entry));
+  // This entry's older files, and any file not written for a week (an entry that moved or was deleted: a copy of the
+  // project, a test's); a process that still wanted one finds it gone and looks again (see workerBundle).
   const prefix = `${sha256(entry).slice(0, 16)}-`;
   for (const file of readdirSync(dir)) {
-    if (!file.startsWith(prefix) || file === output) continue;
+    if (file === output || file === path.basename(recordFile(entry))) continue;
     const stat = statSync(path.join(dir, file), { throwIfNoEntry: false });
-    if (stat && Date.now() - stat.mtimeMs > keepOld) rmSync(path.join(dir, file), { force: true });
+    const age = stat ? Date.now() - stat.mtimeMs : 0;
+    if ((file.startsWith(prefix) && age > keepOld) || age > keepUnused) rmSync(path.join(dir, file), { force: true });
   }
   return path.join(dir, output);
 }

@@ -54,7 +54,8 @@ describe("compiled worker entries", () => {
     });
     // Files of entries that moved or were deleted go once a week old, when another entry is compiled.
     const folder = path.dirname(first!);
-    const [stale, recent] = ["0000000000000000-stale.mjs", "0000000000000000-recent.mjs"].map((name) => path.join(folder, name));
+    const stale = path.join(folder, "0000000000000000-stale.mjs");
+    const recent = path.join(folder, "0000000000000000-recent.mjs");
     writeFileSync(stale, "");
     writeFileSync(recent, "");
     const eightDays = new Date(Date.now() - 8 * 24 * 60 * 60 * 1000);

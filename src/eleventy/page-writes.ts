@@ -1,4 +1,4 @@
-import type { PageWriter } from "../output/page-writer.ts";
+import { writeAllWith, type PageWriter } from "../output/page-writer.ts";
 
 /** The part of Eleventy's file-system helper (src/Util/FileSystemManager.js) its templates write pages through. */
 interface FileSystemManager {
@@ -41,14 +41,11 @@ if (typeof manager?.createDirectoryForFileSync === "function" && typeof manager.
 export async function writePagesWith<T>(writer: PageWriter, build: () => Promise<T>): Promise<{ result: T; pageHashes: Map<string, string> }> {
   if (current) throw new Error("writePagesWith: another Eleventy run is writing its pages on this thread");
   current = writer;
-  let result: T;
-  try {
-    result = await build();
-  } catch (error) {
-    current = undefined;
-    await writer.close().catch(() => {});
-    throw error;
-  }
-  current = undefined;
-  return { result, pageHashes: await writer.close() };
+  return writeAllWith(writer, async () => {
+    try {
+      return await build();
+    } finally {
+      current = undefined;
+    }
+  });
 }

@@ -1,7 +1,7 @@
 import path from "node:path";
 import { splitSelection, type PageSelection } from "../cache/pages.ts";
 import type { SiteData } from "../pipeline.ts";
-import { inlinePageWriter, threadPageWriter } from "../output/page-writer.ts";
+import { inlinePageWriter, threadPageWriter, writeAllWith } from "../output/page-writer.ts";
 import { paperPageRenderer } from "./paper-pages.ts";
 import { runEleventy } from "./run.ts";
 
@@ -39,17 +39,13 @@ export async function renderSite(options: {
   if (papers.length) {
     const render = paperPageRenderer(options.root, options.data.config, options.data);
     const writer = papers.length >= (options.threadedFrom ?? threadedFrom) ? threadPageWriter() : inlinePageWriter();
-    try {
+    const written = await writeAllWith(writer, () => {
       for (const entry of papers) {
         const { file, html } = render(entry);
         writer.write(path.join(output, file), html);
       }
-    } catch (error) {
-      // The writer stops before the caller deletes the folder it writes into.
-      await writer.close().catch(() => {});
-      throw error;
-    }
-    for (const [file, hash] of await writer.close()) pageHashes.set(relative(file), hash);
+    });
+    for (const [file, hash] of written.pageHashes) pageHashes.set(relative(file), hash);
   }
   const parts = splitSelection({ ...options.data.render, papers: [] }, options.budget ?? pagesPerRun);
   let pagesWritten = performance.now();

@@ -29,6 +29,22 @@ export function writePage(file: string, content: string | Uint8Array, made: Set<
   return hashContent(content);
 }
 
+/**
+ * Runs `work` (which hands pages to `writer`) and waits until the writer has written them all, also when `work` fails
+ * (so nothing writes into a folder its caller then deletes). Returns what `work` returned and the hash of every page
+ * written (absolute path -> sha256 hex); rejects with `work`'s error, or else the writer's first failed write.
+ */
+export async function writeAllWith<T>(writer: PageWriter, work: () => T | Promise<T>): Promise<{ result: T; pageHashes: Map<string, string> }> {
+  let result: T;
+  try {
+    result = await work();
+  } catch (error) {
+    await writer.close().catch(() => {});
+    throw error;
+  }
+  return { result, pageHashes: await writer.close() };
+}
+
 /** Writes on the calling thread, each page as it is given. */
 export function inlinePageWriter(): PageWriter {
   const made = new Set<string>();

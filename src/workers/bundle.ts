@@ -53,7 +53,9 @@ function cacheFolder(): string {
 }
 
 const sha256 = (bytes: Uint8Array | string) => createHash("sha256").update(bytes).digest("hex");
-const recordFile = (entry: string) => path.join(cacheFolder(), `${sha256(entry).slice(0, 16)}.json`);
+/** What an entry's files are named by (its record, `<id>.json`; its compiled files, `<id>-<hash of the code>.mjs`). */
+const entryId = (entry: string) => sha256(entry).slice(0, 16);
+const recordFile = (entry: string) => path.join(cacheFolder(), `${entryId(entry)}.json`);
 
 function esbuildVersion(): string | undefined {
   try {
@@ -136,8 +138,7 @@ export async function compileBundle(entry: string): Promise<string | undefined> 
     const file = path.resolve(projectRoot, input);
     inputs[file] = sha256(readFileSync(file));
   }
-  const name = `${sha256(entry).slice(0, 16)}-${sha256(code).slice(0, 16)}`;
-  const output = `${name}.mjs`;
+  const output = `${entryId(entry)}-${sha256(code).slice(0, 16)}.mjs`;
   const dir = cacheFolder();
   const temp = `.${process.pid}-${Math.random().toString(36).slice(2)}`;
   writeFileSync(path.join(dir, output + temp), code);
@@ -147,7 +148,7 @@ export async function compileBundle(entry: string): Promise<string | undefined> 
   renameSync(recordFile(entry) + temp, recordFile(entry));
   // This entry's older files, and any file not written for a week (an entry that moved or was deleted: a copy of the
   // project, a test's); a process that still wanted one finds it gone and looks again (see workerBundle).
-  const prefix = `${sha256(entry).slice(0, 16)}-`;
+  const prefix = `${entryId(entry)}-`;
   for (const file of readdirSync(dir)) {
     if (file === output || file === path.basename(recordFile(entry))) continue;
     const stat = statSync(path.join(dir, file), { throwIfNoEntry: false });

@@ -240,9 +240,22 @@ export function startSearchIndex<P extends SearchPaper>(site: IndexSite, reuse: 
       const started = worker;
       worker = undefined;
       // Only a worker with the previous state can make records from keys; else every paper is sent as buildSearchIndex does.
-      if (!started || !reuse.keyOf || !unchanged.every((key) => indexed!.has(key))) {
+      if (!started || !reuse.keyOf) {
         void started?.terminate();
         return buildSearchIndex(all(), siteDir, site, reuse);
+      }
+      // A paper unchanged since the build cache had it that the previous index lacks (its file added back, a branch
+      // checked out again) is sent with its text, as a changed one: the worker keeps the state it has read.
+      const missing = new Set(unchanged.filter((key) => !indexed!.has(key)));
+      if (missing.size) {
+        changed = [
+          ...changed,
+          ...all().filter((paper) => {
+            const key = reuse.keyOf!(paper);
+            return key !== undefined && missing.has(key);
+          }),
+        ];
+        unchanged = unchanged.filter((key) => !missing.has(key));
       }
       return buildSearchIndex(changed, siteDir, site, reuse, { worker: started, indexed, unchanged, all });
     },

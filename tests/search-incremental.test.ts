@@ -7,7 +7,7 @@ import path from "node:path";
 import { gunzipSync } from "node:zlib";
 import { afterAll, describe, expect, it } from "vitest";
 import { createEngine } from "../src/search/client/engine.js";
-import { binaryKeys, buildSearchIndex, decodePapers, encodePapers, hexKeys, startSearchIndex, type SearchReuse } from "../src/search/build.ts";
+import { binaryKeys, buildSearchIndex, decodePapers, encodePapers, hexKeys, indexWorkers, startSearchIndex, type SearchReuse } from "../src/search/build.ts";
 import { takeStateLock } from "../src/search/index.ts";
 import { startTypeScriptWorker } from "../src/workers/typescript-worker.ts";
 import { searchPaperFields, type SearchPaper } from "../src/search/records.ts";
@@ -400,14 +400,19 @@ describe("incremental search index", () => {
     expect(loaded).toBe(false);
     expect(byKeys).toMatchObject({ inWorker: true, records: 1103 });
     expectSameIndex(fifth, await cold([...rest, ...added]));
-    // A key the previous index lacks: every paper is asked for and sent.
+    // A key the previous index lacks (a paper the build cache has, its file added back): every paper is asked for,
+    // that one is sent with its text, and the worker started early (which has read the state) builds the index.
     const sixth = temp("site");
     const lost = [...rest.slice(1), ...added, paper(1104, { date: "2026-12-31" })];
-    await startSearchIndex(site, { cacheDir, previousSite: fifth, keyOf: contentKey }).buildChanged(
+    const workersBefore = indexWorkers.started;
+    const withLost = await startSearchIndex(site, { cacheDir, previousSite: fifth, keyOf: contentKey }).buildChanged(
       { changed: [], unchanged: lost.map(contentKey), all: () => ((loaded = true), lost) },
       sixth,
     );
     expect(loaded).toBe(true);
+    expect(withLost).toMatchObject({ inWorker: true, records: lost.length });
+    expect(indexWorkers.started - workersBefore).toBe(1);
     expectSameIndex(sixth, await cold(lost));
+    expect(await search(sixth, "unique1104term")).toEqual(["/papers/p1104/"]);
   }, 180_000);
 });

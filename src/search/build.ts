@@ -156,9 +156,13 @@ export interface IndexPrepare {
 
 const exited = new WeakSet<Worker>();
 
+/** How many index worker threads this process started (for tests and profiles of what a build starts). */
+export const indexWorkers = { started: 0 };
+
 /** Starts the index worker thread; with `stateFile`, it reads that state while it waits for its job (see preloadState). */
 function startIndexWorker(stateFile?: string): Worker {
   const worker = startTypeScriptWorker(new URL("./worker.ts", import.meta.url));
+  indexWorkers.started++;
   worker.on("error", () => {}); // Reported by runInWorker, or ignored for a worker never used (see SearchIndexStart.stop).
   worker.once("exit", () => exited.add(worker));
   if (stateFile) {

@@ -206,7 +206,10 @@ export interface ChangedPapers<P> {
   changed: readonly P[];
   /** The content keys (`keyOf`) of every other paper of the site, any order. */
   unchanged: readonly string[];
-  /** Every paper of the site: called only when the previous index lacks one of `unchanged` (its state lost or stale). */
+  /**
+   * Every paper of the site: called only when the previous index lacks one of `unchanged` (its state lost or stale, or
+   * a paper the build cache had added back), to send those with their text.
+   */
   all: () => readonly P[];
 }
 
@@ -216,7 +219,8 @@ export interface SearchIndexStart<P> {
   build(papers: readonly P[], siteDir: string): Promise<SearchIndexResult & { inWorker: boolean }>;
   /**
    * As `build`, given the papers that changed and the keys of the others: those are sent to the worker as their keys
-   * alone, and it makes their records from what the previous index kept of them (the same bytes as `build`).
+   * alone, and it makes their records from what the previous index kept of them (the same bytes as `build`). Those the
+   * previous index lacks are sent with their text, as changed ones, to the same worker.
    */
   buildChanged(papers: ChangedPapers<P>, siteDir: string): Promise<SearchIndexResult & { inWorker: boolean }>;
   /** Stops the worker when no index is built after all (nothing to write, or an error): nothing else is touched. */
@@ -251,17 +255,13 @@ export function startSearchIndex<P extends SearchPaper>(site: IndexSite, reuse: 
       // A paper unchanged since the build cache had it that the previous index lacks (its file added back, a branch
       // checked out again) is sent with its text, as a changed one: the worker keeps the state it has read.
       const missing = new Set(unchanged.filter((key) => !indexed!.has(key)));
-      if (missing.size) {
-        changed = [
-          ...changed,
-          ...all().filter((paper) => {
-            const key = reuse.keyOf!(paper);
-            return key !== undefined && missing.has(key);
-          }),
-        ];
-        unchanged = unchanged.filter((key) => !missing.has(key));
-      }
-      return buildSearchIndex(changed, siteDir, site, reuse, { worker: started, indexed, unchanged, all });
+      if (!missing.size) return buildSearchIndex(changed, siteDir, site, reuse, { worker: started, indexed, unchanged, all });
+      const added = all().filter((paper) => {
+        const key = reuse.keyOf!(paper);
+        return key !== undefined && missing.has(key);
+      });
+      const kept = unchanged.filter((key) => !missing.has(key));
+      return buildSearchIndex([...changed, ...added], siteDir, site, reuse, { worker: started, indexed, unchanged: kept, all });
     },
     stop: async () => {
       await worker?.terminate();

@@ -1,4 +1,4 @@
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -243,5 +243,103 @@ describe("the file index", () => {
     expect(read().stats).toEqual({ trusted: 0, read: 1 });
     await nextTick();
     expect(read().stats).toEqual({ trusted: 1, read: 0 });
+  });
+
+  describe("with a delta file (a few files changed among many)", () => {
+    const deltaFile = () => `${indexFile()}.delta`;
+    const names = Array.from({ length: 40 }, (_, i) => `2026-02-16/p${String(i).padStart(2, "0")}.md`);
+    const identity = (file: string) => {
+      const stat = statSync(file, { bigint: true });
+      return `${stat.ino} ${stat.size} ${stat.mtimeNs} ${stat.ctimeNs}`;
+    };
+    /** A site of 40 files, read twice: the index file records them all, and nothing was read the second time. */
+    async function site() {
+      root = mkdtempSync(path.join(tmpdir(), "digest-files-"));
+      for (const name of names) put(name, name);
+      await nextTick();
+      read();
+      await nextTick();
+      expect(read().stats).toEqual({ trusted: 40, read: 0 });
+      expect(existsSync(deltaFile())).toBe(false);
+    }
+
+    it("records an added and an edited file in the delta, leaves the index file as it was, and trusts both next time", async () => {
+      await site();
+      const before = identity(indexFile());
+      put("2026-02-16/p99.md", "added");
+      put(names[3]!, "edited");
+      await nextTick();
+      const after = read();
+      expect(after.stats).toEqual({ trusted: 39, read: 2 });
+      expect(identity(indexFile())).toBe(before);
+      const delta = JSON.parse(readFileSync(deltaFile(), "utf8")) as { base: string; files: string; removed: string };
+      expect(delta.base).toBe(before);
+      expect(delta.files.split("\n").filter(Boolean).map((line) => line.split("\t")[0])).toEqual([`content/papers/${names[3]}`, "content/papers/2026-02-16/p99.md"]);
+      expect(delta.removed).toBe("");
+      await nextTick();
+      const next = read();
+      expect(next.stats).toEqual({ trusted: 41, read: 0 });
+      expect(next.texts[`content/papers/${names[3]}`]).toBe("edited");
+      expect(next.found.files.find((f) => f.file === "content/papers/2026-02-16/p99.md")?.hash).toBe(textHash("added"));
+    });
+
+    it("no longer vouches for a deleted file's line, even for a file with its very stat", async () => {
+      await site();
+      const gone = path.join(papersDir(), names[5]!);
+      const stat = statSync(gone, { bigint: true });
+      rmSync(gone);
+      await nextTick();
+      expect(read().stats).toEqual({ trusted: 39, read: 0 });
+      const delta = JSON.parse(readFileSync(deltaFile(), "utf8")) as { removed: string };
+      expect(delta.removed).toBe(`content/papers/${names[5]}\n`);
+      // The index file still holds its line; the delta says it no longer stands.
+      expect(openFileIndex(indexFile(), { racyMarginNs: 0n }).known(`content/papers/${names[5]}`, stat)).toBeUndefined();
+      rmSync(deltaFile());
+      expect(openFileIndex(indexFile(), { racyMarginNs: 0n }).known(`content/papers/${names[5]}`, stat)).toBe(textHash(names[5]!));
+    });
+
+    it("applies a delta only to the index file it names, and trusts its lines only by its own modification time", async () => {
+      await site();
+      put(names[7]!, "edited");
+      await nextTick();
+      read();
+      await nextTick();
+      expect(read().stats).toEqual({ trusted: 40, read: 0 });
+      // The delta dated before the edit: its line is not trusted (the index file's line is of the old text).
+      const edited = statSync(path.join(papersDir(), names[7]!));
+      const early = new Date(edited.mtime.getTime() - 1000);
+      const saved = statSync(deltaFile());
+      utimesSync(deltaFile(), early, early);
+      expect(openFileIndex(indexFile(), { racyMarginNs: 0n }).known(`content/papers/${names[7]}`, statSync(path.join(papersDir(), names[7]!), { bigint: true }))).toBeUndefined();
+      utimesSync(deltaFile(), saved.atime, saved.mtime);
+      // The index file replaced by a copy of itself (another inode): the delta names the old one and is not applied;
+      // the edited file's line in the index file is of its old text and stat, so it is read again.
+      const copy = `${indexFile()}.copy`;
+      copyFileSync(indexFile(), copy);
+      renameSync(copy, indexFile());
+      await nextTick();
+      const after = read();
+      expect(after.stats).toEqual({ trusted: 39, read: 1 });
+      expect(after.texts[`content/papers/${names[7]}`]).toBe("edited");
+    });
+
+    it("writes the index file whole again once the delta would hold an eighth of its lines", async () => {
+      await site();
+      for (const name of names.slice(0, 4)) put(name, `${name} edited`);
+      await nextTick();
+      read();
+      expect(existsSync(deltaFile())).toBe(true);
+      const before = identity(indexFile());
+      put(names[10]!, "edited too");
+      await nextTick();
+      expect(read().stats).toEqual({ trusted: 39, read: 1 });
+      // Five of 40 lines: written whole, the delta deleted.
+      expect(identity(indexFile())).not.toBe(before);
+      expect(existsSync(deltaFile())).toBe(false);
+      await nextTick();
+      const next = read();
+      expect(next.stats).toEqual({ trusted: 40, read: 0 });
+      expect(next.texts[`content/papers/${names[10]}`]).toBe("edited too");
+    });
   });
 });

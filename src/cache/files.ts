@@ -1,5 +1,5 @@
 import { hash } from "node:crypto";
-import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync, type BigIntStats } from "node:fs";
+import { closeSync, fstatSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, type BigIntStats } from "node:fs";
 import path from "node:path";
 
 /**
@@ -32,7 +32,10 @@ export interface FileIndex {
   known(file: string, stat: BigIntStats): string | undefined;
   /** Records a file as read now: its stat taken before it was read, and the hash of its text. */
   record(file: string, stat: BigIntStats, hash: string): void;
-  /** Writes the index when anything was recorded or a file disappeared since it was opened; keeps only `files`. */
+  /**
+   * Writes the index when anything was recorded or a file disappeared since it was opened; keeps only `files`. When
+   * few lines changed, only they are written, to the delta file beside the index (see StoredDelta).
+   */
   save(files: Iterable<string>): void;
   /** How many files were trusted from the index and how many read since it was opened. */
   readonly stats: { trusted: number; read: number };
@@ -53,21 +56,104 @@ interface Stored {
   files: string;
 }
 
+/**
+ * What changed since the index file was written, in `<index>.delta` (as the page manifest's delta, see
+ * src/cache/manifest-delta.ts): a build that adds a paper at 100,000 papers records one file, and writing the whole
+ * index again (16 MB: its lines joined, serialised, written) took a third of a second of the main thread after the
+ * pages were written. `base` names the index file it applies to (inode, size, modification and change times): a delta
+ * of another index file, or a damaged one, is not applied, and the index file alone then reads every file changed since
+ * it was written (those are newer than it). `files`: lines as the index's, for files recorded since the index file was
+ * written; `removed`: paths, one a line, of the index file's lines that no longer stand. A delta's lines are trusted
+ * by the delta file's own modification time, the index file's lines by the index file's (the racy rule, see FileIndex).
+ */
+interface StoredDelta {
+  version: 3;
+  base: string;
+  files: string;
+  removed: string;
+}
+
+/** The delta file beside an index file. */
+const deltaFileOf = (file: string) => `${file}.delta`;
+
+/** Which index file a stat is of: an index file is replaced whole when written, so a new one has a new identity. */
+const identityOf = (stat: BigIntStats) => `${stat.ino} ${stat.size} ${stat.mtimeNs} ${stat.ctimeNs}`;
+
+/** The file's text and stat (of the very file read), or undefined when it cannot be read. */
+function readWithStat(file: string): { text: string; stat: BigIntStats } | undefined {
+  let fd: number | undefined;
+  try {
+    fd = openSync(file, "r");
+    return { stat: fstatSync(fd, { bigint: true }), text: readFileSync(fd, "utf8") };
+  } catch {
+    return undefined;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+/** The entries of a list of lines (`<path>\t<entry>\n`) by path, or undefined when it is not one. */
+function entriesOf(lines: string): Map<string, string> | undefined {
+  const entries = new Map<string, string>();
+  for (let at = 0; at < lines.length; ) {
+    const tab = lines.indexOf("\t", at);
+    const end = lines.indexOf("\n", at);
+    if (tab === -1 || end === -1 || tab > end) return undefined;
+    entries.set(lines.slice(at, tab), lines.slice(tab + 1, end));
+    at = end + 1;
+  }
+  return entries;
+}
+
+/** A delta is written while it holds fewer than this share of the index's lines (else the index is written whole). */
+const deltaShare = 8;
+
 /** Opens the index at `file` (missing, damaged or of another version: empty, every file is read). */
 export function openFileIndex(file: string, options: { racyMarginNs?: bigint } = {}): FileIndex {
   const margin = options.racyMarginNs ?? 2_000_000_000n;
   let list = "";
   let writtenNs = 0n;
+  // The identity of the index file `list` was read from, when it was one.
+  let base: string | undefined;
   try {
-    const stat = statSync(file, { bigint: true });
-    const stored = JSON.parse(readFileSync(file, "utf8")) as Stored;
-    if (stored.version === 3 && typeof stored.files === "string" && (stored.files === "" || stored.files.endsWith("\n"))) {
+    const read = readWithStat(file);
+    const stored = read && (JSON.parse(read.text) as Stored);
+    if (read && stored?.version === 3 && typeof stored.files === "string" && (stored.files === "" || stored.files.endsWith("\n"))) {
       list = stored.files;
-      writtenNs = stat.mtimeNs;
+      writtenNs = read.stat.mtimeNs;
+      base = identityOf(read.stat);
     }
   } catch {
-    // No index yet.
+    // No index yet, or a damaged one: every file is read.
   }
+  // The delta applied to the index file: entries recorded since (path -> entry), paths of its lines that no longer
+  // stand, and the delta file's modification time, by which its entries are trusted.
+  let delta = new Map<string, string>();
+  let removed = new Set<string>();
+  let deltaWrittenNs = 0n;
+  let deltaText: string | undefined;
+  try {
+    const read = base === undefined ? undefined : readWithStat(deltaFileOf(file));
+    const stored = read && (JSON.parse(read.text) as StoredDelta);
+    const entries = stored?.version === 3 && stored.base === base && typeof stored.files === "string" && typeof stored.removed === "string" ? entriesOf(stored.files) : undefined;
+    if (read && stored && entries) {
+      delta = entries;
+      removed = new Set(stored.removed.split("\n").filter(Boolean));
+      deltaWrittenNs = read.stat.mtimeNs;
+      deltaText = `${stored.files}\0${stored.removed}`;
+    }
+  } catch {
+    // No delta, or a damaged one: the index file alone.
+  }
+  // How many lines the index file holds (counted when first needed).
+  let lineCount: number | undefined;
+  const linesInList = () => {
+    if (lineCount === undefined) {
+      lineCount = 0;
+      for (let at = list.indexOf("\n"); at !== -1; at = list.indexOf("\n", at + 1)) lineCount++;
+    }
+    return lineCount;
+  };
   // Where the line of the next file listed is expected, and every line's start by path once a file was not there.
   let cursor = 0;
   let starts: Map<string, number> | undefined;
@@ -102,12 +188,15 @@ export function openFileIndex(file: string, options: { racyMarginNs?: bigint } =
   return {
     stats,
     known(name, stat) {
-      if (stat.mtimeNs >= writtenNs || stat.ctimeNs >= writtenNs) return undefined;
+      // Its entry, and the time it is trusted by: recorded by this index (before it is saved), by its delta, or a line
+      // of the index file.
+      const entry = recorded.get(name) ?? delta.get(name);
+      const trustedBefore = entry === undefined ? writtenNs : deltaWrittenNs > writtenNs ? deltaWrittenNs : writtenNs;
+      if (stat.mtimeNs >= trustedBefore || stat.ctimeNs >= trustedBefore) return undefined;
       const now = tupleOf(stat);
-      const mine = recorded.get(name);
       let hash: string | undefined;
-      if (mine !== undefined) hash = mine.length > now.length && mine.startsWith(now) ? mine.slice(now.length) : undefined;
-      else {
+      if (entry !== undefined) hash = entry.length > now.length && entry.startsWith(now) ? entry.slice(now.length) : undefined;
+      else if (!removed.has(name)) {
         const line = lineOf(name);
         if (line && line.to - line.from > now.length && list.startsWith(now, line.from)) hash = list.slice(line.from + now.length, line.to);
       }
@@ -127,8 +216,8 @@ export function openFileIndex(file: string, options: { racyMarginNs?: bigint } =
     },
     save(files) {
       const names = [...files];
-      // Nothing recorded, and the stored lines are these files' in this order: the index stands as it is.
-      if (!changed) {
+      // Nothing recorded, no delta, and the stored lines are these files' in this order: the index stands as it is.
+      if (!changed && !delta.size && !removed.size) {
         let at = 0;
         let same = true;
         for (const name of names) {
@@ -140,27 +229,78 @@ export function openFileIndex(file: string, options: { racyMarginNs?: bigint } =
         }
         if (same && at === list.length) return;
       }
+      // Each file's entry that is not its line in the index file (recorded now or in the delta), and how many of the
+      // index file's lines are of files listed now.
       cursor = 0;
-      const lines: string[] = [];
+      const fresh = new Map<string, string>();
+      let listed = 0;
       for (const name of names) {
-        const mine = recorded.get(name);
-        if (mine !== undefined) lines.push(`${name}\t${mine}\n`);
-        else {
-          const line = lineOf(name);
-          if (line) lines.push(list.slice(line.from - name.length - 1, line.to + 1));
+        const entry = recorded.get(name) ?? delta.get(name);
+        const line = lineOf(name);
+        if (line) listed++;
+        // An entry equal to its line is kept too: a file read again (changed within the index file's clock tick) is
+        // trusted next time only by a later written time.
+        if (entry !== undefined) fresh.set(name, entry);
+        else if (line && removed.has(name)) listed--;
+      }
+      // The index file's lines of files not listed now (none, unless a file was deleted or renamed).
+      const gone: string[] = [];
+      if (listed !== linesInList()) {
+        const now = new Set(names.filter((name) => fresh.has(name) || !removed.has(name)));
+        for (let at = 0; at < list.length; ) {
+          const tab = list.indexOf("\t", at);
+          const end = list.indexOf("\n", at);
+          if (tab === -1 || end === -1 || tab > end) break;
+          const name = list.slice(at, tab);
+          if (!now.has(name)) gone.push(name);
+          at = end + 1;
         }
       }
-      list = lines.join("");
-      recorded.clear();
-      starts = undefined;
-      cursor = 0;
       mkdirSync(path.dirname(file), { recursive: true });
-      // Written beside, then renamed: a killed build leaves the old index or the new one. The index's own modification
-      // time, set by this write, is the "written" time of the racy rule: after every file it records was read.
-      const temp = `${file}.tmp-${process.pid}`;
-      writeFileSync(temp, JSON.stringify({ version: 3, files: list } satisfies Stored));
-      renameSync(temp, file);
-      writtenNs = statSync(file, { bigint: true }).mtimeNs;
+      // Written beside, then renamed: a killed build leaves the old file or the new one. A file's own modification
+      // time, set by this write, is the "written" time of the racy rule for its lines: after every file they record
+      // was read.
+      const replace = (target: string, data: string): bigint => {
+        const temp = `${target}.tmp-${process.pid}`;
+        writeFileSync(temp, data);
+        renameSync(temp, target);
+        return statSync(target, { bigint: true }).mtimeNs;
+      };
+      if (base !== undefined && (fresh.size + gone.length) * deltaShare < linesInList()) {
+        const lines = [...fresh].map(([name, entry]) => `${name}\t${entry}\n`).join("");
+        const gonePaths = gone.map((name) => `${name}\n`).join("");
+        const text = `${lines}\0${gonePaths}`;
+        if (text !== deltaText) {
+          deltaWrittenNs = replace(deltaFileOf(file), JSON.stringify({ version: 3, base, files: lines, removed: gonePaths } satisfies StoredDelta));
+          deltaText = text;
+        }
+        delta = fresh;
+        removed = new Set(gone);
+      } else {
+        cursor = 0;
+        const lines: string[] = [];
+        for (const name of names) {
+          const entry = fresh.get(name);
+          if (entry !== undefined) lines.push(`${name}\t${entry}\n`);
+          else if (!removed.has(name)) {
+            const line = lineOf(name);
+            if (line) lines.push(list.slice(line.from - name.length - 1, line.to + 1));
+          }
+        }
+        list = lines.join("");
+        writtenNs = replace(file, JSON.stringify({ version: 3, files: list } satisfies Stored));
+        base = identityOf(statSync(file, { bigint: true }));
+        // After the index file: a killed build leaves a delta that names the index file replaced, never applied.
+        rmSync(deltaFileOf(file), { force: true });
+        delta = new Map();
+        removed = new Set();
+        deltaText = undefined;
+        deltaWrittenNs = 0n;
+        starts = undefined;
+        lineCount = undefined;
+      }
+      recorded.clear();
+      cursor = 0;
       changed = false;
     },
   };

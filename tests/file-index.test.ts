@@ -281,6 +281,25 @@ describe("the file index", () => {
       expect(next.stats).toEqual({ trusted: 41, read: 0 });
       expect(next.texts[`content/papers/${names[3]}`]).toBe("edited");
       expect(next.found.files.find((f) => f.file === "content/papers/2026-02-16/p99.md")?.hash).toBe(textHash("added"));
+      // The added file deleted: the delta holds the edit alone.
+      rmSync(path.join(papersDir(), "2026-02-16/p99.md"));
+      await nextTick();
+      expect(read().stats).toEqual({ trusted: 40, read: 0 });
+      expect((JSON.parse(readFileSync(deltaFile(), "utf8")) as { files: string }).files).toMatch(new RegExp(`^content/papers/${names[3]}\t[^\n]*\n$`));
+    });
+
+    it("deletes the delta when the index file alone is the index again (a file added, then deleted)", async () => {
+      await site();
+      const added = put("2026-02-16/p99.md", "added");
+      await nextTick();
+      read();
+      expect(existsSync(deltaFile())).toBe(true);
+      rmSync(added);
+      await nextTick();
+      expect(read().stats).toEqual({ trusted: 40, read: 0 });
+      expect(existsSync(deltaFile())).toBe(false);
+      await nextTick();
+      expect(read().stats).toEqual({ trusted: 40, read: 0 });
     });
 
     it("no longer vouches for a deleted file's line, even for a file with its very stat", async () => {

@@ -270,7 +270,12 @@ export function openFileIndex(file: string, options: { racyMarginNs?: bigint } =
         const lines = [...fresh].map(([name, entry]) => `${name}\t${entry}\n`).join("");
         const gonePaths = gone.map((name) => `${name}\n`).join("");
         const text = `${lines}\0${gonePaths}`;
-        if (text !== deltaText) {
+        if (!fresh.size && !gone.length) {
+          // The index file alone is the index again (a paper added, then deleted).
+          if (deltaText !== undefined) rmSync(deltaFileOf(file), { force: true });
+          deltaText = undefined;
+          deltaWrittenNs = 0n;
+        } else if (text !== deltaText) {
           deltaWrittenNs = replace(deltaFileOf(file), JSON.stringify({ version: 3, base, files: lines, removed: gonePaths } satisfies StoredDelta));
           deltaText = text;
         }

@@ -4,7 +4,7 @@ import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { textDecodes } from "../src/cache/paper-record.ts";
 import { summaryDecodes, summaryFields } from "../src/cache/paper-summaries.ts";
-import { openPaperCache } from "../src/cache/papers.ts";
+import { openPaperCache, paperKeyOf } from "../src/cache/papers.ts";
 import { shardReads } from "../src/cache/store.ts";
 import type { RenderedPaper } from "../src/markdown/paper.ts";
 import { processFile } from "../src/render/pool.ts";
@@ -74,6 +74,32 @@ describe("paper summaries", () => {
     for (const f of files) {
       expect({ ...found.get(f.file)! }).toEqual(f.paper);
       expect(JSON.stringify(found.get(f.file))).toBe(JSON.stringify(f.paper));
+    }
+  });
+
+  it("carry their content keys, and are kept in the cache without being decoded when the last lookup made them", () => {
+    const files = [source(1), source(2)];
+    const dir = saved(files);
+    // Keyed by the cache that stored them.
+    const keys = files.map((f) => paperKeyOf(f.paper));
+    expect(keys.every((key) => typeof key === "string" && /^[0-9a-f]{64}$/.test(key))).toBe(true);
+    const { copy, cache } = reopened(dir);
+    const first = cache.lookup(files);
+    expect(files.map((f) => paperKeyOf(first.get(f.file)!))).toEqual(keys);
+    const second = cache.lookup(files);
+    const [decodes, reads] = [summaryDecodes.count, shardReads.count];
+    // The last lookup's papers are touched (the summaries vouch that the store holds them): no shard read, no decode.
+    cache.save(files.map((f) => second.get(f.file)!), []);
+    expect([summaryDecodes.count, shardReads.count]).toEqual([decodes, reads]);
+    // A paper an earlier lookup made is stored as any paper the cache did not just make (its shard read), same key.
+    const third = cache.lookup(files);
+    cache.save([third.get(files[0]!.file)!, first.get(files[1]!.file)!], []);
+    expect(shardReads.count).toBeGreaterThan(reads);
+    const later = reopened(copy).cache.lookup(files);
+    for (const [i, f] of files.entries()) {
+      expect(summarised(later.get(f.file)!)).toBe(true);
+      expect(paperKeyOf(later.get(f.file)!)).toBe(keys[i]);
+      expect({ ...later.get(f.file)! }).toEqual(f.paper);
     }
   });
 

@@ -65,11 +65,15 @@ export interface PaperSummaries {
   readonly added?: Summarised;
 }
 
-/** Where a summarised paper's whole paper comes from, and the whole paper once decoded. */
+/**
+ * Where a summarised paper's whole paper comes from (its content key, the summaries that made it, which know where its
+ * record is, and what decodes it), and the whole paper once decoded. One small object a paper: where the record is
+ * is looked up when the paper is decoded, for the few papers that are.
+ */
 interface Pending {
   key: string;
+  from: PaperSummaries;
   full: (key: string, at?: [start: number, end: number]) => RenderedPaper;
-  at?: [start: number, end: number];
   paper?: RenderedPaper;
 }
 
@@ -81,7 +85,7 @@ export const summaryDecodes = { count: 0 };
 const wholeOf = (paper: { [pending]: Pending }): RenderedPaper => {
   const state = paper[pending];
   if (!state.paper) {
-    state.paper = state.full(state.key, state.at);
+    state.paper = state.full(state.key, state.from.location(state.key));
     summaryDecodes.count++;
   }
   return state.paper;
@@ -105,6 +109,15 @@ const accessorOf = (name: string): PropertyDescriptor => {
 };
 
 const isSummaryField = new Set<string>(summaryFields);
+
+/**
+ * The content key of a paper made from summaries (see PaperSummaries.paper) and the summaries that made it; undefined
+ * for any other paper. The paper cache keys the papers it makes from summaries by this, rather than in a WeakMap
+ * (100,000 entries at 100,000 papers, which the collector walks too).
+ */
+export function summaryOf(paper: object): { key: string; from: PaperSummaries } | undefined {
+  return (paper as { [pending]?: Pending })[pending];
+}
 
 const statOf = (fd: number) => {
   const stat = fstatSync(fd, { bigint: true });
@@ -163,7 +176,21 @@ export function readPaperSummaries(file: string, fingerprint: string, identity: 
     const { keys } = parts[p]!;
     for (let i = 0; i < keys.length; i++) index.set(keys[i]!, i * 2 + p);
   }
-  return {
+  // Per part and shape, each field in order: its summary values, or the accessor that decodes the paper for it (made
+  // once a shape, not looked up for each of 100,000 papers' 20 fields).
+  type Field = { name: string; values: unknown[] } | { name: string; accessor: PropertyDescriptor };
+  const fieldsOf: (Field[] | undefined)[][] = parts.map(() => []);
+  const fields = (p: number, id: number): Field[] | undefined => {
+    const known = fieldsOf[p]![id];
+    if (known) return known;
+    const { shapes, values } = parts[p]!;
+    const shape = shapes[id];
+    if (!Array.isArray(shape)) return undefined;
+    const made = shape.map((name): Field => (isSummaryField.has(name) ? { name, values: values[name as SummaryField] } : { name, accessor: accessorOf(name) }));
+    fieldsOf[p]![id] = made;
+    return made;
+  };
+  const summaries: PaperSummaries = {
     size: index.size,
     identity,
     base: read.stat,
@@ -173,21 +200,20 @@ export function readPaperSummaries(file: string, fingerprint: string, identity: 
     paper(key, full) {
       const at = index.get(key);
       if (at === undefined) return undefined;
-      const { shapes, shapeOf, values } = parts[at & 1]!;
       const i = at >>> 1;
-      const shape = shapes[shapeOf[i]!];
-      if (!Array.isArray(shape)) return undefined;
+      const shape = fields(at & 1, parts[at & 1]!.shapeOf[i]!);
+      if (!shape) return undefined;
       const paper: Record<string | symbol, unknown> = {};
       // Fields in the paper's own order, so a summarised paper lists them as the decoded paper does.
-      for (const name of shape) {
-        if (isSummaryField.has(name)) paper[name] = values[name as SummaryField][i];
-        else Object.defineProperty(paper, name, accessorOf(name));
+      for (const field of shape) {
+        if ("values" in field) paper[field.name] = field.values[i];
+        else Object.defineProperty(paper, field.name, field.accessor);
       }
-      const where = location(key);
-      Object.defineProperty(paper, pending, { value: { key, full, ...(where ? { at: where } : {}) } satisfies Pending });
+      Object.defineProperty(paper, pending, { value: { key, from: summaries, full } satisfies Pending });
       return paper as unknown as RenderedPaper;
     },
   };
+  return summaries;
   function location(key: string): [number, number] | undefined {
     const at = index.get(key);
     if (at === undefined) return undefined;

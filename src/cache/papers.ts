@@ -8,7 +8,7 @@ import type { RenderedPaper } from "../markdown/paper.ts";
 import { textHash } from "./files.ts";
 import { codeFingerprint } from "./fingerprint.ts";
 import { decodePaperRecord, encodePaperRecord, recordOf } from "./paper-record.ts";
-import { readPaperSummaries, writeAddedSummaries, writePaperSummaries, type PaperSummaries } from "./paper-summaries.ts";
+import { readPaperSummaries, summaryOf, writeAddedSummaries, writePaperSummaries, type PaperSummaries } from "./paper-summaries.ts";
 import { openStore, type Codec, type Store } from "./store.ts";
 
 /** Modules whose code decides what a paper file becomes; everything they import, transitively, is fingerprinted. */
@@ -61,7 +61,8 @@ const contentKeys = new WeakMap<RenderedPaper, string>();
 
 /** The content key of a paper that went through a paper cache (a hash of its file and the code that rendered it). */
 export function paperKeyOf(paper: RenderedPaper): string | undefined {
-  return contentKeys.get(paper);
+  // A paper made from its summary carries its key (the one the cache looked it up by).
+  return contentKeys.get(paper) ?? summaryOf(paper)?.key;
 }
 
 /**
@@ -89,9 +90,8 @@ const paperCodec: Codec<RenderedPaper> = {
 
 function paperCache(store: Store<RenderedPaper>, fingerprint: string, summariesFile: string): PaperCache {
   let keys = new Map<string, string>();
-  // Papers made from their summaries (src/cache/paper-summaries.ts) by the last lookup: the store holds them already.
-  let summarised = new WeakSet<RenderedPaper>();
-  // The summaries the last lookup read, if they were usable.
+  // The summaries the last lookup read, if they were usable. Papers they made (src/cache/paper-summaries.ts, summaryOf)
+  // are in the store already.
   let summaries: PaperSummaries | undefined;
   // The text stands in the key by its hash, which the file index knows without reading an unchanged file. One-shot
   // hashing of the joined text (the same bytes as hashing its parts in turn): a hash object a file, 100,000 times a
@@ -109,18 +109,17 @@ function paperCache(store: Store<RenderedPaper>, fingerprint: string, summariesF
     isEmpty: () => store.isEmpty(),
     lookup(files) {
       keys = new Map();
-      summarised = new WeakSet();
       for (const file of files) keys.set(file.file, keyOf(file));
       summaries = readPaperSummaries(summariesFile, fingerprint, store.identity());
       const found = new Map<string, RenderedPaper>();
       for (const [file, key] of keys) {
         const summary = summaries?.paper(key, whole);
-        if (summary) summarised.add(summary);
         const paper = summary ?? store.get(key);
         // The path is part of the key; checking it again costs nothing and guards against a damaged entry.
         if (paper && paper.source?.file === file) {
           found.set(file, paper);
-          contentKeys.set(paper, key);
+          // A paper made from its summary carries this key already (paperKeyOf).
+          if (!summary) contentKeys.set(paper, key);
         }
       }
       return found;
@@ -135,9 +134,12 @@ function paperCache(store: Store<RenderedPaper>, fingerprint: string, summariesF
     for (const paper of papers) {
       const key = keys.get(paper.source.file);
       if (key && !broken.has(paper.source.file)) {
-        if (summarised.has(paper)) store.touch(key);
-        else store.set(key, paper, json?.get(paper.source.file));
-        contentKeys.set(paper, key);
+        const summary = summaryOf(paper);
+        if (summary && summary.from === summaries && summary.key === key) store.touch(key);
+        else {
+          store.set(key, paper, json?.get(paper.source.file));
+          contentKeys.set(paper, key);
+        }
         kept.push([key, paper]);
       }
     }

@@ -1,6 +1,7 @@
 import { hash } from "node:crypto";
-import { closeSync, fstatSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, type BigIntStats } from "node:fs";
+import { mkdirSync, renameSync, rmSync, statSync, writeFileSync, type BigIntStats } from "node:fs";
 import path from "node:path";
+import { fileIdentity, readWithStat } from "./file-identity.ts";
 
 /**
  * What a file's stat says about it: size, modification and change times (nanoseconds), inode and device. Equal tuples
@@ -76,22 +77,6 @@ interface StoredDelta {
 /** The delta file beside an index file. */
 const deltaFileOf = (file: string) => `${file}.delta`;
 
-/** Which index file a stat is of: an index file is replaced whole when written, so a new one has a new identity. */
-const identityOf = (stat: BigIntStats) => `${stat.ino} ${stat.size} ${stat.mtimeNs} ${stat.ctimeNs}`;
-
-/** The file's text and stat (of the very file read), or undefined when it cannot be read. */
-function readWithStat(file: string): { text: string; stat: BigIntStats } | undefined {
-  let fd: number | undefined;
-  try {
-    fd = openSync(file, "r");
-    return { stat: fstatSync(fd, { bigint: true }), text: readFileSync(fd, "utf8") };
-  } catch {
-    return undefined;
-  } finally {
-    if (fd !== undefined) closeSync(fd);
-  }
-}
-
 /** The entries of a list of lines (`<path>\t<entry>\n`) by path, or undefined when it is not one. */
 function entriesOf(lines: string): Map<string, string> | undefined {
   const entries = new Map<string, string>();
@@ -117,11 +102,11 @@ export function openFileIndex(file: string, options: { racyMarginNs?: bigint } =
   let base: string | undefined;
   try {
     const read = readWithStat(file);
-    const stored = read && (JSON.parse(read.text) as Stored);
+    const stored = read && (JSON.parse(read.bytes.toString("utf8")) as Stored);
     if (read && stored?.version === 3 && typeof stored.files === "string" && (stored.files === "" || stored.files.endsWith("\n"))) {
       list = stored.files;
       writtenNs = read.stat.mtimeNs;
-      base = identityOf(read.stat);
+      base = fileIdentity(read.stat);
     }
   } catch {
     // No index yet, or a damaged one: every file is read.
@@ -134,7 +119,7 @@ export function openFileIndex(file: string, options: { racyMarginNs?: bigint } =
   let deltaText: string | undefined;
   try {
     const read = base === undefined ? undefined : readWithStat(deltaFileOf(file));
-    const stored = read && (JSON.parse(read.text) as StoredDelta);
+    const stored = read && (JSON.parse(read.bytes.toString("utf8")) as StoredDelta);
     const entries = stored?.version === 3 && stored.base === base && typeof stored.files === "string" && typeof stored.removed === "string" ? entriesOf(stored.files) : undefined;
     if (read && stored && entries) {
       delta = entries;
@@ -230,18 +215,17 @@ export function openFileIndex(file: string, options: { racyMarginNs?: bigint } =
         if (same && at === list.length) return;
       }
       // Each file's entry that is not its line in the index file (recorded now or in the delta), and how many of the
-      // index file's lines are of files listed now.
+      // index file's lines stand for files listed now (by their line, or by an entry).
       cursor = 0;
       const fresh = new Map<string, string>();
       let listed = 0;
       for (const name of names) {
         const entry = recorded.get(name) ?? delta.get(name);
         const line = lineOf(name);
-        if (line) listed++;
+        if (line && (entry !== undefined || !removed.has(name))) listed++;
         // An entry equal to its line is kept too: a file read again (changed within the index file's clock tick) is
         // trusted next time only by a later written time.
         if (entry !== undefined) fresh.set(name, entry);
-        else if (line && removed.has(name)) listed--;
       }
       // The index file's lines of files not listed now (none, unless a file was deleted or renamed).
       const gone: string[] = [];
@@ -267,17 +251,19 @@ export function openFileIndex(file: string, options: { racyMarginNs?: bigint } =
         return statSync(target, { bigint: true }).mtimeNs;
       };
       if (base !== undefined && (fresh.size + gone.length) * deltaShare < linesInList()) {
-        const lines = [...fresh].map(([name, entry]) => `${name}\t${entry}\n`).join("");
-        const gonePaths = gone.map((name) => `${name}\n`).join("");
-        const text = `${lines}\0${gonePaths}`;
         if (!fresh.size && !gone.length) {
           // The index file alone is the index again (a paper added, then deleted).
           if (deltaText !== undefined) rmSync(deltaFileOf(file), { force: true });
           deltaText = undefined;
           deltaWrittenNs = 0n;
-        } else if (text !== deltaText) {
-          deltaWrittenNs = replace(deltaFileOf(file), JSON.stringify({ version: 3, base, files: lines, removed: gonePaths } satisfies StoredDelta));
-          deltaText = text;
+        } else {
+          const lines = [...fresh].map(([name, entry]) => `${name}\t${entry}\n`).join("");
+          const gonePaths = gone.map((name) => `${name}\n`).join("");
+          const text = `${lines}\0${gonePaths}`;
+          if (text !== deltaText) {
+            deltaWrittenNs = replace(deltaFileOf(file), JSON.stringify({ version: 3, base, files: lines, removed: gonePaths } satisfies StoredDelta));
+            deltaText = text;
+          }
         }
         delta = fresh;
         removed = new Set(gone);
@@ -294,7 +280,7 @@ export function openFileIndex(file: string, options: { racyMarginNs?: bigint } =
         }
         list = lines.join("");
         writtenNs = replace(file, JSON.stringify({ version: 3, files: list } satisfies Stored));
-        base = identityOf(statSync(file, { bigint: true }));
+        base = fileIdentity(statSync(file, { bigint: true }));
         // After the index file: a killed build leaves a delta that names the index file replaced, never applied.
         rmSync(deltaFileOf(file), { force: true });
         delta = new Map();

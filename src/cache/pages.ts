@@ -1,9 +1,10 @@
 import { createHash, hash } from "node:crypto";
-import { closeSync, existsSync, fstatSync, linkSync, copyFileSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, renameSync, type BigIntStats } from "node:fs";
+import { closeSync, existsSync, fstatSync, linkSync, copyFileSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, renameSync } from "node:fs";
 import path from "node:path";
 import type { Day, Digest, OrganizationPage, PaperPage, Period, TagPage } from "../digest/group.ts";
 import type { RenderedPaper } from "../markdown/paper.ts";
 import type { OutputCheck } from "./output-check.ts";
+import { fileIdentity } from "./file-identity.ts";
 import { applyManifestDelta, deltaFileOf, deltaOfChanges, deltaSize, manifestDelta, manifestSize, parseManifestDelta, type ManifestDelta } from "./manifest-delta.ts";
 import { patchManifest, type ManifestChanges } from "./manifest-update.ts";
 import { outputStats, sameOutput, type FileStats, type FolderStats, type OutputChanges } from "./output-stats.ts";
@@ -414,8 +415,6 @@ export function readManifest(file: string): PageManifest | undefined {
   return readManifestOnce(file).manifest;
 }
 
-/** Which manifest file a stat is of: `writeManifest` replaces the file, so a new manifest has a new identity. */
-const identityOf = (stat: BigIntStats) => `${stat.ino} ${stat.size} ${stat.mtimeNs} ${stat.ctimeNs}`;
 
 /** Where a manifest read from its files came from (see src/cache/manifest-delta.ts), for `writeManifest`. */
 const manifestSource = Symbol("manifest file and delta");
@@ -428,7 +427,7 @@ type ReadManifest = PageManifest & { [manifestSource]?: { base: string; delta?: 
 export function manifestIdentity(file: string): string | undefined {
   const base = statSync(file, { bigint: true, throwIfNoEntry: false });
   const delta = statSync(deltaFileOf(file), { bigint: true, throwIfNoEntry: false });
-  return base && `${identityOf(base)}${delta ? ` + ${identityOf(delta)}` : ""}`;
+  return base && `${fileIdentity(base)}${delta ? ` + ${fileIdentity(delta)}` : ""}`;
 }
 
 /**
@@ -444,13 +443,13 @@ export function readManifestOnce(file: string): { manifest?: PageManifest; ident
     return {};
   }
   try {
-    const base = identityOf(fstatSync(fd, { bigint: true }));
+    const base = fileIdentity(fstatSync(fd, { bigint: true }));
     let identity = base;
     let delta: ManifestDelta | undefined;
     try {
       const deltaFd = openSync(deltaFileOf(file), "r");
       try {
-        identity += ` + ${identityOf(fstatSync(deltaFd, { bigint: true }))}`;
+        identity += ` + ${fileIdentity(fstatSync(deltaFd, { bigint: true }))}`;
         delta = parseManifestDelta(readFileSync(deltaFd, "utf8"));
       } finally {
         closeSync(deltaFd);
@@ -498,7 +497,7 @@ export function writeManifest(
   mkdirSync(path.dirname(file), { recursive: true });
   const source = (previous as ReadManifest | undefined)?.[manifestSource];
   const now = statSync(file, { bigint: true, throwIfNoEntry: false });
-  if (previous && source && now && identityOf(now) === source.base) {
+  if (previous && source && now && fileIdentity(now) === source.base) {
     const next = manifest as unknown as Record<string, unknown>;
     const delta = changes ? deltaOfChanges(source.base, next, changes, source.delta) : manifestDelta(source.base, previous, next, source.delta);
     if (delta && deltaSize(delta) * 8 < manifestSize(manifest)) return replaceFile(deltaFileOf(file), JSON.stringify(delta));

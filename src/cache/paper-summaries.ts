@@ -1,6 +1,7 @@
-import { closeSync, fstatSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { renameSync, rmSync, writeFileSync } from "node:fs";
 import { deserialize, serialize } from "node:v8";
 import type { RenderedPaper } from "../markdown/paper.ts";
+import { fileIdentity, readWithStat } from "./file-identity.ts";
 
 /**
  * Paper summaries: one file (`.cache/papers.summaries`, v8 serialised) holding, for each paper the paper cache kept in
@@ -119,24 +120,6 @@ export function summaryOf(paper: object): { key: string; from: PaperSummaries } 
   return (paper as { [pending]?: Pending })[pending];
 }
 
-const statOf = (fd: number) => {
-  const stat = fstatSync(fd, { bigint: true });
-  return `${stat.ino} ${stat.size} ${stat.mtimeNs} ${stat.ctimeNs}`;
-};
-
-/** The file's bytes and stat (of the very file read), or undefined when it cannot be read. */
-function readWithStat(file: string): { bytes: Buffer; stat: string } | undefined {
-  let fd: number | undefined;
-  try {
-    fd = openSync(file, "r");
-    return { stat: statOf(fd), bytes: readFileSync(fd) };
-  } catch {
-    return undefined;
-  } finally {
-    if (fd !== undefined) closeSync(fd);
-  }
-}
-
 /** The stored summaries in `bytes` when they are whole and of this fingerprint, else undefined. */
 function parseStored(bytes: Buffer | undefined, fingerprint: string): Stored | undefined {
   if (!bytes) return undefined;
@@ -166,8 +149,9 @@ export function readPaperSummaries(file: string, fingerprint: string, identity: 
   const read = readWithStat(file);
   const stored = parseStored(read?.bytes, fingerprint);
   if (!read || !stored) return undefined;
+  const base = fileIdentity(read.stat);
   const more = parseStored(readWithStat(addedFileOf(file))?.bytes, fingerprint);
-  const added = more && more.base === read.stat && more.identity === identity ? more : undefined;
+  const added = more && more.base === base && more.identity === identity ? more : undefined;
   if (!added && stored.identity !== identity) return undefined;
   const parts = added ? [stored, added] : [stored];
   // Key -> part and index in it (the part as the index's high bit: two parts at most).
@@ -193,7 +177,7 @@ export function readPaperSummaries(file: string, fingerprint: string, identity: 
   const summaries: PaperSummaries = {
     size: index.size,
     identity,
-    base: read.stat,
+    base,
     ...(added ? { added } : {}),
     has: (key) => index.has(key),
     location,

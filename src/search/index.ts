@@ -1,7 +1,6 @@
 import { createHash, randomBytes } from "node:crypto";
 import {
   closeSync, fstatSync, linkSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync, writeSync, writevSync,
-  type BigIntStats,
 } from "node:fs";
 import os from "node:os";
 import { mkdir, rm, writeFile } from "node:fs/promises";
@@ -10,6 +9,7 @@ import { fileURLToPath } from "node:url";
 import { threadId } from "node:worker_threads";
 import { constants as zlibConstants, gunzipSync, gzipSync } from "node:zlib";
 import { stemmer } from "stemmer";
+import { fileIdentity } from "../cache/file-identity.ts";
 import { codeFingerprint } from "../cache/fingerprint.ts";
 import { isRunning } from "../output/atomic.ts";
 import { indexWords } from "./client/words.js";
@@ -1000,7 +1000,6 @@ const lengthOf = (state: IndexState, name: (typeof paperArrays)[number]) =>
 
 /** The file of one paper array of a state's generation. */
 const arrayFile = (stateFile: string, generation: string, name: string) => `${stateFile}.${generation}.${name}`;
-const identityOf = (stat: BigIntStats) => `${stat.ino} ${stat.size} ${stat.mtimeNs} ${stat.ctimeNs}`;
 
 /**
  * The keys of the papers the index in `indexDir` was built from, when the state in `stateFile` describes that very
@@ -1047,7 +1046,7 @@ function readState(file: string): IndexState | undefined {
     let bytes: Buffer;
     let identity: string;
     try {
-      identity = identityOf(fstatSync(fd, { bigint: true }));
+      identity = fileIdentity(fstatSync(fd, { bigint: true }));
       bytes = readFileSync(fd);
     } finally {
       closeSync(fd);
@@ -1186,7 +1185,7 @@ function saveState(file: string, state: IndexState): void {
     mkdirSync(path.dirname(file), { recursive: true });
     if (stored && state.grown && (locked = takeStateLock(lock))) {
       const now = statSync(file, { bigint: true, throwIfNoEntry: false });
-      if (now && identityOf(now) === stored.identity) {
+      if (now && fileIdentity(now) === stored.identity) {
         generation = stored.generation;
         from = stored.lengths;
       }

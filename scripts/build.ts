@@ -2,4 +2,8 @@
 import { buildSite } from "../src/build.ts";
 
 const result = await buildSite({ root: process.cwd() });
-process.exitCode = result.ok ? 0 : 1;
+// Exits as soon as what was printed is out, rather than once the event loop drains: leaving on its own, Node tears
+// down each thread's heap first (0.2 s of a build that adds a paper at 100,000 papers, whose heap holds them all).
+// Nothing is left running by then: buildSite has written the site and the caches, and the search index's worker
+// and the output check only wait to be stopped.
+process.stdout.write("", () => process.stderr.write("", () => process.exit(result.ok ? 0 : 1)));

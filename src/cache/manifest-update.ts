@@ -99,9 +99,10 @@ export function patchManifest(
   const walked = outputStats(outputDir, { drop: options.drop, known, skip, entries });
   Object.setPrototypeOf(walked.files, null);
   Object.setPrototypeOf(walked.folders, null);
-  const setFile = (name: string, stat: [number, string]) => {
+  // Copied when it is recorded: `stat` may be the plan's, which is not the manifest's to keep.
+  const setFile = (name: string, stat: readonly [number, string]) => {
     if (!sameStats(files[name], stat)) {
-      files[name] = stat;
+      files[name] = [stat[0], stat[1]];
       changes.files.add(name);
     }
   };
@@ -115,7 +116,7 @@ export function patchManifest(
       continue;
     }
     const given = plan.stats?.get(name);
-    if (given) setFile(name, [given[0], given[1]]);
+    if (given) setFile(name, given);
     else if (changedFiles.has(name)) {
       // Not a page, and changed since recorded (a file edited by hand in a folder taken over): as it is now.
       const stat = statSync(path.join(outputDir, name), { bigint: true, throwIfNoEntry: false });

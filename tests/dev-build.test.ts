@@ -4,9 +4,10 @@
 // as they were before the change). The next build, told which pages the server wrote, must render them again; this
 // test makes that state on purpose, instead of waiting for the race.
 import { createHash } from "node:crypto";
-import { readFileSync, statSync, writeFileSync } from "node:fs";
+import { statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { readManifest, writeManifest } from "../src/cache/pages.ts";
 import { fixtureSite, paper, repoRoot, type FixtureSite } from "./helpers/site.ts";
 
 /** Runs devBuild for `site` in a subprocess (the site's settings come from its environment), with `written` pages. */
@@ -24,11 +25,11 @@ function overwriteRecorded(site: FixtureSite, page: string, html: string): void 
   const file = path.join(site.outputDir, page);
   writeFileSync(file, html);
   const manifestFile = path.join(site.env.SITE_CACHE_DIR!, "pages.json");
-  const manifest = JSON.parse(readFileSync(manifestFile, "utf8"));
+  const manifest = readManifest(manifestFile)!;
   const stat = statSync(file, { bigint: true });
-  const [key] = manifest.pages[page];
+  const [key] = manifest.pages[page]!;
   manifest.pages[page] = [key, Number(stat.size), String(stat.mtimeNs), createHash("sha256").update(html).digest("hex")];
-  writeFileSync(manifestFile, JSON.stringify(manifest));
+  writeManifest(manifestFile, manifest);
 }
 
 describe("devBuild and pages the server wrote", () => {

@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync 
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { manifestIdentity, readManifest, readManifestOnce, writeManifest, type PageManifest } from "../src/cache/pages.ts";
+import { manifestIdentity, readManifest, readManifestOnce, readOutputRecord, writeManifest, type PageManifest } from "../src/cache/pages.ts";
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
@@ -86,6 +86,44 @@ describe("page manifest delta", () => {
     // A damaged delta is ignored.
     writeFileSync(`${file}.delta`, "{ not json");
     expect(readManifest(file)).toEqual(pagesOnly);
+  });
+
+  it("reads the output's record without the pages, with the delta, as the whole manifest reads it", () => {
+    writeManifest(file, manifest(100));
+    const next = manifest(101, (m) => {
+      delete m.files!["papers/p3/index.html"];
+      m.folders!["papers/p4"] = "racy";
+    });
+    writeManifest(file, next, readManifest(file));
+    expect(existsSync(`${file}.delta`)).toBe(true);
+    const { pages, ...record } = next;
+    const read = readOutputRecord(file);
+    expect(read.manifest).toEqual(record);
+    expect(pages).not.toEqual({});
+    expect(read.identity).toBe(readManifestOnce(file).identity);
+    // One line a part, the pages last: the lines before them are all a reader of the record parses.
+    const lines = readFileSync(file, "utf8").split("\n");
+    expect(lines).toHaveLength(4);
+    expect(Object.keys(JSON.parse(lines[3]!))).toContain("papers/p0/index.html");
+  });
+
+  it("reads a manifest written whole by earlier code, and none from a file with a part missing or damaged", () => {
+    rmSync(`${file}.delta`, { force: true });
+    writeFileSync(file, JSON.stringify(manifest(10)));
+    expect(readManifest(file)).toEqual(manifest(10));
+    const { pages: _, ...record } = manifest(10);
+    expect(readOutputRecord(file).manifest).toEqual(record);
+    writeManifest(file, manifest(10));
+    const lines = readFileSync(file, "utf8").split("\n");
+    writeFileSync(file, lines.slice(0, 3).join("\n"));
+    expect(readManifest(file)).toBeUndefined();
+    expect(readOutputRecord(file).manifest).toBeUndefined();
+    writeFileSync(file, [...lines.slice(0, 3), lines[3]!.slice(0, -1)].join("\n"));
+    expect(readManifest(file)).toBeUndefined();
+    // The output's record does not read the pages: only a damaged part it reads makes it none.
+    expect(readOutputRecord(file).manifest).toBeDefined();
+    writeFileSync(file, [lines[0], lines[1]!.slice(1), ...lines.slice(2)].join("\n"));
+    expect(readOutputRecord(file).manifest).toBeUndefined();
   });
 
   it("keeps output paths that are also names of object properties", () => {

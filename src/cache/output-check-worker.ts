@@ -3,10 +3,10 @@
 // does not hold as recorded (for the page plan and the manifest of a build that found a paper file changed).
 import { parentPort } from "node:worker_threads";
 import { compareOutput } from "./output-stats.ts";
-import { readManifestOnce } from "./pages.ts";
+import { readOutputRecord } from "./pages.ts";
 
 parentPort?.once("message", ({ manifestFile, outputDir }: { manifestFile: string; outputDir: string }) => {
-  const { manifest, identity } = readManifestOnce(manifestFile);
+  const { manifest, identity } = readOutputRecord(manifestFile);
   parentPort?.postMessage({ manifest: manifest && { output: manifest.output, site: manifest.site, inputs: manifest.inputs } });
   const { same, changed, changedFolders } = manifest ? compareOutput(outputDir, manifest) : { same: false };
   const known = changed && changedFolders && identity !== undefined;

@@ -463,6 +463,22 @@ export function manifestIdentity(file: string): string | undefined {
  * read the same one; no identity when there is no file.
  */
 export function readManifestOnce(file: string): { manifest?: PageManifest; identity?: string } {
+  return readManifestFiles(file, true) as { manifest?: PageManifest; identity?: string };
+}
+
+/**
+ * As readManifestOnce, without the pages: what the output folder held (files, folders) and was built from, which is
+ * all that checking the output needs (src/cache/output-check-worker.ts). The pages are three fifths of the manifest.
+ */
+export function readOutputRecord(file: string): { manifest?: Omit<PageManifest, "pages">; identity?: string } {
+  return readManifestFiles(file, false);
+}
+
+/**
+ * A manifest file holds one line of JSON per part (see manifestText), so a reader parses only the parts it needs;
+ * a file of one line is a whole manifest written by earlier code.
+ */
+function readManifestFiles(file: string, withPages: boolean): { manifest?: Omit<PageManifest, "pages"> & Partial<Pick<PageManifest, "pages">>; identity?: string } {
   let fd: number;
   try {
     fd = openSync(file, "r");
@@ -485,8 +501,8 @@ export function readManifestOnce(file: string): { manifest?: PageManifest; ident
       // No delta: the manifest file is the manifest.
     }
     try {
-      const manifest = JSON.parse(readFileSync(fd, "utf8")) as ReadManifest;
-      const valid = typeof manifest.output === "string" && manifest.pages && typeof manifest.pages === "object";
+      const manifest = parseManifestText(readFileSync(fd), withPages) as ReadManifest | undefined;
+      const valid = manifest && typeof manifest.output === "string" && (!withPages || (manifest.pages && typeof manifest.pages === "object"));
       if (!valid) return { identity };
       if (delta?.base === base) applyManifestDelta(manifest as unknown as Record<string, unknown>, delta);
       Object.defineProperty(manifest, manifestSource, { value: { base, delta: delta?.base === base ? delta : undefined } });
@@ -497,6 +513,39 @@ export function readManifestOnce(file: string): { manifest?: PageManifest; ident
   } finally {
     closeSync(fd);
   }
+}
+
+/** The parts of a manifest file, one a line: JSON never holds a raw line break, so the lines are the parts. */
+const manifestParts = ["files", "folders", "pages"] as const;
+
+/**
+ * The text of a manifest file: first a line with what it holds besides its sections (`output`, `site`, `inputs`),
+ * then one line per section, in the order of manifestParts (`null` for one it lacks), the pages last.
+ */
+function manifestText(manifest: PageManifest): string {
+  const { files, folders, pages, ...rest } = manifest;
+  const parts = { files, folders, pages };
+  return [JSON.stringify(rest), ...manifestParts.map((part) => JSON.stringify(parts[part] ?? null))].join("\n");
+}
+
+/** The manifest in a file's bytes (see manifestText), with or without its pages; throws on a damaged one. */
+function parseManifestText(bytes: Buffer, withPages: boolean): (Omit<PageManifest, "pages"> & Partial<Pick<PageManifest, "pages">>) | undefined {
+  const ends: number[] = [];
+  for (let at = bytes.indexOf(10); at !== -1 && ends.length < manifestParts.length; at = bytes.indexOf(10, at + 1)) ends.push(at);
+  // One line: a manifest written whole, as JSON, by earlier code.
+  if (!ends.length) {
+    const whole = JSON.parse(bytes.toString("utf8")) as Partial<PageManifest>;
+    if (!withPages && whole && typeof whole === "object") delete whole.pages;
+    return whole as PageManifest;
+  }
+  if (ends.length !== manifestParts.length) return undefined;
+  const manifest = JSON.parse(bytes.toString("utf8", 0, ends[0])) as Record<string, unknown>;
+  manifestParts.forEach((part, i) => {
+    if (part === "pages" && !withPages) return;
+    const value = JSON.parse(bytes.toString("utf8", ends[i]! + 1, ends[i + 1] ?? bytes.length)) as unknown;
+    if (value !== null) manifest[part] = value;
+  });
+  return manifest as unknown as PageManifest;
 }
 
 /** Writes `data` to `file` atomically (beside, then renamed), so a killed build never leaves half of one. */
@@ -529,7 +578,7 @@ export function writeManifest(
     const delta = changes ? deltaOfChanges(source.base, next, changes, source.delta) : manifestDelta(source.base, previous, next, source.delta);
     if (delta && deltaSize(delta) * 8 < manifestSize(manifest)) return replaceFile(deltaFileOf(file), JSON.stringify(delta));
   }
-  replaceFile(file, JSON.stringify(manifest));
+  replaceFile(file, manifestText(manifest));
   rmSync(deltaFileOf(file), { force: true });
 }
 

@@ -1,7 +1,8 @@
 // A page's key hashes its item's JSON with each paper standing for its content key (src/cache/pages.ts). The JSON is
 // made by keyedJson, which keeps the JSON of each object it made (a day's, for its page, its week and its month):
 // it must be exactly what JSON.stringify with a replacer makes, for every page of a digest with tags, organizations,
-// several pages of a tag, and a paper without a content key.
+// several pages of a tag, and a paper without a content key. A paper page's key is its paper's and its neighbours'
+// content keys instead (paperPageKeys), which must change with any of the three and fall back to the item's JSON.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { allPages, keyedJson, paperPageKeys } from "../src/cache/pages.ts";
 import { paperKeyOf } from "../src/cache/papers.ts";

@@ -175,7 +175,8 @@ export function siteCodeFingerprint(root: string, siteConfig: object): string {
 
 /**
  * Decides which paginated pages to render. A page's key hashes the site code and its item, each paper in it standing
- * for its content key (a hash of its file and the code that rendered it). A page is reused only when the manifest
+ * for its content key (a hash of its file and the code that rendered it); a paper page's, its paper's and its
+ * neighbours' content keys (see paperPageKeys). A page is reused only when the manifest
  * describes `previousDir`, records the same key for its path, and the file there still has the recorded size and
  * modification time (so a file edited or deleted by hand is rendered again).
  */

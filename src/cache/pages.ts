@@ -1,10 +1,10 @@
 import { createHash, hash } from "node:crypto";
-import { closeSync, existsSync, fstatSync, linkSync, copyFileSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, renameSync } from "node:fs";
+import { existsSync, linkSync, copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, renameSync } from "node:fs";
 import path from "node:path";
 import type { Day, Digest, OrganizationPage, PaperPage, Period, TagPage } from "../digest/group.ts";
 import type { RenderedPaper } from "../markdown/paper.ts";
 import type { OutputCheck } from "./output-check.ts";
-import { fileIdentity } from "./file-identity.ts";
+import { fileIdentity, readWithStat } from "./file-identity.ts";
 import { applyManifestDelta, deltaFileOf, deltaOfChanges, deltaSize, manifestDelta, manifestSize, parseManifestDelta, type ManifestDelta } from "./manifest-delta.ts";
 import { patchManifest, type ManifestChanges } from "./manifest-update.ts";
 import { outputStats, sameOutput, type FileStats, type FolderStats, type OutputChanges } from "./output-stats.ts";
@@ -480,39 +480,22 @@ export function readOutputRecord(file: string): { manifest?: Omit<PageManifest, 
  * a file of one line is a whole manifest written by earlier code.
  */
 function readManifestFiles(file: string, withPages: boolean): { manifest?: Omit<PageManifest, "pages"> & Partial<Pick<PageManifest, "pages">>; identity?: string } {
-  let fd: number;
+  const read = readWithStat(file);
+  if (!read) return {};
+  const base = fileIdentity(read.stat);
+  // No delta, or a damaged one: the manifest file is the manifest.
+  const deltaRead = readWithStat(deltaFileOf(file));
+  const identity = deltaRead ? `${base} + ${fileIdentity(deltaRead.stat)}` : base;
+  const delta = deltaRead && parseManifestDelta(deltaRead.bytes.toString("utf8"));
   try {
-    fd = openSync(file, "r");
+    const manifest = parseManifestText(read.bytes, withPages) as ReadManifest | undefined;
+    const valid = manifest && typeof manifest.output === "string" && (!withPages || (manifest.pages && typeof manifest.pages === "object"));
+    if (!valid) return { identity };
+    if (delta?.base === base) applyManifestDelta(manifest as unknown as Record<string, unknown>, delta);
+    Object.defineProperty(manifest, manifestSource, { value: { base, delta: delta?.base === base ? delta : undefined } });
+    return { manifest, identity };
   } catch {
-    return {};
-  }
-  try {
-    const base = fileIdentity(fstatSync(fd, { bigint: true }));
-    let identity = base;
-    let delta: ManifestDelta | undefined;
-    try {
-      const deltaFd = openSync(deltaFileOf(file), "r");
-      try {
-        identity += ` + ${fileIdentity(fstatSync(deltaFd, { bigint: true }))}`;
-        delta = parseManifestDelta(readFileSync(deltaFd, "utf8"));
-      } finally {
-        closeSync(deltaFd);
-      }
-    } catch {
-      // No delta: the manifest file is the manifest.
-    }
-    try {
-      const manifest = parseManifestText(readFileSync(fd), withPages) as ReadManifest | undefined;
-      const valid = manifest && typeof manifest.output === "string" && (!withPages || (manifest.pages && typeof manifest.pages === "object"));
-      if (!valid) return { identity };
-      if (delta?.base === base) applyManifestDelta(manifest as unknown as Record<string, unknown>, delta);
-      Object.defineProperty(manifest, manifestSource, { value: { base, delta: delta?.base === base ? delta : undefined } });
-      return { manifest, identity };
-    } catch {
-      return { identity };
-    }
-  } finally {
-    closeSync(fd);
+    return { identity };
   }
 }
 

@@ -1,9 +1,11 @@
 // A build of a big site checks its output against the page manifest on a worker thread while it stats the paper files
 // (src/cache/output-check.ts; from a 5 MB manifest, about 15,000 papers). The fixture's manifest is small, so the
 // build is told to use the worker from 0 bytes: the same answers as the check on the build's own thread.
-import { rmSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { readManifest } from "../src/cache/pages.ts";
 import { fixtureSite, paper, repoRoot, type FixtureSite } from "./helpers/site.ts";
 
 /** Runs buildSite on `site` in a subprocess with the output checked on a worker thread; returns its summary line. */
@@ -14,7 +16,30 @@ function buildWithWorker(site: FixtureSite): string {
     process.exitCode = ok ? 0 : 1;`;
   const result = site.evalModule(code, 240_000);
   expect(result.status, result.stdout + result.stderr).toBe(0);
+  expectManifestTrue(site);
   return /^(Built|Nothing changed).*$/m.exec(result.stdout)?.[0] ?? result.stdout;
+}
+
+/**
+ * The page manifest says what the output folder holds: every file with its size and modification time, every page's
+ * with the hash of its bytes, after a build whose plan took the worker thread's stats of the output.
+ */
+function expectManifestTrue(site: FixtureSite): void {
+  const manifest = readManifest(path.join(path.dirname(site.outputDir), ".cache", "pages.json"));
+  expect(manifest?.output).toBe(path.resolve(site.outputDir));
+  const files = Object.fromEntries(
+    site.files().map((file) => {
+      const stat = statSync(path.join(site.outputDir, file), { bigint: true });
+      return [file, [Number(stat.size), String(stat.mtimeNs)]];
+    }),
+  );
+  expect(manifest?.files).toEqual(files);
+  const pages = Object.entries(manifest?.pages ?? {});
+  expect(pages.length).toBeGreaterThan(5);
+  for (const [file, [, size, mtime, hash]] of pages) {
+    expect([size, mtime], file).toEqual(files[file]);
+    expect(hash, file).toBe(createHash("sha256").update(readFileSync(path.join(site.outputDir, file))).digest("hex"));
+  }
 }
 
 describe("a build whose output is checked on a worker thread", () => {

@@ -134,14 +134,17 @@ describe("the output folder's stats", () => {
       const checked = await first.check;
       expect(checked?.manifest).toEqual({ output: dir, site: "s", inputs: "i" });
       expect(await checked?.same).toBe(true);
+      first.stop();
       writeFileSync(path.join(dir, "papers/b/index.html"), "B");
       const second = checkOutputInWorker(file, dir, 0)!;
       expect(await (await second.check)?.same).toBe(false);
+      second.stop();
       // Which recorded files are not as recorded, for the page plan of a build that goes on (src/build.ts), and of
       // which manifest file.
       rmSync(path.join(dir, "papers/a/index.html"));
       const third = checkOutputInWorker(file, dir, 0)!;
       const changed = await (await third.check)?.changed;
+      third.stop();
       expect(changed?.identity).toBe(readManifestOnce(file).identity);
       expect([...(changed?.changes.files ?? [])].sort()).toEqual(["papers/a/index.html", "papers/b/index.html"]);
       // Deleting a file changes its folder; editing one does not.

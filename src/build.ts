@@ -67,12 +67,12 @@ export async function buildSite(options: {
       unchanged: async (key) => {
         const same = await reuse.unchanged(key, await checking?.check);
         if (!same) {
-          // Awaited: the search index's worker starts now, not once the papers are loaded (this thread is busy with
-          // them until then, so the module would not be loaded before: 1.5 s later at 100,000 papers).
-          await startSearch().catch(() => {});
           // Loaded while the papers are looked up: resolving and reading the modules runs off this thread meanwhile
           // (about 0.2 s of a build that adds a paper at 100,000 papers, which waited for it before grouping).
           loadWriting().catch(() => {});
+          // Awaited: the search index's worker starts now, not once the papers are loaded (this thread is busy with
+          // them until then, so the module would not be loaded before: 1.5 s later at 100,000 papers).
+          await startSearch().catch(() => {});
         }
         return same;
       },

@@ -19,6 +19,10 @@ export default function (eleventyConfig: EleventyConfig) {
   eleventyConfig.addPlugin(feedsPlugin, undefined);
   eleventyConfig.addPlugin(searchPlugin, site);
   eleventyConfig.addPlugin(sitemapPlugin, undefined);
+  // Set through the API as well as returned: src/eleventy/run.ts hands this function to Eleventy in-process, as a
+  // `config` callback, whose return value Eleventy ignores (the object below serves `npx @11ty/eleventy --config`).
+  eleventyConfig.setTemplateFormats(["njk"]);
+  eleventyConfig.setIncludesDirectory("_includes");
   return {
     // The output folder is chosen by the runner (scripts/build.ts writes to a temporary folder first).
     dir: { input: "layouts", includes: "_includes" },

@@ -5,13 +5,14 @@ declare module "@11ty/eleventy" {
       input?: string,
       output?: string,
       options?: {
-        configPath?: string;
+        /** `false`: no configuration file (the `config` callback configures everything). */
+        configPath?: string | false;
         quietMode?: boolean;
         runMode?: "build" | "watch" | "serve";
         source?: string;
         pathPrefix?: string;
-        /** Runs before the project's configuration file, with the same configuration API. */
-        config?: (eleventyConfig: import("./types.ts").EleventyConfig) => void;
+        /** Runs before the project's configuration file, with the same configuration API; what it returns is ignored. */
+        config?: (eleventyConfig: import("./types.ts").EleventyConfig) => unknown;
       },
     );
     init(): Promise<void>;

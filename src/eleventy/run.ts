@@ -1,9 +1,18 @@
 import path from "node:path";
 import Eleventy from "@11ty/eleventy";
+import projectConfig from "../../.eleventy.ts";
 import type { SiteData } from "../pipeline.ts";
 import { inlinePageWriter, threadPageWriter } from "../output/page-writer.ts";
 import { usePreparedSiteData } from "./data.ts";
 import { writePagesWith } from "./page-writes.ts";
+
+/**
+ * The project's configuration (.eleventy.ts) is handed to Eleventy as a function rather than as a file to import:
+ * Eleventy would import the file through whatever TypeScript loader the process has, and its adapters would then be
+ * modules of their own, apart from the ones this process imported (the prepared site data would not reach them) when
+ * this process runs from compiled JavaScript (scripts/launch.mjs).
+ */
+const inProcessConfig = { configPath: false } as const;
 
 /**
  * Runs one Eleventy build of the project at `root` into `outputDir`, reusing already computed site data. The pages
@@ -23,10 +32,13 @@ export async function runEleventy(options: {
   usePreparedSiteData(options.data, options.wholeSite ?? true);
   let pagesWritten = 0;
   const eleventy = new Eleventy(path.join(options.root, "layouts"), options.outputDir, {
-    configPath: path.join(options.root, ".eleventy.ts"),
+    ...inProcessConfig,
     quietMode: true,
-    // Registered before the project's plugins, so it runs first among the `eleventy.after` handlers.
-    config: (eleventyConfig) => eleventyConfig.on("eleventy.after", () => void (pagesWritten = performance.now())),
+    config: (eleventyConfig) => {
+      // Registered before the project's plugins, so it runs first among the `eleventy.after` handlers.
+      eleventyConfig.on("eleventy.after", () => void (pagesWritten = performance.now()));
+      projectConfig(eleventyConfig);
+    },
   });
   const writer = options.threaded ? threadPageWriter() : inlinePageWriter();
   const { pageHashes } = await writePagesWith(writer, () => eleventy.write());
@@ -44,8 +56,9 @@ export async function renderPages(options: { root: string; data: SiteData; templ
   usePreparedSiteData(options.data, false);
   const output = path.join(options.root, ".render-only");
   const eleventy = new Eleventy(options.template ? path.join(layouts, options.template) : layouts, output, {
-    configPath: path.join(options.root, ".eleventy.ts"),
+    ...inProcessConfig,
     quietMode: true,
+    config: projectConfig,
   });
   const pages = (await eleventy.toJSON()) as { outputPath: string | false; content: string }[];
   return pages.flatMap((page) =>

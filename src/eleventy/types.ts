@@ -10,4 +10,7 @@ export interface EleventyConfig {
   setServerOptions(options: Record<string, unknown>): void;
   ignores: { add(glob: string): void };
   setQuietMode(quiet: boolean): void;
+  setTemplateFormats(formats: string[]): void;
+  /** Relative to the input folder. */
+  setIncludesDirectory(dir: string): void;
 }

@@ -46,7 +46,7 @@ export async function measureDev(options: {
 }): Promise<DevFigures> {
   const port = await freePort();
   const started = performance.now();
-  const child = spawn(process.execPath, [...options.nodeFlags, "--import", "tsx", path.join(options.repo, "scripts", "dev.ts")], {
+  const child = spawn(process.execPath, [...options.nodeFlags, path.join(options.repo, "scripts", "launch.mjs"), path.join(options.repo, "scripts", "dev.ts")], {
     cwd: options.repo,
     env: { ...options.env, PORT: String(port) },
     stdio: ["ignore", "pipe", "pipe"],

@@ -5,7 +5,8 @@ import { workerBundle } from "./bundle.ts";
  * Starts a worker thread running the TypeScript module at `entry`: from its compiled file when one is up to date (see
  * src/workers/bundle.ts), else under tsx. tsx hooks TypeScript into the main thread only (its `--import` hook skips
  * worker threads, so `new Worker("x.ts")` fails): the worker registers tsx itself first. `bundled: false` for a worker
- * that loads TypeScript it does not import (Eleventy loading .eleventy.ts).
+ * whose packages must load from node_modules as they are, not compiled into one file (Eleventy, in the dev server's
+ * build thread).
  */
 export function startTypeScriptWorker(entry: URL, options: { bundled?: boolean } = {}): Worker {
   const bundle = options.bundled === false ? undefined : workerBundle(entry);

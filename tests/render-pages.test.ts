@@ -18,6 +18,7 @@ describe("renderSite in several runs", () => {
   let site: FixtureSite;
   let runs: number[];
   let hashes: Map<string, string>;
+  let failure: string;
   beforeAll(() => {
     site = fixtureSite(examplePapers());
     // One subprocess: the papers are typeset once, then the site is rendered twice, in one run and in parts of at
@@ -37,12 +38,23 @@ describe("renderSite in several runs", () => {
       await renderSite({ root, outputDir: ${JSON.stringify(path.join(site.dir, "one"))}, data });
       await renderSite({ root, outputDir: ${JSON.stringify(path.join(site.dir, "parts"))}, data, budget: 20 });
       const { pageHashes } = await renderSite({ root, outputDir: ${JSON.stringify(path.join(site.dir, "thread"))}, data, budget: 20, threadedFrom: 0 });
-      console.log(JSON.stringify([splitSelection(data.render, 20_000).length, splitSelection(data.render, 20).length, [...pageHashes]]));`;
+      // Paper pages are still being written on their thread while Eleventy renders the others: a write that fails
+      // there (a file where their folder goes) fails the whole render all the same.
+      const { mkdirSync, writeFileSync } = await import("node:fs");
+      const blocked = ${JSON.stringify(path.join(site.dir, "blocked"))};
+      mkdirSync(blocked);
+      writeFileSync(blocked + "/papers", "not a folder");
+      let failure = "none";
+      await renderSite({ root, outputDir: blocked, data, threadedFrom: 0 }).catch((error) => (failure = String(error?.message ?? error)));
+      const { existsSync } = await import("node:fs");
+      failure += existsSync(blocked + "/index.html") ? " (home page written)" : "";
+      console.log(JSON.stringify([splitSelection(data.render, 20_000).length, splitSelection(data.render, 20).length, [...pageHashes], failure]));`;
     const result = site.evalModule(code, 240_000);
     expect(result.status, result.stdout + result.stderr).toBe(0);
-    const [one, parts, written] = JSON.parse(result.stdout.trim().split("\n").at(-1)!);
+    const [one, parts, written, failed] = JSON.parse(result.stdout.trim().split("\n").at(-1)!);
     runs = [one, parts];
     hashes = new Map(written);
+    failure = failed;
   }, 300_000);
   afterAll(() => site.cleanup());
 
@@ -67,5 +79,11 @@ describe("renderSite in several runs", () => {
     const pages = [...one.keys()].filter((file) => file.endsWith(".html"));
     expect([...hashes.keys()].sort()).toEqual(pages);
     for (const file of pages) expect(hashes.get(file), file).toBe(createHash("sha256").update(one.get(file)!).digest("hex"));
+  });
+
+  it("fails when a paper page cannot be written, though Eleventy's pages were rendered meanwhile", () => {
+    expect(failure).toMatch(/ENOTDIR|EEXIST|not a directory|file already exists/i);
+    expect(failure).toContain("papers");
+    expect(failure).toMatch(/\(home page written\)$/);
   });
 });

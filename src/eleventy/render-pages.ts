@@ -1,7 +1,7 @@
 import path from "node:path";
 import { splitSelection, type PageSelection } from "../cache/pages.ts";
 import type { SiteData } from "../pipeline.ts";
-import { inlinePageWriter, threadPageWriter, writeAllWith } from "../output/page-writer.ts";
+import { inlinePageWriter, threadPageWriter } from "../output/page-writer.ts";
 import { paperPageRenderer } from "./paper-pages.ts";
 import { runEleventy } from "./run.ts";
 
@@ -34,32 +34,53 @@ export async function renderSite(options: {
   const output = path.resolve(options.outputDir);
   const pageHashes = new Map<string, string>();
   const relative = (file: string) => path.relative(output, file).split(path.sep).join("/");
-  // Paper pages first, outside Eleventy (see paperPageRenderer); Eleventy's runs then paginate over none.
+  // Paper pages first, outside Eleventy (see paperPageRenderer); Eleventy's runs then paginate over none. Their
+  // writer thread is not waited for before Eleventy's runs but after them: at 10,000 papers, cold, it had 2 s of
+  // writing left once the last page was rendered, which this thread spent idle.
   const papers = options.data.render.papers;
+  let paperPages: Promise<Map<string, string>> | undefined;
   if (papers.length) {
     const render = paperPageRenderer(options.root, options.data.config, options.data);
     const writer = papers.length >= (options.threadedFrom ?? threadedFrom) ? threadPageWriter() : inlinePageWriter();
-    const written = await writeAllWith(writer, () => {
+    try {
       for (const entry of papers) {
         const { file, html } = render(entry);
         writer.write(path.join(output, file), html);
       }
-    });
-    for (const [file, hash] of written.pageHashes) pageHashes.set(relative(file), hash);
+    } catch (error) {
+      // A page that does not render fails the build before Eleventy's runs, once the writer has stopped.
+      await writer.close().catch(() => {});
+      throw error;
+    }
+    paperPages = writer.close();
+    // A failed write is awaited below; this only keeps it from being reported as unhandled meanwhile.
+    paperPages.catch(() => {});
   }
-  const parts = splitSelection({ ...options.data.render, papers: [] }, options.budget ?? pagesPerRun);
   let pagesWritten = performance.now();
-  for (const [i, render] of parts.entries()) {
-    const pages = Object.values(render).reduce((sum: number, items: unknown[]) => sum + items.length, 0);
-    const run = await runEleventy({
-      root: options.root,
-      outputDir: options.outputDir,
-      data: { ...options.data, render },
-      wholeSite: i === parts.length - 1,
-      threaded: pages >= (options.threadedFrom ?? threadedFrom),
-    });
-    pagesWritten = run.pagesWritten;
-    for (const [file, hash] of run.pageHashes) pageHashes.set(relative(file), hash);
+  const runs: Map<string, string>[] = [];
+  try {
+    const parts = splitSelection({ ...options.data.render, papers: [] }, options.budget ?? pagesPerRun);
+    for (const [i, render] of parts.entries()) {
+      const pages = Object.values(render).reduce((sum: number, items: unknown[]) => sum + items.length, 0);
+      const run = await runEleventy({
+        root: options.root,
+        outputDir: options.outputDir,
+        data: { ...options.data, render },
+        wholeSite: i === parts.length - 1,
+        threaded: pages >= (options.threadedFrom ?? threadedFrom),
+      });
+      pagesWritten = run.pagesWritten;
+      runs.push(run.pageHashes);
+    }
+  } catch (error) {
+    // Nothing may still write into the folder when the caller deletes it.
+    await paperPages?.catch(() => {});
+    throw error;
+  }
+  // A paper page whose write failed fails the build here, once every page is on disk or the writer has stopped. The
+  // hashes are listed paper pages first, as they were before.
+  for (const hashes of [(await paperPages) ?? new Map<string, string>(), ...runs]) {
+    for (const [file, hash] of hashes) pageHashes.set(relative(file), hash);
   }
   return { pagesWritten, pageHashes };
 }

@@ -28,7 +28,8 @@ const compiled = enabled ? upToDateBundle(entry) : undefined;
 if (compiled && compiled.startsWith(packagesCache + path.sep)) {
   await import(pathToFileURL(compiled).href);
 } else {
-  if (enabled) compileLater(entry);
+  // Not when one is up to date but unusable (compiled into the temporary folder): it would be compiled on every run.
+  if (enabled && !compiled) compileLater(entry);
   await import("tsx");
   await import(pathToFileURL(entry).href);
 }

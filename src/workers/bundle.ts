@@ -43,13 +43,15 @@ export async function compileBundle(entry: string, options: { packages?: "extern
   const esbuild = (await import("esbuild")) as typeof import("esbuild");
   const version = esbuildVersion();
   if (!version) return undefined;
-  const ownModules = path.join(projectRoot, "node_modules") + path.sep;
+  const packages = path.join(projectRoot, "node_modules") + path.sep;
   const sourceUrls: import("esbuild").Plugin = {
     name: "source-urls",
     setup(build) {
-      // esbuild's define replaces the expression in code only, never inside a string or comment.
+      // esbuild's define replaces the expression in code only, never inside a string or comment. TypeScript, and the
+      // project's own JavaScript modules (src/workers/bundle-cache.mjs finds the project from its own URL); a
+      // package's JavaScript is left as esbuild reads it.
       build.onLoad({ filter: /\.([cm]?ts|mjs)$/ }, async (args) =>
-        args.path.startsWith(ownModules) && !args.path.endsWith("ts")
+        args.path.startsWith(packages) && !args.path.endsWith("ts")
           ? undefined
           : {
               contents: (

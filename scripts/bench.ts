@@ -85,7 +85,6 @@ if ("command" in hugo) {
 // for the ones after it.
 await compileBundle(path.join(repo, "scripts", "build.ts"), { packages: "external" });
 await compileBundle(path.join(repo, "scripts", "dev.ts"), { packages: "external" });
-await compileBundle(path.join(repo, "src", "dev", "build-worker.ts"), { packages: "external" });
 const buildEnv = {
   ...process.env,
   SITE_CONFIG: path.join(site, "content", "site.json"),

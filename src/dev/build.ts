@@ -39,7 +39,7 @@ export interface BuildThread {
 
 /** Starts the build thread (src/dev/build-worker.ts). */
 export function startBuildThread(): BuildThread {
-  const worker = startTypeScriptWorker(new URL("./build-worker.ts", import.meta.url), { packages: "external" });
+  const worker = startTypeScriptWorker(new URL("./build-worker.ts", import.meta.url), { bundled: false });
   let failed: Error | undefined;
   worker.on("error", (error) => (failed = error));
   return {

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { cacheFolder, entryId, esbuildVersion, packagesCache, projectRoot, recordFile, recordVersion, sha256, upToDateBundle, type BundleRecord } from "./bundle-cache.mjs";
+import { cacheFolder, entryId, esbuildVersion, projectRoot, recordFile, recordVersion, sha256, upToDateBundle, type BundleRecord } from "./bundle-cache.mjs";
 
 export { upToDateBundle };
 
@@ -133,22 +133,18 @@ export async function compileBundle(entry: string, options: { packages?: "extern
 /**
  * The compiled file of the worker entry `entry` (a TypeScript module's URL), when one is up to date; otherwise
  * undefined, and one is compiled in the background (once per entry and process) for the threads started after it.
- * `packages: "external"` compiles it as a command's entry (see compileBundle); an entry is always compiled the same
- * way. Set `DIGEST_WORKER_BUNDLES=0` to always start workers under tsx.
+ * Set `DIGEST_WORKER_BUNDLES=0` to always start workers under tsx.
  */
-export function workerBundle(entry: URL, options: { packages?: "external" } = {}): string | undefined {
+export function workerBundle(entry: URL): string | undefined {
   if (process.env.DIGEST_WORKER_BUNDLES === "0") return undefined;
   const file = fileURLToPath(entry);
   // Checked once per process, unless the file has gone since (another process pruned it): then checked again.
   const known = checked.get(file);
   if (known && existsSync(known)) return known;
   if (!known && checked.has(file)) return undefined;
-  // Compiled with packages left out, it imports them by name: usable only from inside the project's node_modules.
-  const usable = (bundle: string | undefined) =>
-    bundle && (options.packages !== "external" || bundle.startsWith(packagesCache + path.sep)) ? bundle : undefined;
   let bundle: string | undefined;
   try {
-    bundle = usable(upToDateBundle(file));
+    bundle = upToDateBundle(file);
   } catch {
     bundle = undefined;
   }
@@ -156,7 +152,7 @@ export function workerBundle(entry: URL, options: { packages?: "external" } = {}
   if (!bundle && !compiling.has(file)) {
     compiling.add(file);
     // Threads this process starts later use it too (a build starts the page writer after the typesetting workers).
-    compileBundle(file, options).then((output) => usable(output) && checked.set(file, output), () => {});
+    compileBundle(file).then((output) => output && checked.set(file, output), () => {});
   }
   return bundle;
 }

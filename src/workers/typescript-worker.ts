@@ -4,12 +4,12 @@ import { workerBundle } from "./bundle.ts";
 /**
  * Starts a worker thread running the TypeScript module at `entry`: from its compiled file when one is up to date (see
  * src/workers/bundle.ts), else under tsx. tsx hooks TypeScript into the main thread only (its `--import` hook skips
- * worker threads, so `new Worker("x.ts")` fails): the worker registers tsx itself first. `packages: "external"` for a
- * worker whose packages must load from node_modules as they are, not compiled into its file (Eleventy, in the dev
- * server's build thread, finds its own files beside its modules); `bundled: false` always starts it under tsx.
+ * worker threads, so `new Worker("x.ts")` fails): the worker registers tsx itself first. `bundled: false` for a worker
+ * whose packages must load from node_modules as they are, not compiled into one file (Eleventy, in the dev server's
+ * build thread).
  */
-export function startTypeScriptWorker(entry: URL, options: { bundled?: boolean; packages?: "external" } = {}): Worker {
-  const bundle = options.bundled === false ? undefined : workerBundle(entry, { packages: options.packages });
+export function startTypeScriptWorker(entry: URL, options: { bundled?: boolean } = {}): Worker {
+  const bundle = options.bundled === false ? undefined : workerBundle(entry);
   if (bundle) {
     // Plain JavaScript: without the TypeScript loader's flags it inherits (tsx's --require and --import, which would
     // load in it for nothing) or --input-type (refused for a file).

@@ -19,7 +19,7 @@ import { folderSize, measure, median, type Measured } from "./bench/measure.ts";
 import { trashDeleted } from "../src/output/atomic.ts";
 import { formatOutputSize, measureOutput, type OutputSize } from "../src/measure/output-size.ts";
 import { commandArgs } from "../src/cli/args.ts";
-import { compileBundle } from "../src/workers/bundle.ts";
+import { compileCommand } from "../src/workers/bundle.ts";
 
 const usage = "Usage: npm run bench -- --papers N [--runs 3] [--no-dev] [--no-baseline] [--no-hugo] [--keep] [--reuse FOLDER] [--json FILE]";
 const { values } = commandArgs("bench", usage, {
@@ -83,8 +83,8 @@ if ("command" in hugo) {
 // The build runs exactly as `npm run build` does (scripts/launch.mjs, the repository as working directory), pointed at
 // the corpus, from its compiled entry: compiled here first, as the first `npm run build` after a change to the code does
 // for the ones after it.
-await compileBundle(path.join(repo, "scripts", "build.ts"), { packages: "external" });
-await compileBundle(path.join(repo, "scripts", "dev.ts"), { packages: "external" });
+await compileCommand(path.join(repo, "scripts", "build.ts"));
+await compileCommand(path.join(repo, "scripts", "dev.ts"));
 const buildEnv = {
   ...process.env,
   SITE_CONFIG: path.join(site, "content", "site.json"),

@@ -37,7 +37,7 @@ if (compiled && compiled.startsWith(packagesCache + path.sep)) {
 /** Compiles `entry` on a process of its own that outlives this one if it must (a command may exit before it ends). */
 function compileLater(entry) {
   const bundle = pathToFileURL(path.join(import.meta.dirname, "..", "src", "workers", "bundle.ts")).href;
-  const code = `import(${JSON.stringify(bundle)}).then((m) => m.compileBundle(${JSON.stringify(entry)}, { packages: "external" })).catch(() => {});`;
+  const code = `import(${JSON.stringify(bundle)}).then((m) => m.compileCommand(${JSON.stringify(entry)})).catch(() => {});`;
   const child = spawn(process.execPath, ["--import", "tsx", "--input-type=module", "--eval", code], {
     detached: true,
     stdio: "ignore",

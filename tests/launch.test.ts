@@ -2,7 +2,7 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { compileBundle, upToDateBundle } from "../src/workers/bundle.ts";
+import { compileCommand, upToDateBundle } from "../src/workers/bundle.ts";
 import { fixtureSite, paper, repoRoot } from "./helpers/site.ts";
 
 // scripts/launch.mjs: the npm scripts of build, dev and check start through it.
@@ -13,8 +13,8 @@ afterEach(() => {
   for (const cleanup of cleanups.splice(0)) cleanup();
 });
 
-function launch(entry: string, args: string[], env: Record<string, string> = {}, cwd = repoRoot) {
-  const run = spawnSync(process.execPath, [launcher, entry, ...args], { cwd, encoding: "utf8", env: { ...process.env, ...env }, timeout: 120_000 });
+function launch(entry: string, args: string[], env: Record<string, string> = {}) {
+  const run = spawnSync(process.execPath, [launcher, entry, ...args], { cwd: repoRoot, encoding: "utf8", env: { ...process.env, ...env }, timeout: 120_000 });
   expect(run.status, run.stdout + run.stderr).toBe(0);
   return run.stdout;
 }
@@ -62,7 +62,7 @@ describe("scripts/launch.mjs", () => {
 
   it("builds from the compiled build command byte for byte the site tsx builds", async () => {
     const entry = path.join(repoRoot, "scripts", "build.ts");
-    const compiled = upToDateBundle(entry) ?? (await compileBundle(entry, { packages: "external" }));
+    const compiled = upToDateBundle(entry) ?? (await compileCommand(entry));
     expect(compiled).toBeDefined();
     const papers = {
       "2026-02-16/a.md": paper({ arxiv: "2602.00001", title: "Bounds in $\\mathcal{O}(n \\log n)$" }, "We show $$\\sum_i x_i \\le 1$$ for all $x$."),

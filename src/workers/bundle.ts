@@ -43,7 +43,7 @@ export async function compileBundle(entry: string, options: { packages?: "extern
   const esbuild = (await import("esbuild")) as typeof import("esbuild");
   const version = esbuildVersion();
   if (!version) return undefined;
-  const packages = path.join(projectRoot, "node_modules") + path.sep;
+  const packagesDir = path.join(projectRoot, "node_modules") + path.sep;
   const sourceUrls: import("esbuild").Plugin = {
     name: "source-urls",
     setup(build) {
@@ -51,7 +51,7 @@ export async function compileBundle(entry: string, options: { packages?: "extern
       // project's own JavaScript modules (src/workers/bundle-cache.mjs finds the project from its own URL); a
       // package's JavaScript is left as esbuild reads it.
       build.onLoad({ filter: /\.([cm]?ts|mjs)$/ }, async (args) =>
-        args.path.startsWith(packages) && !args.path.endsWith("ts")
+        args.path.startsWith(packagesDir) && !args.path.endsWith("ts")
           ? undefined
           : {
               contents: (
@@ -129,6 +129,9 @@ export async function compileBundle(entry: string, options: { packages?: "extern
   }
   return path.join(dir, output);
 }
+
+/** Compiles a command's entry (scripts/<command>.ts) as scripts/launch.mjs runs it: see compileBundle. */
+export const compileCommand = (entry: string) => compileBundle(entry, { packages: "external" });
 
 /**
  * The compiled file of the worker entry `entry` (a TypeScript module's URL), when one is up to date; otherwise

@@ -3,7 +3,7 @@ import type { PageSelection } from "./cache/pages.ts";
 import { createHash } from "node:crypto";
 import { openFileIndex } from "./cache/files.ts";
 import { openPaperCache, renderFingerprint, type PaperCache } from "./cache/papers.ts";
-import { parsePapers, readPaperFiles } from "./content/load.ts";
+import { parsePapers, readPaperFiles, type SourceFile } from "./content/load.ts";
 import { ContentError, sortProblems, type Problem } from "./content/problems.ts";
 import { groupDigest, type Digest } from "./digest/group.ts";
 import { katexSafeOptions } from "./markdown/katex.ts";
@@ -56,18 +56,20 @@ export interface CheckedContent {
 
 /** Below this many papers to typeset, starting worker threads costs more than it saves. */
 const parallelFrom = 500;
+/** Files read handed to the workers at once while the rest are read. */
+const submitBatch = 200;
 
 /**
  * Stage 1 with the cache: the files, their problems, and the papers the cache already has for their bytes. `onRead`
- * is called after each file read, with the number read so far and the cache.
+ * is called after each file read, with the number read so far, the cache and the file.
  */
-function readWithCache(root: string, config: SiteConfig, onRead?: (count: number, cache: PaperCache) => void) {
+function readWithCache(root: string, config: SiteConfig, onRead?: (count: number, cache: PaperCache, file: SourceFile) => void) {
   // The site's macros change how every paper is typeset, so they are part of what the cache is keyed by.
   const inputs = Object.keys(config.macros).length ? { katexOptions: { ...katexSafeOptions, siteMacros: config.macros } } : {};
   const cache = openPaperCache(path.resolve(root, config.cacheDir, "papers"), inputs);
   // Unchanged files are known by their stat and not read (src/cache/files.ts).
   const index = openFileIndex(path.resolve(root, config.cacheDir, "files.json"));
-  const found = readPaperFiles(root, config.contentDir, onRead && ((count) => onRead(count, cache)), index);
+  const found = readPaperFiles(root, config.contentDir, onRead && ((count, file) => onRead(count, cache, file)), index);
   // Written after, however late: the index's own modification time must be later than every read it records (see
   // src/cache/files.ts), which a later write keeps true.
   const saveIndex = () => index.save(found.files.map((file) => file.file));
@@ -123,8 +125,8 @@ function collect(read: ReturnType<typeof readWithCache>, results: ReadonlyMap<st
 }
 
 // Plain objects (a file the index vouched for reads its text here): they are sent to worker threads.
-const misses = (read: ReturnType<typeof readWithCache>) =>
-  read.found.files.filter((file) => !read.known.has(file.file)).map(({ file, text, hash }) => ({ file, text, hash }));
+const plain = ({ file, text, hash }: SourceFile): SourceFile => ({ file, text, hash });
+const misses = (read: ReturnType<typeof readWithCache>) => read.found.files.filter((file) => !read.known.has(file.file)).map(plain);
 
 /** Stages 1 to 3: every paper typeset, and every problem found on the way. */
 export function checkContent(root: string, config: SiteConfig): CheckedContent {
@@ -152,10 +154,20 @@ export async function checkContentParallel(
   } = {},
 ): Promise<CheckedContent> {
   // With an empty cache (a first build, or new code) every file is typeset: the workers start as soon as there are
-  // enough files to be worth them, and start up while the rest are read.
+  // enough files to be worth them, and typeset them while the rest are read (a batch at a time). At 10,000 papers they
+  // had waited a second for the reading to end.
   let early: RenderPool | undefined;
-  const read = readWithCache(root, config, (count, cache) => {
-    if (count === parallelFrom && cache.isEmpty()) early = startRenderPool();
+  let empty = false;
+  let unsent: SourceFile[] = [];
+  const read = readWithCache(root, config, (count, cache, file) => {
+    if (count === 1) empty = cache.isEmpty();
+    if (!empty) return;
+    unsent.push(plain(file));
+    if (count === parallelFrom) early = startRenderPool();
+    if (early && unsent.length >= submitBatch) {
+      early.submit(unsent, config.macros);
+      unsent = [];
+    }
   });
   if (read.contentKey && (await options.unchanged?.(read.contentKey))) {
     await early?.close();

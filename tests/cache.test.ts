@@ -487,6 +487,46 @@ describe("checking content for a build", () => {
   });
 });
 
+describe("typesetting while the files are read", () => {
+  let site: FixtureSite | undefined;
+  afterEach(() => site?.cleanup());
+
+  it("gives, with an empty cache and enough files for worker threads, what checking them on one thread gives", () => {
+    // 640 files: the workers start at 500 read and are handed batches from then on; among them a TeX error, a file
+    // validation rejects, a duplicate id and a macro nobody defined (a warning).
+    const many: Record<string, string> = {};
+    for (let i = 0; i < 640; i++) {
+      const id = `2602.${String(10000 + i)}`;
+      const day = `2026-02-${String(1 + (i % 28)).padStart(2, "0")}`;
+      many[`${day}/${id}.md`] = paper({ title: `Paper ${i} on $x_{${i}}$`, arxiv: id, date: day, upvotes: i % 17 }, `Abstract ${i}: $$\\sum_{k=1}^{${i}} k$$ and $\\alpha_${i % 10}$.`);
+    }
+    many["2026-02-03/2602.10003.md"] = paper({ title: "Broken", arxiv: "2602.10003", date: "2026-02-03" }, "Broken $\\frac{1}{$ math.");
+    many["2026-02-04/2602.10600.md"] = paper({ title: "Bad date", arxiv: "2602.10600", date: "2026-02-30" });
+    many["2026-02-05/2602.10700.md"] = paper({ title: "Twin", arxiv: "2602.10004", date: "2026-02-05" });
+    many["2026-02-06/2602.10800.md"] = paper({ title: "Unknown macro", arxiv: "2602.10800", date: "2026-02-06" }, "Uses $\\nobodydefinedthis x$.");
+    site = fixtureSite(many);
+    const code = `
+      const { checkContent, checkContentParallel } = await import(${JSON.stringify(path.join(repoRoot, "src/pipeline.ts"))});
+      const { loadSiteConfig } = await import(${JSON.stringify(path.join(repoRoot, "src/site.ts"))});
+      const config = loadSiteConfig(process.cwd());
+      // The second check finds the first one's papers in the cache it kept in memory (not written: writeCacheLater):
+      // how many came from the cache is not compared.
+      const summary = (r) => JSON.stringify({ papers: r.papers, problems: r.problems, warnings: r.warnings });
+      const parallel = await checkContentParallel(process.cwd(), config, { writeCacheLater: true });
+      const single = checkContent(process.cwd(), config);
+      console.log(JSON.stringify({ same: summary(parallel) === summary(single), papers: parallel.papers.length, problems: parallel.problems.map((p) => p.file), warnings: parallel.warnings.length, cached: parallel.cached }));`;
+    const result = site.evalModule(code);
+    expect(result.status, result.stdout + result.stderr).toBe(0);
+    const summary = JSON.parse(result.stdout.trim().split("\n").at(-1)!);
+    expect(summary.same).toBe(true);
+    expect(summary.cached).toBe(0);
+    expect(summary.papers).toBeGreaterThan(600);
+    expect(summary.problems.join(" ")).toMatch(/2602\.10003\.md.*2602\.10600\.md|2602\.10600\.md.*2602\.10003\.md/s);
+    expect(summary.problems.join(" ")).toMatch(/2602\.10700\.md|2602\.10004\.md/);
+    expect(summary.warnings).toBeGreaterThan(0);
+  });
+});
+
 describe("code changes", () => {
   let site: FixtureSite | undefined;
   afterEach(() => site?.cleanup());

@@ -26,6 +26,10 @@ const files: SourceFile[] = [
   { file: "content/papers/2026-02-16/e.md", text: "no front matter" },
 ];
 
+/** `files` `copies` times over, each file under a name of its own (as a build gives them). */
+const numbered = (copies: number): SourceFile[] =>
+  Array.from({ length: copies }, (_, i) => files.map((f) => ({ ...f, file: f.file.replace(".md", `-${i}.md`) }))).flat();
+
 describe("the render pool", () => {
   it("gives, from worker threads, what processing each file on this thread gives, with each paper's JSON", async () => {
     const pool = startRenderPool(2);
@@ -40,6 +44,42 @@ describe("the render pool", () => {
           result.rendered && encodePaperRecord(result.rendered.paper),
         );
       }
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it("gives for files started early with submit what it gives for any other, and processes again a file whose text changed since", async () => {
+    const pool = startRenderPool(2);
+    try {
+      const many = numbered(24);
+      // Submitted in two parts, as a build does while it reads: the second part's last file is never asked for.
+      pool.submit(many.slice(0, 60));
+      pool.submit(many.slice(60, 115));
+      const edited = { ...many[7]!, text: paper({ arxiv: "2602.00099", title: "Edited $x^3$ since" }) };
+      const asked = [...many.slice(0, 7), edited, ...many.slice(8, 114), { file: "content/papers/2026-02-16/late.md", text: paper({ arxiv: "2602.00100" }) }];
+      const results = await pool.process(asked);
+      expect(results.map(({ paperJson: _, ...result }) => result)).toEqual(asked.map((file) => compact(processFile(file))));
+      expect(results[7]!.rendered!.paper.titleText).toBe("Edited x³ since");
+      // Files asked for twice: the second time they are processed again, not taken from what was submitted.
+      const again = await pool.process(many.slice(0, 3));
+      expect(again.map(({ paperJson: _, ...result }) => result)).toEqual(many.slice(0, 3).map((file) => compact(processFile(file))));
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it("processes on this thread what a worker that stopped had, submitted or not", async () => {
+    // Its one worker answers one batch, then stops.
+    const pool = startRenderPool(1, new URL("./fixtures/stopping-render-worker.ts", import.meta.url));
+    try {
+      const many = numbered(40);
+      pool.submit(many.slice(0, 120));
+      const results = await pool.process(many);
+      expect(results.map(({ paperJson: _, ...result }) => result)).toEqual(many.map((file) => compact(processFile(file))));
+      // Only the first batch came from the worker (with its papers' records).
+      expect(results.findIndex((result) => result.rendered && !result.paperJson)).toBeGreaterThan(0);
+      expect(results.slice(50).every((result) => !result.paperJson)).toBe(true);
     } finally {
       await pool.close();
     }

@@ -81,14 +81,15 @@ export function paperFileOrigin(root: string, dir: string): string {
 
 /**
  * Every entry under `dir`, sorted; symbolic links and non-Markdown files become problems, never silently skipped.
- * `onRead` is called with the number of files read so far after each one (to start work that overlaps the reading).
+ * `onRead` is called after each file read with the number read so far and the file (to start work that overlaps the
+ * reading).
  * With `index`, a file whose stat the index vouches for is not read (its text is read when asked for), and every file
  * read is recorded in it with its hash.
  */
 export function readPaperFiles(
   root: string,
   dir: string,
-  onRead?: (count: number) => void,
+  onRead?: (count: number, file: SourceFile) => void,
   index?: FileIndex,
 ): { files: SourceFile[]; problems: Problem[] } {
   const files: SourceFile[] = [];
@@ -160,8 +161,9 @@ export function readPaperFiles(
           }
           const hash = index?.known(file, stat);
           if (hash) {
-            files.push(new UnreadFile(file, full, hash));
-            onRead?.(files.length);
+            const unread = new UnreadFile(file, full, hash);
+            files.push(unread);
+            onRead?.(files.length, unread);
             continue;
           }
           bytes = readFileSync(full);
@@ -182,12 +184,13 @@ export function readPaperFiles(
           problems.push({ file, line, message: "holds a carriage return (CR) that is not part of a CRLF line break, which diffs do not show as a line break: save the file with LF or CRLF line breaks" });
           continue;
         }
+        const source: SourceFile = { file, text: decoded.text };
         if (index) {
-          const hash = textHash(decoded.text);
-          index.record(file, stat, hash);
-          files.push({ file, text: decoded.text, hash });
-        } else files.push({ file, text: decoded.text });
-        onRead?.(files.length);
+          source.hash = textHash(decoded.text);
+          index.record(file, stat, source.hash);
+        }
+        files.push(source);
+        onRead?.(files.length, source);
       }
     }
   };

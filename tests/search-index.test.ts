@@ -4,7 +4,7 @@ import path from "node:path";
 import { gunzipSync } from "node:zlib";
 import { afterAll, describe, expect, it } from "vitest";
 import { createEngine, excerpt, parseQuery } from "../src/search/client/engine.js";
-import { indexWords, wordsOf } from "../src/search/client/words.js";
+import { indexWords, isSkipped, wordsOf } from "../src/search/client/words.js";
 import { buildSearchIndex } from "../src/search/build.ts";
 import { writeSearchIndex } from "../src/search/index.ts";
 import { searchRecords, type SearchPaper, type SearchRecord } from "../src/search/records.ts";
@@ -62,6 +62,20 @@ describe("words", () => {
       { word: "elan", start: 0, end: 4 },
       { word: "vital", start: 5, end: 10 },
     ]);
+  });
+
+  it("indexes exactly the words the browser cuts from a text and does not skip, in every language", () => {
+    // The index cuts words in a loop of its own (indexWords); the engine cuts queries with wordsOf and isSkipped.
+    const texts = [
+      "The THE a I x1 7 ¼ Ⅻ 3.5 2509.25149 which whichever WHICH of OF we us",
+      "Schölkopf ǅ ﬁne ß İstanbul ΣΑΣ 中文 ٣ 𝒪(n) e\u0301 \u0301 \\mathcal{O} it's they’re _x_",
+      readFileSync(new URL("../README.md", import.meta.url), "utf8").slice(0, 20_000),
+    ];
+    for (const language of ["en", "de"]) {
+      for (const text of texts) {
+        expect(indexWords(text, language)).toEqual(wordsOf(text).map((w) => w.word).filter((word) => !isSkipped(word, language)));
+      }
+    }
   });
 
   it("treats the last word of a query as a prefix unless a space follows it", () => {

@@ -38,17 +38,24 @@ export function wordsOf(text) {
   return out;
 }
 
+/** The longest stop word: a longer word is never looked up among them. */
+const stopWordMax = Math.max(...[...englishStopWords].map((word) => word.length));
+
 /**
- * The words a search index keeps for `text`: normalized, skipped words left out.
+ * The words a search index keeps for `text`: normalized, skipped words left out. The same as `wordsOf` then
+ * `isSkipped`, in one loop without a match iterator or a stop-word lookup for the longer words (most of them): the
+ * build runs it over every abstract (a second of a 10,000-paper build's search index, before).
  * @param {string} text
  * @param {string} [language]
  * @returns {string[]}
  */
 export function indexWords(text, language = "en") {
   const out = [];
-  for (const match of text.matchAll(wordPattern)) {
+  const english = language === "en";
+  wordPattern.lastIndex = 0;
+  for (let match = wordPattern.exec(text); match !== null; match = wordPattern.exec(text)) {
     const word = normalizeWord(match[0]);
-    if (!isSkipped(word, language)) out.push(word);
+    if (word.length < 2 ? /\p{N}/u.test(word) : !(english && word.length <= stopWordMax && englishStopWords.has(word))) out.push(word);
   }
   return out;
 }

@@ -1,5 +1,4 @@
 import { availableParallelism } from "node:os";
-import type { Worker } from "node:worker_threads";
 import { parsePaper, type ParsedPaper, type SourceFile } from "../content/load.ts";
 import type { MacroTable } from "../markdown/macros.ts";
 import { renderPaper } from "../markdown/paper.ts";

@@ -4,6 +4,8 @@ import katex from "katex";
 import { describe, expect, it } from "vitest";
 import { katexSafeOptions, renderTex } from "../src/markdown/katex.ts";
 import { readableFromMathml } from "../src/markdown/readable-math.ts";
+import { forMathmlCore, withBareMathValues, withoutTexSource } from "../src/markdown/mathml-core.ts";
+import { memoized } from "../src/markdown/memo.ts";
 import { paperBudgetMessage, withPaperBudget } from "../src/markdown/tex-limits.ts";
 
 const typeset = (tex: string, display = false, macros = {}) => {
@@ -61,5 +63,32 @@ describe("repeated formulas", () => {
     expect(first.text).toBe("Õ(√K)");
     first.text = "changed";
     expect(readableFromMathml(html)!.text).toBe("Õ(√K)");
+  });
+});
+
+describe("formulas rewritten for pages, remembered per formula (src/markdown/memo.ts)", () => {
+  it("call the rewrite once per distinct formula, and start again empty past the bound on what they hold", () => {
+    const calls: string[] = [];
+    const upper = memoized((input) => (calls.push(input), input.toUpperCase()), 20);
+    expect([upper("ab"), upper("ab"), upper("cd"), upper("ab")]).toEqual(["AB", "AB", "CD", "AB"]);
+    expect(calls).toEqual(["ab", "cd"]);
+    // 4 + 4 characters held; "efghijklmn" and its result (20 more) cross the bound of 20: the table starts again.
+    upper("efghijklmn");
+    upper("ab");
+    expect(calls).toEqual(["ab", "cd", "efghijklmn", "ab"]);
+  });
+
+  it("give the same page markup each time a formula comes back, wherever it stands", () => {
+    const formula = forMathmlCore(typeset("\\mathbb{R}^{d \\times d}, \\operatorname{softmax}(x)_i"));
+    const display = `<div class="math-display" tabindex="0">${forMathmlCore(typeset("\\sum_i x_i", true))}</div>`;
+    const page = (html: string) => withBareMathValues(withoutTexSource(html));
+    const alone = page(formula);
+    expect(alone).not.toContain("<annotation");
+    expect(alone).toContain("ℝ");
+    const text = `<p>Let ${formula} and ${formula}.</p>${display}<p>Then ${formula}</p>`;
+    const expected = `<p>Let ${alone} and ${alone}.</p>${page(display)}<p>Then ${alone}</p>`;
+    expect(page(text)).toBe(expected);
+    expect(page(text)).toBe(expected);
+    expect(page(display)).toContain("<div class=math-display tabindex=0><math display=block>");
   });
 });

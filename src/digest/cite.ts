@@ -36,7 +36,7 @@ const segmenterInput = 2 * descriptionMax;
 export function firstSentence(abstractText: string): string {
   // A paper page asks for it several times in a row (description, Open Graph): the last answer is kept.
   if (abstractText === lastSentence.of) return lastSentence.is;
-  const text = abstractText.slice(0, descriptionInput).replace(/\s+/g, " ").trim().slice(0, segmenterInput);
+  const text = abstractText.slice(0, descriptionInput).replace(/\s{2,}|[^\S ]/g, " ").trim().slice(0, segmenterInput);
   const first = sentences.segment(text)[Symbol.iterator]().next().value?.segment.trim() ?? "";
   const cut = first.slice(0, descriptionMax - 1);
   const space = cut.lastIndexOf(" ");

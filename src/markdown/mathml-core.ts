@@ -1,3 +1,5 @@
+import { memoized } from "./memo.ts";
+
 /**
  * KaTeX's MathML as MathML Core lays it out: what Chromium (and so most readers, and most feed readers' views) draws.
  *
@@ -110,10 +112,10 @@ const katexWrapper = '<span class="katex">';
  * `<math>` and all inside it in the MathML namespace by itself. Together 72 bytes a formula, 2% of a paper page.
  * Feeds put the namespace back (`withMathmlNamespace`).
  */
-export function forMathmlCore(mathml: string): string {
+export const forMathmlCore: (mathml: string) => string = memoized((mathml) => {
   const bare = mathml.startsWith(katexWrapper) && mathml.endsWith("</span>") ? mathml.slice(katexWrapper.length, -"</span>".length) : mathml;
   return ruleBoxes(unicodeVariants(bare)).replace(`<math${mathmlNamespace}`, "<math");
-}
+});
 
 /**
  * MathML attributes whose values come from KaTeX's fixed vocabulary, never from a contributor's text: written bare
@@ -140,8 +142,14 @@ const displayBox = { quoted: '<div class="math-display" tabindex="0">', bare: "<
  * never holds `<` or `>` (markdown-it and KaTeX escape them), so every `<...>` from `<math` to `</math>` is a tag.
  */
 function editMathTags(html: string, edit: (tag: string) => string): string {
-  return html.replace(/<math[\s>][^]*?<\/math>/g, (math) => math.replace(/<[a-z][^<>]*>/g, edit));
+  return html.replace(mathElement, (math) => editTags(math, edit));
 }
+
+/** Each `<math>` element of some HTML. */
+const mathElement = /<math[\s>][^]*?<\/math>/g;
+
+/** `edit` called on each start tag of one `<math>` element. */
+const editTags = (math: string, edit: (tag: string) => string) => math.replace(/<[a-z][^<>]*>/g, edit);
 
 /**
  * Typeset HTML as pages carry it: the values above written without quotes, and the display box's class and tabindex
@@ -151,10 +159,14 @@ function editMathTags(html: string, edit: (tag: string) => string): string {
  */
 export function withBareMathValues(html: string): string {
   if (!html.includes("<math")) return html;
-  return editMathTags(html.replaceAll(displayBox.quoted, displayBox.bare), (tag) =>
-    tag.endsWith("/>") ? tag : tag.replace(/ ([a-z]+)="([a-z0-9-]+)"/g, (attribute, name: string, value: string) =>
-      bareMathValues[name]?.includes(value) ? ` ${name}=${value}` : attribute));
+  return html.replaceAll(displayBox.quoted, displayBox.bare).replace(mathElement, bareMath);
 }
+
+/** One `<math>` element with the values above bare (see `withBareMathValues`), remembered per formula. */
+const bareMath = memoized((math) =>
+  editTags(math, (tag) =>
+    tag.endsWith("/>") ? tag : tag.replace(/ ([a-z]+)="([a-z0-9-]+)"/g, (attribute, name: string, value: string) =>
+      bareMathValues[name]?.includes(value) ? ` ${name}=${value}` : attribute)));
 
 /**
  * Page HTML with the MathML namespace on every `<math>`, for feeds: a reader may treat their HTML as XML, so the values
@@ -281,10 +293,14 @@ export function withoutTexSource(html: string): string {
   for (let start = html.indexOf("<math", from); start >= 0; start = html.indexOf("<math", from)) {
     const end = html.indexOf("</math>", start);
     if (end < 0) break;
-    const formula = html.slice(start, end + "</math>".length);
-    const tree = parseMath(formula);
-    out += html.slice(from, start) + (tree ? writeMath(leanElement(tree)) : formula);
+    out += html.slice(from, start) + leanFormula(html.slice(start, end + "</math>".length));
     from = end + "</math>".length;
   }
   return out + html.slice(from);
 }
+
+/** One formula as `withoutTexSource` leaves it, remembered per formula; one it cannot read stays as it is. */
+const leanFormula = memoized((formula) => {
+  const tree = parseMath(formula);
+  return tree ? writeMath(leanElement(tree)) : formula;
+});

@@ -1,7 +1,10 @@
 import * as cheerio from "cheerio";
+import { readFileSync } from "node:fs";
+import MarkdownIt from "markdown-it";
 import { describe, expect, it } from "vitest";
 import { katexSafeOptions, katexVersion, renderTex } from "../src/markdown/katex.ts";
-import { createMarkdown, renderInlineMarkdown, renderMarkdown } from "../src/markdown/markdown.ts";
+import { createMarkdown, linkTlds, renderInlineMarkdown, renderMarkdown } from "../src/markdown/markdown.ts";
+import { realAbstracts } from "./helpers/site.ts";
 
 /** The TeX sources of every typeset formula, read back from KaTeX's MathML annotation. */
 const typeset = (html: string) => cheerio.load(html)('annotation[encoding="application/x-tex"]').map((_, el) => cheerio.load(el).text()).get();
@@ -133,5 +136,42 @@ describe("renderMarkdown: untrusted Markdown", () => {
 
   it("gives every caller its own instance", () => {
     expect(createMarkdown()).not.toBe(createMarkdown());
+  });
+});
+
+describe("createMarkdown: linkify-it's quick test, behind a cheaper one", () => {
+  // linkify-it as createMarkdown configures it, without the cheaper test in front.
+  const reference = new MarkdownIt({ linkify: true }).linkify.tlds(linkTlds, false);
+  const ours = createMarkdown().linkify;
+
+  it("answers as linkify-it's own on texts built from every piece a link starts with, in either case", () => {
+    const pieces = ["http:", "HTTPS:", "ftp:", "//", "/", "mailto:", "MailTo:", "@", "localhost", "LOCALHOST", "www.", "WwW.",
+      ".1.", ".255.", ".1234.", ".com", ".ORG", ".Info", ".xn--p1ai", ".XN--", ".co", ".jp", "example", "a", "1", " ", "\n", ".",
+      ":", "_", "-", "(", ">", "｜", "é", "。", "\u00a0", "$x$", "ſ", "K"];
+    let seed = 1;
+    const next = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31), seed);
+    let links = 0;
+    for (let n = 0; n < 40_000; n++) {
+      let text = "";
+      for (let k = 1 + (next() % 8); k > 0; k--) text += pieces[next() % pieces.length];
+      const expected = reference.pretest(text);
+      if (ours.pretest(text) !== expected) expect.fail(`pretest differs on ${JSON.stringify(text)}`);
+      links += Number(expected);
+    }
+    // Both answers occur often: the comparison is not all "no".
+    expect(links).toBeGreaterThan(10_000);
+    expect(links).toBeLessThan(35_000);
+  });
+
+  it.runIf(realAbstracts)("answers as linkify-it's own on every real abstract and title", () => {
+    let links = 0;
+    for (const line of readFileSync(realAbstracts!, "utf8").split("\n").filter(Boolean)) {
+      const { title, abstract } = JSON.parse(line) as { title: string; abstract: string };
+      for (const text of [title, abstract]) {
+        expect(ours.pretest(text)).toBe(reference.pretest(text));
+        links += Number(reference.pretest(text));
+      }
+    }
+    expect(links).toBeGreaterThan(100);
   });
 });

@@ -1,11 +1,10 @@
 // KaTeX's MathML as MathML Core (Chromium) draws it: styled letters as Unicode characters, \rule in a box of its size.
-import { existsSync, readFileSync } from "node:fs";
-import path from "node:path";
+import { readFileSync } from "node:fs";
 import * as cheerio from "cheerio";
 import { describe, expect, it } from "vitest";
 import { styledChar, unicodeVariants, withBareMathValues, withMathmlNamespace, withoutTexSource } from "../src/markdown/mathml-core.ts";
 import { renderMarkdown } from "../src/markdown/markdown.ts";
-import { repoRoot } from "./helpers/site.ts";
+import { realAbstracts } from "./helpers/site.ts";
 
 /** The MathML of one formula as the page shows it, without its wrapper and TeX annotation. */
 const mathml = (tex: string) => /<semantics>(.*)<annotation/.exec(renderMarkdown(`$${tex}$`).html)?.[1];
@@ -159,9 +158,7 @@ describe("withBareMathValues: KaTeX's fixed values unquoted in pages, quoted aga
     expect(withBareMathValues(text)).toBe(text);
   });
 
-  // The 4,000 real arXiv abstracts of shared/ beside the repository, when it is there (it is for the developers and CI).
-  // (From a git worktree under wt/, shared/ is one folder further up.)
-  const real = ["..", "../.."].map((up) => path.resolve(repoRoot, up, "shared/data/real-abstracts/dev.jsonl")).find(existsSync) ?? "";
+  const real = realAbstracts ?? "";
   it.runIf(real !== "")("gives the HTML parser the same document on every real abstract and title, and the feeds the same bytes", () => {
     let quoted = 0;
     let bare = 0;

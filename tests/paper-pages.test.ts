@@ -1,12 +1,10 @@
 // src/eleventy/paper-pages.ts renders paper pages with Nunjucks directly, not through Eleventy: every page must be
 // byte for byte what Eleventy renders from the same template and data (real abstracts, the example papers with their
 // links, venues and organizations, hostile text, a path prefix).
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { examplePapers, fixtureSite, paper, repoRoot, type FixtureSite } from "./helpers/site.ts";
-
-const real = ["..", "../.."].map((up) => path.resolve(repoRoot, up, "shared/data/real-abstracts/dev.jsonl")).find(existsSync);
+import { examplePapers, fixtureSite, paper, realAbstracts as real, repoRoot, type FixtureSite } from "./helpers/site.ts";
 
 /** Paper files: the example papers, up to 250 real abstracts as their authors wrote them, and hostile text. */
 function papers(): Record<string, string> {

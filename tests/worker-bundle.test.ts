@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { SourceFile } from "../src/content/load.ts";
 import { compact, decodeResults, processFile, type EncodedResults } from "../src/render/pool.ts";
 import { compileBundle, upToDateBundle, workerBundle } from "../src/workers/bundle.ts";
-import { paper } from "./helpers/site.ts";
+import { paper, realAbstracts } from "./helpers/site.ts";
 
 const repoRoot = fileURLToPath(new URL("..", import.meta.url));
 let dir: string | undefined;
@@ -112,9 +112,8 @@ describe("compiled worker entries", () => {
     const entry = fileURLToPath(new URL("../src/render/worker.ts", import.meta.url));
     const bundle = upToDateBundle(entry) ?? (await compileBundle(entry));
     expect(bundle).toBeDefined();
-    const real = ["..", "../.."].map((up) => path.resolve(repoRoot, up, "shared/data/real-abstracts/dev.jsonl")).find(existsSync);
-    const records = real
-      ? readFileSync(real, "utf8").split("\n").filter(Boolean).slice(0, 300).map((line) => JSON.parse(line) as { title: string; abstract: string })
+    const records = realAbstracts
+      ? readFileSync(realAbstracts, "utf8").split("\n").filter(Boolean).slice(0, 300).map((line) => JSON.parse(line) as { title: string; abstract: string })
       : [{ title: "Bounds in $\\mathcal{O}(n)$", abstract: "We show $$\\sum_i x_i$$ and Müller’s $x^2$." }];
     const files: SourceFile[] = records.map((record, i) => ({
       file: `content/papers/2026-02-16/p${i}.md`,

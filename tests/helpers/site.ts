@@ -7,6 +7,12 @@ import { fileURLToPath } from "node:url";
 /** The repository root (where package.json, layouts/ and .eleventy.ts live). */
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 
+/**
+ * The 4,000 real arXiv abstracts of shared/ beside the repository, when it is there (it is for the developers and CI);
+ * from a git worktree under wt/, shared/ is one folder further up.
+ */
+export const realAbstracts: string | undefined = ["..", "../.."].map((up) => path.resolve(repoRoot, up, "shared/data/real-abstracts/dev.jsonl")).find(existsSync);
+
 /** Options for a paper file written by `paper()`; every field is written as given (strings are YAML source). */
 export interface PaperFields {
   title?: string;

@@ -4,8 +4,10 @@
 // the running code (a cold build when the code changed), and the folder is kept.
 // Builds a synthetic corpus in a temporary folder and measures, in one run, the baseline Eleventy project, Hugo's plain
 // build of the same files (when `hugo` is installed) and our full build: cold (no cache, no output), warm (nothing
-// changed) and after adding one paper. Runs alternate (baseline, ours, Hugo, baseline, ours, Hugo, ...) so a busy
-// moment of the machine falls on all of them. Prints medians of wall time, CPU time, peak memory of the process tree,
+// changed) and after adding one paper. Runs alternate (baseline, Hugo, ours, baseline, Hugo, ours, ...) so a busy
+// moment of the machine falls on all of them. Nothing is deleted while builds are measured: folders a run replaces are
+// moved aside, and the next run waits until the deletions our build makes itself are a minute old (see
+// scripts/bench/set-aside.ts: on this disk, a build right after a large deletion pays for it). Prints medians of wall time, CPU time, peak memory of the process tree,
 // the build's own phase breakdown, output size, ratios to the baseline and Hugo, and the ratio of each run's pair.
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
 import os from "node:os";
@@ -16,6 +18,7 @@ import { generateCorpus, type Corpus } from "./bench/corpus.ts";
 import { measureDev, type DevFigures } from "./bench/dev.ts";
 import { findHugo, hugoCommand, writeHugoProject } from "./bench/hugo.ts";
 import { folderSize, measure, median, type Measured } from "./bench/measure.ts";
+import { outwaitDeletions, SetAside } from "./bench/set-aside.ts";
 import { trashDeleted } from "../src/output/atomic.ts";
 import { formatOutputSize, measureOutput, type OutputSize } from "../src/measure/output-size.ts";
 import { commandArgs } from "../src/cli/args.ts";
@@ -95,11 +98,15 @@ const buildEnv = {
 // Node flags of `npm run build` (the heap limit), so the benchmark runs the build exactly as the script does.
 const buildScript = (JSON.parse(readFileSync(path.join(repo, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts.build ?? "";
 const nodeFlags = buildScript.match(/--max-old-space-size=\d+/g) ?? [];
+// When our last build's deletions ended (see outwaitDeletions).
+let deletedAt: number | undefined;
+const setAside = new SetAside(path.join(tmp, "set-aside"));
 const ourBuild = async () => {
   const result = await measure(process.execPath, [...nodeFlags, path.join(repo, "scripts", "launch.mjs"), path.join(repo, "scripts", "build.ts")], { cwd: repo, env: buildEnv });
   // The build leaves deleting the previous output to a background process (src/output/atomic.ts). Wait for it, outside
   // the measurement, so one build's deletion does not slow the next and nothing removes the folder under it.
   await trashDeleted(outputDir);
+  deletedAt = Date.now();
   return result;
 };
 const baseline = baselineCommand(nodeModules);
@@ -132,10 +139,18 @@ let outputParts: OutputSize | undefined;
 let sizes: { ours?: { bytes: number; files: number }; baseline?: { bytes: number; files: number }; hugo?: { bytes: number; files: number } } = {};
 for (let run = 1; run <= runs; run++) {
   log(`Run ${run}/${runs}`);
+  await outwaitDeletions(deletedAt);
   if (!values["no-baseline"]) {
-    rmSync(path.join(baselineDir, "_site"), { recursive: true, force: true });
+    setAside.move(path.join(baselineDir, "_site"));
     record("baseline", await measure(baseline.command, baseline.args, { cwd: baselineDir }));
     if (!failures.length) sizes.baseline = folderSize(path.join(baselineDir, "_site"));
+  }
+  if ("command" in hugo) {
+    setAside.move(hugoOutput);
+    setAside.move(path.join(hugoDir, "hugo-cache"));
+    const command = hugoCommand(hugo.command, hugoOutput);
+    record("Hugo", await measure(command.command, command.args, { cwd: hugoDir }));
+    sizes.hugo = folderSize(hugoOutput);
   }
   if (existsSync(extraPath)) unlinkSync(extraPath);
   if (reuse) {
@@ -143,9 +158,10 @@ for (let run = 1; run <= runs; run++) {
     const prime = await ourBuild();
     if (prime.status !== 0) record("cold", prime);
     log(`  (up to date after ${s(prime.wallMs)} s: ${prime.stdout.trim().split("\n").at(-1)})`);
+    await outwaitDeletions(deletedAt);
   } else {
-    rmSync(outputDir, { recursive: true, force: true });
-    rmSync(cacheDir, { recursive: true, force: true });
+    setAside.move(outputDir);
+    setAside.move(cacheDir);
     record("cold", await ourBuild());
   }
   sizes.ours = folderSize(outputDir);
@@ -154,13 +170,6 @@ for (let run = 1; run <= runs; run++) {
   writeFileSync(extraPath, corpus.extra.text);
   record("one more paper", await ourBuild());
   unlinkSync(extraPath);
-  if ("command" in hugo) {
-    rmSync(hugoOutput, { recursive: true, force: true });
-    rmSync(path.join(hugoDir, "hugo-cache"), { recursive: true, force: true });
-    const command = hugoCommand(hugo.command, hugoOutput);
-    record("Hugo", await measure(command.command, command.args, { cwd: hugoDir }));
-    sizes.hugo = folderSize(hugoOutput);
-  }
 }
 
 let dev: DevFigures | undefined;
@@ -169,6 +178,7 @@ if (values.dev || (!values["no-dev"] && !reuse)) {
   log("Dev server (npm run dev): start, then new paper files one at a time");
   const devScript = (JSON.parse(readFileSync(path.join(repo, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts.dev ?? "";
   const devFlags = devScript.match(/--max-old-space-size=\d+/g) ?? [];
+  await outwaitDeletions(deletedAt);
   dev = await measureDev({ repo, env: buildEnv, nodeFlags: devFlags, contentDir, corpus, samples: 5, log });
 }
 
@@ -219,6 +229,7 @@ if (dev) {
 if (values.json) {
   writeFileSync(values.json, JSON.stringify({ papers: count, runs, machine: machine(), results: summary, sizes, outputParts, dev, failures }, null, 2));
 }
+setAside.empty();
 if (!values.keep) rmSync(tmp, { recursive: true, force: true });
 else log(`Kept ${tmp}`);
 

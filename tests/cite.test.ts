@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { bibtex, citationKey, citationMeta, firstSentence, openGraph, type CitedPaper } from "../src/digest/cite.ts";
+import { formatNumber } from "../src/digest/format.ts";
+import { oneSpace } from "../src/markdown/source-text.ts";
 
 const site = { url: "https://digest.example.org", pathPrefix: "/", title: "Test Digest" };
 
@@ -91,5 +93,29 @@ describe("citations", () => {
     ]);
     // Authors are `citation_author` tags, once; Open Graph's `article:author` is for profile URLs.
     expect(openGraph(cited(), site).map(([key]) => key)).not.toContain("article:author");
+  });
+});
+
+describe("the shortcuts of page text", () => {
+  it("oneSpace makes each run of whitespace one space, as /\\s+/g does, for every kind of whitespace", () => {
+    const pieces = [" ", "  ", "\n", "\t", "\r\n", "\u00a0", "\u2028", "\u3000", "\ufeff", "\u200b", "a", "bc", "$x$", "é"];
+    let seed = 7;
+    const next = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31), seed);
+    for (let n = 0; n < 20_000; n++) {
+      let text = "";
+      for (let k = next() % 10; k > 0; k--) text += pieces[next() % pieces.length];
+      expect(oneSpace(text)).toBe(text.replace(/\s+/g, " "));
+    }
+  });
+
+  it("formatNumber groups thousands as toLocaleString(\"en-US\") does", () => {
+    for (const value of [0, 7, 999, 1000, 12_345, 1_234_567, -4200, 3.5]) expect(formatNumber(value)).toBe(value.toLocaleString("en-US"));
+  });
+
+  it("the citation key takes the title's first significant word, made ASCII", () => {
+    const key = (titleText: string) => citationKey(cited({ titleText }));
+    expect(key("The Über-Model of Everything")).toMatch(/uber$/);
+    expect(key("On a Théorie")).toMatch(/theorie$/);
+    expect(key("— of the —")).toMatch(/\d{4}$/);
   });
 });

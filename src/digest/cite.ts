@@ -6,6 +6,7 @@
  * result feature for a ScholarlyArticle (about 290 bytes on every paper page, README "Output size").
  */
 import type { RenderedPaper } from "../markdown/paper.ts";
+import { oneSpace } from "../markdown/source-text.ts";
 import { absoluteUrl, type SiteConfig } from "../site.ts";
 
 /** The paper fields citations read. */
@@ -36,7 +37,7 @@ const segmenterInput = 2 * descriptionMax;
 export function firstSentence(abstractText: string): string {
   // A paper page asks for it several times in a row (description, Open Graph): the last answer is kept.
   if (abstractText === lastSentence.of) return lastSentence.is;
-  const text = abstractText.slice(0, descriptionInput).replace(/\s{2,}|[^\S ]/g, " ").trim().slice(0, segmenterInput);
+  const text = oneSpace(abstractText.slice(0, descriptionInput)).trim().slice(0, segmenterInput);
   const first = sentences.segment(text)[Symbol.iterator]().next().value?.segment.trim() ?? "";
   const cut = first.slice(0, descriptionMax - 1);
   const space = cut.lastIndexOf(" ");
@@ -91,9 +92,8 @@ const latexSpecial = /(?<!\\)([&%#_])/g;
 function bibText(text: string): string {
   // Most names and titles have no brace, dollar sign or character to escape: only their runs of spaces change (the
   // steps below give the same for them, at a tenth of a 10,000-paper build's page rendering time).
-  if (!/[{}$&%#_]/.test(text)) return text.replace(/\s+/g, " ");
-  const escaped = text
-    .replace(/\s+/g, " ")
+  if (!/[{}$&%#_]/.test(text)) return oneSpace(text);
+  const escaped = oneSpace(text)
     .split(/(\$[^$]*\$)/)
     .map((part, i) => (i % 2 ? part : part.replace(latexSpecial, "\\$1")))
     .join("");
@@ -120,7 +120,13 @@ const stopWords = new Set(["a", "an", "the", "on", "of", "in", "for", "to", "and
 /** The citation key: first author's last name, year, first significant title word: `dai2023refined`. */
 export function citationKey(paper: CitedPaper): string {
   const surname = keyPart(paper.authors[0]?.trim().split(/\s+/).at(-1) ?? "") || "anon";
-  const word = paper.titleText.split(/[^\p{L}\p{N}]+/u).map(keyPart).find((w) => w && !stopWords.has(w)) ?? "";
+  let word = "";
+  // The title's words in order, each made ASCII only until the first significant one.
+  for (const part of paper.titleText.split(/[^\p{L}\p{N}]+/u)) {
+    word = keyPart(part);
+    if (word && !stopWords.has(word)) break;
+    word = "";
+  }
   return `${surname}${paperDate(paper).slice(0, 4)}${word}`;
 }
 

@@ -18,8 +18,11 @@ export function plural(count: number, noun: string, pluralNoun = `${noun}s`): st
 
 /** "1,234". */
 export function formatNumber(value: number): string {
-  return value.toLocaleString("en-US");
+  return numberFormat.format(value);
 }
+
+/** Made once: `toLocaleString` makes a formatter at each call (9 µs, once a page for its upvotes). */
+const numberFormat = new Intl.NumberFormat("en-US");
 
 /** Host name of a URL, for link labels: "github.com". */
 export function hostOf(url: string): string {

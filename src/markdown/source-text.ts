@@ -32,8 +32,12 @@ export function tokensText(tokens: readonly Token[], readable = false): string {
     else if (token.type === "math_block") parts.push(mathText(token, readable, "$$"));
     else if (token.type === "fence" || token.type === "code_block") parts.push(token.content);
   }
-  // Runs of two or more spaces and any other whitespace, as one space: the same as `/\s+/g`, without replacing each
-  // single space by itself (twice as fast; four times a paper).
-  return parts.join(" ").replace(/\s{2,}|[^\S ]/g, " ").trim();
+  return oneSpace(parts.join(" ")).trim();
 }
+
+/**
+ * Each run of whitespace as one space: the same as `.replace(/\s+/g, " ")`, twice as fast, since a single space is
+ * left as it is instead of replaced by itself (most of an abstract's whitespace).
+ */
+export const oneSpace = (text: string): string => text.replace(/\s{2,}|[^\S ]/g, " ");
 

@@ -11,14 +11,21 @@ export function memoized(fn: (input: string) => string, limitChars = 2 ** 23): (
   return (input: string) => {
     let output = known.get(input);
     if (output === undefined) {
-      output = fn(input);
+      output = detached(fn(input));
       chars += input.length + output.length;
       if (chars > limitChars) {
         known.clear();
         chars = input.length + output.length;
       }
-      known.set(input, output);
+      known.set(detached(input), output);
     }
     return output;
   };
 }
+
+/**
+ * A copy of `text` that holds no reference to a larger string. V8 keeps a substring (`slice`, a regex match) as a view
+ * of the string it came from, and a string built from pieces as the pieces: a remembered formula cut from an
+ * abstract's HTML would keep the whole HTML alive, and the bound above would not bound the memory.
+ */
+const detached = (text: string): string => JSON.parse(JSON.stringify(text)) as string;

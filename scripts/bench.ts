@@ -7,8 +7,9 @@
 // changed) and after adding one paper. Runs alternate (baseline, Hugo, ours, baseline, Hugo, ours, ...) so a busy
 // moment of the machine falls on all of them. Nothing is deleted while builds are measured: folders a run replaces are
 // moved aside, and the next run waits until the deletions our build makes itself are a minute old (see
-// scripts/bench/set-aside.ts: on this disk, a build right after a large deletion pays for it). Prints medians of wall time, CPU time, peak memory of the process tree,
-// the build's own phase breakdown, output size, ratios to the baseline and Hugo, and the ratio of each run's pair.
+// scripts/bench/set-aside.ts: on this disk, a build right after a large deletion pays for it). Prints medians of wall
+// time, CPU time, peak memory of the process tree, the build's own phase breakdown, output size, ratios to the
+// baseline and Hugo, and the ratio of each run's pair.
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";

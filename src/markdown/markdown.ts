@@ -70,7 +70,7 @@ const allowedLink = /^(?:https?:|mailto:)/i;
 export const linkTlds = ["com", "org", "net", "edu", "gov", "io", "ai", "dev", "app", "info"];
 
 /** What linkify-it's quick test (its `pretest`) needs to find in a text before it can match (see `createMarkdown`). */
-export const linkHint = new RegExp(`(?:https?|ftp|mailto):|//|@|localhost|www\\.|\\.\\d{1,3}\\.|\\.(?:${[...linkTlds, "xn--"].join("|")})`, "i");
+const linkHint = new RegExp(`(?:https?|ftp|mailto):|//|@|localhost|www\\.|\\.\\d{1,3}\\.|\\.(?:${[...linkTlds, "xn--"].join("|")})`, "i");
 
 /** Records each inline token's line (block line plus preceding line breaks) so math errors can name it. */
 function lineNumbers(md: MarkdownIt): void {

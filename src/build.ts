@@ -13,6 +13,12 @@ import { loadSiteConfig } from "./site.ts";
 import type { RenderedPaper } from "./markdown/paper.ts";
 import type { ChangedPapers, SearchIndexStart } from "./search/build.ts";
 
+/**
+ * The output's folders of pages, one folder a page (`papers/<slug>/`, `date/<day>/`, `tags/<tag>/`...): those of the
+ * previous output are taken over whole by a build that reuses their pages (src/output/adopt.ts), not made again.
+ */
+const adoptableFolders = ["papers", "date", "week", "month", "tags", "organizations"];
+
 /** The papers of a build as the search index takes them: those typeset by it, the content keys of the others. */
 function changedPapers(papers: RenderedPaper[], fresh: readonly RenderedPaper[]): ChangedPapers<RenderedPaper> {
   const typeset = new Set(fresh);
@@ -100,9 +106,10 @@ export async function buildSite(options: {
     let written = 0;
     let plan: PagePlan | undefined;
     let days = 0;
-    // Set once the plan says which paper pages are reused: the previous output's folder of them is moved over just
-    // before the swap, rather than each page linked (output/adopt.ts). writeAtomically reads it once `write` is done.
-    const swap: { adopt?: { adoption: Adoption; reused: readonly string[] } } = {};
+    // Set once the plan says which pages are reused: the previous output's folders of them (papers, days, tags...) are
+    // moved over just before the swap, rather than each page linked (output/adopt.ts). writeAtomically reads it once
+    // `write` is done.
+    const swap: { adopt?: { adoptions: readonly Adoption[]; reused: readonly string[] } } = {};
     let linkedIndexFiles: string[] = [];
     const outcome = await writeAtomically(outputDir, async (temp) => {
       // The search index is written by a worker thread, updated from the previous build's. It needs only the papers, so
@@ -131,8 +138,8 @@ export async function buildSite(options: {
         grouped = performance.now();
         if (plan.upToDate) result = keepOutput;
         else {
-          const { adoption, link } = splitAdoptable(plan.reuse, "papers", outputDir);
-          if (adoption) swap.adopt = { adoption, reused: plan.reuse };
+          const { adoptions, link } = splitAdoptable(plan.reuse, adoptableFolders, outputDir, plan.unplanned);
+          if (adoptions.length) swap.adopt = { adoptions, reused: plan.reuse };
           writeBuildSettings(temp, site);
           linkReusedPages(link, outputDir, temp);
           result = await renderSite({
@@ -174,11 +181,11 @@ export async function buildSite(options: {
     const { pagesWritten, pageHashes } = outcome;
     const feedCount = plan.feeds?.planned ?? 0;
     const reusedFeeds = plan.feeds?.reused.size ?? 0;
-    const adoption = swap.adopt?.adoption;
+    const adopted = new Map(swap.adopt?.adoptions.flatMap(({ folder, adopted, rendered }) => (adopted ? [[folder, { adopted, rendered }] as const] : [])));
     // The pages written were hashed as they were written: the manifest does not read them back. Added to the plan's
     // (the reused pages', 100,000 at 100,000 papers) rather than both copied into a new map.
     for (const [file, hash] of pageHashes) plan.hashes.set(file, hash);
-    reuse.commit(plan, true, contentKey, adoption?.adopted && { folder: adoption.folder, adopted: adoption.adopted, rendered: adoption.rendered, reused: plan.reuse }, linkedIndexFiles);
+    reuse.commit(plan, true, contentKey, adopted.size ? { adopted, reused: plan.reuse } : undefined, linkedIndexFiles);
     const done = performance.now();
     log(
       `Built ${papers.length} papers (${cached} from the cache) on ${days} day${days === 1 ? "" : "s"}, ` +

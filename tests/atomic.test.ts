@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -141,7 +141,7 @@ console.log(JSON.stringify({ pid: process.pid, beside: readdirSync(${JSON.string
   });
 });
 
-describe("writeAtomically adopting a folder of the previous output", () => {
+describe("writeAtomically adopting folders of the previous output", () => {
   let root: string;
   let out: string;
   beforeEach(() => {
@@ -165,9 +165,10 @@ describe("writeAtomically adopting a folder of the previous output", () => {
 
   it("keeps the kept entries as they were, takes this build's entries, and drops the others", async () => {
     await writeAtomically(out, async (temp) => writeFiles(temp, previous));
-    const { adoption, link } = splitAdoptable(reused, "papers", out);
+    const { adoptions, link } = splitAdoptable(reused, ["papers"], out);
+    const [adoption] = adoptions;
     expect(link).toEqual([]);
-    await writeAtomically(out, async (temp) => build(temp), { adopt: { adoption: adoption!, reused } });
+    await writeAtomically(out, async (temp) => build(temp), { adopt: { adoptions, reused } });
     expect(contents(out)).toEqual({
       "index.html": "home 2",
       "papers/a/index.html": "a 1",
@@ -183,8 +184,8 @@ describe("writeAtomically adopting a folder of the previous output", () => {
 
   it("leaves the previous output whole when the build fails, and when it is killed while adopting", async () => {
     await writeAtomically(out, async (temp) => writeFiles(temp, previous));
-    const failed = splitAdoptable(reused, "papers", out).adoption!;
-    await expect(writeAtomically(out, async () => Promise.reject(new Error("no")), { adopt: { adoption: failed, reused } })).rejects.toThrow("no");
+    const failed = splitAdoptable(reused, ["papers"], out).adoptions;
+    await expect(writeAtomically(out, async () => Promise.reject(new Error("no")), { adopt: { adoptions: failed, reused } })).rejects.toThrow("no");
     expect(contents(out)).toEqual(previous);
     // Killed (SIGKILL) after the folder was moved and the first entry of this build put in its place.
     const script = path.join(root, "killed.mts");
@@ -194,7 +195,7 @@ describe("writeAtomically adopting a folder of the previous output", () => {
 import { writeAtomically } from ${JSON.stringify(path.join(repoRoot, "src", "output", "atomic.ts"))};
 import { splitAdoptable } from ${JSON.stringify(path.join(repoRoot, "src", "output", "adopt.ts"))};
 const reused = ${JSON.stringify(reused)};
-const { adoption } = splitAdoptable(reused, "papers", ${JSON.stringify(out)});
+const [adoption] = splitAdoptable(reused, ["papers"], ${JSON.stringify(out)}).adoptions;
 // Asked once per entry this build wrote, then once per entry of the moved folder: dies at the first of those.
 let asked = 0;
 const keep = { has: (name: string) => (++asked > 2 ? process.kill(process.pid, "SIGKILL") : adoption!.keep.has(name)) };
@@ -203,7 +204,7 @@ await writeAtomically(${JSON.stringify(out)}, async (temp) => {
     mkdirSync(temp + "/" + file.slice(0, file.lastIndexOf("/") + 1), { recursive: true });
     writeFileSync(temp + "/" + file, text);
   }
-}, { adopt: { adoption: { ...adoption!, keep: keep as unknown as Set<string> }, reused } });
+}, { adopt: { adoptions: [{ ...adoption!, keep: keep as unknown as Set<string> }], reused } });
 `,
     );
     const run = spawnSync(process.execPath, ["--import", "tsx", script], { cwd: repoRoot, encoding: "utf8", timeout: 60_000 });
@@ -214,5 +215,120 @@ await writeAtomically(${JSON.stringify(out)}, async (temp) => {
     expect(contents(out)).toEqual({ ...previous, "papers/d/index.html": "d 2" });
     expect(await trashDeleted(out, 10_000)).toBe(true);
     expect(readdirSync(root).sort()).toEqual(["dist", "killed.mts"]);
+  });
+
+  // A site's day and tag folders besides its paper folders, each adopted as the paper folders are.
+  const site = {
+    ...previous,
+    "date/d1/index.html": "day 1",
+    "date/d2/index.html": "day 2 (rendered again)",
+    "tags/t/index.html": "tag t 1",
+    "tags/t/feed.xml": "tag t's feed, reused",
+    "tags/u/index.html": "tag u 1 (gone since)",
+  };
+  const siteBuild: Record<string, string> = {
+    "index.html": "home 2",
+    "papers/b/index.html": "b 2",
+    "papers/d/index.html": "d 2",
+    "date/d2/index.html": "day 2 again",
+    "date/d3/index.html": "day 3",
+    "tags/t/index.html": "tag t 2",
+  };
+  const siteReused = [...reused, "date/d1/index.html", "tags/t/feed.xml"];
+
+  it("adopts several folders at once, each as it adopts one", async () => {
+    await writeAtomically(out, async (temp) => writeFiles(temp, site));
+    const { adoptions, link } = splitAdoptable(siteReused, ["papers", "date", "week", "tags"], out);
+    expect(link).toEqual([]);
+    expect(adoptions.map((adoption) => adoption.folder)).toEqual(["papers", "date", "tags"]);
+    await writeAtomically(out, async (temp) => writeFiles(temp, siteBuild), { adopt: { adoptions, reused: siteReused } });
+    expect(contents(out)).toEqual({
+      ...siteBuild,
+      "papers/a/index.html": "a 1",
+      "papers/e/index.html": "e 1",
+      "papers/e/extra.html": "e's second page, reused too",
+      "date/d1/index.html": "day 1",
+      "tags/t/feed.xml": "tag t's feed, reused",
+    });
+    expect(adoptions.map((adoption) => [...adoption.adopted!].sort())).toEqual([["a", "e"], ["d1"], []]);
+    expect(adoptions.map((adoption) => [...adoption.rendered!].sort())).toEqual([["b", "d"], ["d2", "d3"], ["t"]]);
+    expect(await trashDeleted(out, 10_000)).toBe(true);
+    expect(readdirSync(root)).toEqual(["dist"]);
+  });
+
+  it("does not take over as it is a folder holding a page the build no longer has", async () => {
+    await writeAtomically(out, async (temp) => writeFiles(temp, { ...site, "tags/t/page/2/index.html": "tag t's second page (gone since)" }));
+    // Tag t lost its second page; its first page and feed are unchanged (a layout whose first page does not show the count).
+    const reusedNow = [...siteReused, "tags/t/index.html"];
+    const { adoptions, link } = splitAdoptable(reusedNow, ["papers", "date", "tags"], out, ["tags/t/page/2/index.html", "papers/c/index.html"]);
+    expect(adoptions.find((adoption) => adoption.folder === "tags")).toBeUndefined();
+    expect(link.sort()).toEqual(["tags/t/feed.xml", "tags/t/index.html"]);
+    const { "tags/t/index.html": _, ...written } = siteBuild;
+    await writeAtomically(
+      out,
+      async (temp) => {
+        writeFiles(temp, written);
+        for (const file of link) {
+          mkdirSync(path.dirname(path.join(temp, file)), { recursive: true });
+          writeFileSync(path.join(temp, file), readFileSync(path.join(out, file)));
+        }
+      },
+      { adopt: { adoptions, reused: reusedNow } },
+    );
+    expect(existsSync(path.join(out, "tags/t/page"))).toBe(false);
+    expect(contents(out)["tags/t/index.html"]).toBe("tag t 1");
+  });
+
+  it("puts every adopted folder back when killed while adopting the second", async () => {
+    await writeAtomically(out, async (temp) => writeFiles(temp, site));
+    const script = path.join(root, "killed.mts");
+    writeFileSync(
+      script,
+      `import { mkdirSync, writeFileSync } from "node:fs";
+import { writeAtomically } from ${JSON.stringify(path.join(repoRoot, "src", "output", "atomic.ts"))};
+import { splitAdoptable } from ${JSON.stringify(path.join(repoRoot, "src", "output", "adopt.ts"))};
+const reused = ${JSON.stringify(siteReused)};
+const adoptions = splitAdoptable(reused, ["papers", "date"], ${JSON.stringify(out)}).adoptions;
+// The day folder's entries are asked for once per entry this build wrote there (d2, d3), then once per entry of the
+// moved folder: dies at the first of those, once the paper folder was adopted whole and the day folder moved.
+let asked = 0;
+const days = adoptions[1]!;
+const keep = { has: (name: string) => (++asked > 2 ? process.kill(process.pid, "SIGKILL") : days.keep.has(name)) };
+await writeAtomically(${JSON.stringify(out)}, async (temp) => {
+  for (const [file, text] of Object.entries(${JSON.stringify(siteBuild)})) {
+    mkdirSync(temp + "/" + file.slice(0, file.lastIndexOf("/") + 1), { recursive: true });
+    writeFileSync(temp + "/" + file, text);
+  }
+}, { adopt: { adoptions: [adoptions[0]!, { ...days, keep: keep as unknown as Set<string> }], reused } });
+`,
+    );
+    const run = spawnSync(process.execPath, ["--import", "tsx", script], { cwd: repoRoot, encoding: "utf8", timeout: 60_000 });
+    expect(run.signal, run.stderr).toBe("SIGKILL");
+    expect(existsSync(path.join(out, "papers"))).toBe(false);
+    expect(existsSync(path.join(out, "date"))).toBe(false);
+    recoverInterruptedBuilds(out);
+    // Every page of the previous output; pages of this build already in place under new names stay (no page links to them).
+    expect(contents(out)).toEqual({ ...site, "papers/d/index.html": "d 2", "date/d3/index.html": "day 3" });
+    expect(await trashDeleted(out, 10_000)).toBe(true);
+    expect(readdirSync(root).sort()).toEqual(["dist", "killed.mts"]);
+  });
+
+  it("puts a folder back from a build of earlier code that adopted one folder", async () => {
+    await writeAtomically(out, async (temp) => writeFiles(temp, previous));
+    // What that build left when killed: the folder moved into its temporary folder, its own page b put in place and the
+    // previous one displaced, noted as {"folder": "papers"} with the entries directly in entries/.
+    const dead = deadPid();
+    const temp = `${out}.tmp-${dead}`;
+    const displaced = `${out}.displaced-${dead}`;
+    mkdirSync(temp);
+    mkdirSync(path.join(displaced, "entries"), { recursive: true });
+    writeFileSync(path.join(displaced, "folder.json"), JSON.stringify({ folder: "papers" }));
+    renameSync(path.join(out, "papers"), path.join(temp, "papers"));
+    renameSync(path.join(temp, "papers", "b"), path.join(displaced, "entries", "b"));
+    writeFiles(path.join(temp, "papers", "b"), { "index.html": "b 2" });
+    recoverInterruptedBuilds(out);
+    expect(contents(out)).toEqual(previous);
+    expect(await trashDeleted(out, 10_000)).toBe(true);
+    expect(readdirSync(root)).toEqual(["dist"]);
   });
 });

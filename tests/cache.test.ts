@@ -399,14 +399,20 @@ describe("builds with a cache", () => {
     expect(snapshot(site.outputDir)).toEqual(cleanBuild(site));
   });
 
-  it("take over the previous output's paper pages without a file put there by hand", () => {
+  it("take over the previous output's page folders (papers, days, tags) without a file put there by hand", () => {
     site = fixtureSite(papers, { url: "https://digest.example.org" });
     build(site);
-    writeFileSync(path.join(site.outputDir, "papers/2602.00001/stray.html"), "put here by hand");
+    // In a paper's folder, and in every day's and tag's: those the new paper changes are rendered, the others taken over.
+    const strays = ["papers/2602.00001/stray.html"];
+    for (const top of ["date", "tags"]) {
+      for (const entry of readdirSync(path.join(site.outputDir, top), { withFileTypes: true })) if (entry.isDirectory()) strays.push(`${top}/${entry.name}/stray.html`);
+    }
+    expect(strays.length).toBeGreaterThan(3);
+    for (const stray of strays) writeFileSync(path.join(site.outputDir, stray), "put here by hand");
     site.write("2026-02-18/d.md", paper({ title: "Delta", arxiv: "2602.00004", date: "2026-02-18" }, "New."));
     const result = build(site);
     expect(unchangedPages(result)).toBeGreaterThan(0);
-    expect(site.exists("papers/2602.00001/stray.html")).toBe(false);
+    for (const stray of strays) expect(site.exists(stray), stray).toBe(false);
     expect(snapshot(site.outputDir)).toEqual(cleanBuild(site));
     expect(builtLine(build(site))).toMatch(/^Nothing changed since the last build/);
   });

@@ -9,7 +9,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { patchManifest } from "../src/cache/manifest-update.ts";
 import { compareOutput, outputStats } from "../src/cache/output-stats.ts";
 import { pageManifest, pageReuse, readManifest, writeManifest, type PageManifest } from "../src/cache/pages.ts";
-import { adoptFolder, type Adoption } from "../src/output/adopt.ts";
+import { adoptFolder, adoptFolders, splitAdoptable, type Adoption } from "../src/output/adopt.ts";
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
@@ -73,13 +73,13 @@ describe("the manifest of an output that took over the previous one's paper fold
     ]);
     const stats = new Map(reused.map((file): [string, [number, string]] => [file, previous.files![file]!]));
     const plan = { keys: nextKeys, site: "site 2", hashes, stats, outputChanges };
-    const prune = { folder: "papers", adopted, reused, rendered: adoption.rendered };
+    const prune = { adopted: new Map([["papers", { adopted, rendered: adoption.rendered }]]), reused };
     expect([...adoption.rendered!].sort()).toEqual(["b", "d"]);
 
     const expected = pageManifest(plan, out, prune, structuredClone(previous), ["search/f/1.json"]);
     expect(existsSync(path.join(out, "papers/c/stray.html"))).toBe(false);
     const patched = structuredClone(previous) as Required<PageManifest>;
-    const { complete, changes } = patchManifest(patched, out, plan, { ...prune, drop: (file) => file === "papers/c/stray.html", linked: ["search/f/1.json"] });
+    const { complete, changes } = patchManifest(patched, out, plan, { adopted: prune.adopted, drop: (file) => file === "papers/c/stray.html", linked: ["search/f/1.json"] });
     expect(complete).toBe(true);
     expect(patched.pages).toEqual(expected.pages);
     expect(patched.files).toEqual(expected.files);
@@ -94,6 +94,67 @@ describe("the manifest of an output that took over the previous one's paper fold
     expect(changes.files.has("papers/__proto__/index.html")).toBe(false);
     expect([...changes.pages].sort()).toEqual(["date/y/index.html", "papers/a/index.html", "papers/b/index.html", "papers/d/index.html"]);
     expect(changes.files.has("papers/a/note.txt")).toBe(true);
+  });
+
+  it("is the previous manifest patched when the day and tag folders were taken over too", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "manifest-update-"));
+    dirs.push(dir);
+    const out = path.join(dir, "dist");
+    const pages = ["papers/a/index.html", "papers/b/index.html", "date/x/index.html", "date/y/index.html", "tags/t/index.html", "tags/u/index.html"];
+    const feeds = ["tags/t/feed.xml", "tags/u/feed.xml"];
+    for (const file of [...pages, ...feeds]) write(out, file, `<p>${file}</p>`);
+    write(out, "index.html", "<p>home</p>");
+    const keys = new Map([...pages, ...feeds].map((file) => [file, `key of ${file}`]));
+    const first = pageManifest({ keys, site: "site 1", hashes: new Map([...keys.keys()].map((file) => [file, sha(`<p>${file}</p>`)])) }, out);
+    await wait(2100);
+    const previous: PageManifest = { ...first, files: outputStats(out).files, folders: outputStats(out).folders };
+    const outputChanges = { files: new Set<string>(), folders: new Set<string>() };
+
+    // A build that adds paper c on day y, tagged t: its page, day y's and tag t's first page are rendered; tag t's
+    // feed, day x, tag u and paper a are kept as they were; day z is new; paper b was deleted.
+    const temp = `${out}.tmp-${process.pid}`;
+    const rendered: Record<string, string> = {
+      "papers/c/index.html": "<p>c</p>",
+      "date/y/index.html": "<p>y again</p>",
+      "date/z/index.html": "<p>z</p>",
+      "tags/t/index.html": "<p>t again</p>",
+      "index.html": "<p>home again</p>",
+    };
+    for (const [file, text] of Object.entries(rendered)) write(temp, file, text);
+    const reused = ["papers/a/index.html", "date/x/index.html", "tags/t/feed.xml", "tags/u/index.html", "tags/u/feed.xml"];
+    const { adoptions, link } = splitAdoptable(reused, ["papers", "date", "week", "tags"], out);
+    expect(link).toEqual([]);
+    expect(adoptions.map((adoption) => [adoption.folder, [...adoption.keep].sort()])).toEqual([["papers", ["a"]], ["date", ["x"]], ["tags", ["t", "u"]]]);
+    adoptFolders(out, temp, adoptions, reused);
+    renameSync(out, `${out}.old`);
+    renameSync(temp, out);
+    // Tag t was both kept (its feed) and rendered (its page): the feed was linked into the rendered folder.
+    expect(readFileSync(path.join(out, "tags/t/feed.xml"), "utf8")).toBe("<p>tags/t/feed.xml</p>");
+    expect(existsSync(path.join(out, "papers/b"))).toBe(false);
+    const adopted = new Map(adoptions.map((adoption) => [adoption.folder, { adopted: adoption.adopted!, rendered: adoption.rendered }]));
+    expect([...adopted].map(([folder, { adopted: kept }]) => [folder, [...kept].sort()])).toEqual([["papers", ["a"]], ["date", ["x"]], ["tags", ["u"]]]);
+
+    const nextKeys = new Map([...reused, ...Object.keys(rendered).filter((file) => file !== "index.html")].map((file) => [file, keys.get(file) ?? `key 2 of ${file}`]));
+    const hashes = new Map([
+      ...Object.entries(rendered).map(([file, text]): [string, string] => [file, sha(text)]),
+      ...reused.map((file): [string, string] => [file, previous.pages[file]![3]!]),
+    ]);
+    const stats = new Map(reused.map((file): [string, [number, string]] => [file, previous.files![file]!]));
+    const plan = { keys: nextKeys, site: "site 2", hashes, stats, outputChanges };
+    const prune = { adopted, reused };
+    const expected = pageManifest(plan, out, prune, structuredClone(previous));
+    const patched = structuredClone(previous) as Required<PageManifest>;
+    const { complete, changes } = patchManifest(patched, out, plan, { adopted });
+    expect(complete).toBe(true);
+    expect(patched.pages).toEqual(expected.pages);
+    expect(patched.files).toEqual(expected.files);
+    expect(Object.keys(patched.folders).sort()).toEqual(Object.keys(expected.folders!).sort());
+    for (const [folder, ctime] of Object.entries(patched.folders)) expect(ctime === "racy" || ctime === expected.folders![folder], folder).toBe(true);
+    expect(patched.files["papers/b/index.html"]).toBeUndefined();
+    expect(patched.files["tags/t/feed.xml"]).toEqual(previous.files!["tags/t/feed.xml"]);
+    // Only what changed is named: the kept paper, day and tag are not.
+    expect([...changes.pages].sort()).toEqual(["date/y/index.html", "date/z/index.html", "papers/b/index.html", "papers/c/index.html", "tags/t/index.html"]);
+    for (const kept of ["papers/a", "date/x", "tags/u"]) expect([...changes.files, ...changes.folders].some((name) => name.startsWith(`${kept}/`) || name === kept), kept).toBe(false);
   });
 
   it("is written as a delta of the changed entries that reads back as the whole manifest", async () => {
@@ -129,10 +190,10 @@ describe("the manifest of an output that took over the previous one's paper fold
       outputChanges: { files: new Set<string>(), folders: new Set<string>() },
     };
     const manifestBefore = readFileSync(file);
-    const expected = pageManifest(plan, out, { folder: "papers", adopted, reused }, structuredClone(previous));
+    const expected = pageManifest(plan, out, { adopted: new Map([["papers", { adopted }]]), reused }, structuredClone(previous));
     // The commit patches the manifest the reuse read (a build's plan reads it; here the check for no change does).
     reuse.unchanged("content");
-    reuse.commit(plan, true, "content", { folder: "papers", adopted, reused, rendered: adoption.rendered });
+    reuse.commit(plan, true, "content", { adopted: new Map([["papers", { adopted, rendered: adoption.rendered }]]), reused });
     expect(readFileSync(file).equals(manifestBefore)).toBe(true); // only the delta was written
     const delta = JSON.parse(readFileSync(`${file}.delta`, "utf8")) as { set: { pages: object; files: object; folders: object } };
     expect(Object.keys(delta.set.pages)).toEqual(["papers/p3/index.html"]);

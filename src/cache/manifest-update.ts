@@ -2,16 +2,18 @@ import { createHash } from "node:crypto";
 import { readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { outputStats, type FileStats, type FolderStats, type OutputChanges } from "./output-stats.ts";
+import type { AdoptedFolder } from "./pages.ts";
 
 /**
- * The page manifest of an output folder that took over a folder of the previous output (src/output/adopt.ts: the
- * 100,000 paper folders at 100,000 papers), made by patching the previous manifest rather than walking the new output
- * and diffing the result against it: the entries taken over as they were keep their records (the plan's worker found
- * them as recorded during this build, src/cache/output-check.ts), the rest of the output (what this build wrote into
- * its temporary folder: a few thousand folders) is walked, and the entries that changed are listed, so the delta file
- * (src/cache/manifest-delta.ts) is made from them alone. The result is the manifest `pageManifest` (src/cache/pages.ts)
- * would make of the same folder (tests/manifest-update.test.ts). Walking the whole output and diffing it took 1.6 s of
- * the swap at 100,000 papers, most of it building and comparing 340,000 entries that did not change.
+ * The page manifest of an output folder that took over folders of the previous output (src/output/adopt.ts: the
+ * 100,000 paper folders and 4,600 day, week, month and tag folders at 100,000 papers), made by patching the previous
+ * manifest rather than walking the new output and diffing the result against it: the entries taken over as they were
+ * keep their records (the plan's worker found them as recorded during this build, src/cache/output-check.ts), the
+ * rest of the output (what this build wrote into its temporary folder) is walked, and the entries that changed are
+ * listed, so the delta file (src/cache/manifest-delta.ts) is made from them alone. The result is the manifest
+ * `pageManifest` (src/cache/pages.ts) would make of the same folder (tests/manifest-update.test.ts). Walking the whole
+ * output and diffing it took 1.6 s of the swap at 100,000 papers, most of it building and comparing 340,000 entries
+ * that did not change.
  */
 
 type Pages = Record<string, [key: string, size: number, mtime: string, hash?: string]>;
@@ -35,10 +37,10 @@ const sameStats = (a: readonly unknown[] | undefined, b: readonly unknown[]) => 
 /**
  * Patches `previous`, the manifest of `outputDir` before the swap, into the manifest of `outputDir` now, in place, and
  * returns what changed, and whether every planned page is in the output (when one is not, the caller records the pages
- * alone, as pageManifest does). `adopted`: the entries of `folder` taken over as
- * they were (see Prune in src/cache/pages.ts), `rendered` (when known) the entries this build wrote there: then `folder`
- * is not listed (100,000 entries), only recorded as racy, so the next walk of the output lists it. `drop`: files to
- * delete from entries taken over that are listed.
+ * alone, as pageManifest does). `adopted`: per folder taken over, its entries taken over as they were (see Prune in
+ * src/cache/pages.ts) and, when known, the entries this build wrote there: then the folder is not listed (100,000
+ * entries), only its entries recorded as racy, so the next walk of the output lists them. `drop`: files to delete from
+ * entries taken over that are listed.
  */
 export function patchManifest(
   previous: PatchableManifest,
@@ -51,32 +53,31 @@ export function patchManifest(
     outputChanges: OutputChanges;
   },
   options: {
-    folder: string;
-    adopted: ReadonlySet<string>;
-    rendered?: ReadonlySet<string>;
+    adopted: ReadonlyMap<string, AdoptedFolder>;
     drop?: (file: string) => boolean;
     /** Output paths linked from the previous output (see pageManifest's `linked`). */
     linked?: readonly string[];
   },
 ): { complete: boolean; changes: ManifestChanges } {
-  const { folder } = options;
   const { files, folders, pages } = previous;
   // Sections read from JSON: without a prototype, an output path ("__proto__", "constructor") is a key like any other.
   for (const section of [files, folders, pages]) Object.setPrototypeOf(section, null);
   const changedFolders = plan.outputChanges.folders;
   const changedFiles = plan.outputChanges.files;
-  const prefix = `${folder}/`;
   // Entries taken over whose folder the plan's worker found with its recorded change time hold what is recorded: all
   // but those it found changed, missing or racy when recorded (all of which it names), so no pass over 100,000 names.
   const excluded = new Set<string>();
   for (const name of changedFolders) {
-    if (name.startsWith(prefix) && name.indexOf("/", prefix.length) === -1) excluded.add(name.slice(prefix.length));
+    const slash = name.indexOf("/");
+    if (slash !== -1 && name.indexOf("/", slash + 1) === -1 && options.adopted.has(name.slice(0, slash))) excluded.add(name);
   }
-  const isCarried = (entry: string) => options.adopted.has(entry) && !excluded.has(entry);
+  // `name`: a folder's path in the output, `<folder>/<entry>`.
+  const isCarried = (folder: string, entry: string, name: string) => !!options.adopted.get(folder)?.adopted.has(entry) && !excluded.has(name);
   // The recorded folders other than those carried over, which the walk below records again or not at all.
   const others: string[] = [];
   for (const name of Object.keys(folders)) {
-    if (!name.startsWith(prefix) || name.indexOf("/", prefix.length) !== -1 || !isCarried(name.slice(prefix.length))) others.push(name);
+    const slash = name.indexOf("/");
+    if (slash === -1 || name.indexOf("/", slash + 1) !== -1 || !isCarried(name.slice(0, slash), name.slice(slash + 1), name)) others.push(name);
   }
   const changes: ManifestChanges = { pages: new Set(), files: new Set(), folders: new Set() };
   // Files linked from the previous output that the worker found as recorded: their records are their stats.
@@ -86,16 +87,20 @@ export function patchManifest(
     if (recorded && !changedFiles.has(file)) linkedStats.set(file, recorded);
   }
   const known = { get: (file: string) => plan.stats?.get(file) ?? linkedStats.get(file) };
-  // The entry of `folder` a path is in when it is one carried over, else undefined.
+  // The entry a path is in (`<folder>/<entry>`, or the entry's folder itself) when it is one carried over, else undefined.
   const carriedEntry = (name: string): string | undefined => {
-    if (!name.startsWith(prefix)) return undefined;
-    const slash = name.indexOf("/", prefix.length);
-    const entry = slash === -1 ? name.slice(prefix.length) : name.slice(prefix.length, slash);
-    return isCarried(entry) ? entry : undefined;
+    const slash = name.indexOf("/");
+    if (slash === -1 || !options.adopted.has(name.slice(0, slash))) return undefined;
+    const end = name.indexOf("/", slash + 1);
+    const entry = end === -1 ? name : name.slice(0, end);
+    return isCarried(name.slice(0, slash), entry.slice(slash + 1), entry) ? entry : undefined;
   };
   // The rest of the output: what this build wrote, and the entries taken over that are listed again.
-  const skip = { has: (name: string) => carriedEntry(name) !== undefined && name.indexOf("/", prefix.length) === -1 };
-  const entries = options.rendered ? new Map([[folder, [...options.rendered, ...[...options.adopted].filter((name) => !isCarried(name))]]]) : undefined;
+  const skip = { has: (name: string) => carriedEntry(name) === name };
+  const entries = new Map<string, string[]>();
+  for (const [folder, { adopted, rendered }] of options.adopted) {
+    if (rendered) entries.set(folder, [...rendered, ...[...adopted].filter((name) => !isCarried(folder, name, `${folder}/${name}`))]);
+  }
   const walked = outputStats(outputDir, { drop: options.drop, known, skip, entries });
   Object.setPrototypeOf(walked.files, null);
   Object.setPrototypeOf(walked.folders, null);
@@ -123,7 +128,7 @@ export function patchManifest(
       if (stat?.isFile()) setFile(name, [Number(stat.size), String(stat.mtimeNs)]);
       else {
         gone.push(name);
-        racy.add(`${prefix}${entry}`);
+        racy.add(entry);
       }
     }
   }

@@ -55,6 +55,11 @@ export interface PagePlan {
    * the output paths of those the previous output holds as they would be written, linked rather than rendered.
    */
   feeds?: { planned: number; reused: ReadonlySet<string> };
+  /**
+   * Output paths the manifest records as pages (or feeds) of the previous output that this plan does not have (a tag
+   * page past its last page now): a folder holding one is not taken over as it is (src/output/adopt.ts).
+   */
+  unplanned?: string[];
 }
 
 /**
@@ -254,10 +259,12 @@ export function planPages(
     const key = hash("sha256", `${options.code}feed${textOf(inputs) ?? ""}`, "hex");
     if (reusable(file, key)) reusedFeeds.add(file);
   }
+  const unplanned: string[] = [];
+  for (const file in usable) if (!keys.has(file)) unplanned.push(file);
   const site = createHash("sha256").update([...keys.values()].join("\n")).digest("hex");
   const upToDate = manifest?.site === site && usable === manifest.pages && reuse.length === keys.size && sameOutput(previousDir, manifest);
   const feeds = options.feeds ? { feeds: { planned: options.feeds.length, reused: reusedFeeds } } : {};
-  return { render, reuse, keys, hashes, stats, site, upToDate, ...(outputChanges ? { outputChanges } : {}), ...feeds };
+  return { render, reuse, keys, hashes, stats, site, upToDate, unplanned, ...(outputChanges ? { outputChanges } : {}), ...feeds };
 }
 
 /**
@@ -329,25 +336,34 @@ export function keyedJson(paperKey: (paper: RenderedPaper) => string | undefined
 
 /**
  * What to delete from an output folder that took over entries of the previous output (src/output/adopt.ts): in the
- * entries `adopted` of `folder`, every file but the reused pages (a file put there by hand), as a build from nothing
+ * entries `adopted` of each folder, every file but the reused pages (a file put there by hand), as a build from nothing
  * would not have it.
  */
 export interface Prune {
-  folder: string;
-  adopted: ReadonlySet<string>;
+  /** Per folder taken over (e.g. "papers"): its entries taken over as they were, and those this build wrote there. */
+  adopted: ReadonlyMap<string, AdoptedFolder>;
   reused: readonly string[];
-  /** The entries of `folder` this build wrote (see Adoption in src/output/adopt.ts), when known: the folder is not listed. */
+}
+
+export interface AdoptedFolder {
+  adopted: ReadonlySet<string>;
+  /** The entries this build wrote into the folder (see Adoption in src/output/adopt.ts), when known: then the folder is not listed. */
   rendered?: ReadonlySet<string>;
 }
 
+/** The folder and entry of an output path inside an entry (`<folder>/<entry>/...`), else undefined. */
+export function entryOf(file: string): [folder: string, entry: string] | undefined {
+  const slash = file.indexOf("/");
+  const end = slash === -1 ? -1 : file.indexOf("/", slash + 1);
+  return end === -1 ? undefined : [file.slice(0, slash), file.slice(slash + 1, end)];
+}
+
 const pruner = (prune: Prune | undefined): ((file: string) => boolean) | undefined => {
-  if (!prune?.adopted.size) return undefined;
-  const reused = new Set(prune.reused);
-  const prefix = `${prune.folder}/`;
+  if (![...(prune?.adopted.values() ?? [])].some((folder) => folder.adopted.size)) return undefined;
+  const reused = new Set(prune!.reused);
   return (file) => {
-    if (!file.startsWith(prefix) || reused.has(file)) return false;
-    const rest = file.slice(prefix.length);
-    return prune.adopted.has(rest.slice(0, rest.indexOf("/")));
+    const at = entryOf(file);
+    return !!at && !reused.has(file) && !!prune!.adopted.get(at[0])?.adopted.has(at[1]);
   };
 };
 
@@ -412,10 +428,12 @@ export function pageManifest(
   // their change times are the recorded ones (stat'ed before their files were), 100,000 stats fewer at 100,000 papers.
   const knownFolders = new Map<string, string>();
   const changedFolders = plan.outputChanges?.folders;
-  for (const name of (changedFolders && previous?.folders && prune?.adopted) || []) {
-    const folder = `${prune!.folder}/${name}`;
-    const ctime = previous!.folders![folder];
-    if (ctime && ctime !== "racy" && !changedFolders!.has(folder)) knownFolders.set(folder, ctime);
+  for (const [top, { adopted }] of (changedFolders && previous?.folders && prune?.adopted) || []) {
+    for (const name of adopted) {
+      const folder = `${top}/${name}`;
+      const ctime = previous!.folders![folder];
+      if (ctime && ctime !== "racy" && !changedFolders!.has(folder)) knownFolders.set(folder, ctime);
+    }
   }
   // Only records the plan's worker found true of the previous output (`outputChanges`) during this build.
   const linkedStats = new Map<string, [number, string]>();
@@ -646,12 +664,12 @@ export function pageReuse(options: {
       // Folders the previous manifest recorded are trusted only for the output folder it described.
       const before = previous && path.resolve(previous.output) === path.resolve(options.outputDir) ? previous : undefined;
       const outputChanges = plan.outputChanges;
-      if (complete && before?.files && before.folders && outputChanges && prune?.adopted.size) {
+      if (complete && before?.files && before.folders && outputChanges && prune && [...prune.adopted.values()].some((folder) => folder.adopted.size)) {
         // The output took over most of the previous one: its manifest is the previous one patched (manifest-update.ts).
         // Patched in place: no longer the manifest of any file, whatever happens next.
         const patched = before as PageManifest & Required<Pick<PageManifest, "files" | "folders">>;
         previous = previousStat = undefined;
-        const { complete: all, changes } = patchManifest(patched, options.outputDir, { ...plan, outputChanges }, { ...prune, drop: pruner(prune), linked });
+        const { complete: all, changes } = patchManifest(patched, options.outputDir, { ...plan, outputChanges }, { adopted: prune.adopted, drop: pruner(prune), linked });
         if (all && contentKey) patched.inputs = inputsOf(contentKey);
         else delete patched.inputs;
         writeManifest(manifestFile, all ? patched : { output: patched.output, pages: patched.pages }, patched, all ? changes : undefined);

@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 import { existsSync, readdirSync, renameSync, rmSync } from "node:fs";
 import path from "node:path";
-import { adoptFolder, displacedDir, restoreAdopted, type Adoption } from "./adopt.ts";
+import { adoptFolders, displacedDir, restoreAdopted, type Adoption } from "./adopt.ts";
 
 /** True when a process with this id exists on this machine (a build that may still own its temporary folder, a
  * digest run that may still hold its lock). */
@@ -111,8 +111,8 @@ export const keepOutput = Symbol("keep the output as it is");
 export async function writeAtomically<T>(
   outputDir: string,
   write: (tempDir: string) => Promise<T>,
-  /** A folder of the previous output to move into the new one just before the swap (src/output/adopt.ts), and the reused paths. */
-  options: { adopt?: { adoption: Adoption; reused: readonly string[] } } = {},
+  /** Folders of the previous output to move into the new one just before the swap (src/output/adopt.ts), and the reused paths. */
+  options: { adopt?: { adoptions: readonly Adoption[]; reused: readonly string[] } } = {},
 ): Promise<T> {
   const target = path.resolve(outputDir);
   const temp = `${target}.tmp-${process.pid}`;
@@ -140,7 +140,7 @@ export async function writeAtomically<T>(
     const previous = existsSync(target);
     // The reused pages of the adopted folder are only in the previous output: without it the new one would lack them.
     if (options.adopt && !previous) throw new Error(`${outputDir} disappeared during the build; build again`);
-    if (options.adopt) options.adopt.adoption.adopted = adoptFolder(target, temp, options.adopt.adoption, options.adopt.reused);
+    if (options.adopt) adoptFolders(target, temp, options.adopt.adoptions, options.adopt.reused);
     if (previous) renameSync(target, old);
     renameSync(temp, target);
     const displaced = displacedDir(target, process.pid);
@@ -152,7 +152,7 @@ export async function writeAtomically<T>(
   } catch (error) {
     // A swap that failed after the adoption: the previous site, and the folder the new one took from it, go back
     // before the temporary folder holding that folder is deleted.
-    if (options.adopt?.adoption.adopted) {
+    if (options.adopt?.adoptions.some((adoption) => adoption.adopted)) {
       if (!existsSync(target) && existsSync(old)) renameSync(old, target);
       restoreAdopted(target, process.pid);
     }

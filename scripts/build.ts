@@ -1,4 +1,6 @@
 // `npm run build`: validate, then build the whole site into a temporary folder and swap it in only when complete.
+// First: before anything imports Eleventy (see the module).
+import "../src/eleventy/one-build.ts";
 import { buildSite } from "../src/build.ts";
 
 const result = await buildSite({ root: process.cwd() });

@@ -8,6 +8,7 @@ import { fileIdentity, readWithStat } from "./file-identity.ts";
 import { applyManifestDelta, deltaFileOf, deltaOfChanges, deltaSize, manifestDelta, manifestSize, parseManifestDelta, type ManifestDelta } from "./manifest-delta.ts";
 import { patchManifest, type ManifestChanges } from "./manifest-update.ts";
 import { outputStats, sameOutput, type FileStats, type FolderStats, type OutputChanges } from "./output-stats.ts";
+import { entryOf } from "../output/adopt.ts";
 
 /** The paginated pages a build writes: per kind, the items whose page is (re)rendered. Layouts paginate over these. */
 export interface PageSelection {
@@ -351,19 +352,15 @@ export interface AdoptedFolder {
   rendered?: ReadonlySet<string>;
 }
 
-/** The folder and entry of an output path inside an entry (`<folder>/<entry>/...`), else undefined. */
-export function entryOf(file: string): [folder: string, entry: string] | undefined {
-  const slash = file.indexOf("/");
-  const end = slash === -1 ? -1 : file.indexOf("/", slash + 1);
-  return end === -1 ? undefined : [file.slice(0, slash), file.slice(slash + 1, end)];
-}
+/** True when `prune` names an entry taken over as it was. */
+const takesOver = (prune: Prune | undefined): prune is Prune => !!prune && [...prune.adopted.values()].some((folder) => folder.adopted.size);
 
 const pruner = (prune: Prune | undefined): ((file: string) => boolean) | undefined => {
-  if (![...(prune?.adopted.values() ?? [])].some((folder) => folder.adopted.size)) return undefined;
-  const reused = new Set(prune!.reused);
+  if (!takesOver(prune)) return undefined;
+  const reused = new Set(prune.reused);
   return (file) => {
     const at = entryOf(file);
-    return !!at && !reused.has(file) && !!prune!.adopted.get(at[0])?.adopted.has(at[1]);
+    return !!at && !reused.has(file) && !!prune.adopted.get(at[0])?.adopted.has(at[1]);
   };
 };
 
@@ -664,7 +661,7 @@ export function pageReuse(options: {
       // Folders the previous manifest recorded are trusted only for the output folder it described.
       const before = previous && path.resolve(previous.output) === path.resolve(options.outputDir) ? previous : undefined;
       const outputChanges = plan.outputChanges;
-      if (complete && before?.files && before.folders && outputChanges && prune && [...prune.adopted.values()].some((folder) => folder.adopted.size)) {
+      if (complete && before?.files && before.folders && outputChanges && takesOver(prune)) {
         // The output took over most of the previous one: its manifest is the previous one patched (manifest-update.ts).
         // Patched in place: no longer the manifest of any file, whatever happens next.
         const patched = before as PageManifest & Required<Pick<PageManifest, "files" | "folders">>;

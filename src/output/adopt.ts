@@ -31,11 +31,12 @@ export const displacedDir = (target: string, pid: number) => `${target}.displace
 const noteFile = "folder.json";
 const entriesDir = "entries";
 
-/** The entry of an output path inside one (`<folder>/<entry>/...`), as `<folder>/<entry>`, else undefined. */
-const entryPath = (file: string): string | undefined => {
-  const end = file.indexOf("/", file.indexOf("/") + 1);
-  return file.indexOf("/") === -1 || end === -1 ? undefined : file.slice(0, end);
-};
+/** The folder and entry of an output path inside an entry (`<folder>/<entry>/...`), else undefined. */
+export function entryOf(file: string): [folder: string, entry: string] | undefined {
+  const slash = file.indexOf("/");
+  const end = slash === -1 ? -1 : file.indexOf("/", slash + 1);
+  return end === -1 ? undefined : [file.slice(0, slash), file.slice(slash + 1, end)];
+}
 
 /**
  * Splits reused output paths into the entries of each of `folders` that can be adopted whole (each
@@ -56,15 +57,14 @@ export function splitAdoptable(
   }
   const stale = new Set<string>();
   for (const file of unplanned) {
-    const entry = entryPath(file);
-    if (entry !== undefined) stale.add(entry);
+    const at = entryOf(file);
+    if (at) stale.add(`${at[0]}/${at[1]}`);
   }
   const link: string[] = [];
   for (const file of reuse) {
-    const slash = file.indexOf("/");
-    const keep = slash === -1 ? undefined : keeps.get(file.slice(0, slash));
-    const entry = keep ? entryPath(file) : undefined;
-    if (keep && entry !== undefined && !stale.has(entry)) keep.add(entry.slice(slash + 1));
+    const at = entryOf(file);
+    const keep = at && keeps.get(at[0]);
+    if (keep && !stale.has(`${at[0]}/${at[1]}`)) keep.add(at[1]);
     else link.push(file);
   }
   const adoptions = [...keeps].flatMap(([folder, keep]) => (keep.size ? [{ folder, keep }] : []));
@@ -93,9 +93,8 @@ export function adoptFolders(previousDir: string, tempDir: string, adoptions: re
   // An entry both kept and written by this build: its kept files are linked into the written one.
   const both = new Map(adoptions.map((adoption, i) => [adoption.folder, new Set([...written[i]!].filter((name) => adoption.keep.has(name)))]));
   for (const file of reused) {
-    const slash = file.indexOf("/");
-    const end = file.indexOf("/", slash + 1);
-    if (slash === -1 || end === -1 || !both.get(file.slice(0, slash))?.has(file.slice(slash + 1, end))) continue;
+    const at = entryOf(file);
+    if (!at || !both.get(at[0])?.has(at[1])) continue;
     const to = path.join(tempDir, file);
     mkdirSync(path.dirname(to), { recursive: true });
     try {

@@ -1,9 +1,9 @@
 import path from "node:path";
-import { linkReusedPages, pageReuse, type PagePlan } from "./cache/pages.ts";
+import { pageReuse, type PagePlan } from "./cache/pages.ts";
 import { checkOutputInWorker } from "./cache/output-check.ts";
 import { paperKeyOf } from "./cache/papers.ts";
 import { problemReport } from "./content/problems.ts";
-import { splitAdoptable, type Adoption } from "./output/adopt.ts";
+import { linkReusedPages, splitAdoptable, type Adoption } from "./output/adopt.ts";
 import { keepOutput, writeAtomically } from "./output/atomic.ts";
 import { writeBuildSettings } from "./output/build-settings.ts";
 import { checkContentParallel } from "./pipeline.ts";

@@ -1,5 +1,5 @@
 import { createHash, hash } from "node:crypto";
-import { existsSync, linkSync, copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, renameSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, renameSync } from "node:fs";
 import path from "node:path";
 import type { Day, Digest, OrganizationPage, PaperPage, Period, TagPage } from "../digest/group.ts";
 import type { RenderedPaper } from "../markdown/paper.ts";
@@ -382,24 +382,6 @@ function unchanged(file: string, [, size, mtime, hash]: PageManifest["pages"][st
 }
 
 const hashBytes = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
-
-/** Hard-links reused pages from the previous output into the new one (copies where links are impossible). */
-export function linkReusedPages(reuse: readonly string[], previousDir: string, outputDir: string): void {
-  const made = new Set<string>();
-  for (const file of reuse) {
-    const target = path.join(outputDir, file);
-    const dir = path.dirname(target);
-    if (!made.has(dir)) {
-      mkdirSync(dir, { recursive: true });
-      made.add(dir);
-    }
-    try {
-      linkSync(path.join(previousDir, file), target);
-    } catch {
-      copyFileSync(path.join(previousDir, file), target);
-    }
-  }
-}
 
 /**
  * The manifest of `outputDir` after a build from `plan`: every planned page whose file exists there, and every file.

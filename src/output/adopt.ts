@@ -71,6 +71,24 @@ export function splitAdoptable(
   return { adoptions, link };
 }
 
+/** Hard-links reused pages from the previous output into the new one (copies where links are impossible). */
+export function linkReusedPages(reuse: readonly string[], previousDir: string, outputDir: string): void {
+  const made = new Set<string>();
+  for (const file of reuse) {
+    const target = path.join(outputDir, file);
+    const dir = path.dirname(target);
+    if (!made.has(dir)) {
+      mkdirSync(dir, { recursive: true });
+      made.add(dir);
+    }
+    try {
+      linkSync(path.join(previousDir, file), target);
+    } catch {
+      copyFileSync(path.join(previousDir, file), target);
+    }
+  }
+}
+
 /**
  * Moves each adoption's folder of `previousDir` into `tempDir` (see Adoption). Entries `tempDir` already holds there
  * were rendered by this build and win; a kept entry that this build also wrote into is left to the build (its kept
@@ -92,17 +110,14 @@ export function adoptFolders(previousDir: string, tempDir: string, adoptions: re
   });
   // An entry both kept and written by this build: its kept files are linked into the written one.
   const both = new Map(adoptions.map((adoption, i) => [adoption.folder, new Set([...written[i]!].filter((name) => adoption.keep.has(name)))]));
-  for (const file of reused) {
-    const at = entryOf(file);
-    if (!at || !both.get(at[0])?.has(at[1])) continue;
-    const to = path.join(tempDir, file);
-    mkdirSync(path.dirname(to), { recursive: true });
-    try {
-      linkSync(path.join(target, file), to);
-    } catch {
-      copyFileSync(path.join(target, file), to);
-    }
-  }
+  linkReusedPages(
+    reused.filter((file) => {
+      const at = entryOf(file);
+      return !!at && !!both.get(at[0])?.has(at[1]);
+    }),
+    target,
+    tempDir,
+  );
   try {
     for (const [i, adoption] of adoptions.entries()) {
       const names = written[i]!;

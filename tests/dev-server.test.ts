@@ -71,7 +71,7 @@ describe("npm run dev", () => {
       return new Uint8Array(gunzipSync(Buffer.from(await response.arrayBuffer())));
     });
     const found = await engine.search(query);
-    return Promise.all(found.ids.map(async (id: number) => (await engine.result(id, found)).url));
+    return Promise.all(found.ids.map(async (id: number) => (await engine.result(id)).url));
   }
 
   /** Polls until searching `query` finds exactly `urls`; the index is written after the pages, and may be mid-write. */

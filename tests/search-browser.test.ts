@@ -16,7 +16,14 @@ function papers(): Record<string, string> {
   );
   files["2026-02-17/markup.md"] = paper(
     { title: "Markup in abstracts", date: "2026-02-17", arxiv: "2602.09002", authors: ["Ada Lovelace"], tags: ["quantization", "safety"], upvotes: 7 },
-    "Inequalities such as $a < b$ and text like <b>zanzibar</b> stay text in results.",
+    // U+E000 is what stands for the first formula while the excerpt is cut (search.js): text holding it must not pose as one.
+    "Inequalities such as $a < b$ and text like <b>zanzibar</b> stay text in results \uE000\uE001.",
+  );
+  // A long abstract whose one rare word stands among forty formulas.
+  const formulas = Array.from({ length: 40 }, (_, i) => `$x_{${i}}$`).join(" ");
+  files["2026-02-17/long.md"] = paper(
+    { title: "A long abstract", date: "2026-02-17", arxiv: "2602.09003", authors: ["Alan Turing"], upvotes: 0 },
+    `${"Words before the match. ".repeat(30)}${formulas} zygomorphic ${formulas} ${"Words after the match. ".repeat(30)}`,
   );
   return files;
 }
@@ -103,15 +110,47 @@ describe.skipIf(Boolean(skip))("search in the browser", () => {
     await page.context().close();
   });
 
-  it("shows title, authors, day and a highlighted excerpt in which paper text stays text", async () => {
-    const { page } = await open(server.url);
+  it("shows title, authors, day and a highlighted excerpt in which paper text stays text and math is typeset", async () => {
+    const { page, requests } = await open(server.url);
     await boxResults(page, "zanzibar");
     const first = page.locator("#site-search-results .search-result").first();
     expect(await first.locator(".search-title").textContent()).toBe("Markup in abstracts");
     expect(await first.locator(".search-facts").textContent()).toBe("Ada Lovelace · 17 Feb 2026 · ▲ 7");
-    expect(await first.locator(".search-excerpt mark").first().textContent()).toMatch(/zanzibar/);
-    expect(await first.locator(".search-excerpt").textContent()).toContain("<b>zanzibar</b>");
-    expect(await first.locator(".search-excerpt b").count()).toBe(0);
+    // The excerpt is cut from the abstract on the paper's page (the index holds none), fetched once the result shows.
+    await first.locator(".search-excerpt[data-state=loaded]").waitFor({ state: "attached" });
+    expect(requests).toContain("/papers/2602.09002/");
+    const excerpt = first.locator(".search-excerpt");
+    expect(await excerpt.locator("mark").allTextContents()).toEqual(["zanzibar"]);
+    expect(await excerpt.textContent()).toContain("text like <b>zanzibar</b> stay text in results");
+    expect(await excerpt.locator("b").count()).toBe(0);
+    // The formula as on the page, in the line; the page's own private-use characters dropped, not taken for formulas.
+    expect(await excerpt.locator(".search-math > math").count()).toBe(1);
+    expect(await excerpt.locator("math").evaluate((m) => [m.getAttribute("display"), m.textContent])).toEqual([null, "a<b"]);
+    expect(await excerpt.textContent()).not.toMatch(/[\uE000-\uF8FF]/);
+    expect(await excerpt.textContent()).toMatch(/stay text in results \.$/);
+    await page.context().close();
+  });
+
+  it("cuts an excerpt around the match on a long abstract, formulas and all, and keeps none when the page is gone", async () => {
+    const { page } = await open(`${server.url}search/?q=${encodeURIComponent("zygomorphic")}`);
+    await page.waitForSelector('#search-results[data-query="q=zygomorphic"]', { state: "attached" });
+    const excerpt = page.locator("#search-results .search-result .search-excerpt").first();
+    await excerpt.locator("xpath=self::*[@data-state='loaded']").waitFor({ state: "attached" });
+    const text = (await excerpt.textContent())!;
+    expect(await excerpt.locator("mark").allTextContents()).toEqual(["zygomorphic"]);
+    expect(text.startsWith("…") && text.endsWith("…")).toBe(true);
+    // Forty formulas on each side of the word: each counts as a word of the window (8 before the match, 17 after).
+    expect(await excerpt.locator("math").count()).toBe(25);
+    await page.context().close();
+    // A page that cannot be fetched leaves its result without an excerpt; the result and the search stay.
+    const gone = await browser.newContext();
+    const other = await gone.newPage();
+    await other.route("**/papers/2602.09003/", (route) => route.fulfill({ status: 404, body: "gone" }));
+    await other.goto(`${server.url}search/?q=zygomorphic`);
+    await other.waitForSelector("#search-results .search-excerpt[data-state=failed]", { state: "attached" });
+    expect(await other.locator("#search-results .search-title").allTextContents()).toEqual(["A long abstract"]);
+    expect(await other.locator("#search-results .search-excerpt").textContent()).toBe("");
+    expect(await other.locator(".search-status").textContent()).toBe("1 paper");
     await page.context().close();
   });
 
@@ -167,7 +206,7 @@ describe.skipIf(Boolean(skip))("search in the browser", () => {
     const tags = await page.locator("select[name=tag] option").allTextContents();
     expect(tags).toContain("quantization (5)");
     expect(tags).toContain("safety (1)");
-    expect(await page.locator("select[name=year] option").allTextContents()).toEqual(["any", "2026 (47)"]);
+    expect(await page.locator("select[name=year] option").allTextContents()).toEqual(["any", "2026 (48)"]);
     // The year of the first version, beside the digest year: newest first, only papers that give it.
     const published = await page.locator("select[name=published] option").allTextContents();
     expect(published.slice(0, 3)).toEqual(["any", "2025 (14)", "2024 (13)"]);
@@ -200,7 +239,7 @@ describe.skipIf(Boolean(skip))("search in the browser", () => {
       const rows = await page.$$eval("#search-results .search-result", (items) =>
         items.map((li) => [li.querySelector("a")!.getAttribute("href"), li.querySelector(".search-facts")!.textContent!.split(" · ")]),
       );
-      expect(new Set(rows.map(([href]) => href)).size).toBe(47);
+      expect(new Set(rows.map(([href]) => href)).size).toBe(48);
       // Facts read "authors · 16 Feb 2026 · ▲ 4".
       const keys = rows.map(([, facts]) => (sort === "upvotes" ? Number(facts!.at(-1)!.replace("▲", "")) : Date.parse(facts!.at(-2)!)));
       expect(keys.every(Number.isFinite)).toBe(true);

@@ -3,8 +3,6 @@
 // paper's page once and shows its abstract in the fold, math included. Without JavaScript the card's link leads to the
 // abstract on the paper's page; if the fetch fails, the fold keeps that link, which is also where this fetches from
 // (no attribute repeats the URL on every card).
-const parser = new DOMParser();
-
 async function fill(fold) {
   const target = fold.querySelector(".abstract");
   const link = target.querySelector("a[href]");
@@ -12,13 +10,11 @@ async function fill(fold) {
   fold.dataset.state = "loading";
   target.setAttribute("aria-busy", "true");
   try {
+    // Loaded with the first fold opened: a day page pays nothing for it until then.
+    const { paperAbstract } = await import("./paper-abstract.js");
     // The link's #abstract is not sent: the paper's page is fetched.
-    const response = await fetch(link.href, { credentials: "same-origin" });
-    if (!response.ok) throw new Error(`HTTP ${response.status}`);
-    const page = parser.parseFromString(await response.text(), "text/html");
-    const abstract = page.querySelector(".paper-page .abstract");
-    if (!abstract) throw new Error("no abstract on the page");
-    // Same-origin pages the build wrote; parsed inert (DOMParser runs no script) and adopted node by node.
+    const abstract = await paperAbstract(link.href);
+    // Adopted node by node.
     target.replaceChildren(...[...abstract.childNodes].map((node) => document.importNode(node, true)));
     fold.dataset.state = "loaded";
   } catch {

@@ -1,7 +1,8 @@
 // Search, loaded on first use by site.js: our chunked index (src/search/index.ts writes it; a query fetches only
 // the chunks it needs), a dropdown under the header box, and the /search/ page with filters and sorting.
 // Plain ES module, no build step.
-import { createEngine } from "./search/engine.js";
+import { paperAbstract } from "./paper-abstract.js";
+import { createEngine, excerpt } from "./search/engine.js";
 
 const boxLimit = 8;
 const pageSize = 20;
@@ -69,10 +70,89 @@ function shortDay(iso = "") {
   return y ? `${d} ${months[m - 1]} ${y}` : "";
 }
 
-/** The excerpt's pieces as text nodes, matched words in <mark>: paper text never becomes markup. */
-function excerptNode(pieces) {
-  const node = el("span", { class: "search-excerpt" });
-  for (const [text, marked] of pieces) node.append(marked ? el("mark", {}, text) : text);
+// A result's excerpt is cut from the abstract on the paper's own page, fetched when the result is shown: the search
+// index does not hold every abstract a second time (README, "Output size"), and the excerpt shows the page's math
+// typeset. In the abstract's text each formula is one private-use character (U+E000 plus its number), which the
+// engine's `excerpt` counts as a word that never matches, and which is put back as the formula when the excerpt is
+// drawn. The page's own private-use characters are dropped, so none can pose as a formula.
+const formulaBase = 0xe000;
+const formulaLimit = 0xf8ff - formulaBase + 1;
+const privateUse = /[\uE000-\uF8FF]/g;
+/** Elements whose text is not run into their neighbours' (paragraphs, list items, display math...). */
+const blocks = new Set("p div li ul ol blockquote pre h1 h2 h3 h4 h5 h6 table tr td th dl dt dd br hr".split(" "));
+
+/** An abstract as `text` (formulas as placeholders, one space between blocks) and its `formulas`, in this document. */
+function abstractText(abstract) {
+  let text = "";
+  const formulas = [];
+  const walk = (node) => {
+    for (const child of node.childNodes) {
+      if (child.nodeType === Node.TEXT_NODE) text += child.data.replace(privateUse, "");
+      else if (child.nodeType !== Node.ELEMENT_NODE) continue;
+      else if (child.localName === "math") {
+        if (formulas.length === formulaLimit) continue;
+        text += String.fromCharCode(formulaBase + formulas.length);
+        // Adopted now, so that the fetched page itself is not kept.
+        formulas.push(document.importNode(child, true));
+      } else {
+        const block = blocks.has(child.localName);
+        if (block) text += " ";
+        walk(child);
+        if (block) text += " ";
+      }
+    }
+  };
+  walk(abstract);
+  return { text: text.replace(/\s+/g, " ").trim(), formulas };
+}
+
+/** Abstracts by page, fetched once (a failed fetch is tried again next time); the oldest dropped past `keptAbstracts`. */
+const abstracts = new Map();
+const keptAbstracts = 200;
+function abstractOf(url) {
+  let pending = abstracts.get(url);
+  if (!pending) {
+    pending = paperAbstract(url).then(abstractText);
+    pending.catch(() => abstracts.delete(url));
+    abstracts.set(url, pending);
+    if (abstracts.size > keptAbstracts) abstracts.delete(abstracts.keys().next().value);
+  }
+  return pending;
+}
+
+/** The excerpt's pieces as text nodes, matched words in <mark> (paper text never becomes markup), formulas typeset. */
+function excerptNodes(pieces, formulas) {
+  const out = [];
+  for (const [text, marked] of pieces) {
+    if (marked) {
+      out.push(el("mark", {}, text));
+      continue;
+    }
+    let at = 0;
+    for (const match of text.matchAll(privateUse)) {
+      out.push(text.slice(at, match.index));
+      at = match.index + 1;
+      const formula = formulas[match[0].charCodeAt(0) - formulaBase].cloneNode(true);
+      // In the line of the excerpt, whatever it was on the page; a wide one is cut, not the list.
+      formula.removeAttribute("display");
+      out.push(el("span", { class: "search-math" }, formula));
+    }
+    out.push(text.slice(at));
+  }
+  return out;
+}
+
+/** A result's excerpt: empty until the paper's page is in, then about 26 words around the first match. */
+function excerptNode(url, found) {
+  const node = el("span", { class: "search-excerpt", "data-state": "loading" });
+  abstractOf(url).then(
+    ({ text, formulas }) => {
+      node.replaceChildren(...excerptNodes(excerpt(text, found.highlight, found.prefixes), formulas));
+      node.dataset.state = "loaded";
+    },
+    // No excerpt then: the result still shows its title, authors and day, and leads to the page.
+    () => (node.dataset.state = "failed"),
+  );
   return node;
 }
 
@@ -80,7 +160,7 @@ function excerptNode(pieces) {
  * One result. In the header's listbox it is an option (arrow keys move, focus stays in the box); on the search page it
  * is a plain list item whose link Tab reaches.
  */
-function resultItem(data, id, option = true) {
+function resultItem(data, found, id, option = true) {
   const facts = [data.authors, shortDay(data.day), `▲ ${data.upvotes}`].filter(Boolean).join(" · ");
   return el(
     "li",
@@ -90,7 +170,7 @@ function resultItem(data, id, option = true) {
       option ? { class: "search-link" } : { href: data.url },
       el("span", { class: "search-title" }, data.title || data.url),
       el("span", { class: "search-facts" }, facts),
-      excerptNode(data.excerpt),
+      excerptNode(data.url, found),
     ),
   );
 }
@@ -193,13 +273,13 @@ export function searchBox(form) {
     }
     const search = searchEngine(form);
     const response = await search.search(query);
-    const data = await Promise.all(response.ids.slice(0, boxLimit).map((id) => search.result(id, response)));
+    const data = await Promise.all(response.ids.slice(0, boxLimit).map((id) => search.result(id)));
     if (!isLatest()) return;
     keys.reset();
     const total = response.total;
     const all = `${form.action}?q=${encodeURIComponent(input.value.trim())}`;
     list.replaceChildren(
-      ...data.map((d, i) => resultItem(d, `site-search-result-${i}`)),
+      ...data.map((d, i) => resultItem(d, response, `site-search-result-${i}`)),
       el("li", optionAttributes("site-search-all", all, "search-all"), el("span", { class: "search-link" }, allLabel(total))),
     );
     status.textContent = total ? `${total} result${total === 1 ? "" : "s"}` : "No results";
@@ -233,9 +313,9 @@ export function searchBox(form) {
 function resultPages(search, response) {
   let shown = 0;
   return async (size) => {
-    const items = await Promise.all(response.ids.slice(shown, shown + size).map((id) => search.result(id, response)));
+    const items = await Promise.all(response.ids.slice(shown, shown + size).map((id) => search.result(id)));
     shown += items.length;
-    return { items, done: shown >= response.total };
+    return { items, found: response, done: shown >= response.total };
   };
 }
 
@@ -274,7 +354,7 @@ export function searchPage(form) {
     const isLatest = searches.current();
     const page = await nextPage(pageSize);
     if (!isLatest()) return;
-    list.append(...page.items.map((d, i) => resultItem(d, `search-result-${shown + i}`, false)));
+    list.append(...page.items.map((d, i) => resultItem(d, page.found, `search-result-${shown + i}`, false)));
     shown += page.items.length;
     more.hidden = page.done;
   };

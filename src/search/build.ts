@@ -58,14 +58,14 @@ export function encodePapers(papers: readonly SearchPaper[], textless?: readonly
     const p = papers[i]!;
     rows[i] = textless?.[i]
       ? 0
-      : [p.slug, p.id, p.arxiv, p.date, p.published, p.upvotes, p.titleText, p.authors, p.authorCount, p.organization, p.tags, p.category, p.text.title, p.text.body, p.abstractText];
+      : [p.slug, p.id, p.arxiv, p.date, p.published, p.upvotes, p.titleText, p.authors, p.authorCount, p.organization, p.tags, p.category, p.text.title, p.text.body];
   }
   return JSON.stringify(rows);
 }
 
 type PaperRow = [
   slug: string, id: string, arxiv: string | null, date: string, published: string | null, upvotes: number, titleText: string, authors: string[],
-  authorCount: number, organization: string | null, tags: string[], category: string | null, title: string, body: string, abstractText: string,
+  authorCount: number, organization: string | null, tags: string[], category: string | null, title: string, body: string,
 ];
 
 /** The papers of `encodePapers` (a field it sent as null, undefined then, is left out); a paper sent as 0 stays 0. */
@@ -73,10 +73,10 @@ export function decodePapers(encoded: string | (PaperRow | 0)[]): (SearchPaper |
   const orNot = <T>(value: T | null) => (value === null ? undefined : value);
   return (typeof encoded === "string" ? (JSON.parse(encoded) as (PaperRow | 0)[]) : encoded).map((row) => {
     if (row === 0) return 0;
-    const [slug, id, arxiv, date, published, upvotes, titleText, authors, authorCount, organization, tags, category, title, body, abstractText] = row;
+    const [slug, id, arxiv, date, published, upvotes, titleText, authors, authorCount, organization, tags, category, title, body] = row;
     return {
       slug, id, arxiv: orNot(arxiv), date, published: orNot(published), upvotes, titleText, authors, authorCount,
-      organization: orNot(organization), tags, category: orNot(category), text: { title, body }, abstractText,
+      organization: orNot(organization), tags, category: orNot(category), text: { title, body },
     } as SearchPaper;
   });
 }

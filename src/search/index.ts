@@ -29,8 +29,10 @@ import { filterOptions, keptOf, searchFields, type KeptRecord, type SearchField,
  *                    (see `cutAfter`), about 24 KB apart, so that one paper more or less changes only its stems' chunks.
  *   t/<hash>.ix      the papers of one tag, organization or publication year (count, then varint gaps), loaded when filtering.
  *   u/<hash>.ix      every paper's upvotes (varints), loaded when sorting by upvotes.
- *   f/<n>/<g>.ix     papers g*4 .. g*4+3 as results show them: page, title, authors, day, upvotes, abstract text
- *                    (4 to a file: a few KB more per query than one file each, a quarter of the files to write).
+ *   f/<n>/<g>.ix     papers g*4 .. g*4+3 as results show them: page, title, authors, day, upvotes (4 to a file: a few
+ *                    hundred bytes more per query than one file each, a quarter of the files to write). No abstract:
+ *                    a result's excerpt is cut from the abstract on the paper's own page, which the browser fetches
+ *                    (layouts/assets/search.js), so the abstract is written once (README, "Output size").
  *
  * Words are cut by the same code in both places (src/search/client/words.js). Forms of a word share a stem (Porter,
  * English sites only), so `models` finds `model` and `modeling`; the dictionary keeps the words as written so that
@@ -829,7 +831,7 @@ export function buildIndexParts(records: readonly SearchRecord[], language: stri
       const file = `f/${Math.floor(group / fragmentsPerFolder)}/${group}.ix`;
       const make = () => {
         const shown = records.slice(first, first + papersPerFragment).map((r, i) =>
-          r.textless ? previousResult(keys[first + i]!) : { url: r.url, title: r.title, authors: r.authors, day: r.day, upvotes: r.upvotes, text: r.excerpt },
+          r.textless ? previousResult(keys[first + i]!) : { url: r.url, title: r.title, authors: r.authors, day: r.day, upvotes: r.upvotes },
         );
         return gzip(JSON.stringify(shown));
       };

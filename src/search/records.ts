@@ -15,8 +15,6 @@ export interface SearchRecord {
   /** Shown in results: the readable title and the first authors. */
   title: string;
   authors: string;
-  /** Shown in results: the abstract with math made readable, what excerpts are cut from. */
-  excerpt: string;
   /** Filters. */
   tags: string[];
   organization?: string;
@@ -31,7 +29,7 @@ export interface SearchRecord {
   key?: string;
   /**
    * The paper's text was left out (it is the same as in the previous build, whose analysis and result file are reused):
-   * `fields`, `excerpt`, `title` and `authors` are empty (the index worker is not sent them). Not written to the index.
+   * `fields`, `title` and `authors` are empty (the index worker is not sent them). Not written to the index.
    */
   textless?: boolean;
   /** The paper's id, which orders papers of one day (see searchRecords). Not written to the index. */
@@ -58,7 +56,7 @@ type RecordSite = Pick<SiteConfig, "pathPrefix" | "authorsShown">;
 /** The fields of a paper the search reads. */
 export const searchPaperFields = [
   "slug", "id", "arxiv", "date", "published", "upvotes", "titleText", "authors", "authorCount", "organization", "tags", "category",
-  "text", "abstractText",
+  "text",
 ] as const;
 export type SearchPaper = Pick<RenderedPaper, (typeof searchPaperFields)[number]>;
 
@@ -72,7 +70,6 @@ export function searchRecord(paper: SearchPaper, site: RecordSite): SearchRecord
     upvotes: paper.upvotes,
     title: paper.titleText,
     authors: shown.join(", ") + more,
-    excerpt: paper.abstractText,
     tags: [...paper.tags],
     fields: {
       title: paper.text.title,
@@ -94,7 +91,7 @@ const noFields: Record<SearchField, string> = Object.freeze({ title: "", authors
 /** The record of a paper sent without its text (see `SearchRecord.textless`): what orders, links, filters and sorts it. */
 function textlessRecord(paper: SearchPaper, site: RecordSite): SearchRecord {
   const record: SearchRecord = {
-    url: sitePath(site, `/papers/${paper.slug}/`), day: paper.date, upvotes: paper.upvotes, title: "", authors: "", excerpt: "", tags: paper.tags, fields: noFields,
+    url: sitePath(site, `/papers/${paper.slug}/`), day: paper.date, upvotes: paper.upvotes, title: "", authors: "", tags: paper.tags, fields: noFields,
   };
   if (paper.organization) record.organization = paper.organization;
   if (paper.published) record.published = paper.published.slice(0, 4);
@@ -103,7 +100,7 @@ function textlessRecord(paper: SearchPaper, site: RecordSite): SearchRecord {
 
 /** The record of a paper sent as its key alone, from what the previous index kept of it (see KeptRecord). */
 function keptRecord([url, day, upvotes, tags, organization, published, id]: KeptRecord): SearchRecord {
-  const record: SearchRecord = { url, day, upvotes, title: "", authors: "", excerpt: "", tags, fields: noFields, textless: true, paperId: id };
+  const record: SearchRecord = { url, day, upvotes, title: "", authors: "", tags, fields: noFields, textless: true, paperId: id };
   if (organization !== null) record.organization = organization;
   if (published !== null) record.published = published;
   return record;

@@ -42,7 +42,7 @@ describe("the search client sorts every accepted date", () => {
   /** An engine over papers on `days` (oldest first), each with the abstract "graphs everywhere". */
   async function engineFor(days: string[]) {
     const records: SearchRecord[] = days.map((day, i) => ({
-      url: `/papers/p${i}/`, day, upvotes: i, title: `Paper ${day}`, authors: "A", tags: [], excerpt: "graphs everywhere",
+      url: `/papers/p${i}/`, day, upvotes: i, title: `Paper ${day}`, authors: "A", tags: [],
       fields: { title: `Paper ${day}`, authors: "A", organization: "", tags: "", category: "", id: `p${i}`, body: "graphs everywhere" },
     }));
     const dir = mkdtempSync(path.join(tmpdir(), "search-dates-"));
@@ -56,19 +56,19 @@ describe("the search client sorts every accepted date", () => {
     const engine = await engineFor(days);
     for (const sort of ["date", "", "upvotes"]) {
       const found = await engine.search("graphs", { sort });
-      const shown = await Promise.all(found.ids.map(async (id: number) => (await engine.result(id, found)).day));
+      const shown = await Promise.all(found.ids.map(async (id: number) => (await engine.result(id)).day));
       expect(shown, sort).toEqual([...days].reverse());
     }
     const years = (await engine.filterOptions()).year.map((option: unknown[]) => option[0]);
     expect(years).toEqual(["2099", "2026", "1991"]);
     const in1991 = await engine.search("graphs", { filters: { year: "1991" }, sort: "date" });
-    expect(await Promise.all(in1991.ids.map(async (id: number) => (await engine.result(id, in1991)).day))).toEqual(["1991-01-02", "1991-01-01"]);
+    expect(await Promise.all(in1991.ids.map(async (id: number) => (await engine.result(id)).day))).toEqual(["1991-01-02", "1991-01-01"]);
   });
 
   it("keeps the order for days before 1970 too, should an index ever hold them", async () => {
     const days = ["1960-01-01", "1969-12-31", "1970-01-01", "2200-12-31"];
     const engine = await engineFor(days);
     const found = await engine.search("graphs", { sort: "date" });
-    expect(await Promise.all(found.ids.map(async (id: number) => (await engine.result(id, found)).day))).toEqual([...days].reverse());
+    expect(await Promise.all(found.ids.map(async (id: number) => (await engine.result(id)).day))).toEqual([...days].reverse());
   });
 });

@@ -1,6 +1,6 @@
 // The search engine that runs in the reader's browser, over the index src/search/index.ts writes (format described
 // there). A query fetches the index's table (meta), the dictionary chunks of its words, the postings of their stems
-// and, for the results shown, one small file per paper. Nothing else is loaded; nothing runs on a server.
+// and, for the results shown, one small file per four papers. Nothing else is loaded; nothing runs on a server.
 // Plain JavaScript because the browser loads this file as it is (copied to /assets/search/); tests run it in Node.
 
 import { isSkipped, wordsOf } from "./words.js";
@@ -279,15 +279,15 @@ export function createEngine(load) {
   }
 
   /**
-   * What a result shows: its page, title, authors, day, upvotes and an excerpt around the first matched word.
+   * What a result shows: its page, title, authors, day and upvotes. Its excerpt is cut (`excerpt`, with what `search`
+   * returned) from the abstract on the paper's page: the index does not hold the abstract a second time.
    * @param {number} id
-   * @param {{ highlight?: Set<string>, prefixes?: string[] }} [found] what `search` returned, for the excerpt
    */
-  async function result(id, { highlight = new Set(), prefixes = [] } = {}) {
+  async function result(id) {
     const m = await meta();
     const group = Math.floor(id / m.fragment);
     const doc = (await file(`f/${Math.floor(group / m.folder)}/${group}.ix?v=${m.version}`, json))[id % m.fragment];
-    return { url: doc.url, title: doc.title, authors: doc.authors, day: doc.day, upvotes: doc.upvotes, excerpt: excerpt(doc.text, highlight, prefixes) };
+    return { url: doc.url, title: doc.title, authors: doc.authors, day: doc.day, upvotes: doc.upvotes };
   }
 
   /** The filter menus: `[value, papers]` per tag, organization and year. */
@@ -302,8 +302,18 @@ export function createEngine(load) {
   return { search, result, filterOptions, ready: meta };
 }
 
+/** A private-use character: how the browser's search.js writes a formula into an abstract's text. */
+const formulaMark = /[\uE000-\uF8FF]/g;
+
+/** `words` of `text` with each formula mark among them as a word that never matches (a window of words counts them). */
+function withFormulas(text, words) {
+  const marks = [...text.matchAll(formulaMark)];
+  if (!marks.length) return words;
+  return [...words, ...marks.map((m) => ({ word: "", start: m.index, end: m.index + 1 }))].sort((a, b) => a.start - b.start);
+}
+
 /**
- * About `excerptWords` words of `text` around the first matched word, as `[text, marked]` pieces: matched words
+ * About `excerptWords` words of `text` around the first matched word (a formula mark counting as one), as `[text, marked]` pieces: matched words
  * marked, everything else plain text (paper text never becomes markup).
  */
 /**
@@ -313,8 +323,8 @@ export function createEngine(load) {
  * @returns {[string, boolean][]}
  */
 export function excerpt(text, highlight, prefixes = []) {
-  const words = wordsOf(text);
-  const matches = (w) => highlight.has(w) || prefixes.some((p) => w.startsWith(p));
+  const words = withFormulas(text, wordsOf(text));
+  const matches = (w) => w !== "" && (highlight.has(w) || prefixes.some((p) => w.startsWith(p)));
   const first = Math.max(0, words.findIndex((w) => matches(w.word)));
   const start = Math.max(0, Math.min(first - 8, words.length - excerptWords));
   const end = Math.min(words.length, start + excerptWords);

@@ -131,6 +131,17 @@ describe.skipIf(Boolean(skip))("search in the browser", () => {
     await page.context().close();
   });
 
+  it("fetches excerpts in the header box only for results that stay: results passed while typing fetch no page", async () => {
+    const { page, requests } = await open(server.url);
+    await boxResults(page, "Kronecker");
+    // Typed on at once: the first list is replaced before its excerpts would fetch their pages.
+    await boxResults(page, "zanzibar");
+    await page.locator("#site-search-results .search-excerpt[data-state=loaded]").first().waitFor({ state: "attached" });
+    expect(requests).toContain("/papers/2602.09002/");
+    expect(requests).not.toContain("/papers/2411.15002/");
+    await page.context().close();
+  });
+
   it("cuts an excerpt around the match on a long abstract, formulas and all, and keeps none when the page is gone", async () => {
     const { page } = await open(`${server.url}search/?q=${encodeURIComponent("zygomorphic")}`);
     await page.waitForSelector('#search-results[data-query="q=zygomorphic"]', { state: "attached" });

@@ -45,6 +45,8 @@ function normalizeQuery(query) {
 // chunks of every word it starts: a query ending in such a short word waits for the reader to pause; others go after
 // a debounce.
 const debounceMs = 80;
+/** How long the header box's results must stay before their excerpts fetch the papers' pages. */
+const excerptPauseMs = 250;
 const shortWordMs = 400;
 /** How long to wait after a keystroke before searching `query`; Infinity for a lone letter (never searched as typed). */
 function delayFor(query) {
@@ -142,10 +144,13 @@ function excerptNodes(pieces, formulas) {
   return out;
 }
 
-/** A result's excerpt: empty until the paper's page is in, then about 26 words around the first match. */
-function excerptNode(url, found) {
+/**
+ * A result's excerpt: empty until the paper's page is in, then about 26 words around the first match. The page is
+ * fetched once `ready` gives true (at once by default); on false, never (the result was replaced first).
+ */
+function excerptNode(url, found, ready = Promise.resolve(true)) {
   const node = el("span", { class: "search-excerpt", "data-state": "loading" });
-  abstractOf(url).then(
+  ready.then((go) => (go ? abstractOf(url) : new Promise(() => {}))).then(
     ({ text, formulas }) => {
       node.replaceChildren(...excerptNodes(excerpt(text, found.highlight, found.prefixes), formulas));
       node.dataset.state = "loaded";
@@ -160,7 +165,7 @@ function excerptNode(url, found) {
  * One result. In the header's listbox it is an option (arrow keys move, focus stays in the box); on the search page it
  * is a plain list item whose link Tab reaches.
  */
-function resultItem(data, found, id, option = true) {
+function resultItem(data, found, id, option = true, ready = undefined) {
   const facts = [data.authors, shortDay(data.day), `▲ ${data.upvotes}`].filter(Boolean).join(" · ");
   return el(
     "li",
@@ -170,7 +175,7 @@ function resultItem(data, found, id, option = true) {
       option ? { class: "search-link" } : { href: data.url },
       el("span", { class: "search-title" }, data.title || data.url),
       el("span", { class: "search-facts" }, facts),
-      excerptNode(data.url, found),
+      excerptNode(data.url, found, ready),
     ),
   );
 }
@@ -278,8 +283,11 @@ export function searchBox(form) {
     keys.reset();
     const total = response.total;
     const all = `${form.action}?q=${encodeURIComponent(input.value.trim())}`;
+    // The excerpts fetch their papers' pages once typing pauses: results passed on the way (each keystroke searches)
+    // fetch none.
+    const settled = new Promise((resolve) => setTimeout(() => resolve(isLatest()), excerptPauseMs));
     list.replaceChildren(
-      ...data.map((d, i) => resultItem(d, response, `site-search-result-${i}`)),
+      ...data.map((d, i) => resultItem(d, response, `site-search-result-${i}`, true, settled)),
       el("li", optionAttributes("site-search-all", all, "search-all"), el("span", { class: "search-link" }, allLabel(total))),
     );
     status.textContent = total ? `${total} result${total === 1 ? "" : "s"}` : "No results";

@@ -146,18 +146,21 @@ function excerptNodes(pieces, formulas) {
 
 /**
  * A result's excerpt: empty until the paper's page is in, then about 26 words around the first match. The page is
- * fetched once `ready` gives true (at once by default); on false, never (the result was replaced first).
+ * fetched once `ready` gives true (at once by default); on false, never: the result was replaced first.
  */
 function excerptNode(url, found, ready = Promise.resolve(true)) {
   const node = el("span", { class: "search-excerpt", "data-state": "loading" });
-  ready.then((go) => (go ? abstractOf(url) : new Promise(() => {}))).then(
-    ({ text, formulas }) => {
+  ready.then(async (go) => {
+    if (!go) return void (node.dataset.state = "skipped");
+    try {
+      const { text, formulas } = await abstractOf(url);
       node.replaceChildren(...excerptNodes(excerpt(text, found.highlight, found.prefixes), formulas));
       node.dataset.state = "loaded";
-    },
-    // No excerpt then: the result still shows its title, authors and day, and leads to the page.
-    () => (node.dataset.state = "failed"),
-  );
+    } catch {
+      // No excerpt then: the result still shows its title, authors and day, and leads to the page.
+      node.dataset.state = "failed";
+    }
+  });
   return node;
 }
 

@@ -313,8 +313,8 @@ function withFormulas(text, words) {
 }
 
 /**
- * About `excerptWords` words of `text` around the first matched word (a formula mark counting as one), as `[text, marked]` pieces: matched words
- * marked, everything else plain text (paper text never becomes markup).
+ * About `excerptWords` words of `text` around the first matched word (a formula mark counting as one), as
+ * `[text, marked]` pieces: matched words marked, everything else plain text (paper text never becomes markup).
  */
 /**
  * @param {string} text

@@ -2,7 +2,7 @@
 // the chunks it needs), a dropdown under the header box, and the /search/ page with filters and sorting.
 // Plain ES module, no build step.
 import { paperAbstract } from "./paper-abstract.js";
-import { createEngine, excerpt } from "./search/engine.js";
+import { createEngine, excerpt, formulaMark, formulaMarkBase, formulaMarkLimit } from "./search/engine.js";
 
 const boxLimit = 8;
 const pageSize = 20;
@@ -74,12 +74,9 @@ function shortDay(iso = "") {
 
 // A result's excerpt is cut from the abstract on the paper's own page, fetched when the result is shown: the search
 // index does not hold every abstract a second time (README, "Output size"), and the excerpt shows the page's math
-// typeset. In the abstract's text each formula is one private-use character (U+E000 plus its number), which the
-// engine's `excerpt` counts as a word that never matches, and which is put back as the formula when the excerpt is
-// drawn. The page's own private-use characters are dropped, so none can pose as a formula.
-const formulaBase = 0xe000;
-const formulaLimit = 0xf8ff - formulaBase + 1;
-const privateUse = /[\uE000-\uF8FF]/g;
+// typeset. In the abstract's text each formula is one formula mark (the engine's `formulaMark`: U+E000 plus its
+// number), which the engine's `excerpt` counts as a word that never matches, and which is put back as the formula
+// when the excerpt is drawn. The page's own private-use characters are dropped, so none can pose as a formula.
 /** Elements whose text is not run into their neighbours' (paragraphs, list items, display math...). */
 const blocks = new Set("p div li ul ol blockquote pre h1 h2 h3 h4 h5 h6 table tr td th dl dt dd br hr".split(" "));
 
@@ -89,11 +86,11 @@ function abstractText(abstract) {
   const formulas = [];
   const walk = (node) => {
     for (const child of node.childNodes) {
-      if (child.nodeType === Node.TEXT_NODE) text += child.data.replace(privateUse, "");
+      if (child.nodeType === Node.TEXT_NODE) text += child.data.replace(formulaMark, "");
       else if (child.nodeType !== Node.ELEMENT_NODE) continue;
       else if (child.localName === "math") {
-        if (formulas.length === formulaLimit) continue;
-        text += String.fromCharCode(formulaBase + formulas.length);
+        if (formulas.length === formulaMarkLimit) continue;
+        text += String.fromCharCode(formulaMarkBase + formulas.length);
         // Adopted now, so that the fetched page itself is not kept.
         formulas.push(document.importNode(child, true));
       } else {
@@ -131,10 +128,10 @@ function excerptNodes(pieces, formulas) {
       continue;
     }
     let at = 0;
-    for (const match of text.matchAll(privateUse)) {
+    for (const match of text.matchAll(formulaMark)) {
       out.push(text.slice(at, match.index));
       at = match.index + 1;
-      const formula = formulas[match[0].charCodeAt(0) - formulaBase].cloneNode(true);
+      const formula = formulas[match[0].charCodeAt(0) - formulaMarkBase].cloneNode(true);
       // In the line of the excerpt, whatever it was on the page; a wide one is cut, not the list.
       formula.removeAttribute("display");
       out.push(el("span", { class: "search-math" }, formula));
@@ -168,7 +165,7 @@ function excerptNode(url, found, ready = Promise.resolve(true)) {
  * One result. In the header's listbox it is an option (arrow keys move, focus stays in the box); on the search page it
  * is a plain list item whose link Tab reaches.
  */
-function resultItem(data, found, id, option = true, ready = undefined) {
+function resultItem(data, found, id, option = true, ready) {
   const facts = [data.authors, shortDay(data.day), `▲ ${data.upvotes}`].filter(Boolean).join(" · ");
   return el(
     "li",

@@ -302,8 +302,13 @@ export function createEngine(load) {
   return { search, result, filterOptions, ready: meta };
 }
 
-/** A private-use character: how the browser's search.js writes a formula into an abstract's text. */
-const formulaMark = /[\uE000-\uF8FF]/g;
+/**
+ * Formula marks: how the browser's search.js writes the n-th formula of an abstract into its text, as the private-use
+ * character `formulaMarkBase + n` (U+E000 to U+F8FF, so at most `formulaMarkLimit` formulas).
+ */
+export const formulaMark = /[\uE000-\uF8FF]/g;
+export const formulaMarkBase = 0xe000;
+export const formulaMarkLimit = 0xf8ff - formulaMarkBase + 1;
 
 /** `words` of `text` with each formula mark among them as a word that never matches (a window of words counts them). */
 function withFormulas(text, words) {

@@ -1,6 +1,9 @@
 // Worker thread entry of threadPageWriter (page-writer.ts): writes and hashes pages in the order they come.
 import { parentPort } from "node:worker_threads";
 import { writePage, type PageBatch, type WriterDone } from "./page-writer.ts";
+import { lowerThreadPriority } from "../workers/priority.ts";
+
+lowerThreadPriority();
 
 type Message = { queued: Int32Array } | { pages: PageBatch; size: number } | { close: true };
 

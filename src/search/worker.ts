@@ -3,6 +3,9 @@
 import { parentPort } from "node:worker_threads";
 import { runIndexJob, type IndexJob, type IndexPrepare, type IndexReply } from "./build.ts";
 import { MissingTextError, preloadState } from "./index.ts";
+import { lowerThreadPriority } from "../workers/priority.ts";
+
+lowerThreadPriority();
 
 // Started early (see startSearchIndex), the worker is first told which state to read while it waits for its job.
 parentPort?.on("message", async (message: IndexJob | IndexPrepare) => {

@@ -1,8 +1,10 @@
 // src/measure/threads.ts and npm run measure:threads: CPU time per thread of a process tree, over time.
 import { spawn, spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { readThreads, threadTimeline, type ThreadReading } from "../src/measure/threads.ts";
+import { readThreads, readThreadStat, threadTimeline, type ThreadReading } from "../src/measure/threads.ts";
 import { repoRoot } from "./helpers/site.ts";
 
 const linux = process.platform === "linux";
@@ -14,6 +16,19 @@ const spinner = `
   spin(400);
   worker.on("exit", () => process.exit(Number(process.argv[1] ?? 0)));
 `;
+
+describe("readThreadStat", () => {
+  it("reads the name (which may hold parentheses and spaces), CPU seconds and nice value of a stat line", () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "digest-stat-"));
+    try {
+      const file = path.join(dir, "stat");
+      writeFileSync(file, "42 (we(ird) name) S 1 1 1 0 -1 4194560 10 0 0 0 250 50 0 0 30 10 1 0 100\n");
+      expect(readThreadStat(file)).toEqual({ name: "we(ird) name", cpu: 3, nice: 10 });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
 
 describe("threadTimeline", () => {
   it("gives each thread's CPU per bucket from the growth of its counter, threads by CPU used", () => {

@@ -21,10 +21,16 @@ export interface ThreadReading {
   cpu: Map<string, number>;
 }
 
-/** The fields of a `/proc/.../stat` line after the command name (state is the first, field 3 of the man page). */
-function statFields(text: string): { name: string; fields: string[] } {
+/**
+ * A thread's (or process's) `/proc/.../stat` file: its command name, CPU seconds so far (user and system: fields 14
+ * and 15 of proc(5)) and nice value (field 19). The name is between the first "(" and the last ")": it may hold both.
+ */
+export function readThreadStat(file: string): { name: string; cpu: number; nice: number } {
+  const text = readFileSync(file, "utf8");
   const close = text.lastIndexOf(")");
-  return { name: text.slice(text.indexOf("(") + 1, close), fields: text.slice(close + 2).split(" ") };
+  // The fields after the name, from the state (field 3).
+  const fields = text.slice(close + 2).split(" ");
+  return { name: text.slice(text.indexOf("(") + 1, close), cpu: (Number(fields[11]) + Number(fields[12])) / ticksPerSecond, nice: Number(fields[16]) };
 }
 
 /** The process `pid` and its descendants (those alive while they are listed). */
@@ -60,10 +66,9 @@ export function readThreads(pid: number, names?: Map<string, string>): Map<strin
     }
     for (const tid of tasks) {
       try {
-        const { name, fields } = statFields(readFileSync(`/proc/${process}/task/${tid}/stat`, "utf8"));
-        // utime and stime: fields 14 and 15, the 12th and 13th after the command name.
+        const { name, cpu: seconds } = readThreadStat(`/proc/${process}/task/${tid}/stat`);
         const key = `${process}/${tid}`;
-        cpu.set(key, (Number(fields[11]) + Number(fields[12])) / ticksPerSecond);
+        cpu.set(key, seconds);
         names?.set(key, name);
       } catch {
         // The thread ended meanwhile.

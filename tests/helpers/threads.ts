@@ -1,10 +1,9 @@
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync } from "node:fs";
+import { readThreadStat } from "../../src/measure/threads.ts";
 
 /** The nice value of a thread of this process (Linux): `thread-self`, or a thread id of `/proc/self/task`. */
 export function threadNice(thread: string | number): number {
-  const stat = readFileSync(thread === "thread-self" ? "/proc/thread-self/stat" : `/proc/self/task/${thread}/stat`, "utf8");
-  // Fields after the command name's closing parenthesis start at the state (field 3); nice is field 19.
-  return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[16]);
+  return readThreadStat(thread === "thread-self" ? "/proc/thread-self/stat" : `/proc/self/task/${thread}/stat`).nice;
 }
 
 /** The nice value of each thread of this process, by thread id (threads that end meanwhile are left out). */

@@ -322,7 +322,10 @@ function mergeOrder(old: Int32Array, fromId: number, count: number, text: readon
 
 const sha = (data: Uint8Array | string) => createHash("sha256").update(data).digest("hex").slice(0, 32);
 
-/** Words as cut from the text whose ids one index build keeps (see `tokenId` in buildIndexParts): 2 ** 20, about 100 MB at most. */
+/**
+ * Words as cut from the text whose ids one index build keeps (see `tokenId` in buildIndexParts): each is a distinct
+ * piece of the text indexed, so they never hold more characters than that text, in at most 2 ** 20 entries.
+ */
 const tokenMemoLimit = 2 ** 20;
 
 /** A record's key when the caller gave none: a hash of all of it. */

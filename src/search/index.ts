@@ -391,10 +391,10 @@ export function buildIndexParts(records: readonly SearchRecord[], language: stri
     }
     return undefined;
   };
-  // What each word as cut from the text (`newWordPattern`, before `normalizeWord`) stands for: its word id, or -1 when it is
-  // skipped. An abstract's words are mostly words seen before, and looking the cut word up once replaces normalizing
-  // it, the stop-word test and the id lookup: 35% of a cold index build's tokenising. Bounded: past the limit, words
-  // not seen yet are worked out each time, as without it.
+  // What each word as cut from the text (`newWordPattern`, before `normalizeWord`) stands for: its word id, or -1 when
+  // it is skipped. An abstract's words are mostly words seen before, and one lookup of the cut word replaces
+  // normalizing it, the stop-word test and the id lookup: a third of this function's time on the 10,000 bench papers
+  // (docs/performance.md, round 20). Bounded: past the limit, words not seen yet are worked out each time.
   const pattern = newWordPattern();
   const tokenIds = new Map<string, number>();
   const tokenId = (raw: string): number => {

@@ -391,21 +391,6 @@ export function buildIndexParts(records: readonly SearchRecord[], language: stri
     }
     return undefined;
   };
-  // What each word as cut from the text (`newWordPattern`, before `normalizeWord`) stands for: its word id, or -1 when
-  // it is skipped. An abstract's words are mostly words seen before, and one lookup of the cut word replaces
-  // normalizing it, the stop-word test and the id lookup: a third of this function's time on the 10,000 bench papers
-  // (docs/performance.md, round 20). Bounded: past the limit, words not seen yet are worked out each time.
-  const pattern = newWordPattern();
-  const tokenIds = new Map<string, number>();
-  const tokenId = (raw: string): number => {
-    let id = tokenIds.get(raw);
-    if (id === undefined) {
-      const normal = normalizeWord(raw);
-      id = isSkipped(normal, language) ? -1 : wordOf(normal);
-      if (tokenIds.size < tokenMemoLimit) tokenIds.set(raw, id);
-    }
-    return id;
-  };
   const seenIn: number[] = [];
   const wordOf = (word: string): number => {
     let id = lookUp(wordIds, words, oldWordOrder, word);
@@ -421,6 +406,21 @@ export function buildIndexParts(records: readonly SearchRecord[], language: stri
         stems.push(stem);
       }
       wordStem.push(stemId);
+    }
+    return id;
+  };
+  // What each word as cut from the text (`newWordPattern`, before `normalizeWord`) stands for: its word id, or -1 when
+  // it is skipped. An abstract's words are mostly words seen before, and one lookup of the cut word replaces
+  // normalizing it, the stop-word test and the id lookup: a third of this function's time on the 10,000 bench papers
+  // (docs/performance.md, round 20). Bounded: past the limit, words not seen yet are worked out each time.
+  const pattern = newWordPattern();
+  const tokenIds = new Map<string, number>();
+  const tokenId = (raw: string): number => {
+    let id = tokenIds.get(raw);
+    if (id === undefined) {
+      const normal = normalizeWord(raw);
+      id = isSkipped(normal, language) ? -1 : wordOf(normal);
+      if (tokenIds.size < tokenMemoLimit) tokenIds.set(raw, id);
     }
     return id;
   };

@@ -1,12 +1,14 @@
 import type { RenderedPaper } from "../markdown/paper.ts";
 
 /**
- * A typeset paper as the paper cache stores it: one line of two JSON texts split by a tab (JSON text never holds a raw
- * tab), `<metadata>\t<text>`. The text part holds the fields below, the large ones (about 20 of a paper's 22 KB); the
- * metadata part holds every other field, and these as 0 where they stand in the paper, so a decoded paper lists its
- * fields in the same order. Grouping the site and planning its pages read only the metadata: a paper's text is decoded
- * from the same line, on first use, only for the pages, feed items and search records that show it. Both parts come
- * from one line, written at once, so a paper's metadata and its text are always of the same rendering.
+ * A typeset paper as the paper cache stores it: one line of JSON texts split by tabs (JSON text never holds a raw tab),
+ * `<metadata>\t<body>\t<abstractHtml>\t<text>\t<abstractText>`. The text fields, the large ones (about 20 of a paper's
+ * 22 KB), each have a JSON text of their own; the metadata holds every other field, and these as 0 where they stand in
+ * the paper, so a decoded paper lists its fields in the same order. Grouping the site and planning its pages read only
+ * the metadata, and each text field is decoded from the same line on first use: a paper page reads the typeset
+ * abstract, a search record the plain text, a feed item the source; a cold build's main thread never decodes the
+ * text a search record is made of (the typesetting worker makes the paper's search row, see src/search/rows.ts). All
+ * parts come from one line, written at once, so a paper's metadata and its text are always of the same rendering.
  */
 export const textFields = ["body", "abstractHtml", "text", "abstractText"] as const satisfies readonly (keyof RenderedPaper)[];
 
@@ -16,55 +18,70 @@ const tab = 0x09;
 export function encodePaperRecord(paper: RenderedPaper): string {
   const meta: Record<string, unknown> = { ...paper };
   for (const field of textFields) meta[field] = 0;
-  return `${JSON.stringify(meta)}\t${JSON.stringify(textFields.map((field) => paper[field]))}`;
+  let record = JSON.stringify(meta);
+  for (const field of textFields) record += `\t${JSON.stringify(paper[field]) ?? "null"}`;
+  return record;
 }
 
 /** The lines a paper record was decoded from (see `recordOf`). */
 const records = new WeakMap<RenderedPaper, Buffer>();
 
-/** How many papers had their text decoded in this process (for tests and profiles of what a build reads). */
-export const textDecodes = { count: 0 };
+/**
+ * How many papers had any of their text decoded in this process, and how many text fields in all (for tests and
+ * profiles of what a build reads).
+ */
+export const textDecodes = { count: 0, fields: 0 };
 
-/** A paper record's text part, checked: its fields, in `textFields` order. */
-function parseText(json: string): unknown[] {
-  const values = JSON.parse(json) as unknown;
-  if (!Array.isArray(values) || values.length !== textFields.length) throw new Error("damaged paper record in the build cache");
-  return values;
-}
+const damaged = () => new Error("damaged paper record in the build cache");
 
-/** A paper record decoded whole (a record fresh from a worker thread). */
-export function parsePaperRecord(line: string): RenderedPaper {
-  const split = line.indexOf("\t");
-  if (split === -1) throw new Error("damaged paper record in the build cache");
-  const paper = JSON.parse(line.slice(0, split)) as Record<string, unknown>;
-  const values = parseText(line.slice(split + 1));
-  textFields.forEach((field, i) => (paper[field] = values[i]));
-  return paper as unknown as RenderedPaper;
-}
-
-/** Where a decoded paper's text is, until it is read (see decodePaperRecord). */
+/** Where a decoded paper's text is, until all of it is read (see decodePaperRecord). */
 interface PendingText {
-  /** The record's bytes and where its text part is in them; or `tail`, which reads the text part. */
+  /** The record's bytes and where its text fields are in them; or `tail`, which reads the text fields. */
   bytes?: Buffer;
   start: number;
   end: number;
   tail?: () => Buffer;
-  values?: unknown[];
+  /** Where each text field's JSON starts in `bytes`, and where the last one ends (found on first use). */
+  bounds?: number[];
+  /** The fields read so far (`unread` for the others). */
+  values: unknown[];
+  unread: number;
 }
+
+const unread = Symbol("unread");
 
 /** A decoded paper's pending text, under a key no paper field can have, not enumerable. */
 const pending = Symbol("paper text");
 
-/** The text fields of a decoded paper, decoded on first use; the record's bytes are let go then. */
-function textOf(paper: { [pending]: PendingText }): unknown[] {
+/** Text field `i` of a decoded paper, decoded on first use; the record's bytes are let go once every field is read. */
+function textOf(paper: { [pending]: PendingText }, i: number): unknown {
   const state = paper[pending];
-  if (!state.values) {
-    state.values = parseText(state.tail ? state.tail().toString("utf8") : state.bytes!.toString("utf8", state.start, state.end));
-    state.bytes = undefined;
-    state.tail = undefined;
+  if (state.values[i] !== unread) return state.values[i];
+  if (!state.bounds) {
+    if (state.tail) {
+      state.bytes = state.tail();
+      state.start = 0;
+      state.end = state.bytes.length;
+      state.tail = undefined;
+    }
+    const bytes = state.bytes!;
+    const bounds = [state.start];
+    for (let at = state.start; bounds.length < textFields.length; ) {
+      const split = bytes.indexOf(tab, at);
+      if (split === -1 || split >= state.end) throw damaged();
+      bounds.push((at = split + 1));
+    }
+    const extra = bytes.indexOf(tab, bounds[bounds.length - 1]);
+    if (extra !== -1 && extra < state.end) throw damaged();
+    bounds.push(state.end + 1);
+    state.bounds = bounds;
     textDecodes.count++;
   }
-  return state.values;
+  const value = JSON.parse(state.bytes!.toString("utf8", state.bounds[i]!, state.bounds[i + 1]! - 1)) as unknown;
+  state.values[i] = value;
+  textDecodes.fields++;
+  if (--state.unread === 0) state.bytes = undefined;
+  return value;
 }
 
 /**
@@ -74,7 +91,7 @@ function textOf(paper: { [pending]: PendingText }): unknown[] {
 const textAccessors = textFields.map(
   (_field, i): PropertyDescriptor => ({
     get(this: { [pending]: PendingText }) {
-      return textOf(this)[i];
+      return textOf(this, i);
     },
     enumerable: true,
     configurable: false,
@@ -88,11 +105,13 @@ const textAccessors = textFields.map(
  */
 export function decodePaperRecord(bytes: Buffer, start: number, end: number, tail?: () => Buffer): RenderedPaper {
   const split = tail ? end : bytes.indexOf(tab, start);
-  if (split === -1 || split > end) throw new Error("damaged paper record in the build cache");
+  if (split === -1 || split > end) throw damaged();
   const paper = JSON.parse(bytes.toString("utf8", start, split)) as Record<string | symbol, unknown>;
-  if (!paper || typeof paper !== "object") throw new Error("damaged paper record in the build cache");
+  if (!paper || typeof paper !== "object") throw damaged();
   // Not enumerable: a spread or a comparison of the paper never sees it.
-  Object.defineProperty(paper, pending, { value: tail ? { start: 0, end: 0, tail } : { bytes, start: split + 1, end } });
+  const values: unknown[] = textFields.map(() => unread);
+  const text: PendingText = tail ? { start: 0, end: 0, tail, values, unread: values.length } : { bytes, start: split + 1, end, values, unread: values.length };
+  Object.defineProperty(paper, pending, { value: text });
   // Accessors where the fields stand (the 0s of the metadata), so the paper lists its fields in the stored order.
   for (let i = 0; i < textFields.length; i++) Object.defineProperty(paper, textFields[i]!, textAccessors[i]!);
   // The whole record, to write back as it is (a paper whose text is elsewhere is encoded again when written).

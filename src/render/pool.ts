@@ -3,7 +3,8 @@ import { parsePaper, type ParsedPaper, type SourceFile } from "../content/load.t
 import type { MacroTable } from "../markdown/macros.ts";
 import { renderPaper } from "../markdown/paper.ts";
 import { startTypeScriptWorker } from "../workers/typescript-worker.ts";
-import { encodePaperRecord, parsePaperRecord } from "../cache/paper-record.ts";
+import { decodePaperRecord, encodePaperRecord } from "../cache/paper-record.ts";
+import { keepSearchRow, searchRow } from "../search/rows.ts";
 
 /** What renderPaper returns for one paper. */
 export type RenderResult = ReturnType<typeof renderPaper>;
@@ -38,39 +39,51 @@ export function compact<T>(value: T): T {
 export interface EncodedResults {
   /** The results without their typeset papers, as JSON. */
   json: string;
-  /** Each result's typeset paper as one line of JSON (an empty line for a result without one). */
-  papers: string;
-  /** `papers` in UTF-8. */
+  /** Each result's typeset paper as one line (src/cache/paper-record.ts) in UTF-8; an empty line for a result without one. */
   bytes: Uint8Array<ArrayBuffer>;
+  /** Each typeset paper's search row (src/search/rows.ts) as a line in UTF-8, in the same way. */
+  rows: Uint8Array<ArrayBuffer>;
 }
 
 /**
  * Results as they leave a worker thread. They travel as JSON text: objects rebuilt by JSON.parse take 2.5 times less
- * memory than structured clones, and the text flattens every string (see `compact`). Each typeset paper is a line of
- * JSON of its own, also sent in UTF-8 (moved rather than copied) for the paper cache to write as it is: the main
- * thread does not serialise every paper again (at 100,000 papers that took 10 s).
+ * memory than structured clones, and the text flattens every string (see `compact`). Each typeset paper is a paper
+ * record of its own (a line), sent in UTF-8 and moved rather than copied: the paper cache writes those bytes as they
+ * are (the main thread does not serialise every paper again: at 100,000 papers that took 10 s), and the main thread
+ * decodes a paper's text from them only when something reads it (see decodePaperRecord).
  */
 export function encodeResults(results: readonly FileResult[]): EncodedResults {
   // Paper records never hold a raw line break, so lines separate the papers.
   const papers = results.map((r) => (r.rendered ? encodePaperRecord(r.rendered.paper) : "")).join("\n");
   const json = JSON.stringify(results.map((r) => (r.rendered ? { ...r, rendered: { ...r.rendered, paper: null } } : r)));
-  return { json, papers, bytes: new TextEncoder().encode(papers) };
+  const rows = results.map((r) => (r.rendered ? searchRow(r.rendered.paper) : "")).join("\n");
+  const utf8 = new TextEncoder();
+  return { json, bytes: utf8.encode(papers), rows: utf8.encode(rows) };
 }
 
-/** Results as they arrive on the main thread, each paper with its JSON in UTF-8. */
-export function decodeResults({ json, papers, bytes }: EncodedResults): FileResult[] {
-  const lines = papers.split("\n");
+/** Results as they arrive on the main thread, each paper with its record in UTF-8 (its text decoded on first use). */
+export function decodeResults({ json, bytes, rows }: EncodedResults): FileResult[] {
+  const records = lines(bytes);
+  const searchRows = lines(rows);
+  return (JSON.parse(json) as FileResult[]).map((result) => {
+    const record = records.next().value!;
+    const row = searchRows.next().value!;
+    if (!result.rendered) return result;
+    const paper = decodePaperRecord(record, 0, record.length);
+    keepSearchRow(paper, row);
+    return { ...result, rendered: { ...result.rendered, paper }, paperJson: record };
+  });
+}
+
+/** The lines of UTF-8 `bytes`, as views of them. */
+function* lines(bytes: Uint8Array): Generator<Buffer> {
   const utf8 = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  let start = 0;
-  return (JSON.parse(json) as FileResult[]).map((result, i) => {
+  for (let start = 0; start <= utf8.length; ) {
     const newline = utf8.indexOf(0x0a, start);
     const end = newline === -1 ? utf8.length : newline;
-    const paperJson = utf8.subarray(start, end);
+    yield utf8.subarray(start, end);
     start = end + 1;
-    if (!result.rendered) return result;
-    const paper = parsePaperRecord(lines[i]!);
-    return { ...result, rendered: { ...result.rendered, paper }, paperJson };
-  });
+  }
 }
 
 /** The parse result of a processed file, with its paper (the typeset one when there is one). */

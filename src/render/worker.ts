@@ -6,5 +6,5 @@ import { encodeResults, processFile } from "./pool.ts";
 
 parentPort?.on("message", (batch: { files: SourceFile[]; siteMacros?: MacroTable }) => {
   const results = encodeResults(batch.files.map((file) => processFile(file, batch.siteMacros)));
-  parentPort?.postMessage(results, [results.bytes.buffer]);
+  parentPort?.postMessage(results, [results.bytes.buffer, results.rows.buffer]);
 });

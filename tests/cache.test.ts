@@ -172,6 +172,13 @@ describe("the paper cache", () => {
     for (const f of files) expect({ ...found.get(f.file)! }).toEqual(f.paper);
     expect([textDecodes.count, textDecodes.fields]).toEqual([before + 2, fields + 2 * textFields.length]);
     for (const field of textFields) expect(found.get(files[1]!.file)![field]).toEqual(files[1]!.paper[field]);
+    // Kept only while it is the paper whose text was read last (its page is being made): read again after another
+    // paper's, a field is decoded again, and is the same.
+    const [first, second] = [found.get(files[0]!.file)!, found.get(files[1]!.file)!];
+    const again = textDecodes.fields;
+    expect([first.abstractText, first.abstractText, second.abstractText]).toEqual([files[0]!.paper.abstractText, files[0]!.paper.abstractText, files[1]!.paper.abstractText]);
+    expect(first.abstractText).toBe(files[0]!.paper.abstractText);
+    expect(textDecodes.fields).toBe(again + 3);
   });
 
   it("never gives a paper whose stored text was cut short, and gives each version of a file its own text", () => {

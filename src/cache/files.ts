@@ -29,6 +29,11 @@ export function textHash(text: string): string {
  * every build.
  */
 export interface FileIndex {
+  /**
+   * True when no earlier build's index was read (none was written yet, or it was unreadable): `known` vouches only for
+   * files recorded since.
+   */
+  readonly empty: boolean;
   /** The recorded hash of the file at `file` (a path as readPaperFiles names it), if its stat allows trusting it. */
   known(file: string, stat: BigIntStats): string | undefined;
   /** Records a file as read now: its stat taken before it was read, and the hash of its text. */
@@ -172,6 +177,9 @@ export function openFileIndex(file: string, options: { racyMarginNs?: bigint } =
   const stats = { trusted: 0, read: 0 };
   return {
     stats,
+    get empty() {
+      return list === "" && delta.size === 0;
+    },
     known(name, stat) {
       // Its entry, and the time it is trusted by: recorded by this index (before it is saved), by its delta, or a line
       // of the index file.

@@ -1,4 +1,4 @@
-import { lstatSync, readdirSync, readFileSync } from "node:fs";
+import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, readFileSync, type BigIntStats } from "node:fs";
 import path from "node:path";
 import { textHash, type FileIndex } from "../cache/files.ts";
 import { parsePaperFile } from "./frontmatter.ts";
@@ -80,6 +80,20 @@ export function paperFileOrigin(root: string, dir: string): string {
 }
 
 /**
+ * Opens a file without following a symbolic link, stats it through the descriptor and reads it unless it is over
+ * `maxBytes` (its bytes are then left out).
+ */
+function openAndRead(full: string, maxBytes: number): { stat: BigIntStats; bytes?: Buffer } {
+  const fd = openSync(full, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0));
+  try {
+    const stat = fstatSync(fd, { bigint: true });
+    return stat.size > BigInt(maxBytes) ? { stat } : { stat, bytes: readFileSync(fd) };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
  * Every entry under `dir`, sorted; symbolic links and non-Markdown files become problems, never silently skipped.
  * `onRead` is called after each file read with the number read so far and the file (to start work that overlaps the
  * reading).
@@ -152,21 +166,24 @@ export function readPaperFiles(
         let bytes;
         let stat;
         try {
-          // Taken before the file is read: a change while it is read leaves a stat the index no longer matches.
-          stat = lstatSync(full, { bigint: true });
+          // Taken before the file is read: a change while it is read leaves a stat the index no longer matches. A
+          // file the index cannot vouch for (it holds nothing: a first build) is stat'ed through the descriptor it is
+          // read from, one lookup of its path instead of two (a tenth of a second at 10,000 files).
+          const opened = index && !index.empty ? undefined : openAndRead(full, maxPaperFileBytes);
+          stat = opened?.stat ?? lstatSync(full, { bigint: true });
           const size = stat.size;
           if (size > BigInt(maxPaperFileBytes)) {
             problems.push({ file, message: `is ${size} bytes; a paper file must be under 1 MB` });
             continue;
           }
-          const hash = index?.known(file, stat);
+          const hash = opened ? undefined : index?.known(file, stat);
           if (hash) {
             const unread = new UnreadFile(file, full, hash);
             files.push(unread);
             onRead?.(files.length, unread);
             continue;
           }
-          bytes = readFileSync(full);
+          bytes = opened?.bytes ?? readFileSync(full);
         } catch (error) {
           unreadable(file, error);
           continue;

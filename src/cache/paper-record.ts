@@ -44,7 +44,7 @@ interface PendingText {
   /** Where each text field's JSON starts in `bytes`, and where the last one ends (found on first use). */
   bounds?: number[];
   /** The fields read (`unread` for the others), kept while this is the paper whose text was read last. */
-  values: unknown[];
+  values?: unknown[];
 }
 
 const unread = Symbol("unread");
@@ -64,11 +64,12 @@ let latest: PendingText | undefined;
  */
 function textOf(paper: { [pending]: PendingText }, i: number): unknown {
   const state = paper[pending];
-  if (state.values[i] !== unread) return state.values[i];
+  if (state.values && state.values[i] !== unread) return state.values[i];
   if (latest !== state) {
-    latest?.values.fill(unread);
+    if (latest) latest.values = undefined;
     latest = state;
   }
+  state.values ??= textFields.map(() => unread);
   if (!state.bounds) {
     if (state.tail) {
       state.bytes = state.tail();
@@ -120,8 +121,7 @@ export function decodePaperRecord(bytes: Buffer, start: number, end: number, tai
   const paper = JSON.parse(bytes.toString("utf8", start, split)) as Record<string | symbol, unknown>;
   if (!paper || typeof paper !== "object") throw damaged();
   // Not enumerable: a spread or a comparison of the paper never sees it.
-  const values: unknown[] = textFields.map(() => unread);
-  const text: PendingText = tail ? { start: 0, end: 0, tail, values } : { bytes, start: split + 1, end, values };
+  const text: PendingText = tail ? { start: 0, end: 0, tail } : { bytes, start: split + 1, end };
   Object.defineProperty(paper, pending, { value: text });
   // Accessors where the fields stand (the 0s of the metadata), so the paper lists its fields in the stored order.
   for (let i = 0; i < textFields.length; i++) Object.defineProperty(paper, textFields[i]!, textAccessors[i]!);

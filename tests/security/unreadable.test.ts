@@ -19,6 +19,11 @@ vi.mock("node:fs", async (original) => {
       if (typeof p !== "number") denied(p as fs.PathLike);
       return (real.readFileSync as (...args: unknown[]) => unknown)(p, ...rest);
     }) as typeof real.readFileSync,
+    // A first build opens each file and reads it through the descriptor (src/content/load.ts): denied at the open.
+    openSync: ((p: fs.PathLike, ...rest: unknown[]) => {
+      denied(p);
+      return (real.openSync as (...args: unknown[]) => unknown)(p, ...rest);
+    }) as typeof real.openSync,
     readdirSync: ((p: fs.PathLike, ...rest: unknown[]) => {
       denied(p);
       return (real.readdirSync as (...args: unknown[]) => unknown)(p, ...rest);

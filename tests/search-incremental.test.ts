@@ -7,8 +7,8 @@ import path from "node:path";
 import { gunzipSync } from "node:zlib";
 import { afterAll, describe, expect, it } from "vitest";
 import { createEngine } from "../src/search/client/engine.js";
-import { binaryKeys, buildSearchIndex, decodePapers, encodePapers, hexKeys, indexWorkers, startSearchIndex, type SearchReuse } from "../src/search/build.ts";
-import { keepSearchRow, searchRow } from "../src/search/rows.ts";
+import { binaryKeys, buildSearchIndex, decodePapers, hexKeys, indexWorkers, startSearchIndex, type SearchReuse } from "../src/search/build.ts";
+import { encodeRows, keepSearchRow, searchRow } from "../src/search/rows.ts";
 import { takeStateLock } from "../src/search/index.ts";
 import { startTypeScriptWorker } from "../src/workers/typescript-worker.ts";
 import { searchPaperFields, type SearchPaper } from "../src/search/records.ts";
@@ -287,19 +287,19 @@ describe("incremental search index", () => {
   it("sends the worker the papers as one JSON text that gives back every field the records read", () => {
     const odd = paper(7, { titleText: "Lone \ud800 surrogate, \u2028 and \"quotes\"", authors: ["Zoë \u{1F600}"], tags: [], organization: undefined, arxiv: undefined });
     const papers = [paper(1), paper(2), odd];
-    const encoded = encodePapers(papers);
+    const encoded = encodeRows(papers);
     const back = decodePapers(encoded);
     expect(back).toEqual(papers.map((p) => Object.fromEntries(searchPaperFields.map((field) => [field, p[field]]))));
     // Without text: nothing but its place (its key is sent beside; what the index kept of it makes its record).
-    expect(new TextDecoder().decode(encodePapers([paper(1), paper(2)], [true, false])).startsWith("[0,[")).toBe(true);
-    expect(decodePapers(encodePapers([paper(1)], [true]))).toEqual([0]);
+    expect(new TextDecoder().decode(encodeRows([paper(1), paper(2)], [true, false])).startsWith("[0,[")).toBe(true);
+    expect(decodePapers(encodeRows([paper(1)], [true]))).toEqual([0]);
     // Rows made where the papers were typeset (src/render/pool.ts) are sent as they are: the same bytes.
     const copies = papers.map((p) => ({ ...p }));
     copies.forEach((copy) => keepSearchRow(copy, new TextEncoder().encode(searchRow(copy))));
-    expect(Buffer.from(encodePapers(copies)).equals(Buffer.from(encoded))).toBe(true);
+    expect(Buffer.from(encodeRows(copies)).equals(Buffer.from(encoded))).toBe(true);
     // A kept row is what is sent, whatever the paper says now: the bytes come from the row, not the paper.
     keepSearchRow(copies[0]!, new TextEncoder().encode(searchRow({ ...copies[0]!, titleText: "Kept row" })));
-    expect((decodePapers(encodePapers(copies))[0] as { titleText: string }).titleText).toBe("Kept row");
+    expect((decodePapers(encodeRows(copies))[0] as { titleText: string }).titleText).toBe("Kept row");
   });
 
   it("updates in the worker thread (large sites), sent only the text of new papers, as on the main thread", async () => {

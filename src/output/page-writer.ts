@@ -3,6 +3,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type { Worker } from "node:worker_threads";
 import { startTypeScriptWorker } from "../workers/typescript-worker.ts";
+import { utf8Parts } from "../workers/utf8-parts.ts";
 
 /**
  * Writes rendered pages and hashes their bytes as it writes them, so the page manifest (src/cache/pages.ts) does not
@@ -82,23 +83,9 @@ export interface PageBatch {
 
 /** A batch of pages in one buffer (strings in UTF-8, as `writeFileSync` writes them). */
 function encodeBatch(pages: { file: string; content: string | Uint8Array }[]): PageBatch {
-  // Room for the longest UTF-8 a string can have (3 bytes a UTF-16 unit): each string is read once, as it is written,
-  // not a first time to count its bytes (Buffer.byteLength cost as much as the writing).
-  // They are written into one scratch buffer, kept from batch to batch, and the bytes copied out to be moved.
-  const room = pages.reduce((sum, { content }) => sum + (typeof content === "string" ? 3 * content.length : content.byteLength), 0);
-  if (scratch.length < room) scratch = Buffer.allocUnsafeSlow(room);
-  const lengths: number[] = [];
-  let offset = 0;
-  for (const { content } of pages) {
-    const length = typeof content === "string" ? scratch.write(content, offset) : (scratch.set(content, offset), content.byteLength);
-    lengths.push(length);
-    offset += length;
-  }
-  const bytes = new Uint8Array(offset);
-  bytes.set(scratch.subarray(0, offset));
+  const { bytes, lengths } = utf8Parts(pages.map(({ content }) => content));
   return { files: pages.map(({ file }) => file), lengths, bytes };
 }
-let scratch = Buffer.alloc(0);
 
 /** What the writer thread answers to `close`. */
 export interface WriterDone {

@@ -5,6 +5,9 @@ import { renderPaper } from "../markdown/paper.ts";
 import { startTypeScriptWorker } from "../workers/typescript-worker.ts";
 import { decodePaperRecord, encodePaperRecord } from "../cache/paper-record.ts";
 import { keepSearchRow, searchRow } from "../search/rows.ts";
+import { utf8Parts } from "../workers/utf8-parts.ts";
+
+const newline = 0x0a;
 
 /** What renderPaper returns for one paper. */
 export type RenderResult = ReturnType<typeof renderPaper>;
@@ -55,31 +58,10 @@ export interface EncodedResults {
 export function encodeResults(results: readonly FileResult[]): EncodedResults {
   // Paper records and search rows never hold a raw line break, so lines separate the papers.
   const json = JSON.stringify(results.map((r) => (r.rendered ? { ...r, rendered: { ...r.rendered, paper: null } } : r)));
-  const bytes = utf8Lines(results.map((r) => (r.rendered ? encodePaperRecord(r.rendered.paper) : "")));
-  const rows = utf8Lines(results.map((r) => (r.rendered ? searchRow(r.rendered.paper) : "")));
+  const bytes = utf8Parts(results.map((r) => (r.rendered ? encodePaperRecord(r.rendered.paper) : "")), newline).bytes;
+  const rows = utf8Parts(results.map((r) => (r.rendered ? searchRow(r.rendered.paper) : "")), newline).bytes;
   return { json, bytes, rows };
 }
-
-/**
- * `lines` joined by line breaks, in UTF-8, in a buffer of their own (to be moved to another thread). Written into a
- * scratch buffer kept from batch to batch, then copied out: not joined into one string first (half a megabyte a
- * batch of 50 papers, a large object of its own for V8) and then encoded.
- */
-function utf8Lines(lines: readonly string[]): Uint8Array<ArrayBuffer> {
-  // Room for the longest UTF-8 a string can have: 3 bytes a UTF-16 unit.
-  let room = lines.length;
-  for (const line of lines) room += 3 * line.length;
-  if (scratch.length < room) scratch = Buffer.allocUnsafeSlow(room);
-  let at = 0;
-  for (let i = 0; i < lines.length; i++) {
-    if (i) scratch[at++] = 0x0a;
-    at += scratch.write(lines[i]!, at);
-  }
-  const bytes = new Uint8Array(at);
-  bytes.set(scratch.subarray(0, at));
-  return bytes;
-}
-let scratch = Buffer.alloc(0);
 
 /** Results as they arrive on the main thread, each paper with its record in UTF-8 (its text decoded on first use). */
 export function decodeResults({ json, bytes, rows }: EncodedResults): FileResult[] {
@@ -99,8 +81,8 @@ export function decodeResults({ json, bytes, rows }: EncodedResults): FileResult
 function* lines(bytes: Uint8Array): Generator<Buffer> {
   const utf8 = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   for (let start = 0; start <= utf8.length; ) {
-    const newline = utf8.indexOf(0x0a, start);
-    const end = newline === -1 ? utf8.length : newline;
+    const found = utf8.indexOf(newline, start);
+    const end = found === -1 ? utf8.length : found;
     yield utf8.subarray(start, end);
     start = end + 1;
   }

@@ -46,23 +46,12 @@ export interface SearchReuse<P> {
 /** Below this many papers a worker's start-up (about 0.3 s) costs more than indexing on this thread. */
 const workerFrom = 1000;
 
-/**
- * The fields the records read, as a JSON array per paper (see src/search/rows.ts), in UTF-8. A paper sent without its
- * text (see `SearchRecord.textless`), one the previous index has, is sent as 0: the worker takes what it needs (its
- * page, day, id, upvotes and filters) from what the index kept of it by its key (see KeptRecord), and its analysis
- * and result file from the previous index. Rows, not objects: 100,000 papers a build (a row each for the papers the
- * previous index has took 0.3 s to stringify and 0.5 s for the worker to parse at 100,000 papers).
- */
-export function encodePapers(papers: readonly SearchPaper[], textless?: readonly boolean[]): Uint8Array {
-  return encodeRows(papers, textless);
-}
-
 type PaperRow = [
   slug: string, id: string, arxiv: string | null, date: string, published: string | null, upvotes: number, titleText: string, authors: string[],
   authorCount: number, organization: string | null, tags: string[], category: string | null, title: string, body: string,
 ];
 
-/** The papers of `encodePapers` (a field it sent as null, undefined then, is left out); a paper sent as 0 stays 0. */
+/** The papers of `encodeRows` (a field it sent as null, undefined then, is left out); a paper sent as 0 stays 0. */
 export function decodePapers(encoded: Uint8Array | (PaperRow | 0)[]): (SearchPaper | 0)[] {
   const orNot = <T>(value: T | null) => (value === null ? undefined : value);
   return (encoded instanceof Uint8Array ? (JSON.parse(new TextDecoder().decode(encoded)) as (PaperRow | 0)[]) : encoded).map((row) => {
@@ -96,7 +85,7 @@ export function hexKeys(bytes: Uint8Array): string[] {
 }
 
 /**
- * A job's papers and keys as the bytes of `IndexJob.encoded` (papers without text as 0, see encodePapers), then the
+ * A job's papers and keys as the bytes of `IndexJob.encoded` (papers without text as 0, see encodeRows), then the
  * papers given by their keys alone (`unchanged`, see ChangedPapers): as `keptKeys` (their keys in binary), or, when
  * a key is not a content key, as 0 too with their keys in the JSON.
  */

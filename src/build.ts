@@ -127,7 +127,7 @@ export async function buildSite(options: {
         cacheWritten = true;
         writeCache?.();
       };
-      let result: { pagesWritten: number; pageHashes: Map<string, string> } | typeof keepOutput | undefined;
+      let result: Awaited<ReturnType<typeof renderSite>> | typeof keepOutput | undefined;
       try {
         const digest = groupDigest(papers, site);
         days = digest.days.length;
@@ -178,13 +178,16 @@ export async function buildSite(options: {
       );
       return { ok: true };
     }
-    const { pagesWritten, pageHashes } = outcome;
+    const { pagesWritten, pageHashes, written: writtenOutput } = outcome;
     const feedCount = plan.feeds?.planned ?? 0;
     const reusedFeeds = plan.feeds?.reused.size ?? 0;
     const adopted = new Map(swap.adopt?.adoptions.flatMap(({ folder, adopted, rendered }) => (adopted ? [[folder, { adopted, rendered }] as const] : [])));
     // The pages written were hashed as they were written: the manifest does not read them back. Added to the plan's
     // (the reused pages', 100,000 at 100,000 papers) rather than both copied into a new map.
     for (const [file, hash] of pageHashes) plan.hashes.set(file, hash);
+    // What the paper pages' writer saw of what it wrote, for the manifest to record rather than stat and list again;
+    // not when folders of the previous output were moved over into the new one.
+    if (writtenOutput && !swap.adopt) plan.written = writtenOutput;
     reuse.commit(plan, true, contentKey, adopted.size ? { adopted, reused: plan.reuse } : undefined, linkedIndexFiles);
     const done = performance.now();
     log(

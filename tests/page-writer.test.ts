@@ -25,7 +25,7 @@ describe.each([
       [path.join(dir, "index.html"), ""],
     ] as [string, string | Buffer][]);
     for (const [file, content] of pages) writer.write(file, content);
-    const hashes = await writer.close();
+    const { hashes } = await writer.close();
     expect([...hashes.keys()].sort()).toEqual([...pages.keys()].sort());
     for (const [file, content] of pages) {
       expect(readFileSync(file)).toEqual(Buffer.from(content));
@@ -49,7 +49,7 @@ describe.each([
     const writer = start();
     const page = (i: number) => `${i}`.padEnd(queuedLimit / 8, "x");
     for (let i = 0; i < 24; i++) writer.write(path.join(dir, `p${i}/index.html`), page(i));
-    const hashes = await writer.close();
+    const { hashes } = await writer.close();
     expect(hashes.size).toBe(24);
     for (let i = 0; i < 24; i++) expect(readFileSync(path.join(dir, `p${i}/index.html`), "utf8")).toBe(page(i));
   }, 60_000);

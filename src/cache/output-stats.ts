@@ -67,13 +67,19 @@ export function outputStats(
     /** Folders not walked at all (their records are the caller's, see src/cache/manifest-update.ts). */
     skip?: Pick<ReadonlySet<string>, "has">;
     /**
+     * Folders whose every entry the caller knows: files only, each of them in `known`, and the folder's change time
+     * taken once they were all made (src/output/recorded-writes.ts). Recorded as they are, neither stat'ed nor listed
+     * (racy when that change time is within the margin of now); one with a file not in `known` is walked.
+     */
+    described?: ReadonlyMap<string, { ctime: string; files: readonly string[] }>;
+    /**
      * Folders whose entries the caller knows (by name) without listing them: each entry is stat'ed and walked or
      * recorded, and the folder is recorded as racy, so the next walk lists it.
      */
     entries?: ReadonlyMap<string, Iterable<string>>;
   } = {},
 ): OutputStats {
-  const { previous, drop, known: taken, knownFolders, skip, entries } = options;
+  const { previous, drop, known: taken, knownFolders, skip, entries, described } = options;
   const margin = options.racyMarginNs ?? racyMarginNs;
   const known = previous?.files && previous.folders ? { files: previous.files, folders: previous.folders } : undefined;
   const children = known && childrenOf(known);
@@ -93,6 +99,12 @@ export function outputStats(
   };
   const visit = (name: string): void => {
     if (skip?.has(name)) return;
+    const whole = described?.get(name);
+    if (whole && whole.files.every((file) => taken?.get(file))) {
+      for (const file of whole.files) statFile(file);
+      folders[name] = BigInt(whole.ctime) + margin < now ? whole.ctime : "racy";
+      return;
+    }
     const full = name ? path.join(dir, name) : dir;
     const given = knownFolders?.get(name);
     const stat = given === undefined ? statSync(full, { bigint: true, throwIfNoEntry: !!name }) : undefined;

@@ -7,6 +7,7 @@ import type { OutputCheck } from "./output-check.ts";
 import { fileIdentity, readWithStat } from "./file-identity.ts";
 import { applyManifestDelta, deltaFileOf, deltaOfChanges, deltaSize, manifestDelta, manifestSize, parseManifestDelta, type ManifestDelta } from "./manifest-delta.ts";
 import { patchManifest, type ManifestChanges } from "./manifest-update.ts";
+import type { WrittenOutput } from "../output/recorded-writes.ts";
 import { outputStats, sameOutput, type FileStats, type FolderStats, type OutputChanges } from "./output-stats.ts";
 import { entryOf } from "../output/adopt.ts";
 
@@ -61,6 +62,12 @@ export interface PagePlan {
    * page past its last page now): a folder holding one is not taken over as it is (src/output/adopt.ts).
    */
   unplanned?: string[];
+  /**
+   * What the writer of pages recorded of the files and folders it wrote (src/output/recorded-writes.ts), when the
+   * build wrote into a folder of its own and took no folder over from the previous output: the manifest records
+   * these rather than stat and list them again (see pageManifest).
+   */
+  written?: WrittenOutput;
 }
 
 /**
@@ -389,7 +396,7 @@ const hashBytes = (bytes: Uint8Array) => createHash("sha256").update(bytes).dige
  * rendered next time too, and so is the whole site.
  */
 export function pageManifest(
-  plan: Pick<PagePlan, "keys" | "site"> & Partial<Pick<PagePlan, "hashes" | "stats" | "outputChanges">>,
+  plan: Pick<PagePlan, "keys" | "site"> & Partial<Pick<PagePlan, "hashes" | "stats" | "outputChanges" | "written">>,
   outputDir: string,
   prune?: Prune,
   /** The manifest of the previous build in this folder: folders it recorded that did not change are not listed again. */
@@ -421,8 +428,12 @@ export function pageManifest(
     const recorded = previous!.files![file];
     if (recorded && !changedFiles!.has(file)) linkedStats.set(file, recorded);
   }
-  const known = linkedStats.size ? { get: (file: string) => plan.stats?.get(file) ?? linkedStats.get(file) } : plan.stats;
-  const { files, folders } = outputStats(outputDir, { previous, drop: pruner(prune), known, knownFolders });
+  const written = prune ? undefined : plan.written;
+  const known =
+    linkedStats.size || written
+      ? { get: (file: string) => plan.stats?.get(file) ?? linkedStats.get(file) ?? written?.files.get(file) }
+      : plan.stats;
+  const { files, folders } = outputStats(outputDir, { previous, drop: pruner(prune), known, knownFolders, described: written && describedFolders(plan.keys, written) });
   const pages: PageManifest["pages"] = {};
   let complete = true;
   for (const [file, key] of plan.keys) {
@@ -433,6 +444,21 @@ export function pageManifest(
     else complete = false;
   }
   return { output: path.resolve(outputDir), pages, ...(complete ? { site: plan.site, files, folders } : {}) };
+}
+
+/**
+ * The folders the writer of pages made and described (see WrittenOutput) that hold no page but the ones it wrote
+ * there: pages written by anyone else (Eleventy's runs, the feeds) go into folders the writer did not describe, so
+ * those are walked. Nothing but pages is written below a page's folder (the site's own files, assets and search index
+ * have folders of their own).
+ */
+function describedFolders(keys: ReadonlyMap<string, string>, written: WrittenOutput): WrittenOutput["folders"] {
+  const described = new Map(written.folders);
+  for (const file of keys.keys()) {
+    if (written.files.has(file) && described.get(file.slice(0, file.lastIndexOf("/")))) continue;
+    for (let slash = file.lastIndexOf("/"); slash > 0; slash = file.lastIndexOf("/", slash - 1)) described.delete(file.slice(0, slash));
+  }
+  return described;
 }
 
 /** Reads a manifest written by `writeManifest`; a missing or damaged one means nothing is reused. */

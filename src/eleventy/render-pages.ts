@@ -1,7 +1,8 @@
 import path from "node:path";
 import { splitSelection, type PageSelection } from "../cache/pages.ts";
 import type { SiteData } from "../pipeline.ts";
-import { inlinePageWriter, threadPageWriter } from "../output/page-writer.ts";
+import { inlinePageWriter, threadPageWriter, type WrittenPages } from "../output/page-writer.ts";
+import type { WrittenOutput } from "../output/recorded-writes.ts";
 import { paperPageRenderer } from "./paper-pages.ts";
 import { runEleventy } from "./run.ts";
 
@@ -19,8 +20,9 @@ export const threadedFrom = 500;
  * bounded (`pagesPerRun`), one after the other. The last run also writes the feeds and the sitemap; every run writes
  * the pages that are not paginated. Returns when the last run's pages were rendered (`performance.now()`), as
  * `runEleventy` does, and the hash of every page written (output path, relative and `/`-separated -> sha256 hex of
- * its bytes), so the page manifest need not read them back; the first run that fails rejects, and the runs after it
- * do not start.
+ * its bytes), so the page manifest need not read them back, and what the paper pages' writer recorded of the files
+ * and folders it wrote (src/output/recorded-writes.ts), so the manifest need not stat them; the first run that fails
+ * rejects, and the runs after it do not start.
  */
 export async function renderSite(options: {
   root: string;
@@ -30,7 +32,7 @@ export async function renderSite(options: {
   budget?: number;
   /** Pages a run renders from which they are written on a thread of their own. Default `threadedFrom`. */
   threadedFrom?: number;
-}): Promise<{ pagesWritten: number; pageHashes: Map<string, string> }> {
+}): Promise<{ pagesWritten: number; pageHashes: Map<string, string>; written?: WrittenOutput }> {
   const output = path.resolve(options.outputDir);
   const pageHashes = new Map<string, string>();
   const relative = (file: string) => path.relative(output, file).split(path.sep).join("/");
@@ -38,7 +40,7 @@ export async function renderSite(options: {
   // writer thread is not waited for before Eleventy's runs but after them: at 10,000 papers, cold, it had 2 s of
   // writing left once the last page was rendered, which this thread spent idle.
   const papers = options.data.render.papers;
-  let paperPages: Promise<Map<string, string>> | undefined;
+  let paperPages: Promise<WrittenPages> | undefined;
   if (papers.length) {
     const render = paperPageRenderer(options.root, options.data.config, options.data);
     const writer = papers.length >= (options.threadedFrom ?? threadedFrom) ? threadPageWriter() : inlinePageWriter();
@@ -52,7 +54,7 @@ export async function renderSite(options: {
       await writer.close().catch(() => {});
       throw error;
     }
-    paperPages = writer.close();
+    paperPages = writer.close(output);
     // A failed write is awaited below; this only keeps it from being reported as unhandled meanwhile.
     paperPages.catch(() => {});
   }
@@ -79,8 +81,9 @@ export async function renderSite(options: {
   }
   // A paper page whose write failed fails the build here, once every page is on disk or the writer has stopped. The
   // hashes are listed paper pages first, as they were before.
-  for (const hashes of [(await paperPages) ?? new Map<string, string>(), ...runs]) {
+  const paperWrites = await paperPages;
+  for (const hashes of [paperWrites?.hashes ?? new Map<string, string>(), ...runs]) {
     for (const [file, hash] of hashes) pageHashes.set(relative(file), hash);
   }
-  return { pagesWritten, pageHashes };
+  return { pagesWritten, pageHashes, ...(paperWrites?.output ? { written: paperWrites.output } : {}) };
 }

@@ -1,14 +1,16 @@
-// Worker thread entry of threadPageWriter (page-writer.ts): writes and hashes pages in the order they come.
+// Worker thread entry of threadPageWriter (page-writer.ts): writes and hashes pages in the order they come, and
+// records their stats and the folders it made (recorded-writes.ts).
 import { parentPort } from "node:worker_threads";
-import { writePage, type PageBatch, type WriterDone } from "./page-writer.ts";
+import { hashContent, type PageBatch, type WriterDone } from "./page-writer.ts";
+import { recordingWrites } from "./recorded-writes.ts";
 import { lowerThreadPriority } from "../workers/priority.ts";
 
 lowerThreadPriority();
 
-type Message = { queued: Int32Array } | { pages: PageBatch; size: number } | { close: true };
+type Message = { queued: Int32Array } | { pages: PageBatch; size: number } | { close: true; root?: string };
 
 let queued: Int32Array | undefined;
-const made = new Set<string>();
+const writes = recordingWrites();
 const hashes: WriterDone["hashes"] = [];
 let error: string | undefined;
 
@@ -20,7 +22,9 @@ parentPort?.on("message", (message: Message) => {
     for (let i = 0, offset = 0; i < files.length && !error; offset += lengths[i]!, i++) {
       const file = files[i]!;
       try {
-        hashes.push([file, writePage(file, bytes.subarray(offset, offset + lengths[i]!), made)]);
+        const page = bytes.subarray(offset, offset + lengths[i]!);
+        writes.write(file, page);
+        hashes.push([file, hashContent(page)]);
       } catch (failure) {
         error = `Could not write ${file}: ${(failure as Error).message}`;
       }
@@ -29,5 +33,8 @@ parentPort?.on("message", (message: Message) => {
       Atomics.sub(queued, 0, message.size);
       Atomics.notify(queued, 0);
     }
-  } else parentPort?.postMessage({ hashes, ...(error ? { error } : {}) } satisfies WriterDone);
+  } else {
+    const output = !error && message.root !== undefined ? writes.done(message.root) : undefined;
+    parentPort?.postMessage({ hashes, ...(error ? { error } : {}), ...(output ? { output } : {}) } satisfies WriterDone);
+  }
 });

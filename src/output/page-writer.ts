@@ -1,9 +1,8 @@
 import { createHash } from "node:crypto";
-import { mkdirSync, writeFileSync } from "node:fs";
-import path from "node:path";
 import type { Worker } from "node:worker_threads";
 import { startTypeScriptWorker } from "../workers/typescript-worker.ts";
 import { utf8Parts } from "../workers/utf8-parts.ts";
+import { recordingWrites, writtenOutput, type WrittenOutput, type WrittenOutputMessage } from "./recorded-writes.ts";
 
 /**
  * Writes rendered pages and hashes their bytes as it writes them, so the page manifest (src/cache/pages.ts) does not
@@ -12,23 +11,21 @@ import { utf8Parts } from "../workers/utf8-parts.ts";
 export interface PageWriter {
   /** Writes `content` to the absolute path `file` (its folder made as needed); the first failure rejects `close`. */
   write(file: string, content: string | Uint8Array): void;
-  /** Once every page is on disk: each file written (absolute path) -> sha256 of its bytes, in hex. */
-  close(): Promise<Map<string, string>>;
+  /**
+   * Once every page is on disk: each file written (absolute path) -> sha256 of its bytes, in hex; and, asked with the
+   * output folder `root` of a writer that records them, the stats of what it wrote (see recorded-writes.ts).
+   */
+  close(root?: string): Promise<WrittenPages>;
+}
+
+/** What a page writer's `close` gives. */
+export interface WrittenPages {
+  hashes: Map<string, string>;
+  output?: WrittenOutput;
 }
 
 /** The sha256 of what `writeFileSync` writes for `content` (a string in UTF-8), in hex. */
 export const hashContent = (content: string | Uint8Array) => createHash("sha256").update(content).digest("hex");
-
-/** Writes one page, making its folder unless `made` has it; returns the hash of its bytes. */
-export function writePage(file: string, content: string | Uint8Array, made: Set<string>): string {
-  const dir = path.dirname(file);
-  if (!made.has(dir)) {
-    mkdirSync(dir, { recursive: true });
-    made.add(dir);
-  }
-  writeFileSync(file, content);
-  return hashContent(content);
-}
 
 /**
  * Runs `work` (which hands pages to `writer`) and waits until the writer has written them all, also when `work` fails
@@ -43,24 +40,26 @@ export async function writeAllWith<T>(writer: PageWriter, work: () => T | Promis
     await writer.close().catch(() => {});
     throw error;
   }
-  return { result, pageHashes: await writer.close() };
+  return { result, pageHashes: (await writer.close()).hashes };
 }
 
 /** Writes on the calling thread, each page as it is given. */
 export function inlinePageWriter(): PageWriter {
-  const made = new Set<string>();
+  const writes = recordingWrites();
   const hashes = new Map<string, string>();
   let failure: unknown;
   return {
     write(file, content) {
       if (failure) return;
       try {
-        hashes.set(file, writePage(file, content, made));
+        const bytes = typeof content === "string" ? Buffer.from(content) : content;
+        writes.write(file, bytes);
+        hashes.set(file, hashContent(bytes));
       } catch (error) {
         failure = error;
       }
     },
-    close: () => (failure ? Promise.reject(failure) : Promise.resolve(hashes)),
+    close: (root) => (failure ? Promise.reject(failure) : Promise.resolve({ hashes, ...(root !== undefined ? { output: writtenOutput(writes.done(root)) } : {}) })),
   };
 }
 
@@ -91,6 +90,7 @@ function encodeBatch(pages: { file: string; content: string | Uint8Array }[]): P
 export interface WriterDone {
   hashes: [file: string, hash: string][];
   error?: string;
+  output?: WrittenOutputMessage;
 }
 
 /**
@@ -131,18 +131,18 @@ export function threadPageWriter(): PageWriter {
       batched += Math.min(content.length, queuedLimit);
       if (batched >= batchSize) send();
     },
-    async close() {
+    async close(root) {
       if (!crashed) send();
       const done = await new Promise<WriterDone | undefined>((resolve) => {
         worker.once("message", resolve);
         worker.once("exit", () => resolve(undefined));
-        worker.postMessage({ close: true });
+        worker.postMessage({ close: true, root });
       });
       // The thread answers after its last write: nothing is written once it is stopped here.
       await worker.terminate();
       if (crashed || !done) throw crashed ?? new Error("The page writer thread stopped before writing every page");
       if (done.error) throw new Error(done.error);
-      return new Map(done.hashes);
+      return { hashes: new Map(done.hashes), ...(done.output ? { output: writtenOutput(done.output) } : {}) };
     },
   };
 }

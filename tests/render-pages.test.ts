@@ -5,6 +5,7 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { outputStats } from "../src/cache/output-stats.ts";
 import { examplePapers, fixtureSite, repoRoot, type FixtureSite } from "./helpers/site.ts";
 
 /** Every file under `dir` (relative, sorted) with its bytes. */
@@ -19,6 +20,7 @@ describe("renderSite in several runs", () => {
   let runs: number[];
   let hashes: Map<string, string>;
   let failure: string;
+  let recorded: { files: [string, [number, string]][]; folders: [string, { ctime: string; files: string[] }][] } | undefined;
   beforeAll(() => {
     site = fixtureSite(examplePapers());
     // One subprocess: the papers are typeset once, then the site is rendered twice, in one run and in parts of at
@@ -37,7 +39,7 @@ describe("renderSite in several runs", () => {
       const data = { config, ...digest, render: allPages(digest) };
       await renderSite({ root, outputDir: ${JSON.stringify(path.join(site.dir, "one"))}, data });
       await renderSite({ root, outputDir: ${JSON.stringify(path.join(site.dir, "parts"))}, data, budget: 20 });
-      const { pageHashes } = await renderSite({ root, outputDir: ${JSON.stringify(path.join(site.dir, "thread"))}, data, budget: 20, threadedFrom: 0 });
+      const { pageHashes, written } = await renderSite({ root, outputDir: ${JSON.stringify(path.join(site.dir, "thread"))}, data, budget: 20, threadedFrom: 0 });
       // Paper pages are still being written on their thread while Eleventy renders the others: a write that fails
       // there (a file where their folder goes) fails the whole render all the same.
       const { mkdirSync, writeFileSync } = await import("node:fs");
@@ -47,14 +49,16 @@ describe("renderSite in several runs", () => {
       let failure = "none";
       await renderSite({ root, outputDir: blocked, data, threadedFrom: 0 }).catch((error) => (failure = String(error?.message ?? error)));
       const { existsSync } = await import("node:fs");
-      failure += existsSync(blocked + "/index.html") ? " (home page written)" : "";
-      console.log(JSON.stringify([splitSelection(data.render, 20_000).length, splitSelection(data.render, 20).length, [...pageHashes], failure]));`;
+      failure += existsSync(blocked + "/index.html") ? " (home page written)" : " (home page not written)";
+      const recorded = written && { files: [...written.files], folders: [...written.folders] };
+      console.log(JSON.stringify([splitSelection(data.render, 20_000).length, splitSelection(data.render, 20).length, [...pageHashes], failure, recorded]));`;
     const result = site.evalModule(code, 240_000);
     expect(result.status, result.stdout + result.stderr).toBe(0);
-    const [one, parts, written, failed] = JSON.parse(result.stdout.trim().split("\n").at(-1)!);
+    const [one, parts, written, failed, output] = JSON.parse(result.stdout.trim().split("\n").at(-1)!);
     runs = [one, parts];
     hashes = new Map(written);
     failure = failed;
+    recorded = output;
   }, 300_000);
   afterAll(() => site.cleanup());
 
@@ -81,9 +85,28 @@ describe("renderSite in several runs", () => {
     for (const file of pages) expect(hashes.get(file), file).toBe(createHash("sha256").update(one.get(file)!).digest("hex"));
   });
 
-  it("fails when a paper page cannot be written, though Eleventy's pages were rendered meanwhile", () => {
+  it("records what it wrote, as a walk finds it: every page's stats, and the paper pages' folders as holding them alone", () => {
+    const dir = path.join(site.dir, "thread");
+    const walked = outputStats(dir, { racyMarginNs: 0n });
+    expect(recorded).toBeDefined();
+    const files = new Map(recorded!.files);
+    expect([...files.keys()].sort()).toEqual([...hashes.keys()].sort());
+    for (const [file, stats] of files) expect(stats, file).toEqual(walked.files[file]);
+    // The folders of the paper pages, made while they were written; not those of Eleventy's pages (the search page's
+    // folder holds the search index in a build, a tag page's its feed).
+    const papers = Object.keys(walked.folders).filter((folder) => /^papers\/[^/]+$/.test(folder));
+    expect(papers.length).toBe(Object.keys(examplePapers()).length);
+    expect(recorded!.folders.map(([folder]) => folder).sort()).toEqual(papers.sort());
+    for (const [folder, { ctime, files: inside }] of recorded!.folders) {
+      expect(ctime, folder).toBe(walked.folders[folder]);
+      expect(inside).toEqual(Object.keys(walked.files).filter((file) => path.posix.dirname(file) === folder));
+    }
+  });
+
+  it("fails when a paper page cannot be written, and writes none of Eleventy's pages after it", () => {
     expect(failure).toMatch(/ENOTDIR|EEXIST|not a directory|file already exists/i);
     expect(failure).toContain("papers");
-    expect(failure).toMatch(/\(home page written\)$/);
+    // Eleventy's pages go to the paper pages' writer thread, which writes nothing after a write that failed.
+    expect(failure).toMatch(/\(home page not written\)$/);
   });
 });

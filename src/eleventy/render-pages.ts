@@ -1,7 +1,7 @@
 import path from "node:path";
 import { splitSelection, type PageSelection } from "../cache/pages.ts";
 import type { SiteData } from "../pipeline.ts";
-import { inlinePageWriter, threadPageWriter, type PageWriter, type WrittenPages } from "../output/page-writer.ts";
+import { inlinePageWriter, threadPageWriter, type WrittenPages } from "../output/page-writer.ts";
 import type { WrittenOutput } from "../output/recorded-writes.ts";
 import { paperPageRenderer } from "./paper-pages.ts";
 import { runEleventy } from "./run.ts";
@@ -38,16 +38,12 @@ export async function renderSite(options: {
   const relative = (file: string) => path.relative(output, file).split(path.sep).join("/");
   // Paper pages first, outside Eleventy (see paperPageRenderer); Eleventy's runs then paginate over none. Their
   // writer thread is not waited for before Eleventy's runs but after them: at 10,000 papers, cold, it had 2 s of
-  // writing left once the last page was rendered, which this thread spent idle. It writes the pages of Eleventy's runs
-  // too, after the paper pages: the hashing and writing of the day and tag pages (a fifth of the site's bytes at 10,000
-  // papers) leave this thread, and the thread records what it wrote for the page manifest (see WrittenOutput).
+  // writing left once the last page was rendered, which this thread spent idle.
   const papers = options.data.render.papers;
   let paperPages: Promise<WrittenPages> | undefined;
-  let pageThread: PageWriter | undefined;
   if (papers.length) {
     const render = paperPageRenderer(options.root, options.data.config, options.data);
-    const threaded = papers.length >= (options.threadedFrom ?? threadedFrom);
-    const writer = threaded ? threadPageWriter() : inlinePageWriter();
+    const writer = papers.length >= (options.threadedFrom ?? threadedFrom) ? threadPageWriter() : inlinePageWriter();
     try {
       for (const entry of papers) {
         const { file, html } = render(entry);
@@ -58,15 +54,9 @@ export async function renderSite(options: {
       await writer.close().catch(() => {});
       throw error;
     }
-    if (threaded) {
-      pageThread = writer;
-      // Eleventy's pages go into folders that others write into too (the search index, feeds).
-      writer.stopDescribing();
-    } else {
-      paperPages = writer.close(output);
-      // A failed write is awaited below; this only keeps it from being reported as unhandled meanwhile.
-      paperPages.catch(() => {});
-    }
+    paperPages = writer.close(output);
+    // A failed write is awaited below; this only keeps it from being reported as unhandled meanwhile.
+    paperPages.catch(() => {});
   }
   let pagesWritten = performance.now();
   const runs: Map<string, string>[] = [];
@@ -80,17 +70,15 @@ export async function renderSite(options: {
         data: { ...options.data, render },
         wholeSite: i === parts.length - 1,
         threaded: pages >= (options.threadedFrom ?? threadedFrom),
-        ...(pageThread ? { writer: pageThread } : {}),
       });
       pagesWritten = run.pagesWritten;
       runs.push(run.pageHashes);
     }
   } catch (error) {
     // Nothing may still write into the folder when the caller deletes it.
-    await (paperPages ?? pageThread?.close())?.catch(() => {});
+    await paperPages?.catch(() => {});
     throw error;
   }
-  paperPages ??= pageThread?.close(output);
   // A paper page whose write failed fails the build here, once every page is on disk or the writer has stopped. The
   // hashes are listed paper pages first, as they were before.
   const paperWrites = await paperPages;

@@ -2,7 +2,7 @@ import path from "node:path";
 import Eleventy from "@11ty/eleventy";
 import projectConfig from "../../.eleventy.ts";
 import type { SiteData } from "../pipeline.ts";
-import { inlinePageWriter, threadPageWriter, type PageWriter } from "../output/page-writer.ts";
+import { inlinePageWriter, threadPageWriter } from "../output/page-writer.ts";
 import { usePreparedSiteData } from "./data.ts";
 import { writePagesWith } from "./page-writes.ts";
 
@@ -28,11 +28,6 @@ export async function runEleventy(options: {
   wholeSite?: boolean;
   /** Pages written on a thread of their own (worth it for hundreds of pages). Default false. */
   threaded?: boolean;
-  /**
-   * A writer the caller has open already, which writes this run's pages too: the caller closes it, and has their
-   * hashes from it (`pageHashes` is then empty). Default: one of this run's own, on a thread when `threaded`.
-   */
-  writer?: Pick<PageWriter, "write" | "stopDescribing">;
 }): Promise<{ pagesWritten: number; pageHashes: Map<string, string> }> {
   usePreparedSiteData(options.data, options.wholeSite ?? true);
   let pagesWritten = 0;
@@ -45,12 +40,7 @@ export async function runEleventy(options: {
       projectConfig(eleventyConfig);
     },
   });
-  const shared = options.writer;
-  const writer: PageWriter = shared
-    ? { write: (file, content) => shared.write(file, content), stopDescribing: () => shared.stopDescribing(), close: () => Promise.resolve({ hashes: new Map() }) }
-    : options.threaded
-      ? threadPageWriter()
-      : inlinePageWriter();
+  const writer = options.threaded ? threadPageWriter() : inlinePageWriter();
   const { pageHashes } = await writePagesWith(writer, () => eleventy.write());
   return { pagesWritten: pagesWritten || performance.now(), pageHashes };
 }

@@ -7,7 +7,7 @@ import { lowerThreadPriority } from "../workers/priority.ts";
 
 lowerThreadPriority();
 
-type Message = { queued: Int32Array } | { pages: PageBatch; size: number } | { stopDescribing: true } | { close: true; root?: string };
+type Message = { queued: Int32Array } | { pages: PageBatch; size: number } | { close: true; root?: string };
 
 let queued: Int32Array | undefined;
 const writes = recordingWrites();
@@ -16,7 +16,6 @@ let error: string | undefined;
 
 parentPort?.on("message", (message: Message) => {
   if ("queued" in message) queued = message.queued;
-  else if ("stopDescribing" in message) writes.stopDescribing();
   else if ("pages" in message) {
     const { files, lengths, bytes } = message.pages;
     // After a failure the rest is not written: the build fails and its folder is deleted.

@@ -16,11 +16,6 @@ export interface PageWriter {
    * output folder `root` of a writer that records them, the stats of what it wrote (see recorded-writes.ts).
    */
   close(root?: string): Promise<WrittenPages>;
-  /**
-   * Folders made for the pages written from now on are not described in what `close` gives (see
-   * src/output/recorded-writes.ts): other writers may write into them too.
-   */
-  stopDescribing(): void;
 }
 
 /** What a page writer's `close` gives. */
@@ -64,7 +59,6 @@ export function inlinePageWriter(): PageWriter {
         failure = error;
       }
     },
-    stopDescribing: () => writes.stopDescribing(),
     close: (root) => (failure ? Promise.reject(failure) : Promise.resolve({ hashes, ...(root !== undefined ? { output: writtenOutput(writes.done(root)) } : {}) })),
   };
 }
@@ -136,11 +130,6 @@ export function threadPageWriter(): PageWriter {
       batch.push({ file, content });
       batched += Math.min(content.length, queuedLimit);
       if (batched >= batchSize) send();
-    },
-    stopDescribing() {
-      if (crashed) return;
-      send();
-      worker.postMessage({ stopDescribing: true });
     },
     async close(root) {
       if (!crashed) send();

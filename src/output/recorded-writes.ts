@@ -26,16 +26,13 @@ export interface WrittenOutputMessage {
 /**
  * Writes files (each made or truncated, as `writeFileSync` does, its folder made as needed) and records what
  * WrittenOutput says of them; `done` stats the folders it made, once nothing more is written, and names everything
- * relative to `root` (`/`-separated, as manifests name files). Folders made after `stopDescribing` are not described:
- * the writer goes on with pages whose folders others write into too (the search page's folder holds the search
- * index, a tag page's its feed).
+ * relative to `root` (`/`-separated, as manifests name files).
  */
-export function recordingWrites(): { write(file: string, bytes: Uint8Array): void; stopDescribing(): void; done(root: string): WrittenOutputMessage } {
+export function recordingWrites(): { write(file: string, bytes: Uint8Array): void; done(root: string): WrittenOutputMessage } {
   // Folders known to exist; those made here, with the files written directly in them (null once one holds a folder).
   const existing = new Set<string>();
   const made = new Map<string, string[] | null>();
   const files: WrittenOutputMessage["files"] = [];
-  let describing = true;
   const makeFolder = (dir: string) => {
     try {
       mkdirSync(dir);
@@ -47,7 +44,7 @@ export function recordingWrites(): { write(file: string, bytes: Uint8Array): voi
       mkdirSync(dir);
     }
     existing.add(dir);
-    made.set(dir, describing ? [] : null);
+    made.set(dir, []);
     // A folder made here that now holds a folder (made here or by mkdir's recursion) is not described.
     for (let parent = path.dirname(dir); parent !== path.dirname(parent); parent = path.dirname(parent)) {
       if (made.has(parent)) made.set(parent, null);
@@ -67,7 +64,6 @@ export function recordingWrites(): { write(file: string, bytes: Uint8Array): voi
       }
       made.get(dir)?.push(file);
     },
-    stopDescribing: () => void (describing = false),
     done(root) {
       // Most paths start with the root itself: sliced rather than resolved (path.relative resolves both, each time).
       const prefix = path.resolve(root) + path.sep;

@@ -8,7 +8,8 @@ import { gunzipSync } from "node:zlib";
 import { afterAll, describe, expect, it } from "vitest";
 import { createEngine } from "../src/search/client/engine.js";
 import { binaryKeys, buildSearchIndex, decodePapers, hexKeys, indexWorkers, startSearchIndex, type SearchReuse } from "../src/search/build.ts";
-import { encodeRows, keepSearchRow, searchRow } from "../src/search/rows.ts";
+import { isAscii } from "node:buffer";
+import { decodeRows, encodeRows, keepSearchRow, searchRow } from "../src/search/rows.ts";
 import { takeStateLock } from "../src/search/index.ts";
 import { startTypeScriptWorker } from "../src/workers/typescript-worker.ts";
 import { searchPaperFields, type SearchPaper } from "../src/search/records.ts";
@@ -290,6 +291,12 @@ describe("incremental search index", () => {
     const encoded = encodeRows(papers);
     const back = decodePapers(encoded);
     expect(back).toEqual(papers.map((p) => Object.fromEntries(searchPaperFields.map((field) => [field, p[field]]))));
+    // All ASCII (every other character escaped), read back as Latin-1: the same text as UTF-8 decoding gives.
+    expect(isAscii(encoded)).toBe(true);
+    expect(decodeRows(encoded)).toBe(new TextDecoder().decode(encoded));
+    expect(JSON.parse(decodeRows(encodeRows([odd], undefined, 0, '{"keys":["Zoë \u{1F600}"],"papers":', "}"))).keys).toEqual(["Zoë \u{1F600}"]);
+    // Bytes from elsewhere (a row made by other code, not escaped) are read as UTF-8.
+    expect(decodeRows(new TextEncoder().encode('["ℓ Zoë"]'))).toBe('["ℓ Zoë"]');
     // Without text: nothing but its place (its key is sent beside; what the index kept of it makes its record).
     expect(new TextDecoder().decode(encodeRows([paper(1), paper(2)], [true, false])).startsWith("[0,[")).toBe(true);
     expect(decodePapers(encodeRows([paper(1)], [true]))).toEqual([0]);

@@ -5,7 +5,7 @@ import type { SiteConfig } from "../site.ts";
 import { startTypeScriptWorker } from "../workers/typescript-worker.ts";
 import { indexEntries, keptRecords, MissingTextError, readIndexedPapers, searchFolder, writeSearchIndex, type IndexReuse, type SearchIndexResult } from "./index.ts";
 import { searchRecords, type KeptRecord, type SearchPaper } from "./records.ts";
-import { encodeRows } from "./rows.ts";
+import { decodeRows, encodeRows } from "./rows.ts";
 
 type IndexSite = Pick<SiteConfig, "pathPrefix" | "authorsShown" | "language">;
 
@@ -54,7 +54,7 @@ type PaperRow = [
 /** The papers of `encodeRows` (a field it sent as null, undefined then, is left out); a paper sent as 0 stays 0. */
 export function decodePapers(encoded: Uint8Array | (PaperRow | 0)[]): (SearchPaper | 0)[] {
   const orNot = <T>(value: T | null) => (value === null ? undefined : value);
-  return (encoded instanceof Uint8Array ? (JSON.parse(new TextDecoder().decode(encoded)) as (PaperRow | 0)[]) : encoded).map((row) => {
+  return (encoded instanceof Uint8Array ? (JSON.parse(decodeRows(encoded)) as (PaperRow | 0)[]) : encoded).map((row) => {
     if (row === 0) return 0;
     const [slug, id, arxiv, date, published, upvotes, titleText, authors, authorCount, organization, tags, category, title, body] = row;
     return {
@@ -109,7 +109,7 @@ export function runIndexJob(job: IndexJob) {
   let { keys, textless } = job;
   let papers: readonly (SearchPaper | KeptRecord)[] = job.papers;
   if (job.encoded) {
-    const sent = JSON.parse(new TextDecoder().decode(job.encoded)) as { papers: (PaperRow | 0)[]; keys: (string | null)[] | null };
+    const sent = JSON.parse(decodeRows(job.encoded)) as { papers: (PaperRow | 0)[]; keys: (string | null)[] | null };
     const sentKeys = sent.keys?.map((key) => key ?? undefined);
     // The papers given by their keys alone come after the others, as if sent as 0 with those keys.
     const more = job.keptKeys ? hexKeys(job.keptKeys) : [];

@@ -1,32 +1,20 @@
-import { isAscii } from "node:buffer";
+import { asciiJson, jsonText } from "../workers/ascii-json.ts";
 import type { SearchPaper } from "./records.ts";
 
 /**
  * A paper as the search index's worker is sent it: the fields its record reads, as one JSON array (the text as its
- * title and body). Made where the paper is typeset, on a typesetting worker thread, and kept here as UTF-8 (see
- * `keepSearchRow`): the main thread then hands the search index's worker these bytes as they are and never decodes
- * a paper's plain text itself (10,000 papers' in a cold build, and the strings kept to the end).
+ * title and body), in ASCII (see asciiJson: the worker reads all rows as one text). Made where the paper is typeset,
+ * on a typesetting worker thread, and kept here as bytes (see `keepSearchRow`): the main thread then hands the search
+ * index's worker these bytes as they are and never decodes a paper's plain text itself (10,000 papers' in a cold
+ * build, and the strings kept to the end).
  */
 export function searchRow(p: SearchPaper): string {
   return asciiJson(JSON.stringify([p.slug, p.id, p.arxiv, p.date, p.published, p.upvotes, p.titleText, p.authors, p.authorCount, p.organization, p.tags, p.category, p.text.title, p.text.body]));
 }
 
-/**
- * JSON text with every character past ASCII written as a `\uXXXX` escape (a character outside the Basic Multilingual
- * Plane as its two surrogates), which JSON.parse reads back as the same string. The rows cross to the search index's
- * worker as one UTF-8 text of every paper's: a single character past ASCII (an author's "ü", a formula's "ℓ") made V8
- * decode all of it on its slow path into a string of two bytes a character (0.2 s of the worker at 10,000 papers, for
- * 25 MB); ASCII is read as Latin-1, a copy (see `decodeRows`).
- */
-export function asciiJson(json: string): string {
-  return json.replace(pastAscii, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
-}
-const pastAscii = /[\u0080-\uffff]/g;
-
-/** The text of `bytes` from `encodeRows`: read as Latin-1 when it is all ASCII, as it is made, else as UTF-8. */
+/** The text of `bytes` from `encodeRows` (ASCII, see asciiJson). */
 export function decodeRows(bytes: Uint8Array): string {
-  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  return buffer.toString(isAscii(buffer) ? "latin1" : "utf8");
+  return jsonText(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
 }
 
 /** Rows made where their papers were typeset, by paper. */

@@ -2,8 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { isAscii } from "node:buffer";
-import { decodePaperRecord, encodePaperRecord } from "../src/cache/paper-record.ts";
+import { encodePaperRecord } from "../src/cache/paper-record.ts";
 import { openStore } from "../src/cache/store.ts";
 import type { SourceFile } from "../src/content/load.ts";
 import { compact, processFile, startRenderPool } from "../src/render/pool.ts";
@@ -31,24 +30,6 @@ const files: SourceFile[] = [
 const numbered = (copies: number): SourceFile[] =>
   Array.from({ length: copies }, (_, i) => files.map((f) => ({ ...f, file: f.file.replace(".md", `-${i}.md`) }))).flat();
 
-describe("a paper record", () => {
-  it("is ASCII and decodes to the same paper: characters past ASCII, outside the BMP, and lone surrogates included", () => {
-    const typeset = processFile(files[1]!).rendered!.paper;
-    const odd = { ...typeset, titleText: "Zoë \u{1D4B3} \ud800 \u2028", authors: ["Ω \u{1F600}"], abstractHtml: `${typeset.abstractHtml}<p>\u{1D4B3}</p>` };
-    for (const paper of [typeset, odd]) {
-      const bytes = Buffer.from(encodePaperRecord(paper), "utf8");
-      expect(isAscii(bytes)).toBe(true);
-      const back = decodePaperRecord(bytes, 0, bytes.length);
-      expect(JSON.parse(JSON.stringify(back))).toEqual(JSON.parse(JSON.stringify(paper)));
-      expect(back.titleText).toBe(paper.titleText);
-    }
-    // A record from before (UTF-8, characters past ASCII as they are) reads the same.
-    const utf8 = Buffer.from(`{"titleText":"Zoë ℓ","body":0}\t"Müller"\t"<p>∑</p>"\t{"title":"Zoë","body":"ℓ"}\t"∑"`);
-    const old = decodePaperRecord(utf8, 0, utf8.length);
-    expect([old.titleText, old.body, old.abstractHtml, old.abstractText]).toEqual(["Zoë ℓ", "Müller", "<p>∑</p>", "∑"]);
-  });
-});
-
 describe("the render pool", () => {
   it("gives, from worker threads, what processing each file on this thread gives, with each paper's JSON", async () => {
     const pool = startRenderPool(2);
@@ -62,8 +43,6 @@ describe("the render pool", () => {
         expect(result.paperJson && Buffer.from(result.paperJson).toString("utf8")).toBe(
           result.rendered && encodePaperRecord(result.rendered.paper),
         );
-        // ASCII, "Müller’s" and the MathML's operators escaped: the main thread reads it as Latin-1.
-        if (result.paperJson) expect(isAscii(result.paperJson)).toBe(true);
       }
     } finally {
       await pool.close();

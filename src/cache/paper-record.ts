@@ -1,5 +1,4 @@
 import type { RenderedPaper } from "../markdown/paper.ts";
-import { asciiJson, jsonText } from "../workers/ascii-json.ts";
 
 /**
  * A typeset paper as the paper cache stores it: one line of JSON texts split by tabs (JSON text never holds a raw tab),
@@ -19,8 +18,8 @@ const tab = 0x09;
 export function encodePaperRecord(paper: RenderedPaper): string {
   const meta: Record<string, unknown> = { ...paper };
   for (const field of textFields) meta[field] = 0;
-  let record = asciiJson(JSON.stringify(meta));
-  for (const field of textFields) record += `\t${asciiJson(JSON.stringify(paper[field]) ?? "null")}`;
+  let record = JSON.stringify(meta);
+  for (const field of textFields) record += `\t${JSON.stringify(paper[field]) ?? "null"}`;
   return record;
 }
 
@@ -91,7 +90,7 @@ function textOf(paper: { [pending]: PendingText }, i: number): unknown {
     state.bounds = bounds;
     textDecodes.count++;
   }
-  const value = JSON.parse(jsonText(state.bytes!, state.bounds[i]!, state.bounds[i + 1]! - 1)) as unknown;
+  const value = JSON.parse(state.bytes!.toString("utf8", state.bounds[i]!, state.bounds[i + 1]! - 1)) as unknown;
   state.values[i] = value;
   textDecodes.fields++;
   return value;
@@ -119,7 +118,7 @@ const textAccessors = textFields.map(
 export function decodePaperRecord(bytes: Buffer, start: number, end: number, tail?: () => Buffer): RenderedPaper {
   const split = tail ? end : bytes.indexOf(tab, start);
   if (split === -1 || split > end) throw damaged();
-  const paper = JSON.parse(jsonText(bytes, start, split)) as Record<string | symbol, unknown>;
+  const paper = JSON.parse(bytes.toString("utf8", start, split)) as Record<string | symbol, unknown>;
   if (!paper || typeof paper !== "object") throw damaged();
   // Not enumerable: a spread or a comparison of the paper never sees it.
   const text: PendingText = tail ? { start: 0, end: 0, tail } : { bytes, start: split + 1, end };

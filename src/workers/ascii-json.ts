@@ -2,10 +2,11 @@ import { isAscii } from "node:buffer";
 
 /**
  * JSON text with every character past ASCII written as a `\uXXXX` escape (a character outside the Basic Multilingual
- * Plane as its two surrogates), which JSON.parse reads back as the same string. Text that crosses threads or goes to
- * a file as UTF-8 is made so: one character past ASCII in it (an author's "ü", a formula's "ℓ") sends V8's UTF-8
- * decoder (Node 20) down its slow path for the whole text, into a string of two bytes a character (180 to 240 ms for
- * 27 MB of search rows in a microbenchmark), while ASCII is read as Latin-1, a copy (see `jsonText`).
+ * Plane as its two surrogates), which JSON.parse reads back as the same string. For a large text that crosses to
+ * another thread as UTF-8 (the search rows, src/search/rows.ts): one character past ASCII in it (an author's "ü", a
+ * formula's "ℓ") sends V8's UTF-8 decoder (Node 20) down its slow path for the whole text, into a string of two bytes
+ * a character (180 to 240 ms for 27 MB of search rows in a microbenchmark), while ASCII is read as Latin-1, a copy
+ * (see `jsonText`). Not worth it for many small texts (each paper record's fields: docs/performance.md, round 22).
  */
 export function asciiJson(json: string): string {
   return json.replace(pastAscii, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);

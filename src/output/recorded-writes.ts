@@ -33,17 +33,23 @@ export function recordingWrites(): { write(file: string, bytes: Uint8Array): voi
   const existing = new Set<string>();
   const made = new Map<string, string[] | null>();
   const files: WrittenOutputMessage["files"] = [];
-  const makeFolder = (dir: string) => {
+  /** Makes `dir` (true), or finds it there already (false); its parent is made first when missing (`recursive`). */
+  const mkdirHere = (dir: string, recursive: boolean): boolean => {
     try {
       mkdirSync(dir);
+      return true;
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
-      if (code === "EEXIST") return void existing.add(dir);
-      if (code !== "ENOENT") throw error;
+      if (code === "EEXIST") return false;
+      if (code !== "ENOENT" || !recursive) throw error;
       mkdirSync(path.dirname(dir), { recursive: true });
-      mkdirSync(dir);
+      return mkdirHere(dir, false);
     }
+  };
+  const makeFolder = (dir: string) => {
+    const madeHere = mkdirHere(dir, true);
     existing.add(dir);
+    if (!madeHere) return;
     made.set(dir, []);
     // A folder made here that now holds a folder (made here or by mkdir's recursion) is not described.
     for (let parent = path.dirname(dir); parent !== path.dirname(parent); parent = path.dirname(parent)) {

@@ -13,7 +13,7 @@ export function asciiJson(json: string): string {
 }
 const pastAscii = /[\u0080-\uffff]/g;
 
-/** The text of `bytes` from `start` to `end`: as Latin-1 when it is all ASCII (see asciiJson), else as UTF-8. */
-export function jsonText(bytes: Buffer, start = 0, end = bytes.length): string {
-  return bytes.toString(isAscii(bytes.subarray(start, end)) ? "latin1" : "utf8", start, end);
+/** The text of `bytes`: read as Latin-1 when it is all ASCII (see asciiJson), else as UTF-8. */
+export function jsonText(bytes: Buffer): string {
+  return bytes.toString(isAscii(bytes) ? "latin1" : "utf8");
 }

@@ -448,9 +448,10 @@ export function pageManifest(
 
 /**
  * The folders the writer of pages made and described (see WrittenOutput) that hold no page but the ones it wrote
- * there: pages written by anyone else (Eleventy's runs, the feeds) go into folders the writer did not describe, so
- * those are walked. Nothing but pages is written below a page's folder (the site's own files, assets and search index
- * have folders of their own).
+ * there: a folder where a planned page written by anyone else lies (an Eleventy run's, a feed) is walked. Only the
+ * paper pages' writer describes its folders (renderSite), and a paper's folder holds nothing but pages: the files
+ * that are not pages (the search index beside the search page, assets, the site's own files) go into folders of
+ * their own, which that writer never makes.
  */
 function describedFolders(keys: ReadonlyMap<string, string>, written: WrittenOutput): WrittenOutput["folders"] {
   const described = new Map(written.folders);

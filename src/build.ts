@@ -185,7 +185,7 @@ export async function buildSite(options: {
     // The pages written were hashed as they were written: the manifest does not read them back. Added to the plan's
     // (the reused pages', 100,000 at 100,000 papers) rather than both copied into a new map.
     for (const [file, hash] of pageHashes) plan.hashes.set(file, hash);
-    // What the paper pages' writer saw of what it wrote, for the manifest to record rather than stat and list again;
+    // What the paginated pages' writer saw of what it wrote, for the manifest to record rather than stat and list again;
     // not when folders of the previous output were moved over into the new one.
     if (writtenOutput && !swap.adopt) plan.written = writtenOutput;
     reuse.commit(plan, true, contentKey, adopted.size ? { adopted, reused: plan.reuse } : undefined, linkedIndexFiles);

@@ -448,10 +448,11 @@ export function pageManifest(
 
 /**
  * The folders the writer of pages made and described (see WrittenOutput) that hold no page but the ones it wrote
- * there: a folder where a planned page written by anyone else lies (an Eleventy run's, a feed) is walked. Only the
- * paper pages' writer describes its folders (renderSite), and a paper's folder holds nothing but pages: the files
- * that are not pages (the search index beside the search page, assets, the site's own files) go into folders of
- * their own, which that writer never makes.
+ * there: a folder where a planned page written by anyone else lies (an Eleventy run's, a feed: a tag's folder holds
+ * the tag's feeds) is walked. Only the paginated pages' writer describes its folders (renderSite), and the folders it
+ * makes (a paper's, a day's, a week's, a tag's...) hold nothing but planned pages: the files that are not pages (the
+ * search index beside the search page, assets, the site's own files) go into folders of their own, which that
+ * writer never makes.
  */
 function describedFolders(keys: ReadonlyMap<string, string>, written: WrittenOutput): WrittenOutput["folders"] {
   const described = new Map(written.folders);

@@ -1,4 +1,4 @@
-// The part of Nunjucks (a dependency of Eleventy, shipped without TypeScript types) that src/eleventy/paper-pages.ts uses.
+// The part of Nunjucks (a dependency of Eleventy, shipped without TypeScript types) that src/eleventy/paginated-pages.ts uses.
 declare module "nunjucks" {
   export class FileSystemLoader {
     constructor(searchPaths: string[]);

@@ -3,7 +3,7 @@ import { splitSelection, type PageSelection } from "../cache/pages.ts";
 import type { SiteData } from "../pipeline.ts";
 import { inlinePageWriter, threadPageWriter, type WrittenPages } from "../output/page-writer.ts";
 import type { WrittenOutput } from "../output/recorded-writes.ts";
-import { paperPageRenderer } from "./paper-pages.ts";
+import { pageLayouts, pageRenderers, type PageKind } from "./paginated-pages.ts";
 import { runEleventy } from "./run.ts";
 
 /**
@@ -16,11 +16,12 @@ export const pagesPerRun = 20_000;
 export const threadedFrom = 500;
 
 /**
- * Writes the pages `data.render` selects into `outputDir`, in as many Eleventy runs into that folder as keep memory
- * bounded (`pagesPerRun`), one after the other. The last run also writes the feeds and the sitemap; every run writes
- * the pages that are not paginated. Returns when the last run's pages were rendered (`performance.now()`), as
+ * Writes the pages `data.render` selects into `outputDir`: the paginated ones outside Eleventy (src/eleventy/
+ * paginated-pages.ts) but those whose layout Eleventy must render, and the rest in as many Eleventy runs into that
+ * folder as keep memory bounded (`pagesPerRun`), one after the other. The last run also writes the feeds and the
+ * sitemap; every run writes the pages that are not paginated. Returns when the last run's pages were rendered (`performance.now()`), as
  * `runEleventy` does, and the hash of every page written (output path, relative and `/`-separated -> sha256 hex of
- * its bytes), so the page manifest need not read them back, and what the paper pages' writer recorded of the files
+ * its bytes), so the page manifest need not read them back, and what the paginated pages' writer recorded of the files
  * and folders it wrote (src/output/recorded-writes.ts), so the manifest need not stat them; the first run that fails
  * rejects, and the runs after it do not start.
  */
@@ -36,32 +37,40 @@ export async function renderSite(options: {
   const output = path.resolve(options.outputDir);
   const pageHashes = new Map<string, string>();
   const relative = (file: string) => path.relative(output, file).split(path.sep).join("/");
-  // Paper pages first, outside Eleventy (see paperPageRenderer); Eleventy's runs then paginate over none. Their
+  // Paginated pages first, outside Eleventy (see pageRenderers): paper pages, then day, week, month, tag and
+  // organization pages; Eleventy's runs then paginate over none of them but those whose layout it must render. Their
   // writer thread is not waited for before Eleventy's runs but after them: at 10,000 papers, cold, it had 2 s of
   // writing left once the last page was rendered, which this thread spent idle.
-  const papers = options.data.render.papers;
-  let paperPages: Promise<WrittenPages> | undefined;
-  if (papers.length) {
-    const render = paperPageRenderer(options.root, options.data.config, options.data);
-    const writer = papers.length >= (options.threadedFrom ?? threadedFrom) ? threadPageWriter() : inlinePageWriter();
+  const renderers = pageRenderers(options.root, options.data.config, options.data);
+  const selection = options.data.render;
+  const outside = (Object.keys(pageLayouts) as PageKind[]).filter((kind) => selection[kind].length && renderers(kind));
+  const rest: PageSelection = { ...selection };
+  for (const kind of outside) rest[kind] = [];
+  const count = outside.reduce((sum, kind) => sum + selection[kind].length, 0);
+  let paginatedPages: Promise<WrittenPages> | undefined;
+  if (count) {
+    const writer = count >= (options.threadedFrom ?? threadedFrom) ? threadPageWriter() : inlinePageWriter();
     try {
-      for (const entry of papers) {
-        const { file, html } = render(entry);
-        writer.write(path.join(output, file), html);
+      for (const kind of outside) {
+        const render = renderers(kind)! as (item: unknown) => { file: string; html: string };
+        for (const item of selection[kind]) {
+          const { file, html } = render(item);
+          writer.write(path.join(output, file), html);
+        }
       }
     } catch (error) {
       // A page that does not render fails the build before Eleventy's runs, once the writer has stopped.
       await writer.close().catch(() => {});
       throw error;
     }
-    paperPages = writer.close(output);
+    paginatedPages = writer.close(output);
     // A failed write is awaited below; this only keeps it from being reported as unhandled meanwhile.
-    paperPages.catch(() => {});
+    paginatedPages.catch(() => {});
   }
   let pagesWritten = performance.now();
   const runs: Map<string, string>[] = [];
   try {
-    const parts = splitSelection({ ...options.data.render, papers: [] }, options.budget ?? pagesPerRun);
+    const parts = splitSelection(rest, options.budget ?? pagesPerRun);
     for (const [i, render] of parts.entries()) {
       const pages = Object.values(render).reduce((sum: number, items: unknown[]) => sum + items.length, 0);
       const run = await runEleventy({
@@ -76,14 +85,14 @@ export async function renderSite(options: {
     }
   } catch (error) {
     // Nothing may still write into the folder when the caller deletes it.
-    await paperPages?.catch(() => {});
+    await paginatedPages?.catch(() => {});
     throw error;
   }
-  // A paper page whose write failed fails the build here, once every page is on disk or the writer has stopped. The
-  // hashes are listed paper pages first, as they were before.
-  const paperWrites = await paperPages;
-  for (const hashes of [paperWrites?.hashes ?? new Map<string, string>(), ...runs]) {
+  // A page whose write failed fails the build here, once every page is on disk or the writer has stopped. The hashes
+  // are listed the paginated pages first, as they were before.
+  const paginatedWrites = await paginatedPages;
+  for (const hashes of [paginatedWrites?.hashes ?? new Map<string, string>(), ...runs]) {
     for (const [file, hash] of hashes) pageHashes.set(relative(file), hash);
   }
-  return { pagesWritten, pageHashes, ...(paperWrites?.output ? { written: paperWrites.output } : {}) };
+  return { pagesWritten, pageHashes, ...(paginatedWrites?.output ? { written: paginatedWrites.output } : {}) };
 }

@@ -56,7 +56,7 @@ export function pageRenderers(root: string, site: SiteConfig, data: SiteData): <
       for (const [name, filter] of Object.entries({ ...siteFilters(site), ...feedFilters })) environment.addFilter(name, filter as (...args: unknown[]) => unknown);
     }
     const template = new nunjucks.Template(content, environment, file, true);
-    // The template's own permalink (a folder's URL, as every page's): not a second copy of it here.
+    // The template's own permalink: not a second copy of it here.
     const permalink = new nunjucks.Template(String(frontMatter.permalink), environment, file, true);
     return (item) => {
       const context = { ...globals, [alias]: item };

@@ -19,11 +19,11 @@ export const threadedFrom = 500;
  * Writes the pages `data.render` selects into `outputDir`: the paginated ones outside Eleventy (src/eleventy/
  * paginated-pages.ts) but those whose layout Eleventy must render, and the rest in as many Eleventy runs into that
  * folder as keep memory bounded (`pagesPerRun`), one after the other. The last run also writes the feeds and the
- * sitemap; every run writes the pages that are not paginated. Returns when the last run's pages were rendered (`performance.now()`), as
- * `runEleventy` does, and the hash of every page written (output path, relative and `/`-separated -> sha256 hex of
- * its bytes), so the page manifest need not read them back, and what the paginated pages' writer recorded of the files
- * and folders it wrote (src/output/recorded-writes.ts), so the manifest need not stat them; the first run that fails
- * rejects, and the runs after it do not start.
+ * sitemap; every run writes the pages that are not paginated. Returns when the last run's pages were rendered
+ * (`performance.now()`), as `runEleventy` does, and the hash of every page written (output path, relative and
+ * `/`-separated -> sha256 hex of its bytes), so the page manifest need not read them back, and what the paginated
+ * pages' writer recorded of the files and folders it wrote (src/output/recorded-writes.ts), so the manifest need not
+ * stat them; the first run that fails rejects, and the runs after it do not start.
  */
 export async function renderSite(options: {
   root: string;

@@ -27,6 +27,24 @@ function papers(): Record<string, string> {
   return files;
 }
 
+/**
+ * The start of a subprocess's code (see FixtureSite.evalModule): the modules these tests use, and the fixture's papers
+ * checked and grouped, as `root`, `config` and `digest`.
+ */
+const groupedSite = `
+        const { checkContentParallel } = await import(${JSON.stringify(path.join(repoRoot, "src/pipeline.ts"))});
+        const { groupDigest } = await import(${JSON.stringify(path.join(repoRoot, "src/digest/group.ts"))});
+        const { allPages } = await import(${JSON.stringify(path.join(repoRoot, "src/cache/pages.ts"))});
+        const { renderPages } = await import(${JSON.stringify(path.join(repoRoot, "src/eleventy/run.ts"))});
+        const { renderSite } = await import(${JSON.stringify(path.join(repoRoot, "src/eleventy/render-pages.ts"))});
+        const { pageLayouts, pageRenderers } = await import(${JSON.stringify(path.join(repoRoot, "src/eleventy/paginated-pages.ts"))});
+        const { loadSiteConfig } = await import(${JSON.stringify(path.join(repoRoot, "src/site.ts"))});
+        const { existsSync, readFileSync, writeFileSync } = await import("node:fs");
+        const root = process.cwd();
+        const config = loadSiteConfig(root);
+        const { papers } = await checkContentParallel(root, config);
+        const digest = groupDigest(papers, config);`;
+
 describe("paginated pages rendered outside Eleventy", () => {
   const sites: FixtureSite[] = [];
   afterAll(() => sites.forEach((site) => site.cleanup()));
@@ -40,17 +58,7 @@ describe("paginated pages rendered outside Eleventy", () => {
       sites.push(site);
       // Written to a file: megabytes of pages are more than a subprocess's output may hold.
       const out = path.join(site.dir, "pages.json");
-      const code = `
-        const { checkContentParallel } = await import(${JSON.stringify(path.join(repoRoot, "src/pipeline.ts"))});
-        const { groupDigest } = await import(${JSON.stringify(path.join(repoRoot, "src/digest/group.ts"))});
-        const { allPages } = await import(${JSON.stringify(path.join(repoRoot, "src/cache/pages.ts"))});
-        const { renderPages } = await import(${JSON.stringify(path.join(repoRoot, "src/eleventy/run.ts"))});
-        const { pageLayouts, pageRenderers } = await import(${JSON.stringify(path.join(repoRoot, "src/eleventy/paginated-pages.ts"))});
-        const { loadSiteConfig } = await import(${JSON.stringify(path.join(repoRoot, "src/site.ts"))});
-        const root = process.cwd();
-        const config = loadSiteConfig(root);
-        const { papers } = await checkContentParallel(root, config);
-        const digest = groupDigest(papers, config);
+      const code = `${groupedSite}
         const data = { config, ...digest, render: allPages(digest) };
         const renderers = pageRenderers(root, config, data);
         const kinds = {};
@@ -61,7 +69,7 @@ describe("paginated pages rendered outside Eleventy", () => {
           const ours = data.render[kind].map(render).map(({ file, html }) => ({ path: file, content: html }));
           kinds[kind] = { eleventy, ours };
         }
-        (await import("node:fs")).writeFileSync(${JSON.stringify(out)}, JSON.stringify(kinds));`;
+        writeFileSync(${JSON.stringify(out)}, JSON.stringify(kinds));`;
       const result = site.evalModule(code, 240_000);
       expect(result.status, result.stderr).toBe(0);
       const kinds = JSON.parse(readFileSync(out, "utf8")) as Record<string, Record<string, { path: string; content: string }[]>>;
@@ -99,18 +107,7 @@ describe("a paginated layout that does more than paginate", () => {
       const dayLayout = path.join(layoutsRoot, "layouts", "day.njk");
       writeFileSync(dayLayout, readFileSync(dayLayout, "utf8").replace("permalink:", "eleventyExcludeFromCollections: true\npermalink:"));
       const out = path.join(site.dir, "result.json");
-      const code = `
-        const { checkContentParallel } = await import(${JSON.stringify(path.join(repoRoot, "src/pipeline.ts"))});
-        const { groupDigest } = await import(${JSON.stringify(path.join(repoRoot, "src/digest/group.ts"))});
-        const { allPages } = await import(${JSON.stringify(path.join(repoRoot, "src/cache/pages.ts"))});
-        const { renderSite } = await import(${JSON.stringify(path.join(repoRoot, "src/eleventy/render-pages.ts"))});
-        const { pageRenderers } = await import(${JSON.stringify(path.join(repoRoot, "src/eleventy/paginated-pages.ts"))});
-        const { loadSiteConfig } = await import(${JSON.stringify(path.join(repoRoot, "src/site.ts"))});
-        const { readFileSync, writeFileSync } = await import("node:fs");
-        const root = process.cwd();
-        const config = loadSiteConfig(root);
-        const { papers } = await checkContentParallel(root, config);
-        const digest = groupDigest(papers, config);
+      const code = `${groupedSite}
         const data = { config, ...digest, render: allPages(digest) };
         const changed = ${JSON.stringify(layoutsRoot)};
         const result = {};
@@ -138,6 +135,31 @@ describe("a paginated layout that does more than paginate", () => {
       expect(changed!.pages).toEqual(direct!.pages);
     } finally {
       rmSync(layoutsRoot, { recursive: true, force: true });
+      site.cleanup();
+    }
+  }, 300_000);
+});
+
+describe("a paginated page whose permalink leads out of the site's folder", () => {
+  it("fails the render, and nothing is written outside the folder", () => {
+    const site = fixtureSite(examplePapers());
+    try {
+      const out = path.join(site.dir, "result.json");
+      const code = `${groupedSite}
+        const render = allPages(digest);
+        if (!render.tags.length) throw new Error("no tag page in the fixture");
+        // tag.njk's permalink is the page's url: here one that climbs out of the output folder.
+        render.tags = [{ ...render.tags[0], url: "/../escaped/" }, ...render.tags.slice(1)];
+        const outputDir = ${JSON.stringify(path.join(site.dir, "site", "out"))};
+        let error = "none";
+        await renderSite({ root, outputDir, data: { config, ...digest, render } }).catch((e) => (error = String(e?.message ?? e)));
+        writeFileSync(${JSON.stringify(out)}, JSON.stringify({ error, escaped: existsSync(${JSON.stringify(path.join(site.dir, "site", "escaped"))}) }));`;
+      const result = site.evalModule(code, 240_000);
+      expect(result.status, result.stderr).toBe(0);
+      const { error, escaped } = JSON.parse(readFileSync(out, "utf8")) as { error: string; escaped: boolean };
+      expect(error).toContain("tag.njk: the permalink of a page renders to \"/../escaped/index.html\", outside the site's folder");
+      expect(escaped).toBe(false);
+    } finally {
       site.cleanup();
     }
   }, 300_000);

@@ -55,7 +55,11 @@ export async function renderSite(options: {
         const render = renderers(kind)! as (item: unknown) => { file: string; html: string };
         for (const item of selection[kind]) {
           const { file, html } = render(item);
-          writer.write(path.join(output, file), html);
+          const target = path.join(output, file);
+          // A permalink is made of a layout and data a contributor controls (a tag, an organization's name): whatever
+          // it renders to, nothing is written outside the output folder.
+          if (!target.startsWith(output + path.sep)) throw new Error(`${pageLayouts[kind]}: the permalink of a page renders to "/${file}", outside the site's folder`);
+          writer.write(target, html);
         }
       }
     } catch (error) {

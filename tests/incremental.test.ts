@@ -231,5 +231,10 @@ describe("incremental builds of a site big enough for the search index's worker 
     site.write("2026-03-05/p4.md", paper({ title: "Paper number 4, edited", arxiv: "2603.10004", date: "2026-03-05", upvotes: 9, tags: ["t2"] }, "Edited abstract rewiredterm."));
     expect(build(root, site)).toMatch(/\(1100 from the cache\)/);
     expectSameAsColdBuild(root, site);
+    // The output deleted, the cache kept (`rm -rf dist`): every page is made again, the search index from its state in
+    // the cache (the papers given by their keys, their results from what the state kept), and the site is the same.
+    rmSync(site.outputDir, { recursive: true, force: true });
+    expect(build(root, site)).toMatch(/\(1101 from the cache\)/);
+    expectSameAsColdBuild(root, site);
   }, 900_000);
 });

@@ -313,18 +313,18 @@ describe("incremental search index", () => {
     const papers = Array.from({ length: 1100 }, (_, i) => paper(i, { date: `2026-${String(1 + Math.floor(i / 100)).padStart(2, "0")}-01` }));
     const incremental = incrementalSite();
     await incremental.build(papers);
-    // The newest paper: every other paper is sent without its text (its analysis and result file are reused).
+    // The newest paper: every other paper is sent without its text (its analysis and what its result shows are reused).
     let list = [...papers, paper(1100, { date: "2026-12-31" })];
     const added = await incremental.build(list);
     expect(added.result).toMatchObject({ inWorker: true, records: 1101 });
     expect(added.result.linked).toBeGreaterThan(added.result.files / 2);
     expectSameIndex(added.dir, await cold(list));
-    // A paper on the first day moves every other one: their result files are made from the previous ones.
+    // A paper on the first day moves every other one: their result files are made again from what the state kept.
     list = [paper(1101, { date: "2025-12-31" }), ...list];
     const moved = await incremental.build(list);
     expectSameIndex(moved.dir, await cold(list));
     expect(await search(moved.dir, "unique1101term")).toEqual(["/papers/p1101/"]);
-    // When the previous result files are damaged the worker asks for the whole text again.
+    // Damaged result files of the previous output are not read (results come from the state): the bytes are the same.
     writeFileSync(path.join(moved.dir, "search", "f", "0", "0.ix"), "damaged");
     list = [paper(1102, { date: "2025-12-30" }), ...list];
     const resent = await incremental.build(list);
@@ -430,5 +430,20 @@ describe("incremental search index", () => {
     expect(indexWorkers.started - workersBefore).toBe(1);
     expectSameIndex(sixth, await cold(lost));
     expect(await search(sixth, "unique1104term")).toEqual(["/papers/p1104/"]);
+    // The previous output deleted, the build cache kept (`rm -rf dist`): the papers the state has are still sent as
+    // their keys alone, and their results (title, authors) come from what the state kept, not from the deleted files.
+    rmSync(sixth, { recursive: true, force: true });
+    loaded = false;
+    const seventh = temp("site");
+    const newest = paper(1105, { date: "2026-12-31" });
+    const fromState = await startSearchIndex(site, { cacheDir, previousSite: sixth, keyOf: contentKey }).buildChanged(
+      { changed: [newest], unchanged: lost.map(contentKey), all: () => ((loaded = true), [...lost, newest]) },
+      seventh,
+    );
+    expect(loaded).toBe(false);
+    expect(fromState).toMatchObject({ inWorker: true, records: lost.length + 1, linked: 0 });
+    expectSameIndex(seventh, await cold([...lost, newest]));
+    expect(await search(seventh, "unique1105term")).toEqual(["/papers/p1105/"]);
+    expect(await search(seventh, "unique7term")).toEqual(["/papers/p7/"]);
   }, 180_000);
 });

@@ -217,7 +217,7 @@ export interface SearchIndexStart<P> {
  */
 export function startSearchIndex<P extends SearchPaper>(site: IndexSite, reuse: SearchReuse<P>): SearchIndexStart<P> {
   const stateFile = path.join(reuse.cacheDir, stateName);
-  const indexed = reuse.previousSite ? readIndexedPapers(stateFile, path.join(reuse.previousSite, searchFolder)) : undefined;
+  const indexed = reuse.previousSite ? readIndexedPapers(stateFile) : undefined;
   let worker = indexed && indexed.size >= workerFrom ? startIndexWorker(stateFile) : undefined;
   return {
     build: (papers, siteDir) => {
@@ -293,7 +293,7 @@ export async function buildSearchIndex<P extends SearchPaper>(
   }
   // Copying 100,000 abstracts to the worker takes seconds: the text of a paper the previous index has is left out
   // (sent again in full if the worker finds it needs it after all).
-  const indexed = job.reuse?.previousDir && job.keys ? (early?.indexed ?? readIndexedPapers(job.reuse.stateFile, job.reuse.previousDir)) : undefined;
+  const indexed = job.reuse?.previousDir && job.keys ? (early?.indexed ?? readIndexedPapers(job.reuse.stateFile)) : undefined;
   const full = () => {
     const every = more.length ? early!.all!() : papers;
     return { ...job, papers: [], keys: undefined, ...encodeJob(every, reuse?.keyOf && every.map((paper) => reuse.keyOf!(paper))) };

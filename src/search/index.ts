@@ -7,7 +7,7 @@ import { mkdir, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { threadId } from "node:worker_threads";
-import { constants as zlibConstants, gunzipSync, gzipSync } from "node:zlib";
+import { constants as zlibConstants, gzipSync } from "node:zlib";
 import { stemmer } from "stemmer";
 import { fileIdentity } from "../cache/file-identity.ts";
 import { codeFingerprint } from "../cache/fingerprint.ts";
@@ -821,20 +821,6 @@ export function buildIndexParts(records: readonly SearchRecord[], language: stri
   // Result files for papers `from` to `to` (multiples of papersPerFragment). One holding the same papers (same keys)
   // at the same place as in the previous build is linked.
   const groups: string[] = [];
-  // What a textless record shows, from the previous build's result file (the same key, the same record).
-  let lastGroup: [string, unknown[]] | undefined;
-  const previousResult = (key: string): unknown => {
-    const old = before.get(key);
-    if (old === undefined || !reuse?.previousDir) throw new MissingTextError("search index: no previous result file to reuse");
-    const group = Math.floor(old / papersPerFragment);
-    const file = `f/${Math.floor(group / fragmentsPerFolder)}/${group}.ix`;
-    try {
-      if (lastGroup?.[0] !== file) lastGroup = [file, JSON.parse(gunzipSync(readFileSync(path.join(reuse.previousDir, file))).toString("utf8")) as unknown[]];
-    } catch {
-      throw new MissingTextError(`search index: cannot read ${file} of the previous build`);
-    }
-    return lastGroup[1][old % papersPerFragment];
-  };
   const same = (group: number): boolean => {
     const old = reuse?.previous;
     // The same keys make the same records only for the same code and context (path prefix...).
@@ -852,7 +838,7 @@ export function buildIndexParts(records: readonly SearchRecord[], language: stri
       const file = `f/${Math.floor(group / fragmentsPerFolder)}/${group}.ix`;
       const make = () => {
         const shown = records.slice(first, first + papersPerFragment).map((r, i) =>
-          r.textless ? previousResult(keys[first + i]!) : { url: r.url, title: r.title, authors: r.authors, day: r.day, upvotes: r.upvotes },
+          ({ url: r.url, title: r.title, authors: r.authors, day: r.day, upvotes: r.upvotes }),
         );
         return gzip(JSON.stringify(shown));
       };
@@ -963,7 +949,7 @@ export interface IndexReuse {
  */
 const stateArrays = ["wordOrder", "stemOrder", "docLength", "postStart", "wordStart", "stemBytes", "wordDocs"] as const;
 const paperArrays = ["postStem", "postValue", "wordIds"] as const;
-const stateFormat = 6;
+const stateFormat = 7;
 
 /** Where a state read from its files came from: its arrays' generation and lengths, and its first file's identity. */
 interface StoredState {
@@ -1025,10 +1011,11 @@ const lengthOf = (state: IndexState, name: (typeof paperArrays)[number]) =>
 const arrayFile = (stateFile: string, generation: string, name: string) => `${stateFile}.${generation}.${name}`;
 
 /**
- * The keys of the papers the index in `indexDir` was built from, when the state in `stateFile` describes that very
- * index (else undefined): those papers' text need not be sent to the index worker (see `SearchRecord.textless`).
+ * The keys of the papers the state in `stateFile` describes (else undefined): those papers' text need not be sent to
+ * the index worker (see `SearchRecord.textless`), which makes their records from what the state kept of them (see
+ * KeptRecord), whether or not the previous output is still there.
  */
-export function readIndexedPapers(stateFile: string, indexDir: string): Set<string> | undefined {
+export function readIndexedPapers(stateFile: string): Set<string> | undefined {
   try {
     const fd = openSync(stateFile, "r");
     try {
@@ -1036,7 +1023,7 @@ export function readIndexedPapers(stateFile: string, indexDir: string): Set<stri
         const out = Buffer.alloc(length);
         return out.subarray(0, readSync(fd, out, 0, length, from));
       });
-      return hashName(readFileSync(path.join(indexDir, "meta.ix"))) === head.meta ? new Set(head.keys) : undefined;
+      return new Set(head.keys);
     } finally {
       closeSync(fd);
     }

@@ -325,8 +325,9 @@ export async function buildSearchIndexInPlace<P extends SearchPaper>(
   const live = path.join(siteDir, searchFolder);
   rmSync(next, { recursive: true, force: true });
   try {
-    const previousSite = existsSync(path.join(live, "meta.ix")) ? siteDir : undefined;
-    const result = await buildSearchIndex(papers, next, site, { ...reuse, previousSite });
+    // The index there is linked from when it is the one the state describes; without it (a first start on a kept
+    // cache), the papers the state has are still sent as their keys (see readIndexedPapers).
+    const result = await buildSearchIndex(papers, next, site, { ...reuse, previousSite: siteDir });
     mkdirSync(live, { recursive: true });
     for (const entry of [...indexEntries.filter((e) => e !== "meta.ix"), "meta.ix"]) {
       const built = path.join(next, searchFolder, entry);

@@ -195,6 +195,15 @@ export interface IndexState {
    * appends theirs to it rather than stringifying 100,000 again. Saved as `kept`.
    */
   keptJson?: string;
+  /**
+   * Per paper, in index order, what its result shows besides its record's kept part (its title and authors): one line
+   * each, `["<title>","<authors>"]` as JSON in UTF-8. A paper sent without its text shows this (see previousShown),
+   * whether or not the previous output's result files are still there. Kept as bytes: only the lines of the result
+   * files made again are parsed, and a build that only adds papers appends theirs.
+   */
+  shown: Buffer;
+  /** Where each line of `shown` starts, and where the last ends (found when first needed). Not saved. */
+  shownStarts?: Int32Array;
   docLength: Int32Array;
   postStart: Int32Array;
   postStem: Int32Array;
@@ -226,6 +235,48 @@ export interface IndexState {
    * then reads the previous ones from their file, only if needed). Not saved.
    */
   wordTail?: { from: number; values: Int32Array };
+}
+
+/** Where each of the lines of `state.shown` starts, and where the last ends; undefined when there are not one a paper. */
+function shownStarts(state: IndexState): Int32Array | undefined {
+  if (state.shownStarts) return state.shownStarts;
+  const starts = new Int32Array(state.keys.length + 1);
+  let at = 0;
+  for (let doc = 0; doc < state.keys.length; doc++) {
+    starts[doc] = at;
+    const end = state.shown.indexOf(0x0a, at);
+    if (end === -1) return undefined;
+    at = end + 1;
+  }
+  starts[state.keys.length] = at;
+  if (at !== state.shown.length) return undefined;
+  return (state.shownStarts = starts);
+}
+
+/** Paper `doc`'s line of `state.shown` (without its line break), if the state has it. */
+function shownLine(state: IndexState, doc: number): Buffer | undefined {
+  const starts = shownStarts(state);
+  return starts && doc < state.keys.length ? state.shown.subarray(starts[doc]!, starts[doc + 1]! - 1) : undefined;
+}
+
+/**
+ * The `shown` lines of a new state for `records` (see IndexState.shown): a record sent without its text takes its
+ * line from `previous` (by its key, through `before`); when every previous paper comes first, unchanged (`grown`),
+ * their lines are taken over whole. Throws a MissingTextError when the previous state lacks a line it needs.
+ */
+function shownLines(records: readonly SearchRecord[], keys: readonly string[], previous: IndexState | undefined, before: ReadonlyMap<string, number>, grown: boolean): Buffer {
+  const starts = previous && shownStarts(previous);
+  const line = (record: SearchRecord, doc: number): Buffer => {
+    if (!record.textless) return Buffer.from(`${JSON.stringify([record.title, record.authors])}\n`);
+    const old = before.get(keys[doc]!);
+    if (!previous || !starts || old === undefined) throw new MissingTextError("search index: the previous state does not say what a paper sent without its text shows");
+    return previous.shown.subarray(starts[old]!, starts[old + 1]!);
+  };
+  if (grown && previous && starts) {
+    const added = records.length - previous.keys.length;
+    return Buffer.concat([previous.shown, ...Array.from({ length: added }, (_, i) => line(records[previous.keys.length + i]!, previous.keys.length + i))]);
+  }
+  return Buffer.concat(records.map(line));
 }
 
 /** The JSON of `state.kept`. */
@@ -821,6 +872,17 @@ export function buildIndexParts(records: readonly SearchRecord[], language: stri
   // Result files for papers `from` to `to` (multiples of papersPerFragment). One holding the same papers (same keys)
   // at the same place as in the previous build is linked.
   const groups: string[] = [];
+  // What each paper's result shows, for the next build (see IndexState.shown): made now, so that a paper sent without
+  // its text whose line the previous state lacks stops the build before any file is written.
+  const shown = shownLines(records, keys, previous, before, grown);
+  // What a paper sent without its text shows, from the previous state (the same key, the same record).
+  const previousShown = (record: SearchRecord, key: string): unknown => {
+    const old = before.get(key);
+    const line = previous && old !== undefined ? shownLine(previous, old) : undefined;
+    if (!line) throw new MissingTextError("search index: the previous state does not say what a paper sent without its text shows");
+    const [title, authors] = JSON.parse(line.toString("utf8")) as [string, string];
+    return { url: record.url, title, authors, day: record.day, upvotes: record.upvotes };
+  };
   const same = (group: number): boolean => {
     const old = reuse?.previous;
     // The same keys make the same records only for the same code and context (path prefix...).
@@ -838,7 +900,7 @@ export function buildIndexParts(records: readonly SearchRecord[], language: stri
       const file = `f/${Math.floor(group / fragmentsPerFolder)}/${group}.ix`;
       const make = () => {
         const shown = records.slice(first, first + papersPerFragment).map((r, i) =>
-          ({ url: r.url, title: r.title, authors: r.authors, day: r.day, upvotes: r.upvotes }),
+          r.textless ? previousShown(r, keys[first + i]!) : { url: r.url, title: r.title, authors: r.authors, day: r.day, upvotes: r.upvotes },
         );
         return gzip(JSON.stringify(shown));
       };
@@ -861,6 +923,7 @@ export function buildIndexParts(records: readonly SearchRecord[], language: stri
     wordOrder,
     stemOrder,
     keys: [...keys],
+    shown,
     // Made only when saved: 100,000 small arrays (the JSON alone is carried over when papers were only added).
     get kept() {
       return records.map(keptOf);
@@ -949,7 +1012,7 @@ export interface IndexReuse {
  */
 const stateArrays = ["wordOrder", "stemOrder", "docLength", "postStart", "wordStart", "stemBytes", "wordDocs"] as const;
 const paperArrays = ["postStem", "postValue", "wordIds"] as const;
-const stateFormat = 7;
+const stateFormat = 8;
 
 /** Where a state read from its files came from: its arrays' generation and lengths, and its first file's identity. */
 interface StoredState {
@@ -959,7 +1022,7 @@ interface StoredState {
 }
 
 /** A length-prefixed (u32, little-endian) JSON part, padded to 4 bytes (`json`: the JSON already made). */
-function part(value: unknown, json = Buffer.from(JSON.stringify(value))): Buffer {
+function part(value: unknown, json: Buffer = Buffer.from(JSON.stringify(value))): Buffer {
   const out = Buffer.alloc(4 + json.length + ((4 - (json.length % 4)) % 4));
   out.writeUInt32LE(json.length, 0);
   json.copy(out, 4);
@@ -971,16 +1034,16 @@ const int32Bytes = (values: Int32Array) => Buffer.from(values.buffer, values.byt
 /**
  * A state's first file as bytes: a first JSON part with what the main thread reads alone (`readIndexedPapers`) and
  * where the paper arrays are, a second with the rest but the arrays and the kept records, a third with those (see
- * KeptRecord; its JSON carried over from the previous state when papers were only added), then the arrays sized by
- * words, stems or papers.
+ * KeptRecord; its JSON carried over from the previous state when papers were only added), a fourth with what each
+ * paper's result shows (`shown`, lines of JSON), then the arrays sized by words, stems or papers.
  */
 function encodeState(state: IndexState, generation: string): Buffer[] {
   const rest: Record<string, unknown> = { lengths: stateArrays.map((name) => state[name].length) };
   // Not read at all (a getter would make them): what goes in parts of its own, and what is not saved.
-  const elsewhere = new Set<string>([...stateArrays, ...paperArrays, "keys", "meta", "stored", "grown", "wordTail", "kept", "keptJson", "docOf", "inverted"]);
+  const elsewhere = new Set<string>([...stateArrays, ...paperArrays, "keys", "meta", "stored", "grown", "wordTail", "kept", "keptJson", "shown", "shownStarts", "docOf", "inverted"]);
   for (const name of Object.keys(state) as (keyof IndexState)[]) if (!elsewhere.has(name)) rest[name] = state[name];
   const head = { format: stateFormat, meta: state.meta, generation, lengths: paperArrays.map((name) => lengthOf(state, name)), keys: state.keys };
-  return [part(head), part(rest), part(undefined, Buffer.from(keptJsonOf(state))), ...stateArrays.map((name) => int32Bytes(state[name]))];
+  return [part(head), part(rest), part(undefined, Buffer.from(keptJsonOf(state))), part(undefined, state.shown), ...stateArrays.map((name) => int32Bytes(state[name]))];
 }
 
 interface StateHead {
@@ -1071,7 +1134,11 @@ function readState(file: string): IndexState | undefined {
     state.keptJson = bytes.toString("utf8", keptAt + 4, keptAt + 4 + keptLength);
     state.kept = JSON.parse(state.keptJson) as KeptRecord[];
     if (state.kept.length !== state.keys.length) throw new Error("damaged");
-    const from = keptAt + 4 + keptLength + ((4 - (keptLength % 4)) % 4);
+    const shownAt = keptAt + 4 + keptLength + ((4 - (keptLength % 4)) % 4);
+    const shownLength = bytes.readUInt32LE(shownAt);
+    if (shownAt + 4 + shownLength > bytes.length) throw new Error("truncated");
+    state.shown = bytes.subarray(shownAt + 4, shownAt + 4 + shownLength);
+    const from = shownAt + 4 + shownLength + ((4 - (shownLength % 4)) % 4);
     // Int32Array views need 4-byte alignment: a large file's buffer has it (offset 0), a pooled small one may not.
     const copy = (bytes.byteOffset + from) % 4 ? Uint8Array.prototype.slice.call(bytes, from) : bytes.subarray(from);
     let at = 0;

@@ -28,8 +28,9 @@ export interface SearchRecord {
    */
   key?: string;
   /**
-   * The paper's text was left out (it is the same as in the previous build, whose analysis is reused): `fields` are
-   * empty (the index worker is not sent them). Not written to the index.
+   * The paper's text was left out (it is the same as in the previous build, whose analysis and what its result shows
+   * are reused from the index's state): `fields`, `title` and `authors` are empty (the index worker is not sent them).
+   * Not written to the index.
    */
   textless?: boolean;
   /** The paper's id, which orders papers of one day (see searchRecords). Not written to the index. */
@@ -39,17 +40,14 @@ export interface SearchRecord {
 /**
  * What the index keeps of each record between builds (src/search/index.ts, IndexState.kept), so that a paper the
  * previous index has can be sent to the worker as its content key alone: page, day, upvotes, tags, organization,
- * year of first version, the paper's id, and what its result shows (title and authors). With the last two the state
- * alone makes every record of such a paper: a build whose previous output was deleted (the build cache kept) still
- * sends those papers as their keys, and reads neither their text nor the previous output's result files.
+ * year of first version, and the paper's id. What its result shows besides (title, authors) is kept apart, as bytes
+ * read only for a result file made again (IndexState.shown in src/search/index.ts).
  */
-export type KeptRecord = [
-  url: string, day: string, upvotes: number, tags: string[], organization: string | null, published: string | null, id: string, title: string, authors: string,
-];
+export type KeptRecord = [url: string, day: string, upvotes: number, tags: string[], organization: string | null, published: string | null, id: string];
 
 /** A record's kept part. */
 export const keptOf = (record: SearchRecord): KeptRecord => [
-  record.url, record.day, record.upvotes, record.tags, record.organization ?? null, record.published ?? null, record.paperId ?? "", record.title, record.authors,
+  record.url, record.day, record.upvotes, record.tags, record.organization ?? null, record.published ?? null, record.paperId ?? "",
 ];
 
 /** Filters a reader picks on the search page. */
@@ -66,12 +64,14 @@ export type SearchPaper = Pick<RenderedPaper, (typeof searchPaperFields)[number]
 
 /** The search record of one paper: title, authors, organization, tags, ids and abstract, math as TeX source. */
 export function searchRecord(paper: SearchPaper, site: RecordSite): SearchRecord {
+  const shown = paper.authors.slice(0, site.authorsShown);
+  const more = paper.authorCount > shown.length ? ", …" : "";
   const record: SearchRecord = {
     url: sitePath(site, `/papers/${paper.slug}/`),
     day: paper.date,
     upvotes: paper.upvotes,
     title: paper.titleText,
-    authors: shownAuthors(paper, site),
+    authors: shown.join(", ") + more,
     tags: [...paper.tags],
     fields: {
       title: paper.text.title,
@@ -90,17 +90,10 @@ export function searchRecord(paper: SearchPaper, site: RecordSite): SearchRecord
 
 const noFields: Record<SearchField, string> = Object.freeze({ title: "", authors: "", organization: "", tags: "", id: "", category: "", body: "" });
 
-/** The authors a result shows: the first `authorsShown`, then an ellipsis when there are more. */
-function shownAuthors(paper: Pick<SearchPaper, "authors" | "authorCount">, site: RecordSite): string {
-  const shown = paper.authors.slice(0, site.authorsShown);
-  return shown.join(", ") + (paper.authorCount > shown.length ? ", …" : "");
-}
-
-/** The record of a paper sent without its text (see `SearchRecord.textless`): what its result shows, orders, filters and sorts it. */
+/** The record of a paper sent without its text (see `SearchRecord.textless`): what orders, links, filters and sorts it. */
 function textlessRecord(paper: SearchPaper, site: RecordSite): SearchRecord {
   const record: SearchRecord = {
-    url: sitePath(site, `/papers/${paper.slug}/`), day: paper.date, upvotes: paper.upvotes, title: paper.titleText, authors: shownAuthors(paper, site),
-    tags: paper.tags, fields: noFields,
+    url: sitePath(site, `/papers/${paper.slug}/`), day: paper.date, upvotes: paper.upvotes, title: "", authors: "", tags: paper.tags, fields: noFields,
   };
   if (paper.organization) record.organization = paper.organization;
   if (paper.published) record.published = paper.published.slice(0, 4);
@@ -108,8 +101,8 @@ function textlessRecord(paper: SearchPaper, site: RecordSite): SearchRecord {
 }
 
 /** The record of a paper sent as its key alone, from what the previous index kept of it (see KeptRecord). */
-function keptRecord([url, day, upvotes, tags, organization, published, id, title, authors]: KeptRecord): SearchRecord {
-  const record: SearchRecord = { url, day, upvotes, title, authors, tags, fields: noFields, textless: true, paperId: id };
+function keptRecord([url, day, upvotes, tags, organization, published, id]: KeptRecord): SearchRecord {
+  const record: SearchRecord = { url, day, upvotes, title: "", authors: "", tags, fields: noFields, textless: true, paperId: id };
   if (organization !== null) record.organization = organization;
   if (published !== null) record.published = published;
   return record;

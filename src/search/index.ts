@@ -238,7 +238,10 @@ export interface IndexState {
   wordTail?: { from: number; values: Int32Array };
 }
 
-/** Where each of the lines of `state.shown` starts, and where the last ends; undefined when there are not one a paper. */
+/** A paper was sent without its text, but the previous state does not say what its result shows. */
+const noShownLine = "search index: the previous state does not say what a paper sent without its text shows";
+
+/** Where each line of `state.shown` starts, and where the last ends; undefined unless there is one line a paper. */
 function shownStarts(state: IndexState): Int32Array | undefined {
   if (state.shownStarts) return state.shownStarts;
   const bytes = shownBytes(state);
@@ -277,7 +280,7 @@ function shownLines(records: readonly SearchRecord[], keys: readonly string[], p
   const line = (record: SearchRecord, doc: number): Buffer => {
     if (!record.textless) return Buffer.from(`${JSON.stringify([record.title, record.authors])}\n`);
     const old = before.get(keys[doc]!);
-    if (!previous || !starts || old === undefined) throw new MissingTextError("search index: the previous state does not say what a paper sent without its text shows");
+    if (!previous || !starts || old === undefined) throw new MissingTextError(noShownLine);
     return shownBytes(previous).subarray(starts[old]!, starts[old + 1]!);
   };
   if (grown && previous && starts) {
@@ -887,7 +890,7 @@ export function buildIndexParts(records: readonly SearchRecord[], language: stri
   const previousShown = (record: SearchRecord, key: string): unknown => {
     const old = before.get(key);
     const line = previous && old !== undefined ? shownLine(previous, old) : undefined;
-    if (!line) throw new MissingTextError("search index: the previous state does not say what a paper sent without its text shows");
+    if (!line) throw new MissingTextError(noShownLine);
     const [title, authors] = JSON.parse(line.toString("utf8")) as [string, string];
     return { url: record.url, title, authors, day: record.day, upvotes: record.upvotes };
   };

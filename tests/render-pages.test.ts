@@ -108,7 +108,17 @@ describe("renderSite in several runs", () => {
     const files = new Map(recorded!.files);
     expect([...files.keys()].sort()).toEqual(pages.sort());
     for (const [file, stats] of files) expect(stats, file).toEqual(walked.files[file]);
-    expect(recorded!.folders.map(([folder]) => folder).sort()).toEqual(pages.map((file) => path.posix.dirname(file)).sort());
+    // Every folder the writer describes holds a page of its own; a page's folder it does not describe is one that an
+    // Eleventy run made first, writing a tag's or an organization's feeds there while the writer thread was still
+    // writing (the two run at once: how far each got depends on the machine's load), and the manifest walks it.
+    const pageFolders = new Set(pages.map((file) => path.posix.dirname(file)));
+    const described = new Set(recorded!.folders.map(([folder]) => folder));
+    for (const folder of described) expect(pageFolders.has(folder), folder).toBe(true);
+    for (const folder of pageFolders) {
+      if (described.has(folder)) continue;
+      expect(folder).toMatch(/^(tags|organizations)\//);
+      expect(Object.keys(walked.files).some((file) => path.posix.dirname(file) === folder && !files.has(file)), folder).toBe(true);
+    }
     for (const [folder, { ctime, files: inside }] of recorded!.folders) {
       const there = Object.keys(walked.files).filter((file) => path.posix.dirname(file) === folder);
       // A tag's feeds are written beside its page by Eleventy's run: the manifest walks such a folder (describedFolders

@@ -342,7 +342,17 @@ describe("incremental search index", () => {
         writeFileSync(lock, dead);
         const signal = new SharedArrayBuffer(8);
         const flags = new Int32Array(signal);
-        const replies = workers.map((worker) => new Promise<boolean>((resolve, reject) => worker.once("message", resolve).once("error", reject)));
+        // Each round's error listener goes with its reply: 200 rounds must not pile them up on the workers.
+        const replies = workers.map(
+          (worker) =>
+            new Promise<boolean>((resolve, reject) => {
+              const failed = (error: Error) => reject(error);
+              worker.once("error", failed).once("message", (taken: boolean) => {
+                worker.off("error", failed);
+                resolve(taken);
+              });
+            }),
+        );
         workers.forEach((worker) => worker.postMessage({ lock, signal }));
         while (Atomics.load(flags, 0) < takers) await new Promise((resolve) => setTimeout(resolve, 5));
         Atomics.store(flags, 1, 1);

@@ -59,3 +59,43 @@ describe("devBuild and pages the server wrote", () => {
     expect(site.read(page)).toBe(built);
   }, 120_000);
 });
+
+describe("devBuild, build after build in one process (the dev server's build thread)", () => {
+  let site: FixtureSite;
+  afterAll(() => site?.cleanup());
+
+  // The paper cache stays open between builds. A file broken for one build and then put back to the very bytes it had
+  // before is that earlier version again: the paper summaries still name it, and the cache must still give its whole
+  // paper (the build that served it failed with "the build cache changed while it was read").
+  it("serves a paper file put back to the bytes it had two builds before", () => {
+    const good = paper({ title: "Wombatology", arxiv: "2602.00004", date: "2026-02-18" });
+    site = fixtureSite({
+      "2026-02-16/a.md": paper({ title: "Alpha", arxiv: "2602.00001", date: "2026-02-16" }),
+      "2026-02-17/b.md": paper({ title: "Beta", arxiv: "2602.00002", date: "2026-02-17" }),
+      "2026-02-18/broken.md": good,
+    });
+    const file = path.join(site.contentDir, "2026-02-18", "broken.md");
+    const broken = paper({ title: "Wombatology", arxiv: "2602.00004", date: "2026-02-18", upvotes: -1 });
+    const code = `
+      const { writeFileSync } = await import("node:fs");
+      const { devBuild } = await import(${JSON.stringify(path.join(repoRoot, "src/dev/build.ts"))});
+      const { loadSiteConfig } = await import(${JSON.stringify(path.join(repoRoot, "src/site.ts"))});
+      const site = loadSiteConfig(process.cwd());
+      const lines = [];
+      const build = async () => (await devBuild(process.cwd(), site, (line) => lines.push(line))).problems.length;
+      const problems = [await build()];
+      writeFileSync(${JSON.stringify(file)}, ${JSON.stringify(broken)});
+      problems.push(await build());
+      writeFileSync(${JSON.stringify(file)}, ${JSON.stringify(good)});
+      problems.push(await build());
+      console.log(JSON.stringify({ problems, last: lines.at(-1) }));`;
+    const result = site.evalModule(code, 240_000);
+    expect(result.status, result.stdout + result.stderr).toBe(0);
+    const { problems, last } = JSON.parse(result.stdout.trim().split("\n").at(-1)!);
+    expect(problems).toEqual([0, 1, 0]);
+    // Put back, it is the version the cache already has: nothing is typeset again.
+    expect(last).toMatch(/^Built 3 papers \(3 from the cache\)/);
+    expect(site.read("papers/2602.00004/index.html")).toContain("Wombatology");
+    expect(site.read("date/2026-02-18/index.html")).toContain("Wombatology");
+  }, 240_000);
+});

@@ -474,14 +474,18 @@ export function openStore<T>(dir: string, fingerprint: string, codec = jsonCodec
         if (codec.split) writeHeads(shard, [...(onDiskByShard.get(shard) ?? []), ...fresh]);
       } else if (codec.split && files.has(shard) && !headsCurrent.has(shard)) writeHeads(shard, onDiskByShard.get(shard) ?? []);
     }
-    // A dev server rebuilds from what this build used, kept decoded; the rest stays on disk only, and file bytes are let
-    // go (but for split codecs, whose values keep them until their tails are read, and the heads index needs them).
+    // A dev server rebuilds from what this build used, kept decoded, and file bytes are let go (but for split codecs,
+    // whose values keep them until their tails are read, and the heads index needs them). An entry this build did not
+    // use keeps its place but not its value while its line is still in the shard file: a read shard is not read again,
+    // so its entries are all the store knows of that file, and the next build may ask for such a paper again (the
+    // version of a file from two builds ago, which the paper summaries still name). Only a line the shard's rewrite left
+    // out is forgotten.
     for (const [key, entry] of entries) {
-      if (!live.has(key)) entries.delete(key);
-      else {
+      if (live.has(key)) {
         entry.onDisk = true;
         if (!codec.split) delete entry.raw;
-      }
+      } else if (rewritten.has(shardOf(key)) || !entry.onDisk) entries.delete(key);
+      else if (entry.raw) delete entry.value;
     }
     live.clear();
     stats.hits = 0;

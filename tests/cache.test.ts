@@ -166,6 +166,33 @@ describe("the cache store with split values", () => {
     expect(store.getAt(keyIn("f", 2), at)).toBe("text 2");
     expect(store.get(keyIn("f", 1))).toBe("text 1");
   });
+
+  it("reads again, once refreshed, a shard another process appended to or replaced, and keeps that process's lines", () => {
+    const dir = tempDir();
+    const here = openStore<string>(dir, "e".repeat(64), codec);
+    for (let n = 0; n < 3; n++) here.set(keyIn("f", n), `text ${n}`);
+    here.save();
+    expect(here.get(keyIn("f", 0))).toBe("text 0");
+    // Another process (`npm run check` beside `npm run dev`) adds a value to the same shard.
+    const other = openStore<string>(dir, "e".repeat(64), codec);
+    other.set(keyIn("f", 3), "text 3");
+    for (let n = 0; n < 3; n++) other.touch(keyIn("f", n));
+    other.save();
+    expect(here.get(keyIn("f", 3))).toBeUndefined();
+    here.refresh();
+    expect([here.get(keyIn("f", 3)), here.get(keyIn("f", 1))]).toEqual(["text 3", "text 1"]);
+    // This store's next save appends what it sets after the other's lines, and loses none of them.
+    here.set(keyIn("f", 4), "text 4");
+    for (let n = 0; n < 4; n++) here.touch(keyIn("f", n));
+    here.save();
+    const last = openStore<string>(dir, "e".repeat(64), codec);
+    expect([0, 1, 2, 3, 4].map((n) => last.get(keyIn("f", n)))).toEqual(["text 0", "text 1", "text 2", "text 3", "text 4"]);
+    // A refresh with nothing changed by anyone else keeps what was read (the shard is not read again).
+    const reads = shardReads.count;
+    here.refresh();
+    expect(here.get(keyIn("f", 4))).toBe("text 4");
+    expect(shardReads.count).toBe(reads);
+  });
 });
 
 describe("the paper cache", () => {

@@ -99,3 +99,37 @@ describe("devBuild, build after build in one process (the dev server's build thr
     expect(site.read("date/2026-02-18/index.html")).toContain("Wombatology");
   }, 240_000);
 });
+
+describe("devBuild beside another command that writes the build cache", () => {
+  let site: FixtureSite;
+  afterAll(() => site?.cleanup());
+
+  // A contributor runs `npm run check` (or `npm run build`) while `npm run dev` runs: that process typesets the new
+  // paper into the shared cache and writes the paper summaries, which then name a paper the dev server's open cache
+  // has never seen in a shard it read before.
+  it("builds after `npm run check` wrote the cache, with the paper that check typeset", () => {
+    site = fixtureSite({
+      "2026-02-16/a.md": paper({ title: "Alpha", arxiv: "2602.00001", date: "2026-02-16" }),
+      "2026-02-17/b.md": paper({ title: "Beta", arxiv: "2602.00002", date: "2026-02-17" }),
+    });
+    // Enough papers that every shard of the cache is likely read by the first build (16 shards).
+    for (let n = 3; n <= 60; n++) site.write(`2026-02-16/p${n}.md`, paper({ title: `Paper ${n}`, arxiv: `2602.${String(n).padStart(5, "0")}`, date: "2026-02-16" }));
+    const code = `
+      const { spawnSync } = await import("node:child_process");
+      const { writeFileSync } = await import("node:fs");
+      const { devBuild } = await import(${JSON.stringify(path.join(repoRoot, "src/dev/build.ts"))});
+      const { loadSiteConfig } = await import(${JSON.stringify(path.join(repoRoot, "src/site.ts"))});
+      const site = loadSiteConfig(process.cwd());
+      const lines = [];
+      await devBuild(process.cwd(), site, (line) => lines.push(line));
+      for (let n = 61; n <= 76; n++) writeFileSync(${JSON.stringify(site.contentDir)} + "/2026-02-18-" + n + ".md", ${JSON.stringify(paper({ title: "Wombatology NN", arxiv: "2602.000NN", date: "2026-02-18" }))}.replaceAll("NN", String(n)));
+      const check = spawnSync(process.execPath, ["--import", "tsx", ${JSON.stringify(path.join(repoRoot, "scripts", "check.ts"))}], { encoding: "utf8" });
+      if (check.status !== 0) throw new Error("npm run check failed: " + check.stdout + check.stderr);
+      await devBuild(process.cwd(), site, (line) => lines.push(line));
+      console.log(JSON.stringify(lines.at(-1)));`;
+    const result = site.evalModule(code, 240_000);
+    expect(result.status, result.stdout + result.stderr).toBe(0);
+    expect(JSON.parse(result.stdout.trim().split("\n").at(-1)!)).toMatch(/^Built 76 papers/);
+    for (let n = 61; n <= 76; n++) expect(site.read(`papers/2602.000${n}/index.html`)).toContain(`Wombatology ${n}`);
+  }, 240_000);
+});

@@ -108,6 +108,8 @@ function paperCache(store: Store<RenderedPaper>, fingerprint: string, summariesF
   return {
     isEmpty: () => store.isEmpty(),
     lookup(files) {
+      // A dev server's store stays open between builds, while another command may write the same cache.
+      store.refresh();
       keys = new Map();
       for (const file of files) keys.set(file.file, keyOf(file));
       summaries = readPaperSummaries(summariesFile, fingerprint, store.identity());

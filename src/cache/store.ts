@@ -40,6 +40,12 @@ export interface Store<T> {
   /** True when the store holds nothing; does not read the shard files (see `size`, which does). */
   isEmpty(): boolean;
   /**
+   * Forgets what was read of each shard file that another process appended to or replaced since this store last read
+   * or wrote it (`npm run check` or `npm run build` beside a dev server that keeps its store open): such a shard is read
+   * again when next used. Call it between builds, when no value read before is still in use.
+   */
+  refresh(): void;
+  /**
    * Keeps `key` live (as a `get` that found it would) without reading the shard files: for a value a caller knows the
    * store holds, from a record of it taken while the store's files were as `identity` says they still are.
    */
@@ -113,6 +119,15 @@ function readTail(tail: Tail): Buffer {
   if (read !== tail.length) throw new Error("the build cache changed while it was read; delete the cache folder and build again");
   return bytes;
 }
+
+/** Closes the shard files a store let go of (see Store.refresh) once no value's tail refers to them. */
+const unreferenced = new FinalizationRegistry<number>((fd) => {
+  try {
+    closeSync(fd);
+  } catch {
+    // closed already
+  }
+});
 
 /** The stat a heads index records of its shard file: equal stats, the same file as when the index was written. */
 const shardStat = (fd: number) => {
@@ -239,6 +254,13 @@ export function openStore<T>(dir: string, fingerprint: string, codec = jsonCodec
   // Each shard file is read on first use: a build that finds nothing changed never needs them, and one that looks up a
   // few keys (the others known from a record of the store, see `touch`) reads only the shards of those.
   const loadedShards = new Set<string>();
+  // Each read shard's file as this store last read or wrote it (see shardStat; "-" when there was none): `refresh`
+  // compares it with the file as it is.
+  const knownStats = new Map<string, string>();
+  const statOfShard = (shard: string): string => {
+    const stat = statSync(path.join(folder, `${shard}.jsonl`), { bigint: true, throwIfNoEntry: false });
+    return stat ? `${stat.ino} ${stat.size} ${stat.mtimeNs} ${stat.ctimeNs}` : "-";
+  };
   // Split codecs: the shard files this process opened (tails are read from them), and the shards whose heads index
   // describes their file as it is.
   const files = new Map<string, ShardFile>();
@@ -251,8 +273,10 @@ export function openStore<T>(dir: string, fingerprint: string, codec = jsonCodec
     try {
       fd = openSync(path.join(folder, `${shard}.jsonl`), "r");
     } catch {
+      knownStats.set(shard, "-");
       return; // No such shard (yet).
     }
+    knownStats.set(shard, shardStat(fd));
     shardReads.count++;
     if (!codec.split) {
       try {
@@ -461,6 +485,7 @@ export function openStore<T>(dir: string, fingerprint: string, codec = jsonCodec
         writeLines(temp, "w", keys, written);
         renameSync(temp, file);
         rewritten.add(shard);
+        if (loadedShards.has(shard)) knownStats.set(shard, statOfShard(shard));
         linesPerShard.set(shard, keys.length);
         if (written) {
           files.set(shard, written);
@@ -470,6 +495,7 @@ export function openStore<T>(dir: string, fingerprint: string, codec = jsonCodec
         if (codec.split && !files.has(shard)) files.set(shard, { fd: openSync(file, "a+") });
         const at = codec.split ? Number(fstatSync(files.get(shard)!.fd).size) : 0;
         writeLines(file, "a", fresh, files.get(shard), at);
+        if (loadedShards.has(shard)) knownStats.set(shard, statOfShard(shard));
         linesPerShard.set(shard, stored + fresh.length);
         if (codec.split) writeHeads(shard, [...(onDiskByShard.get(shard) ?? []), ...fresh]);
       } else if (codec.split && files.has(shard) && !headsCurrent.has(shard)) writeHeads(shard, onDiskByShard.get(shard) ?? []);
@@ -505,6 +531,23 @@ export function openStore<T>(dir: string, fingerprint: string, codec = jsonCodec
       return entries.size;
     },
     touch: (key) => void live.add(key),
+    refresh() {
+      const changed = new Set([...loadedShards].filter((shard) => statOfShard(shard) !== knownStats.get(shard)));
+      if (!changed.size) return;
+      for (const key of entries.keys()) if (changed.has(shardOf(key))) entries.delete(key);
+      for (const shard of changed) {
+        for (const set of [loadedShards, headsCurrent]) set.delete(shard);
+        for (const map of [linesPerShard, knownStats]) map.delete(shard);
+        const fd = direct.get(shard);
+        direct.delete(shard);
+        if (fd !== undefined) closeSync(fd);
+        // Its tails may still be read by a value decoded before (a paper whose text is read when first used): the file
+        // is closed once nothing refers to it.
+        const file = files.get(shard);
+        files.delete(shard);
+        if (file) unreferenced.register(file, file.fd);
+      }
+    },
     identity: () =>
       [...shardNames()]
         .sort()

@@ -1,4 +1,4 @@
-import { closeSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync, writevSync } from "node:fs";
+import { type BigIntStats, closeSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync, writevSync } from "node:fs";
 import path from "node:path";
 
 /**
@@ -130,10 +130,10 @@ const unreferenced = new FinalizationRegistry<number>((fd) => {
 });
 
 /** The stat a heads index records of its shard file: equal stats, the same file as when the index was written. */
-const shardStat = (fd: number) => {
-  const stat = fstatSync(fd, { bigint: true });
-  return `${stat.ino} ${stat.size} ${stat.mtimeNs} ${stat.ctimeNs}`;
-};
+const shardStat = (fd: number) => statLine(fstatSync(fd, { bigint: true }));
+
+/** A file's inode, size, modification and change times (ns): equal lines, the same bytes for a file only appended to. */
+const statLine = (stat: BigIntStats | undefined): string => (stat ? `${stat.ino} ${stat.size} ${stat.mtimeNs} ${stat.ctimeNs}` : "-");
 
 /**
  * The number of lines a heads index's first line (`<shard file stat> <lines>`) gives, when the stat is `stat`.
@@ -257,10 +257,7 @@ export function openStore<T>(dir: string, fingerprint: string, codec = jsonCodec
   // Each read shard's file as this store last read or wrote it (see shardStat; "-" when there was none): `refresh`
   // compares it with the file as it is.
   const knownStats = new Map<string, string>();
-  const statOfShard = (shard: string): string => {
-    const stat = statSync(path.join(folder, `${shard}.jsonl`), { bigint: true, throwIfNoEntry: false });
-    return stat ? `${stat.ino} ${stat.size} ${stat.mtimeNs} ${stat.ctimeNs}` : "-";
-  };
+  const statOfShard = (shard: string) => statLine(statSync(path.join(folder, `${shard}.jsonl`), { bigint: true, throwIfNoEntry: false }));
   // Split codecs: the shard files this process opened (tails are read from them), and the shards whose heads index
   // describes their file as it is.
   const files = new Map<string, ShardFile>();
@@ -532,15 +529,15 @@ export function openStore<T>(dir: string, fingerprint: string, codec = jsonCodec
     },
     touch: (key) => void live.add(key),
     refresh() {
+      // Files read at a recorded location are opened again when next used, so as to be the files as they are now.
+      for (const fd of direct.values()) closeSync(fd);
+      direct.clear();
       const changed = new Set([...loadedShards].filter((shard) => statOfShard(shard) !== knownStats.get(shard)));
       if (!changed.size) return;
       for (const key of entries.keys()) if (changed.has(shardOf(key))) entries.delete(key);
       for (const shard of changed) {
         for (const set of [loadedShards, headsCurrent]) set.delete(shard);
         for (const map of [linesPerShard, knownStats]) map.delete(shard);
-        const fd = direct.get(shard);
-        direct.delete(shard);
-        if (fd !== undefined) closeSync(fd);
         // Its tails may still be read by a value decoded before (a paper whose text is read when first used): the file
         // is closed once nothing refers to it.
         const file = files.get(shard);
@@ -553,7 +550,7 @@ export function openStore<T>(dir: string, fingerprint: string, codec = jsonCodec
         .sort()
         .map((name) => {
           const stat = statSync(path.join(folder, name), { bigint: true, throwIfNoEntry: false });
-          return `${name} ${stat ? `${stat.ino} ${stat.size} ${stat.mtimeNs} ${stat.ctimeNs}` : "-"}`;
+          return `${name} ${statLine(stat)}`;
         })
         .join("\n"),
     isEmpty: () => (loadedShards.size === allShards.length ? entries.size === 0 : !shardNames().some((name) => (statSync(path.join(folder, name), { throwIfNoEntry: false })?.size ?? 0) > 0)),

@@ -120,7 +120,7 @@ function readTail(tail: Tail): Buffer {
   return bytes;
 }
 
-/** Closes the shard files a store let go of (see Store.refresh) once no value's tail refers to them. */
+/** Closes the shard files a store let go of (read again, or replaced by a rewrite) once no value's tail refers to them. */
 const unreferenced = new FinalizationRegistry<number>((fd) => {
   try {
     closeSync(fd);
@@ -485,6 +485,9 @@ export function openStore<T>(dir: string, fingerprint: string, codec = jsonCodec
         if (loadedShards.has(shard)) knownStats.set(shard, statOfShard(shard));
         linesPerShard.set(shard, keys.length);
         if (written) {
+          // The replaced file stays open while a value's tail may still refer to it (see refresh).
+          const replaced = files.get(shard);
+          if (replaced) unreferenced.register(replaced, replaced.fd);
           files.set(shard, written);
           writeHeads(shard, keys);
         }

@@ -8,7 +8,7 @@ import { keepOutput, writeAtomically } from "./output/atomic.ts";
 import { writeBuildSettings } from "./output/build-settings.ts";
 import { checkContentParallel } from "./pipeline.ts";
 import { groupDigest } from "./digest/group.ts";
-import { feedSets } from "./feeds/files.ts";
+import { plannedFeeds } from "./feeds/files.ts";
 import { loadSiteConfig } from "./site.ts";
 import type { RenderedPaper } from "./markdown/paper.ts";
 import type { ChangedPapers, SearchIndexStart } from "./search/build.ts";
@@ -132,7 +132,7 @@ export async function buildSite(options: {
         const digest = groupDigest(papers, site);
         days = digest.days.length;
         // Feeds are keyed by their items as pages are: those whose items did not change are linked, not rendered.
-        const feeds = feedSets({ ...digest, config: site }).flatMap((set) => set.paths.map((file) => ({ file: file.slice(1), inputs: set.inputs })));
+        const feeds = plannedFeeds({ ...digest, config: site });
         plan = reuse.plan(digest, undefined, await (await checking?.check)?.changed, feeds);
         checking?.stop();
         grouped = performance.now();

@@ -133,3 +133,29 @@ describe("devBuild beside another command that writes the build cache", () => {
     for (let n = 61; n <= 76; n++) expect(site.read(`papers/2602.000${n}/index.html`)).toContain(`Wombatology ${n}`);
   }, 240_000);
 });
+
+describe("devBuild after npm run build", () => {
+  let site: FixtureSite;
+  afterAll(() => site?.cleanup());
+
+  // `npm run build`, then `npm run dev`: the build's manifest records the feeds among its pages. The dev server's
+  // first build planned no feeds, took every tag's and organization's feeds for pages it no longer makes, and removed
+  // them (103 files of the example site) while the tag pages still linked to them.
+  it("keeps the feeds npm run build wrote, and the site it serves links only to files it has", () => {
+    site = fixtureSite({
+      "2026-02-16/a.md": paper({ title: "Alpha", arxiv: "2602.00001", date: "2026-02-16", tags: ["wombats"] }),
+      "2026-02-17/b.md": paper({ title: "Beta", arxiv: "2602.00002", date: "2026-02-17", tags: ["wombats", "numbats"] }),
+    });
+    const built = site.build();
+    expect(built.status, built.stdout + built.stderr).toBe(0);
+    const feeds = () => site.files().filter((file) => /(^|\/)(feed\.xml|atom\.xml|feed\.json|digest\.xml)$/.test(file));
+    const before = feeds();
+    expect(before).toEqual(expect.arrayContaining(["tags/wombats/feed.xml", "tags/numbats/atom.xml", "feed.json"]));
+    const bytes = before.map((file) => site.read(file));
+    devBuild(site, []);
+    expect(feeds()).toEqual(before);
+    expect(feeds().map((file) => site.read(file))).toEqual(bytes);
+    const verified = site.run("verify.ts");
+    expect(verified.status, verified.stdout + verified.stderr).toBe(0);
+  }, 240_000);
+});

@@ -3,7 +3,7 @@ import path from "node:path";
 import { pageReuse, readManifest, type PagePlan } from "../cache/pages.ts";
 import { paperKeyOf } from "../cache/papers.ts";
 import { formatProblem, problemReport, type Problem } from "../content/problems.ts";
-import { tagFeedPaths } from "../feeds/files.ts";
+import { plannedFeeds, tagFeedPaths } from "../feeds/files.ts";
 import { groupDigest, type Digest } from "../digest/group.ts";
 import { renderSite } from "../eleventy/render-pages.ts";
 import { writeBuildSettings } from "../output/build-settings.ts";
@@ -102,7 +102,9 @@ export async function devBuild(
   // after that build rendered it and before it recorded it in the manifest: then the manifest describes the server's
   // page, placed among the papers as they were before. It is never reused: this build renders it again.
   const serverWritten = new Set(written);
-  const plan = reuse.plan(digest, serverWritten);
+  // Feeds are planned as npm run build plans them: reused in place when their items did not change, and never taken
+  // for pages this build no longer makes when the previous build (npm run build's) recorded them.
+  const plan = reuse.plan(digest, serverWritten, undefined, plannedFeeds({ ...digest, config: site }));
   const grouped = performance.now();
   mkdirSync(outputDir, { recursive: true });
   writeBuildSettings(outputDir, site);
@@ -111,7 +113,7 @@ export async function devBuild(
   indexing.catch(() => {});
   let pagesWritten = 0;
   try {
-    ({ pagesWritten } = await renderSite({ root, outputDir, data: { config: site, ...digest, render: plan.render } }));
+    ({ pagesWritten } = await renderSite({ root, outputDir, data: { config: site, ...digest, render: plan.render, reusedFeeds: plan.feeds?.reused ?? new Set() } }));
   } finally {
     await indexing.catch(() => {});
   }
@@ -121,10 +123,13 @@ export async function devBuild(
   const removed = removeStalePages([...new Set([...before, ...serverWritten])], plan, outputDir);
   reuse.commit(plan, false);
   const done = performance.now();
-  const rendered = plan.keys.size - plan.reuse.length;
+  const feeds = plan.feeds?.planned ?? 0;
+  const reusedFeeds = plan.feeds?.reused.size ?? 0;
+  const rendered = plan.keys.size - feeds - (plan.reuse.length - reusedFeeds);
   log(
     `Built ${valid.length} papers (${cached} from the cache) into ${site.outputDir}/ in ${s(done - started)} s: ` +
-      `${rendered} paginated pages rendered, ${plan.reuse.length} unchanged, ${removed} removed ` +
+      `${rendered} paginated pages rendered, ${plan.reuse.length - reusedFeeds} unchanged, ` +
+      `${feeds} feed files (${reusedFeeds} unchanged), ${removed} removed ` +
       `(content ${s(checked - started)}, group ${s(grouped - checked)}, pages ${s(pagesWritten - grouped)}, ` +
       `feeds and search ${s(indexed - pagesWritten)}, manifest ${s(done - indexed)}).`,
   );

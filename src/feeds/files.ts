@@ -123,6 +123,15 @@ export function feedSets(data: Digest & { config: SiteConfig }): FeedSet[] {
 }
 
 /**
+ * Every feed file as a build's page plan keys it (src/cache/pages.ts, `feeds`): its output path (relative, `/`-separated)
+ * and what its bytes are made of. `npm run build` and the dev server's build plan the same feeds, so that what one
+ * recorded the other keeps, and neither takes the other's feeds for pages it no longer makes.
+ */
+export function plannedFeeds(data: Digest & { config: SiteConfig }): { file: string; inputs: unknown }[] {
+  return feedSets(data).flatMap((set) => set.paths.map((file) => ({ file: file.slice(1), inputs: set.inputs })));
+}
+
+/**
  * The files of every feed (see feedSets) but those `skip` says are in the output already (by site path): a feed's
  * formats are rendered together, and only the ones not skipped are returned.
  */

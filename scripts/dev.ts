@@ -2,8 +2,13 @@
 // change to a paper, a layout or the site configuration serve that paper's page first, then update the rest of the
 // site (src/dev/server.ts).
 import { startDevServer } from "../src/dev/server.ts";
+import { OutputBusyError } from "../src/output/output-lock.ts";
 
-const server = await startDevServer({ root: process.cwd(), port: Number(process.env.PORT ?? 8080) });
+const server = await startDevServer({ root: process.cwd(), port: Number(process.env.PORT ?? 8080) }).catch((error: unknown) => {
+  if (!(error instanceof OutputBusyError)) throw error;
+  console.error(`npm run dev: ${error.message}`);
+  process.exit(1);
+});
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.once(signal, () => void server.close().finally(() => process.exit(0)));
 }

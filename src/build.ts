@@ -6,10 +6,11 @@ import { problemReport } from "./content/problems.ts";
 import { linkReusedPages, splitAdoptable, type Adoption } from "./output/adopt.ts";
 import { keepOutput, writeAtomically } from "./output/atomic.ts";
 import { writeBuildSettings } from "./output/build-settings.ts";
+import { holdOutput, OutputBusyError } from "./output/output-lock.ts";
 import { checkContentParallel } from "./pipeline.ts";
 import { groupDigest } from "./digest/group.ts";
 import { plannedFeeds } from "./feeds/files.ts";
-import { loadSiteConfig } from "./site.ts";
+import { loadSiteConfig, type SiteConfig } from "./site.ts";
 import type { RenderedPaper } from "./markdown/paper.ts";
 import type { ChangedPapers, SearchIndexStart } from "./search/build.ts";
 
@@ -33,16 +34,41 @@ function changedPapers(papers: RenderedPaper[], fresh: readonly RenderedPaper[])
   return { changed, unchanged, all: () => papers };
 }
 
-/** Validates all content, then builds the site atomically; prints every problem and writes nothing when any exists. */
-export async function buildSite(options: {
+interface BuildOptions {
   root: string;
   log?: (line: string) => void;
   /** Size of page manifest from which the output is checked on a worker thread (default: output-check.ts's). */
   outputCheckWorkerFrom?: number;
-}): Promise<{ ok: boolean }> {
+}
+
+/**
+ * Validates all content, then builds the site atomically; prints every problem and writes nothing when any exists.
+ * Holds the output folder's lock meanwhile (src/output/output-lock.ts): waits for another build of the same folder,
+ * and fails, saying why, while a dev server serves it.
+ */
+export async function buildSite(options: BuildOptions): Promise<{ ok: boolean }> {
   const log = options.log ?? ((line: string) => console.log(line));
-  const started = performance.now();
   const site = loadSiteConfig(options.root);
+  let release: () => void;
+  try {
+    release = await holdOutput(path.resolve(options.root, site.outputDir), "npm run build", {
+      name: site.outputDir,
+      waiting: (holder) => log(`Waiting for ${holder.label || "another build"}${holder.pid === undefined ? "" : ` (process ${holder.pid})`} to finish writing ${site.outputDir}/...`),
+    });
+  } catch (error) {
+    if (!(error instanceof OutputBusyError)) throw error;
+    log(`${error.message}\nThe site was not built (${site.outputDir}/ is unchanged).`);
+    return { ok: false };
+  }
+  try {
+    return await buildHeld(options, site, log);
+  } finally {
+    release();
+  }
+}
+
+async function buildHeld(options: BuildOptions, site: SiteConfig, log: (line: string) => void): Promise<{ ok: boolean }> {
+  const started = performance.now();
   const outputDir = path.resolve(options.root, site.outputDir);
   // Pages whose inputs match the previous build's are linked from the previous output instead of rendered again.
   const reuse = pageReuse({ root: options.root, site, outputDir, cacheDir: path.resolve(options.root, site.cacheDir), paperKey: paperKeyOf });

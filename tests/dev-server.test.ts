@@ -2,7 +2,7 @@
 // way a contributor uses it, over HTTP: pages and the search index served, new, edited, broken, renamed and deleted
 // paper files picked up, and in the end the same site a cold `npm run build` makes.
 import { spawn, type ChildProcessByStdio } from "node:child_process";
-import { readdirSync, readFileSync, renameSync, rmSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, renameSync, rmSync } from "node:fs";
 import path from "node:path";
 import type { Readable } from "node:stream";
 import { stripVTControlCharacters } from "node:util";
@@ -229,6 +229,23 @@ describe("npm run dev", () => {
     }).catch((error: Error) => {
       throw new Error(`files that differ: ${differences.join(", ")}\n${error.message}`);
     });
+  });
+
+  it("holds its output folder while it serves: npm run build on the same folder fails, saying why", () => {
+    const built = site.build();
+    expect(built.status, built.stdout + built.stderr).toBe(1);
+    expect(built.stdout).toContain(`is being served and updated by npm run dev (process ${child!.pid}). Stop it first`);
+    expect(built.stdout).toContain("The site was not built");
+    expect(readdirSync(path.dirname(site.outputDir)).filter((name) => /\.(tmp|old)-\d+$/.test(name))).toEqual([]);
+  });
+
+  it("lets go of its output folder when stopped: npm run build then builds it", async () => {
+    expect(existsSync(`${site.outputDir}.lock`)).toBe(true);
+    process.kill(child!.pid!, "SIGTERM");
+    await exited;
+    expect(existsSync(`${site.outputDir}.lock`)).toBe(false);
+    const built = site.build();
+    expect(built.status, built.stdout + built.stderr).toBe(0);
   });
 });
 

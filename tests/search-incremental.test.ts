@@ -359,7 +359,8 @@ describe("incremental search index", () => {
         Atomics.notify(flags, 1);
         const taken = (await Promise.all(replies)).filter(Boolean).length;
         expect(taken).toBe(1);
-        expect(readFileSync(lock, "utf8")).toBe(String(process.pid));
+        // The taker's lock: this process's id first (src/output/lock-file.ts).
+        expect(readFileSync(lock, "utf8").split(" ")[0]).toBe(String(process.pid));
         rmSync(lock);
       }
     } finally {

@@ -3,6 +3,7 @@ import path from "node:path";
 import EleventyDevServer from "@11ty/eleventy-dev-server";
 import { paperFileOrigin } from "../content/load.ts";
 import { formatProblem, problemReport } from "../content/problems.ts";
+import { holdOutput } from "../output/output-lock.ts";
 import { loadSiteConfig, type SiteConfig } from "../site.ts";
 import { startBuildThread, type PaperPlace } from "./build.ts";
 import { checkOnePaper, paperPagePath, placePaper, removePaperPage, renderPaperPage, writePaperPage } from "./page.ts";
@@ -47,6 +48,12 @@ export async function startDevServer(options: { root: string; port: number; log?
   const written = new Set<string>();
   /** The papers the last build served, in reading order (the pages themselves are in the build thread). */
   let served: PaperPlace[] | undefined;
+  // The output folder is this server's until it is closed: `npm run build` on the same folder fails meanwhile, saying
+  // why, and a build under way is waited for (src/output/output-lock.ts).
+  const releaseOutput = await holdOutput(outputDir, "npm run dev", {
+    name: site.outputDir,
+    waiting: (holder) => log(`Waiting for ${holder.label || "a build"}${holder.pid === undefined ? "" : ` (process ${holder.pid})`} to finish writing ${site.outputDir}/...`),
+  });
   const thread = startBuildThread();
   let server: EleventyDevServer | undefined;
 
@@ -174,6 +181,7 @@ export async function startDevServer(options: { root: string; port: number; log?
     watcher.close();
     await server?.close();
     await thread.close();
+    releaseOutput();
     throw error;
   }
   serving = true;
@@ -188,6 +196,7 @@ export async function startDevServer(options: { root: string; port: number; log?
       watcher.close();
       await running.close();
       await thread.close();
+      releaseOutput();
     },
   };
 }

@@ -11,7 +11,7 @@ import { constants as zlibConstants, gzipSync } from "node:zlib";
 import { stemmer } from "stemmer";
 import { fileIdentity } from "../cache/file-identity.ts";
 import { codeFingerprint } from "../cache/fingerprint.ts";
-import { isRunning } from "../output/atomic.ts";
+import { takeLock } from "../output/lock-file.ts";
 import { isSkipped, newWordPattern, normalizeWord } from "./client/words.js";
 import { filterOptions, keptOf, searchFields, type KeptRecord, type SearchField, type SearchRecord } from "./records.ts";
 
@@ -1191,58 +1191,11 @@ function readState(file: string): IndexState | undefined {
 }
 
 /**
- * Takes the lock that appending to a state's arrays needs (`<file>.lock`, holding the process id): false when another
- * process that is running holds it. One left by a process that died is taken over, under a second lock
- * (`<file>.lock.break`) so that of two builds finding it stale at the same instant only one removes it: the other
- * would remove the lock the first had just taken, and both would append.
+ * Takes the lock that appending to a state's arrays needs (`<file>.lock`, src/output/lock-file.ts): false when another
+ * process that is running holds it; one left by a process that died is taken over.
  */
 export function takeStateLock(lock: string): boolean {
-  for (let attempt = 0; attempt < 2; attempt++) {
-    if (createLock(lock)) return true;
-    const holder = lockHolder(lock);
-    if (holder === "gone") continue;
-    if (holder === "running") return false;
-    const breaking = `${lock}.break`;
-    if (!createLock(breaking)) {
-      // Held only for a check and a removal: one whose holder died is removed, and this build does not append. One
-      // that is gone is not "dead": another build may be creating it again this instant.
-      if (lockHolder(breaking) === "dead") rmSync(breaking, { force: true });
-      return false;
-    }
-    try {
-      // Removed only while it still holds the dead process's id. Gone, it may be another build's new lock by the time
-      // it would be removed: while this build holds `breaking` no other can remove it, and a dead holder cannot.
-      if (lockHolder(lock) === "dead") rmSync(lock, { force: true });
-    } finally {
-      rmSync(breaking, { force: true });
-    }
-  }
-  return false;
-}
-
-/** Creates a lock file holding this process's id; false when it exists. */
-function createLock(file: string): boolean {
-  try {
-    writeFileSync(file, String(process.pid), { flag: "wx" });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/**
- * Who holds a lock file: a process that is "running", one that is "dead" (may be removed), or nobody ("gone"). One
- * still empty (its holder is between creating and writing it) counts as running, unless it is a minute old (its
- * holder died in between).
- */
-function lockHolder(file: string): "running" | "dead" | "gone" {
-  try {
-    const text = readFileSync(file, "utf8");
-    if (/^\d+$/.test(text)) return isRunning(Number(text)) ? "running" : "dead";
-    return Date.now() - statSync(file).mtimeMs > 60_000 ? "dead" : "running";
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "ENOENT" ? "gone" : "running";
-  }
+  return takeLock(lock) === true;
 }
 
 /**

@@ -1,0 +1,51 @@
+// One writer of an output folder at a time: `<output>.lock` beside it, held by `npm run build` for its run and by
+// `npm run dev` while it serves. A build swaps the whole folder (src/output/atomic.ts) and moves the previous output's
+// page folders into the new one (src/output/adopt.ts); the dev server updates the folder in place. Run together on the
+// same folder they took each other's files away: the dev server's builds failed on files its search index had just
+// written ("ENOENT ... dist/.search-next/..."), and a build could move a folder another build was planning to reuse.
+import path from "node:path";
+import { releaseLock, takeLock, type LockHolder } from "./lock-file.ts";
+
+/** The commands that write an output folder, as the lock names them. */
+export type OutputWriter = "npm run build" | "npm run dev";
+
+/** The output folder is held by a process this one must not wait for (a dev server serves until it is stopped). */
+export class OutputBusyError extends Error {}
+
+/** The lock file of output folder `outputDir`: beside it, `dist.lock` for `dist/`. */
+export function outputLockFile(outputDir: string): string {
+  return `${path.resolve(outputDir)}.lock`;
+}
+
+/**
+ * Takes the output folder's lock for `command` and resolves to the function that releases it. A build holding it is
+ * waited for (`waiting` is told once, with the holder); a dev server holding it is not: that rejects with an
+ * OutputBusyError saying what to do, as a second dev server on the same folder does. A lock whose process died (or
+ * whose process id now names another process) is taken over. `name` is the folder as the user knows it ("dist").
+ */
+export async function holdOutput(
+  outputDir: string,
+  command: OutputWriter,
+  options: { name?: string; waiting?: (holder: LockHolder) => void; pollMs?: number } = {},
+): Promise<() => void> {
+  const file = outputLockFile(outputDir);
+  const name = options.name ?? path.basename(outputDir);
+  let told = false;
+  for (;;) {
+    const taken = takeLock(file, command);
+    if (taken === true) return () => releaseLock(file);
+    const who = `${taken.label || "another command"}${taken.pid === undefined ? "" : ` (process ${taken.pid})`}`;
+    if (taken.label === "npm run dev") {
+      throw new OutputBusyError(
+        `${name}/ is being served and updated by ${who}. Stop it first` +
+          (command === "npm run build" ? `, or build into another folder: SITE_OUTPUT_DIR=/tmp/site npm run build.` : ".") +
+          ` If no such process is running, delete ${path.basename(file)}.`,
+      );
+    }
+    if (!told) {
+      told = true;
+      options.waiting?.(taken);
+    }
+    await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? 200));
+  }
+}

@@ -53,6 +53,7 @@ export async function buildSite(options: BuildOptions): Promise<{ ok: boolean }>
   try {
     release = await holdOutput(path.resolve(options.root, site.outputDir), "npm run build", {
       name: site.outputDir,
+      releaseOnSignal: true,
       waiting: (holder) => log(`Waiting for ${holder.label || "another build"}${holder.pid === undefined ? "" : ` (process ${holder.pid})`} to finish writing ${site.outputDir}/...`),
     });
   } catch (error) {

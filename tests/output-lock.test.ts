@@ -7,7 +7,7 @@ import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { lockHolder, releaseLock, takeLock } from "../src/output/lock-file.ts";
 import { holdOutput, OutputBusyError, outputLockFile } from "../src/output/output-lock.ts";
-import { fixtureSite, paper } from "./helpers/site.ts";
+import { fixtureSite, paper, repoRoot } from "./helpers/site.ts";
 
 let dir = "";
 let output = "";
@@ -86,6 +86,21 @@ describe("holdOutput", () => {
     utimesSync(`${output}.lock`, old, old);
     expect(takeLock(`${output}.lock`)).toBe(true);
   });
+
+  it("a build's hold is let go when a signal stops the process, which still ends by that signal", async () => {
+    const module = JSON.stringify(path.join(repoRoot, "src/output/output-lock.ts"));
+    const code = `const { holdOutput } = await import(${module});
+      await holdOutput(${JSON.stringify(output)}, "npm run build", { releaseOnSignal: true });
+      console.log("held");
+      setInterval(() => {}, 1000);`;
+    const child = spawn(process.execPath, ["--import", "tsx", "--input-type=module", "-e", code], { cwd: repoRoot, stdio: ["ignore", "pipe", "inherit"] });
+    await new Promise<void>((resolve) => child.stdout.on("data", (chunk: Buffer) => chunk.toString().includes("held") && resolve()));
+    expect(existsSync(`${output}.lock`)).toBe(true);
+    const ended = new Promise<NodeJS.Signals | null>((resolve) => child.once("exit", (_code, signal) => resolve(signal)));
+    child.kill("SIGTERM");
+    expect(await ended).toBe("SIGTERM");
+    expect(existsSync(`${output}.lock`)).toBe(false);
+  }, 60_000);
 
   it("releases only its own lock, never the one another process took over", () => {
     writeFileSync(`${output}.lock`, `${deadPid()} - npm run build`);

@@ -26,14 +26,23 @@ export function outputLockFile(outputDir: string): string {
 export async function holdOutput(
   outputDir: string,
   command: OutputWriter,
-  options: { name?: string; waiting?: (holder: LockHolder) => void; pollMs?: number } = {},
+  options: {
+    name?: string;
+    waiting?: (holder: LockHolder) => void;
+    pollMs?: number;
+    /**
+     * Also released when the process is stopped by SIGINT, SIGTERM or SIGHUP, which then ends it as it would have
+     * ended (a build; not a dev server, whose own handlers close it and release the lock).
+     */
+    releaseOnSignal?: boolean;
+  } = {},
 ): Promise<() => void> {
   const file = outputLockFile(outputDir);
   const name = options.name ?? path.basename(outputDir);
   let told = false;
   for (;;) {
     const taken = takeLock(file, command);
-    if (taken === true) return () => releaseLock(file);
+    if (taken === true) return options.releaseOnSignal ? releasedOnSignal(file) : () => releaseLock(file);
     const who = `${taken.label || "another command"}${taken.pid === undefined ? "" : ` (process ${taken.pid})`}`;
     if (taken.label === "npm run dev") {
       throw new OutputBusyError(
@@ -48,4 +57,24 @@ export async function holdOutput(
     }
     await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? 200));
   }
+}
+
+const signals = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
+
+/**
+ * The release of lock `file`, also run when a signal stops the process: the listener releases the lock and raises
+ * the signal again, so the process ends as it would have (a listener of its own replaces Node's default exit). Another
+ * command's lock taken over by then is left alone (releaseLock).
+ */
+function releasedOnSignal(file: string): () => void {
+  const onSignal = (signal: NodeJS.Signals) => {
+    release();
+    process.kill(process.pid, signal);
+  };
+  const release = () => {
+    for (const signal of signals) process.off(signal, onSignal);
+    releaseLock(file);
+  };
+  for (const signal of signals) process.once(signal, onSignal);
+  return release;
 }

@@ -102,6 +102,14 @@ describe("holdOutput", () => {
     expect(existsSync(`${output}.lock`)).toBe(false);
   }, 60_000);
 
+  it("makes the folders the output goes in, and fails rather than waits when the lock cannot be written", async () => {
+    const nested = path.join(dir, "build", "site");
+    (await holdOutput(nested, "npm run build"))();
+    expect(existsSync(path.join(dir, "build"))).toBe(true);
+    writeFileSync(path.join(dir, "file"), "");
+    await expect(holdOutput(path.join(dir, "file", "site"), "npm run build", { pollMs: 5 })).rejects.toThrow(/ENOTDIR|EEXIST/);
+  });
+
   it("releases only its own lock, never the one another process took over", () => {
     writeFileSync(`${output}.lock`, `${deadPid()} - npm run build`);
     releaseLock(`${output}.lock`);

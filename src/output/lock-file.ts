@@ -29,13 +29,17 @@ function lockText(label: string): string {
   return `${process.pid} ${startOf(process.pid) ?? "-"} ${label}`.trimEnd();
 }
 
-/** Creates `file` holding this process's lock text; false when it exists. */
+/**
+ * Creates `file` holding this process's lock text; false when it exists. Any other failure (no such folder, no right
+ * to write there) is thrown: taken for a held lock, it would be waited for forever.
+ */
 function createLock(file: string, label: string): boolean {
   try {
     writeFileSync(file, lockText(label), { flag: "wx" });
     return true;
-  } catch {
-    return false;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "EEXIST") return false;
+    throw error;
   }
 }
 

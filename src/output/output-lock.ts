@@ -3,6 +3,7 @@
 // page folders into the new one (src/output/adopt.ts); the dev server updates the folder in place. Run together on the
 // same folder they took each other's files away: the dev server's builds failed on files its search index had just
 // written ("ENOENT ... dist/.search-next/..."), and a build could move a folder another build was planning to reuse.
+import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { releaseLock, takeLock, type LockHolder } from "./lock-file.ts";
 
@@ -39,6 +40,8 @@ export async function holdOutput(
 ): Promise<() => void> {
   const file = outputLockFile(outputDir);
   const name = options.name ?? path.basename(outputDir);
+  // The folder the output goes in (`build/` for `build/site`) may not exist yet: the lock is its first file.
+  mkdirSync(path.dirname(file), { recursive: true });
   let told = false;
   for (;;) {
     const taken = takeLock(file, command);

@@ -68,6 +68,9 @@ describe("holdOutput", () => {
   it("takes over a lock whose process died, and one whose process id now names another process", async () => {
     writeFileSync(`${output}.lock`, `${deadPid()} - npm run dev`);
     (await holdOutput(output, "npm run build"))();
+    // A damaged lock naming process 0 (which is no process: signalling it reaches this process's group).
+    writeFileSync(`${output}.lock`, "0 - npm run dev");
+    (await holdOutput(output, "npm run build"))();
     // An earlier version's lock: the process id alone.
     writeFileSync(`${output}.lock`, String(deadPid()));
     (await holdOutput(output, "npm run build"))();

@@ -6,6 +6,8 @@ import { adoptFolders, displacedDir, restoreAdopted, type Adoption } from "./ado
 /** True when a process with this id exists on this machine (a build that may still own its temporary folder, a
  * digest run that may still hold its lock). */
 export function isRunning(pid: number): boolean {
+  // 0 and negative ids are no process: signalling them reaches a whole process group (this process's, for 0).
+  if (!Number.isInteger(pid) || pid <= 0) return false;
   try {
     process.kill(pid, 0);
     return true;

@@ -68,8 +68,7 @@ export function lockHolder(file: string): LockHolder & { state: "running" | "dea
   const pid = Number(match[1]);
   const start = match[2] && match[2] !== "-" ? match[2] : undefined;
   const label = match[3] ?? "";
-  // Process id 0 is no process (signalling it reaches this process's whole group): a damaged lock, not a holder.
-  if (!(pid > 0) || !isRunning(pid)) return { state: "dead", pid, label };
+  if (!isRunning(pid)) return { state: "dead", pid, label };
   // Running, but another process than the one that took the lock when it started at another time.
   const now = start === undefined ? undefined : startOf(pid);
   return { state: now !== undefined && now !== start ? "dead" : "running", pid, label };

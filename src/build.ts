@@ -54,7 +54,7 @@ export async function buildSite(options: BuildOptions): Promise<{ ok: boolean }>
     release = await holdOutput(path.resolve(options.root, site.outputDir), "npm run build", {
       name: site.outputDir,
       releaseOnSignal: true,
-      waiting: (holder) => log(`Waiting for ${holder.label || "another build"}${holder.pid === undefined ? "" : ` (process ${holder.pid})`} to finish writing ${site.outputDir}/...`),
+      waiting: log,
     });
   } catch (error) {
     if (!(error instanceof OutputBusyError)) throw error;

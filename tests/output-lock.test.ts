@@ -34,10 +34,10 @@ describe("holdOutput", () => {
     const first = await holdOutput(output, "npm run build");
     const told: unknown[] = [];
     let second: (() => void) | undefined;
-    const waiting = holdOutput(output, "npm run build", { pollMs: 5, waiting: (holder) => told.push(holder) }).then((release) => (second = release));
+    const waiting = holdOutput(output, "npm run build", { pollMs: 5, waiting: (message) => told.push(message) }).then((release) => (second = release));
     await new Promise((resolve) => setTimeout(resolve, 60));
     expect(second).toBeUndefined();
-    expect(told).toEqual([{ pid: process.pid, label: "npm run build" }]);
+    expect(told).toEqual([`Waiting for npm run build (process ${process.pid}) to finish writing dist/...`]);
     first();
     await waiting;
     expect(lockHolder(`${output}.lock`).state).toBe("running");

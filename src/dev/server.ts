@@ -52,7 +52,7 @@ export async function startDevServer(options: { root: string; port: number; log?
   // why, and a build under way is waited for (src/output/output-lock.ts).
   const releaseOutput = await holdOutput(outputDir, "npm run dev", {
     name: site.outputDir,
-    waiting: (holder) => log(`Waiting for ${holder.label || "a build"}${holder.pid === undefined ? "" : ` (process ${holder.pid})`} to finish writing ${site.outputDir}/...`),
+    waiting: log,
   });
   const thread = startBuildThread();
   let server: EleventyDevServer | undefined;

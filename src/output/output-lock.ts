@@ -1,11 +1,12 @@
 // One writer of an output folder at a time: `<output>.lock` beside it, held by `npm run build` for its run and by
 // `npm run dev` while it serves. A build swaps the whole folder (src/output/atomic.ts) and moves the previous output's
-// page folders into the new one (src/output/adopt.ts); the dev server updates the folder in place. Run together on the
-// same folder they took each other's files away: the dev server's builds failed on files its search index had just
-// written ("ENOENT ... dist/.search-next/..."), and a build could move a folder another build was planning to reuse.
+// page folders into the new one (src/output/adopt.ts); the dev server updates the folder in place, its search index
+// written in `.search-next/` and moved in. Nothing kept two of them off one folder: two dev servers left running on
+// one folder failed each other's builds ("ENOENT ... dist/.search-next/..."), and a build swapped the folder under a
+// server writing into it.
 import { mkdirSync } from "node:fs";
 import path from "node:path";
-import { releaseLock, takeLock, type LockHolder } from "./lock-file.ts";
+import { releaseLock, takeLock } from "./lock-file.ts";
 
 /** The commands that write an output folder, as the lock names them. */
 export type OutputWriter = "npm run build" | "npm run dev";
@@ -20,7 +21,7 @@ export function outputLockFile(outputDir: string): string {
 
 /**
  * Takes the output folder's lock for `command` and resolves to the function that releases it. A build holding it is
- * waited for (`waiting` is told once, with the holder); a dev server holding it is not: that rejects with an
+ * waited for (`waiting` is told so once); a dev server holding it is not: that rejects with an
  * OutputBusyError saying what to do, as a second dev server on the same folder does. A lock whose process died (or
  * whose process id now names another process) is taken over. `name` is the folder as the user knows it ("dist").
  */
@@ -29,7 +30,8 @@ export async function holdOutput(
   command: OutputWriter,
   options: {
     name?: string;
-    waiting?: (holder: LockHolder) => void;
+    /** Told once, when the lock is held by a build this call waits for: "Waiting for npm run build (process N)...". */
+    waiting?: (message: string) => void;
     pollMs?: number;
     /**
      * Also released when the process is stopped by SIGINT, SIGTERM or SIGHUP, which then ends it as it would have
@@ -56,7 +58,7 @@ export async function holdOutput(
     }
     if (!told) {
       told = true;
-      options.waiting?.(taken);
+      options.waiting?.(`Waiting for ${who} to finish writing ${name}/...`);
     }
     await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? 200));
   }

@@ -1,6 +1,6 @@
 import { closeSync, existsSync, fsyncSync, linkSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from "node:fs";
 import { hostname } from "node:os";
-import { isRunning } from "../output/atomic.ts";
+import { isRunning } from "../output/lock-file.ts";
 
 /**
  * The sent-log kept beside a subscribers list, and the lock that lets only one `--send` run use it at a time.

@@ -2,19 +2,7 @@ import { spawn } from "node:child_process";
 import { existsSync, readdirSync, renameSync, rmSync } from "node:fs";
 import path from "node:path";
 import { adoptFolders, displacedDir, restoreAdopted, type Adoption } from "./adopt.ts";
-
-/** True when a process with this id exists on this machine (a build that may still own its temporary folder, a
- * digest run that may still hold its lock). */
-export function isRunning(pid: number): boolean {
-  // 0 and negative ids are no process: signalling them reaches a whole process group (this process's, for 0).
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
+import { isRunning } from "./lock-file.ts";
 
 // The deleter run by `discard`: it removes the one folder named on its stdin, and only one whose name ends with its
 // own pid and a newline, so a partly written or stray name can never make it delete anything else.

@@ -2,7 +2,19 @@
 // when it started (Linux) and what it is ("npm run build"). Used for the search index's state (src/search/index.ts)
 // and for the output folder (src/output/output-lock.ts).
 import { readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { isRunning } from "./atomic.ts";
+
+/** True when a process with this id exists on this machine (a build that may still own its temporary folder, a
+ * digest run that may still hold its lock). */
+export function isRunning(pid: number): boolean {
+  // 0 and negative ids are no process: signalling them reaches a whole process group (this process's, for 0).
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
 
 /** Who holds a lock: the process's id and what it said it is (empty for a lock that says nothing). */
 export interface LockHolder {

@@ -8,23 +8,28 @@ import { statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readManifest, writeManifest } from "../src/cache/pages.ts";
+import { pageManifestFile } from "../src/cache/manifest-files.ts";
 import { fixtureSite, paper, repoRoot, type FixtureSite } from "./helpers/site.ts";
 
-/** Runs devBuild for `site` in a subprocess (the site's settings come from its environment), with `written` pages. */
-function devBuild(site: FixtureSite, written: string[]): void {
+/**
+ * Runs devBuild for `site` in a subprocess (the site's settings come from its environment), with `written` pages;
+ * returns the line it logs ("Built ...").
+ */
+function devBuild(site: FixtureSite, written: string[]): string {
   const code = `
     const { devBuild } = await import(${JSON.stringify(path.join(repoRoot, "src/dev/build.ts"))});
     const { loadSiteConfig } = await import(${JSON.stringify(path.join(repoRoot, "src/site.ts"))});
-    await devBuild(process.cwd(), loadSiteConfig(process.cwd()), () => {}, ${JSON.stringify(written)});`;
+    await devBuild(process.cwd(), loadSiteConfig(process.cwd()), (line) => console.log(line), ${JSON.stringify(written)});`;
   const result = site.evalModule(code);
   expect(result.status, result.stdout + result.stderr).toBe(0);
+  return /^Built .*$/m.exec(result.stdout)?.[0] ?? result.stdout;
 }
 
 /** Overwrites a built page and records the new bytes in the page manifest, as a build committing after it would. */
 function overwriteRecorded(site: FixtureSite, page: string, html: string): void {
   const file = path.join(site.outputDir, page);
   writeFileSync(file, html);
-  const manifestFile = path.join(site.env.SITE_CACHE_DIR!, "pages.json");
+  const manifestFile = pageManifestFile(site.env.SITE_CACHE_DIR!, site.outputDir);
   const manifest = readManifest(manifestFile)!;
   const stat = statSync(file, { bigint: true });
   const [key] = manifest.pages[page]!;
@@ -157,5 +162,38 @@ describe("devBuild after npm run build", () => {
     expect(feeds().map((file) => site.read(file))).toEqual(bytes);
     const verified = site.run("verify.ts");
     expect(verified.status, verified.stdout + verified.stderr).toBe(0);
+  }, 240_000);
+});
+
+describe("devBuild after a build into another output folder with the same cache", () => {
+  let site: FixtureSite;
+  afterAll(() => site?.cleanup());
+
+  // The dev server serves dist/ while `SITE_OUTPUT_DIR=/tmp/site npm run build` builds elsewhere with the same
+  // .cache/. With one page manifest per cache folder, the other build's replaced the server's: its next build rendered
+  // every page again and, not knowing which pages dist/ held, left the page of a tag no paper has any more, linking to
+  // a paper page it had removed.
+  it("still knows its own pages: reuses them, and removes the ones it no longer makes", () => {
+    site = fixtureSite({
+      "2026-02-16/a.md": paper({ title: "Alpha", arxiv: "2602.00001", date: "2026-02-16", tags: ["wombats"] }),
+      "2026-02-17/b.md": paper({ title: "Beta", arxiv: "2602.00002", date: "2026-02-17", tags: ["numbats"] }),
+      "2026-02-17/c.md": paper({ title: "Gamma", arxiv: "2602.00003", date: "2026-02-17", tags: ["wombats"] }),
+    });
+    devBuild(site, []);
+    expect(site.exists("tags/numbats/index.html")).toBe(true);
+    const elsewhere = path.join(site.dir, "elsewhere");
+    const built = site.build({ SITE_OUTPUT_DIR: elsewhere });
+    expect(built.status, built.stdout + built.stderr).toBe(0);
+    site.remove("2026-02-17/b.md");
+    const line = devBuild(site, []);
+    expect(site.exists("papers/2602.00002/index.html")).toBe(false);
+    expect(site.exists("tags/numbats/index.html")).toBe(false);
+    // The pages of Alpha and Gamma and the wombats tag did not change: reused, not rendered again.
+    expect(Number(/(\d+) unchanged/.exec(line)?.[1])).toBeGreaterThanOrEqual(3);
+    const verified = site.run("verify.ts");
+    expect(verified.status, verified.stdout + verified.stderr).toBe(0);
+    // The other folder's build is still a build that changes nothing.
+    const again = site.build({ SITE_OUTPUT_DIR: elsewhere });
+    expect(again.status, again.stdout + again.stderr).toBe(0);
   }, 240_000);
 });

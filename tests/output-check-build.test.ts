@@ -6,6 +6,7 @@ import { readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readManifest } from "../src/cache/pages.ts";
+import { pageManifestFile } from "../src/cache/manifest-files.ts";
 import { fixtureSite, paper, repoRoot, type FixtureSite } from "./helpers/site.ts";
 
 /** Runs buildSite on `site` in a subprocess with the output checked on a worker thread; returns its summary line. */
@@ -25,7 +26,7 @@ function buildWithWorker(site: FixtureSite): string {
  * with the hash of its bytes, after a build whose plan took the worker thread's stats of the output.
  */
 function expectManifestTrue(site: FixtureSite): void {
-  const manifest = readManifest(path.join(path.dirname(site.outputDir), ".cache", "pages.json"));
+  const manifest = readManifest(pageManifestFile(path.join(path.dirname(site.outputDir), ".cache"), site.outputDir));
   expect(manifest?.output).toBe(path.resolve(site.outputDir));
   const files = Object.fromEntries(
     site.files().map((file) => {

@@ -49,7 +49,7 @@ describe("holdOutput", () => {
     const release = await holdOutput(output, "npm run dev");
     await expect(holdOutput(output, "npm run build", { name: "dist" })).rejects.toThrow(OutputBusyError);
     await expect(holdOutput(output, "npm run build", { name: "dist" })).rejects.toThrow(
-      `dist/ is being served and updated by npm run dev (process ${process.pid}). Stop it first, or build into another folder with a cache of its own: SITE_OUTPUT_DIR=/tmp/site SITE_CACHE_DIR=/tmp/site-cache npm run build. If no such process is running, delete dist.lock.`,
+      `dist/ is being served and updated by npm run dev (process ${process.pid}). Stop it first, or build into another folder: SITE_OUTPUT_DIR=/tmp/site npm run build. If no such process is running, delete dist.lock.`,
     );
     await expect(holdOutput(output, "npm run dev", { name: "dist" })).rejects.toThrow(/^dist\/ is being served .* Stop it first\. If no such/);
     release();

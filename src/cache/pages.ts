@@ -6,6 +6,7 @@ import type { RenderedPaper } from "../markdown/paper.ts";
 import type { OutputCheck } from "./output-check.ts";
 import { fileIdentity, readWithStat } from "./file-identity.ts";
 import { applyManifestDelta, deltaFileOf, deltaOfChanges, deltaSize, manifestDelta, manifestSize, parseManifestDelta, type ManifestDelta } from "./manifest-delta.ts";
+import { legacyManifestFile, manifestOutput, pageManifestFile, pruneManifests } from "./manifest-files.ts";
 import { patchManifest, type ManifestChanges } from "./manifest-update.ts";
 import type { WrittenOutput } from "../output/recorded-writes.ts";
 import { outputStats, sameOutput, type FileStats, type FolderStats, type OutputChanges } from "./output-stats.ts";
@@ -620,7 +621,7 @@ export interface PageReuse {
    * the output as a worker thread checked them (src/cache/output-check.ts), instead of reading and stat-ing here.
    */
   unchanged(contentKey: string, checked?: OutputCheck): boolean | Promise<boolean>;
-  /** The manifest's file (`pages.json` in the cache folder). */
+  /** The manifest's file in the cache folder (see src/cache/manifest-files.ts). */
   readonly manifestFile: string;
 }
 
@@ -635,7 +636,8 @@ export function pageReuse(options: {
   cacheDir: string;
   paperKey: (paper: RenderedPaper) => string | undefined;
 }): PageReuse {
-  const manifestFile = path.join(options.cacheDir, "pages.json");
+  const manifestFile = pageManifestFile(options.cacheDir, options.outputDir);
+  adoptLegacyManifest(options.cacheDir, options.outputDir, manifestFile);
   // The manifest last read (by `unchanged` or `plan`), for `commit`, and the stat of its file then: `plan` after
   // `unchanged` does not parse it again (30 MB at 100,000 papers) when the file is still the same.
   let previous: PageManifest | undefined;
@@ -680,14 +682,33 @@ export function pageReuse(options: {
         if (all && contentKey) patched.inputs = inputsOf(contentKey);
         else delete patched.inputs;
         writeManifest(manifestFile, all ? patched : { output: patched.output, pages: patched.pages }, patched, all ? changes : undefined);
+        pruneManifests(options.cacheDir, manifestFile);
         return;
       }
       const manifest = pageManifest(plan, options.outputDir, prune, before, linked);
       const inputs = complete && contentKey && manifest.site ? { inputs: inputsOf(contentKey) } : {};
       writeManifest(manifestFile, complete ? { ...manifest, ...inputs } : { output: manifest.output, pages: manifest.pages }, previous);
       previous = previousStat = undefined;
+      pruneManifests(options.cacheDir, manifestFile);
     },
   };
+}
+
+/**
+ * A cache folder of earlier code has one manifest, `pages.json`, for whichever output folder was built last: when it
+ * describes `outputDir` and that folder has no manifest of its own yet, it becomes that folder's (written whole, its
+ * delta applied), so the first build after an update still reuses every page. A manifest of another folder is left
+ * for that folder's next build, or deleted with its folder (pruneManifests).
+ */
+function adoptLegacyManifest(cacheDir: string, outputDir: string, manifestFile: string): void {
+  const legacy = legacyManifestFile(cacheDir);
+  const output = manifestOutput(legacy);
+  if (output === undefined || existsSync(manifestFile)) return;
+  if (path.resolve(output) !== path.resolve(outputDir)) return;
+  const { manifest } = readManifestOnce(legacy);
+  if (manifest) writeManifest(manifestFile, { ...manifest });
+  rmSync(legacy, { force: true });
+  rmSync(deltaFileOf(legacy), { force: true });
 }
 
 /**

@@ -96,8 +96,8 @@ export async function devBuild(
   const digest = groupDigest(valid, site);
   const outputDir = path.resolve(root, site.outputDir);
   const cacheDir = path.resolve(root, site.cacheDir);
-  const previous = readManifest(path.join(cacheDir, "pages.json"));
   const reuse = pageReuse({ root, site, outputDir, cacheDir, paperKey: paperKeyOf });
+  const previous = readManifest(reuse.manifestFile);
   // A page the server wrote on its own (a paper served first) may have been written while the previous build ran,
   // after that build rendered it and before it recorded it in the manifest: then the manifest describes the server's
   // page, placed among the papers as they were before. It is never reused: this build renders it again.

@@ -52,7 +52,7 @@ export async function holdOutput(
     if (taken.label === "npm run dev") {
       throw new OutputBusyError(
         `${name}/ is being served and updated by ${who}. Stop it first` +
-          (command === "npm run build" ? `, or build into another folder with a cache of its own: SITE_OUTPUT_DIR=/tmp/site SITE_CACHE_DIR=/tmp/site-cache npm run build.` : ".") +
+          (command === "npm run build" ? `, or build into another folder: SITE_OUTPUT_DIR=/tmp/site npm run build.` : ".") +
           ` If no such process is running, delete ${path.basename(file)}.`,
       );
     }

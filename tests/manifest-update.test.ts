@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { patchManifest } from "../src/cache/manifest-update.ts";
+import { pageManifestFile } from "../src/cache/manifest-files.ts";
 import { compareOutput, outputStats } from "../src/cache/output-stats.ts";
 import { pageManifest, pageReuse, readManifest, writeManifest, type PageManifest } from "../src/cache/pages.ts";
 import { adoptFolder, adoptFolders, splitAdoptable, type Adoption } from "../src/output/adopt.ts";
@@ -167,7 +168,7 @@ describe("the manifest of an output that took over the previous one's paper fold
     const keys = new Map(slugs.map((slug) => [`papers/${slug}/index.html`, `key ${slug}`]));
     const hashes = new Map(slugs.map((slug) => [`papers/${slug}/index.html`, sha(`<p>${slug}</p>`)]));
     await wait(2100);
-    const file = path.join(cache, "pages.json");
+    const file = pageManifestFile(cache, out);
     writeManifest(file, { ...pageManifest({ keys, site: "s1", hashes }, out), inputs: "i" });
     const reuse = pageReuse({ root: dir, site: {}, outputDir: out, cacheDir: cache, paperKey: () => undefined });
     const previous = readManifest(file)!;

@@ -2,10 +2,11 @@
 // change to a paper, a layout or the site configuration serve that paper's page first, then update the rest of the
 // site (src/dev/server.ts).
 import { startDevServer } from "../src/dev/server.ts";
+import { OutputFolderError } from "../src/output/output-folder.ts";
 import { OutputBusyError } from "../src/output/output-lock.ts";
 
 const server = await startDevServer({ root: process.cwd(), port: Number(process.env.PORT ?? 8080) }).catch((error: unknown) => {
-  if (!(error instanceof OutputBusyError)) throw error;
+  if (!(error instanceof OutputBusyError || error instanceof OutputFolderError)) throw error;
   console.error(`npm run dev: ${error.message}`);
   process.exit(1);
 });

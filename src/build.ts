@@ -6,11 +6,12 @@ import { problemReport } from "./content/problems.ts";
 import { linkReusedPages, splitAdoptable, type Adoption } from "./output/adopt.ts";
 import { keepOutput, writeAtomically } from "./output/atomic.ts";
 import { writeBuildSettings } from "./output/build-settings.ts";
+import { outputFolderProblem } from "./output/output-folder.ts";
 import { holdOutput, OutputBusyError } from "./output/output-lock.ts";
 import { checkContentParallel } from "./pipeline.ts";
 import { groupDigest } from "./digest/group.ts";
 import { plannedFeeds } from "./feeds/files.ts";
-import { loadSiteConfig, type SiteConfig } from "./site.ts";
+import { loadSiteConfig, siteConfigFile, type SiteConfig } from "./site.ts";
 import type { RenderedPaper } from "./markdown/paper.ts";
 import type { ChangedPapers, SearchIndexStart } from "./search/build.ts";
 
@@ -49,6 +50,12 @@ interface BuildOptions {
 export async function buildSite(options: BuildOptions): Promise<{ ok: boolean }> {
   const log = options.log ?? ((line: string) => console.log(line));
   const site = loadSiteConfig(options.root);
+  // Never a folder that holds the project's own files, or someone else's: the build replaces it whole.
+  const problem = outputFolderProblem(options.root, site, siteConfigFile(options.root));
+  if (problem) {
+    log(`${problem}\nThe site was not built; nothing was written.`);
+    return { ok: false };
+  }
   let release: () => void;
   try {
     release = await holdOutput(path.resolve(options.root, site.outputDir), "npm run build", {

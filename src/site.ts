@@ -136,9 +136,13 @@ export function resolveSiteConfig(input: Partial<Record<keyof SiteConfig, unknow
   return c;
 }
 
+/** The site configuration's file: `content/site.json` under `root`, or the file named by SITE_CONFIG. */
+export const siteConfigFile = (root: string, env: NodeJS.ProcessEnv = process.env): string =>
+  env.SITE_CONFIG ? path.resolve(root, env.SITE_CONFIG) : path.join(root, "content", "site.json");
+
 /** Reads `content/site.json` under `root` (or the file named by SITE_CONFIG), then environment overrides. */
 export function loadSiteConfig(root: string = process.cwd(), env: NodeJS.ProcessEnv = process.env): SiteConfig {
-  const file = env.SITE_CONFIG ? path.resolve(root, env.SITE_CONFIG) : path.join(root, "content", "site.json");
+  const file = siteConfigFile(root, env);
   let fromFile: Record<string, unknown> = {};
   try {
     fromFile = JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown>;

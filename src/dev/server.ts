@@ -3,8 +3,9 @@ import path from "node:path";
 import EleventyDevServer from "@11ty/eleventy-dev-server";
 import { paperFileOrigin } from "../content/load.ts";
 import { formatProblem, problemReport } from "../content/problems.ts";
+import { OutputFolderError, outputFolderProblem } from "../output/output-folder.ts";
 import { holdOutput } from "../output/output-lock.ts";
-import { loadSiteConfig, type SiteConfig } from "../site.ts";
+import { loadSiteConfig, siteConfigFile, type SiteConfig } from "../site.ts";
 import { startBuildThread, type PaperPlace } from "./build.ts";
 import { checkOnePaper, paperPagePath, placePaper, removePaperPage, renderPaperPage, writePaperPage } from "./page.ts";
 import { watchPaths } from "./watch.ts";
@@ -39,7 +40,7 @@ export async function startDevServer(options: { root: string; port: number; log?
   const outputDir = path.resolve(root, site.outputDir);
   const contentDir = path.resolve(root, site.contentDir);
   const origin = paperFileOrigin(root, site.contentDir);
-  const configFile = path.resolve(root, process.env.SITE_CONFIG ?? path.join("content", "site.json"));
+  const configFile = siteConfigFile(root);
   const layoutsDir = path.join(root, "layouts");
 
   /** The served paper page of each paper file (absolute path -> slug): from the last build, and pages served since. */
@@ -50,6 +51,9 @@ export async function startDevServer(options: { root: string; port: number; log?
   let served: PaperPlace[] | undefined;
   // The output folder is this server's until it is closed: `npm run build` on the same folder fails meanwhile, saying
   // why, and a build under way is waited for (src/output/output-lock.ts).
+  // Never a folder that holds the project's own files, or someone else's (src/output/output-folder.ts).
+  const problem = outputFolderProblem(root, site, configFile);
+  if (problem) throw new OutputFolderError(problem);
   const releaseOutput = await holdOutput(outputDir, "npm run dev", {
     name: site.outputDir,
     waiting: log,

@@ -1,12 +1,13 @@
 /**
  * The page manifest (src/cache/pages.ts) is 32 MB of JSON at 100,000 papers, and a build that adds a paper changes a
  * few hundred of its 340,000 entries: serialising and writing it whole took a second of the swap. So a build records
- * only what changed since the manifest file (`pages.<folder>-<hash>.json`, src/cache/manifest-files.ts) in a delta file beside it (`.json.delta`), which names
- * the manifest file it applies to (its identity: inode, size, times), and the manifest is written whole again only
- * when the delta grows past an eighth of it, or when a build records no file list (a dev server's). A delta that does
- * not name the manifest file there (that file was replaced since, or the delta is damaged) is not applied: the manifest
- * file alone is then the last manifest written whole, an older record of the output, which reuses less, never wrongly
- * (a page is reused only when its file has the recorded size and modification time).
+ * only what changed since the manifest file (`pages.<folder>-<hash>.json`, src/cache/manifest-files.ts) in a delta
+ * file beside it (`<manifest file>.delta`), which names the manifest file it applies to (its identity: inode, size,
+ * times), and the manifest is written whole again only when the delta grows past an eighth of it, or when a build
+ * records no file list (a dev server's). A delta that does not name the manifest file there (that file was replaced
+ * since, or the delta is damaged) is not applied: the manifest file alone is then the last manifest written whole, an
+ * older record of the output, which reuses less, never wrongly (a page is reused only when its file has the recorded
+ * size and modification time).
  */
 
 /** The sections of a manifest holding one entry per output path (or folder). */

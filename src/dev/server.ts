@@ -49,11 +49,11 @@ export async function startDevServer(options: { root: string; port: number; log?
   const written = new Set<string>();
   /** The papers the last build served, in reading order (the pages themselves are in the build thread). */
   let served: PaperPlace[] | undefined;
-  // The output folder is this server's until it is closed: `npm run build` on the same folder fails meanwhile, saying
-  // why, and a build under way is waited for (src/output/output-lock.ts).
   // Never a folder that holds the project's own files, or someone else's (src/output/output-folder.ts).
   const problem = outputFolderProblem(root, site, configFile);
   if (problem) throw new OutputFolderError(problem);
+  // The output folder is this server's until it is closed: `npm run build` on the same folder fails meanwhile, saying
+  // why, and a build under way is waited for (src/output/output-lock.ts).
   const releaseOutput = await holdOutput(outputDir, "npm run dev", {
     name: site.outputDir,
     waiting: log,

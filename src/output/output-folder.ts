@@ -56,7 +56,12 @@ export function outputFolderProblem(root: string, site: Pick<SiteConfig, "output
   const guarded: { folder: string; what: string; inside?: boolean; advice?: string }[] = [
     { folder: realPath(path.resolve(root, site.contentDir)), what: `the paper files (contentDir "${site.contentDir}")` },
     { folder: realPath(path.join(root, "layouts")), what: "the layouts (layouts/)" },
-    { folder: realPath(path.resolve(root, site.cacheDir)), what: `the build cache (cacheDir "${site.cacheDir}")`, inside: true, advice: `every build would delete it. Keep the cache outside the output folder, such as ".cache".` },
+    {
+      folder: realPath(path.resolve(root, site.cacheDir)),
+      what: `the build cache (cacheDir "${site.cacheDir}")`,
+      inside: true,
+      advice: `every build would delete it. Keep the cache outside the output folder, such as ".cache".`,
+    },
   ];
   if (configFile) guarded.push({ folder: realPath(configFile), what: `the site configuration (${path.relative(root, configFile)})`, inside: true });
   for (const { folder, what, inside, advice: own } of guarded) {

@@ -101,8 +101,9 @@ export function resolveSiteConfig(input: Partial<Record<keyof SiteConfig, unknow
     }
   }
   const c = config as unknown as SiteConfig;
-  // The title and description reach mail headers (the digest's subject, List-Id) and feed titles.
-  for (const key of ["title", "description", "language"] as const) {
+  // The title and description reach mail headers (the digest's subject, List-Id) and feed titles; the folders reach
+  // every command's messages (and no real folder's name holds a line break).
+  for (const key of ["title", "description", "language", "contentDir", "outputDir", "cacheDir"] as const) {
     const problem = controlCharacterProblem(c[key]);
     if (problem) throw new Error(`site config: "${key}" ${problem}`);
   }

@@ -51,6 +51,9 @@ describe("resolveSiteConfig", () => {
     [{ tagFeedItems: "10" }, /"tagFeedItems" must be a number/],
     [{ title: "Digest\r\nBcc: x@example.org" }, /"title" contains a carriage return \(CR\) at character 7; it must be one line of printable text/],
     [{ description: "A\u0085B" }, /"description" contains the control character U\+0085 at character 2/],
+    [{ outputDir: "dist\n::error::x" }, /"outputDir" contains a line feed \(LF\) at character 5; it must be one line of printable text/],
+    [{ contentDir: "content/\u001B[2Jpapers" }, /"contentDir" contains the control character U\+001B at character 9/],
+    [{ cacheDir: ".cache\u2028" }, /"cacheDir" contains the control character U\+2028 at character 7/],
   ] as const)("refuses %j", (input, message) => {
     expect(() => resolveSiteConfig(input as Record<string, unknown>)).toThrow(message);
   });

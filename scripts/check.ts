@@ -11,7 +11,7 @@ import { parseArgs } from "node:util";
 import { annotation } from "../src/content/annotations.ts";
 import { checkPapers } from "../src/content/check.ts";
 import { formatProblem, warningsHeading, type Problem } from "../src/content/problems.ts";
-import { loadSiteConfig } from "../src/site.ts";
+import { siteConfigOrExit } from "../src/cli/site-config.ts";
 
 const usage = `Usage: npm run check [-- --changed-from <git ref> | -- FILE...]`;
 
@@ -45,7 +45,7 @@ try {
   process.exit(2);
 }
 
-const site = loadSiteConfig(root);
+const site = siteConfigOrExit("npm run check", root);
 const { problems, warnings, checked, total } = checkPapers(root, site, { changed });
 const annotate = process.env.GITHUB_ACTIONS === "true";
 // Problems, then the warnings in a block of their own (as problemReport lays them out), every line `path:line: field:

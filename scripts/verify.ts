@@ -4,10 +4,10 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import { formatProblem } from "../src/content/problems.ts";
 import { readBuildSettings } from "../src/output/build-settings.ts";
-import { loadSiteConfig } from "../src/site.ts";
+import { siteConfigOrExit } from "../src/cli/site-config.ts";
 import { verifySite } from "../src/verify/verify.ts";
 
-const site = loadSiteConfig(process.cwd());
+const site = siteConfigOrExit("npm run verify");
 const dir = path.resolve(process.cwd(), site.outputDir);
 if (!existsSync(dir)) {
   console.log(`${site.outputDir}/ does not exist: run npm run build first.`);

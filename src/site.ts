@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { checkMacroTable } from "./markdown/macros.ts";
 
@@ -61,6 +61,9 @@ export const defaultSiteConfig: SiteConfig = {
   macros: {},
 };
 
+/** A wrong site configuration: commands print its message alone, on one line, and exit 1. */
+export class SiteConfigError extends Error {}
+
 /** Environment variables that override the config file, for deploys and benchmarks. */
 const envOverrides: Record<string, keyof SiteConfig> = {
   SITE_URL: "url",
@@ -90,14 +93,14 @@ export function resolveSiteConfig(input: Partial<Record<keyof SiteConfig, unknow
   const config = { ...defaultSiteConfig } as Record<keyof SiteConfig, unknown>;
   for (const [key, value] of Object.entries(input)) {
     if (!(key in defaultSiteConfig)) {
-      throw new Error(`site config: unknown key "${key}" (known: ${Object.keys(defaultSiteConfig).join(", ")})`);
+      throw new SiteConfigError(`site config: unknown key "${key}" (known: ${Object.keys(defaultSiteConfig).join(", ")})`);
     }
     if (value !== undefined) config[key as keyof SiteConfig] = value;
   }
   for (const [key, def] of Object.entries(defaultSiteConfig)) {
     const value = config[key as keyof SiteConfig];
     if (typeof value !== typeof def) {
-      throw new Error(`site config: "${key}" must be a ${typeof def}, got ${JSON.stringify(value)}`);
+      throw new SiteConfigError(`site config: "${key}" must be a ${typeof def}, got ${JSON.stringify(value)}`);
     }
   }
   const c = config as unknown as SiteConfig;
@@ -105,34 +108,34 @@ export function resolveSiteConfig(input: Partial<Record<keyof SiteConfig, unknow
   // every command's messages (and no real folder's name holds a line break).
   for (const key of ["title", "description", "language", "contentDir", "outputDir", "cacheDir"] as const) {
     const problem = controlCharacterProblem(c[key]);
-    if (problem) throw new Error(`site config: "${key}" ${problem}`);
+    if (problem) throw new SiteConfigError(`site config: "${key}" ${problem}`);
   }
   let url: URL;
   try {
     url = new URL(c.url);
   } catch {
-    throw new Error(`site config: "url" must be an absolute http(s) URL, got ${JSON.stringify(c.url)}`);
+    throw new SiteConfigError(`site config: "url" must be an absolute http(s) URL, got ${JSON.stringify(c.url)}`);
   }
   if (url.protocol !== "http:" && url.protocol !== "https:") {
-    throw new Error(`site config: "url" must be an absolute http(s) URL, got ${JSON.stringify(c.url)}`);
+    throw new SiteConfigError(`site config: "url" must be an absolute http(s) URL, got ${JSON.stringify(c.url)}`);
   }
   c.pathPrefix = `/${c.pathPrefix.replace(/^\/+|\/+$/g, "")}/`.replace("//", "/");
   // A path in the URL is the path prefix said another way; keep it in one place so links never carry it twice.
   const urlPath = `${url.pathname.replace(/\/+$/, "")}/`;
   if (urlPath !== "/") {
     if (c.pathPrefix !== "/" && c.pathPrefix !== urlPath) {
-      throw new Error(`site config: "url" has the path ${urlPath} but "pathPrefix" is ${c.pathPrefix}; give the path in one of them`);
+      throw new SiteConfigError(`site config: "url" has the path ${urlPath} but "pathPrefix" is ${c.pathPrefix}; give the path in one of them`);
     }
     c.pathPrefix = urlPath;
   }
   c.url = url.origin;
   const macros = checkMacroTable(c.macros);
   if (macros.errors.length) {
-    throw new Error(`site config: "macros": ${macros.errors.map(([key, message]) => (key ? `${key}: ${message}` : message)).join("; ")}`);
+    throw new SiteConfigError(`site config: "macros": ${macros.errors.map(([key, message]) => (key ? `${key}: ${message}` : message)).join("; ")}`);
   }
   c.macros = macros.macros;
   for (const key of ["authorsShown", "feedItems", "feedDays", "tagFeedItems", "tagPageSize"] as const) {
-    if (!Number.isInteger(c[key]) || c[key] < 1) throw new Error(`site config: "${key}" must be a whole number >= 1`);
+    if (!Number.isInteger(c[key]) || c[key] < 1) throw new SiteConfigError(`site config: "${key}" must be a whole number >= 1`);
   }
   return c;
 }
@@ -149,13 +152,18 @@ export function loadSiteConfig(root: string = process.cwd(), env: NodeJS.Process
     fromFile = JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown>;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== "ENOENT") {
-      throw new Error(`${path.relative(root, file)}: ${(error as Error).message}`);
+      throw new SiteConfigError(`${path.relative(root, file)}: ${(error as Error).message}`);
     }
   }
   for (const [name, key] of Object.entries(envOverrides)) {
     if (env[name]) fromFile[key] = env[name];
   }
-  return resolveSiteConfig(fromFile);
+  const config = resolveSiteConfig(fromFile);
+  // Every command that typesets writes the build cache: a file there failed them with a stack trace (ENOTDIR, EEXIST).
+  if (statSync(path.resolve(root, config.cacheDir), { throwIfNoEntry: false })?.isDirectory() === false) {
+    throw new SiteConfigError(`site config: "cacheDir" is "${config.cacheDir}", a file, not a folder: the build cache needs a folder of its own, such as ".cache"`);
+  }
+  return config;
 }
 
 /** Site-relative path with the path prefix: `sitePath(c, "/date/2026-02-16/")`. */

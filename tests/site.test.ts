@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { absoluteUrl, defaultSiteConfig, loadSiteConfig, resolveSiteConfig, sitePath } from "../src/site.ts";
+import { fixtureSite, paper, type FixtureSite } from "./helpers/site.ts";
 
 describe("resolveSiteConfig", () => {
   it("fills every default", () => {
@@ -93,6 +94,15 @@ describe("loadSiteConfig", () => {
     expect(config).toMatchObject({ url: "https://b.example.org", pathPrefix: "/digest/", contentDir: "/tmp/papers", outputDir: "out", title: "From env" });
   });
 
+  it("refuses a cacheDir that is a file", () => {
+    const root = project();
+    expect(() => loadSiteConfig(root, { SITE_CACHE_DIR: "content/site.json" })).not.toThrow(); // no file there yet
+    writeFileSync(path.join(root, "content", "site.json"), "{}");
+    expect(() => loadSiteConfig(root, { SITE_CACHE_DIR: "content/site.json" })).toThrow(
+      'site config: "cacheDir" is "content/site.json", a file, not a folder: the build cache needs a folder of its own, such as ".cache"',
+    );
+  });
+
   it("reads the file named by SITE_CONFIG instead", () => {
     const root = project(JSON.stringify({ title: "Default file" }));
     writeFileSync(path.join(root, "other.json"), JSON.stringify({ title: "Other file" }));
@@ -121,4 +131,21 @@ describe("links", () => {
     expect(absoluteUrl({ url: "https://x.example.org", pathPrefix: "/" }, "/papers/2509.25149/")).toBe("https://x.example.org/papers/2509.25149/");
     expect(absoluteUrl({ url: "https://x.example.org", pathPrefix: "/digest/" }, "/")).toBe("https://x.example.org/digest/");
   });
+});
+
+describe("a wrong site configuration on the command line", () => {
+  let site: FixtureSite | undefined;
+  afterEach(() => site?.cleanup());
+
+  // It used to end each command with Node's report of an uncaught error: the throwing source line, then the message.
+  it("ends check, build, verify and dev with one line naming the command, and exit 1", () => {
+    site = fixtureSite({ "2026-02-16/a.md": paper({ title: "Alpha", arxiv: "2602.00001", date: "2026-02-16" }) });
+    for (const script of ["check.ts", "build.ts", "verify.ts", "dev.ts"]) {
+      const result = site.run(script, [], { SITE_URL: "digest.example.org\n::error::forged", PORT: "0" });
+      const command = `npm run ${script.replace(".ts", "")}`;
+      expect(result.status, result.stdout + result.stderr).toBe(1);
+      expect(result.stderr.trim()).toBe(`${command}: site config: "url" must be an absolute http(s) URL, got "digest.example.org\\n::error::forged"`);
+    }
+    expect(site.exists("index.html")).toBe(false);
+  }, 120_000);
 });

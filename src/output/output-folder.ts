@@ -68,9 +68,6 @@ export function outputFolderProblem(root: string, site: Pick<SiteConfig, "output
     if (within(folder, output)) return `${named} holds ${what}: ${own ?? advice}`;
     if (!inside && within(output, folder)) return `${named} is inside the folder of ${what}: ${advice}`;
   }
-  // The other folder a build writes: a file there failed the build with a stack trace (ENOTDIR).
-  const cache = statSync(path.resolve(root, site.cacheDir), { throwIfNoEntry: false });
-  if (cache && !cache.isDirectory()) return `cacheDir "${site.cacheDir}" is a file, not a folder: the build cache needs a folder of its own, such as ".cache".`;
   const stat = statSync(output, { throwIfNoEntry: false });
   if (!stat) return undefined;
   if (!stat.isDirectory()) return `${named} is a file, not a folder: ${advice}`;

@@ -190,7 +190,9 @@ export async function acquireLock(file: string, options: { expires: number; wait
       continue;
     }
     if (Date.now() >= options.waitUntil) throw new LockBusyError(file, found.owner);
-    if (!told) {
+    // A lock file with no owner yet is most often one the other run has created and not yet written: its owner is
+    // named once it is readable (the whole suite caught the message without it), the file alone after a second.
+    if (!told && (found.owner || Date.now() - found.mtime > 1000)) {
       options.log?.(`waiting for another digest run to finish (${found.owner ? `pid ${found.owner.pid} on ${found.owner.host}` : file})`);
       told = true;
     }

@@ -1,5 +1,6 @@
-import { existsSync, readFileSync, realpathSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
+import { isWithin, realPath } from "../paths.ts";
 
 /**
  * Readers' addresses never live in the repository (a public fork would publish them): the subscribers list and the
@@ -48,25 +49,14 @@ export function readSubscribers(file: string): Subscribers {
   return { addresses, problems };
 }
 
-/** The deepest existing folder of `target` resolved through symbolic links, plus the part that does not exist yet. */
-function resolveReal(target: string): string {
-  let existing = path.resolve(target);
-  const rest: string[] = [];
-  while (!existsSync(existing) && path.dirname(existing) !== existing) {
-    rest.unshift(path.basename(existing));
-    existing = path.dirname(existing);
-  }
-  return path.join(realpathSync(existing), ...rest);
-}
-
 /**
  * Why `file` must not hold readers' addresses, or undefined when it may: it is inside the project folder `root`, or
  * inside any Git working tree (whose history would keep the addresses forever).
  */
 export function repositoryHolding(file: string, root: string): string | undefined {
-  const real = resolveReal(file);
-  const project = resolveReal(root);
-  if (real === project || real.startsWith(project + path.sep)) return `it is inside the project folder ${project}`;
+  const real = realPath(file);
+  const project = realPath(root);
+  if (isWithin(real, project)) return `it is inside the project folder ${project}`;
   for (let dir = path.dirname(real); ; dir = path.dirname(dir)) {
     if (existsSync(path.join(dir, ".git"))) return `it is inside the Git repository ${dir}`;
     if (path.dirname(dir) === dir) return undefined;

@@ -1,6 +1,7 @@
-import { readdirSync, realpathSync, statSync } from "node:fs";
+import { readdirSync, statSync } from "node:fs";
 import path from "node:path";
 import { legacyManifestFile, manifestOutput, pageManifestFile } from "../cache/manifest-files.ts";
+import { isWithin, realPath } from "../paths.ts";
 import type { SiteConfig } from "../site.ts";
 import { buildSettingsFile } from "./build-settings.ts";
 
@@ -12,26 +13,6 @@ import { buildSettingsFile } from "./build-settings.ts";
  * refused before anything is written, by the build and by the dev server (which writes into the folder in place).
  */
 export class OutputFolderError extends Error {}
-
-/** `child` is `parent` or inside it (both absolute and resolved). */
-const within = (child: string, parent: string) => {
-  const relative = path.relative(parent, child);
-  return relative === "" || (!relative.startsWith("..") && !path.isAbsolute(relative));
-};
-
-/** The path with symbolic links resolved as far as it exists (the rest as given), so a link cannot hide a folder. */
-function realPath(file: string): string {
-  const absolute = path.resolve(file);
-  const rest: string[] = [];
-  for (let at = absolute; ; at = path.dirname(at)) {
-    try {
-      return path.join(realpathSync.native(at), ...rest.reverse());
-    } catch {
-      if (path.dirname(at) === at) return absolute;
-      rest.push(path.basename(at));
-    }
-  }
-}
 
 /** `folder` holds only what `npm run digest` writes into the output folder (`email/<date>.html` and `.txt`). */
 function onlyDigests(folder: string): boolean {
@@ -51,7 +32,7 @@ export function outputFolderProblem(root: string, site: Pick<SiteConfig, "output
   const named = `outputDir "${site.outputDir}"${path.isAbsolute(site.outputDir) ? "" : ` (${output})`}`;
   const advice = `a build replaces its output folder whole. Choose a folder of its own, such as "dist".`;
   const project = realPath(root);
-  if (within(project, output)) return `${named} is the project folder or holds it: ${advice}`;
+  if (isWithin(project, output)) return `${named} is the project folder or holds it: ${advice}`;
   // Folders the output must neither be nor hold; `inside`: whether it may be inside them (a cache may hold a site).
   const guarded: { folder: string; what: string; inside?: boolean; advice?: string }[] = [
     { folder: realPath(path.resolve(root, site.contentDir)), what: `the paper files (contentDir "${site.contentDir}")` },
@@ -65,8 +46,8 @@ export function outputFolderProblem(root: string, site: Pick<SiteConfig, "output
   ];
   if (configFile) guarded.push({ folder: realPath(configFile), what: `the site configuration (${path.relative(root, configFile)})`, inside: true });
   for (const { folder, what, inside, advice: own } of guarded) {
-    if (within(folder, output)) return `${named} holds ${what}: ${own ?? advice}`;
-    if (!inside && within(output, folder)) return `${named} is inside the folder of ${what}: ${advice}`;
+    if (isWithin(folder, output)) return `${named} holds ${what}: ${own ?? advice}`;
+    if (!inside && isWithin(output, folder)) return `${named} is inside the folder of ${what}: ${advice}`;
   }
   const stat = statSync(output, { throwIfNoEntry: false });
   if (!stat) return undefined;

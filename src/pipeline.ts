@@ -10,6 +10,7 @@ import { katexSafeOptions } from "./markdown/katex.ts";
 import { checkPaperMath, renderPaper, type RenderedPaper } from "./markdown/paper.ts";
 import { compact, parsedPaper, processFile, startRenderPool, type FileResult, type RenderPool } from "./render/pool.ts";
 import type { SiteConfig } from "./site.ts";
+import { optimizeLater } from "./workers/tiering.ts";
 
 /**
  * The build pipeline, stage by stage:
@@ -163,7 +164,11 @@ export async function checkContentParallel(
     if (count === 1) empty = cache.isEmpty();
     if (!empty) return;
     unsent.push(plain(file));
-    if (count === parallelFrom) early = startRenderPool();
+    if (count === parallelFrom) {
+      // Every paper is typeset, in short bursts on five threads: V8 is told to optimize less eagerly (see optimizeLater).
+      optimizeLater();
+      early = startRenderPool();
+    }
     if (early && unsent.length >= submitBatch) {
       early.submit(unsent, config.macros);
       unsent = [];

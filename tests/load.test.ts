@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { loadPapers, parsePapers, readPaperFiles } from "../src/content/load.ts";
+import { loadPapers, missingFolder, parsePapers, readPaperFiles } from "../src/content/load.ts";
 import { formatProblem } from "../src/content/problems.ts";
 import { paper } from "./helpers/site.ts";
 
@@ -74,9 +74,12 @@ describe("readPaperFiles", () => {
     ]);
   });
 
-  it("treats a missing content folder as an empty site", () => {
+  it("treats a missing content folder as an empty site, with a warning that names it", () => {
     const dir = project({});
-    expect(readPaperFiles(dir, "content/nothing-here")).toEqual({ files: [], problems: [] });
+    expect(readPaperFiles(dir, "content/nothing-here")).toEqual({
+      files: [],
+      problems: [{ file: "content/nothing-here", severity: "warning", message: missingFolder }],
+    });
   });
 
   it("names files in a content folder outside the project from its grandparent", () => {

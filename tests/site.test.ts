@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { absoluteUrl, defaultSiteConfig, loadSiteConfig, resolveSiteConfig, sitePath } from "../src/site.ts";
+import { missingFolder } from "../src/content/load.ts";
 import { fixtureSite, paper, type FixtureSite } from "./helpers/site.ts";
 
 describe("resolveSiteConfig", () => {
@@ -147,5 +148,33 @@ describe("a wrong site configuration on the command line", () => {
       expect(result.stderr.trim()).toBe(`${command}: site config: "url" must be an absolute http(s) URL, got "digest.example.org\\n::error::forged"`);
     }
     expect(site.exists("index.html")).toBe(false);
+  }, 120_000);
+});
+
+describe("a paper folder that does not exist", () => {
+  let site: FixtureSite | undefined;
+  afterEach(() => site?.cleanup());
+
+  // A fork that deleted every example paper has no folder left in git and builds a site without papers; a misspelt
+  // contentDir looks the same, and used to publish an empty site without a word.
+  it("builds a site without papers and says so, naming the folder, in build and in check", () => {
+    site = fixtureSite({ "2026-02-16/a.md": paper({ title: "Alpha", arxiv: "2602.00001", date: "2026-02-16" }) });
+    const misspelt = { SITE_CONTENT_DIR: path.join(site.dir, "content", "paperz") };
+    const warning = `content/paperz: ${missingFolder}`;
+    const build = site.build(misspelt);
+    expect(build.status, build.stdout + build.stderr).toBe(0);
+    expect(build.stdout + build.stderr).toContain(warning);
+    expect(build.stdout).toContain("Built 0 papers");
+    expect(site.read("index.html")).not.toContain("Alpha");
+    // Said again on the next build, not hidden behind "Nothing changed".
+    const again = site.build(misspelt);
+    expect(again.stdout + again.stderr).toContain(warning);
+    const check = site.check(misspelt);
+    expect(check.status, check.stdout + check.stderr).toBe(0);
+    expect(check.stdout + check.stderr).toContain(warning);
+    // The folder that exists: no warning.
+    const right = site.build();
+    expect(right.stdout + right.stderr).not.toContain(missingFolder);
+    expect(site.read("index.html")).toContain("Alpha");
   }, 120_000);
 });

@@ -93,6 +93,9 @@ function openAndRead(full: string, maxBytes: number): { stat: BigIntStats; bytes
   }
 }
 
+/** The warning for a paper folder that does not exist (see readPaperFiles). */
+export const missingFolder = "the paper folder does not exist, so the site has no papers: create it, or fix contentDir (site.json) or SITE_CONTENT_DIR";
+
 /**
  * Every entry under `dir`, sorted; symbolic links and non-Markdown files become problems, never silently skipped.
  * `onRead` is called after each file read with the number read so far and the file (to start work that overlaps the
@@ -121,7 +124,12 @@ export function readPaperFiles(
       // Names as bytes: a name that is not UTF-8 would otherwise be decoded lossily, to a path that does not exist.
       entries = readdirSync(folder, { withFileTypes: true, encoding: "buffer" });
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === "ENOENT" && folder === base) return;
+      // No paper folder: a site without papers (a fork that deleted every example paper loses the folder in git), but
+      // said, since a misspelt contentDir would otherwise publish an empty site without a word.
+      if ((error as NodeJS.ErrnoException).code === "ENOENT" && folder === base) {
+        problems.push({ file: rel(base) || ".", severity: "warning", message: missingFolder });
+        return;
+      }
       unreadable(rel(folder), error);
       return;
     }

@@ -6,9 +6,10 @@ import { setFlagsFromString } from "node:v8";
  * threads (two typesetting workers, the search index's, the page writer, the main thread), each optimizing the code it
  * runs on its own, for a few seconds each. With V8's defaults, tuned for programs that run longer, a cold build of
  * 10,000 papers compiled about 700 functions with TurboFan on Node 20 (15% of its CPU, on V8's helper threads), most
- * of them hot for a moment only; with these thresholds, about 170. Measured (docs/performance.md, round 28): 9% less
- * CPU and 5% less time on Node 20, 12 to 15% less time on Node 24. Not for a build with a warm cache: its main thread
- * runs a few loops over every paper, and at 100,000 papers it used more CPU with this.
+ * of them hot for a moment only; with these thresholds, about 170. Measured as set here, when the typesetting starts
+ * (docs/performance.md, round 28): 10% less CPU and 5% less time on Node 20, 4% less time on Node 24 (12 to 15% when
+ * given on the command line, which also covers the start-up). Not for a build with a warm cache: its main thread runs a
+ * few loops over every paper, and at 100,000 papers it used more CPU with this.
  *
  * `v8` is the running V8's version (`process.versions.v8`). A V8 whose flags are not known here is left as it is:
  * setting a flag V8 lacks prints an error. Returns the flag set, if any.

@@ -1,6 +1,6 @@
 import * as cheerio from "cheerio";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { feedId, feedWindow } from "../src/feeds/items.ts";
+import { dayOffsets, feedId, feedWindow } from "../src/feeds/items.ts";
 import { withMathmlNamespace } from "../src/markdown/mathml-core.ts";
 import { SaxesParser } from "saxes";
 import { atomRuleProblems, rssRuleProblems } from "./helpers/feed-rules.ts";
@@ -333,6 +333,23 @@ describe("feedWindow", () => {
       expect(feedWindow(items, { feedDays, feedItems }).map((x) => x.i)).toEqual(expected);
     });
   }
+});
+
+describe("dayOffsets", () => {
+  const day = (date: string, ids: string[]) => ({ date, papers: ids.map((id) => ({ id, date })) });
+  const days = [day("2026-02-17", ["a", "b", "c"]), day("2026-02-16", ["d"])];
+  const offsetOf = dayOffsets(days);
+
+  it("counts each paper's rank in its day from the bottom, so the day's top paper is the newest item", () => {
+    expect(days[0]!.papers.map(offsetOf)).toEqual([2, 1, 0]);
+    expect(offsetOf(days[1]!.papers[0]!)).toBe(0);
+  });
+
+  it("finds a copy of a paper by its id, and gives nothing for a paper in no day", () => {
+    expect(offsetOf({ ...days[0]!.papers[0]! })).toBe(2);
+    expect(offsetOf({ id: "e", date: "2026-02-17" })).toBeUndefined();
+    expect(offsetOf({ id: "a", date: "2026-02-15" })).toBeUndefined();
+  });
 });
 
 describe("feedId", () => {

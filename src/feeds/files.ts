@@ -61,11 +61,11 @@ export interface FeedSet {
 export function feedSets(data: Digest & { config: SiteConfig }): FeedSet[] {
   const site = data.config;
   const cache = new Map<string, FeedItem>();
-  const offsets = dayOffsets(data.days);
+  const offsetOf = dayOffsets(data.days);
   // A paper appears in the site feed and in its tags' feeds; its MathML is rendered once, its date is the same in each.
   const itemOf = (paper: RenderedPaper): FeedItem => {
     let item = cache.get(paper.id);
-    if (!item) cache.set(paper.id, (item = paperItem(paper, site, offsets.get(paper.id))));
+    if (!item) cache.set(paper.id, (item = paperItem(paper, site, offsetOf(paper))));
     return item;
   };
   const groupWindow = { feedDays: site.feedDays, feedItems: site.tagFeedItems };
@@ -74,7 +74,7 @@ export function feedSets(data: Digest & { config: SiteConfig }): FeedSet[] {
     const full: FeedMeta = { ...meta, language: site.language, author: site.title, urls: absolute(site, paths) };
     sets.push({
       paths: [paths.rss, paths.atom, paths.json],
-      inputs: { meta: full, papers, offsets: papers.map((paper) => offsets.get(paper.id) ?? 0) },
+      inputs: { meta: full, papers, offsets: papers.map((paper) => offsetOf(paper) ?? 0) },
       render: () => {
         const rendered = renderFeeds(full, papers.map(itemOf));
         return [{ path: paths.rss, body: rendered.rss }, { path: paths.atom, body: rendered.atom }, { path: paths.json, body: rendered.json }];

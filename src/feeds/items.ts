@@ -115,12 +115,19 @@ export function paperItem(paper: RenderedPaper, site: SiteConfig, offsetSeconds 
 
 /**
  * Each paper's `offsetSeconds`: its rank in its day counted from the bottom, so the day's top paper is the newest
- * item. Expects each day's papers in the site's order.
+ * item. Expects each day's papers in the site's order. Undefined for a paper in no day. Worked out per paper asked for
+ * (the feeds' few hundred), from its day: a map of every paper took 0.15 s of a build that adds a paper at 100,000.
  */
-export function dayOffsets(days: readonly { papers: readonly { id: string }[] }[]): Map<string, number> {
-  const offsets = new Map<string, number>();
-  for (const day of days) day.papers.forEach((paper, rank) => offsets.set(paper.id, day.papers.length - 1 - rank));
-  return offsets;
+export function dayOffsets<P extends { id: string; date: string }>(days: readonly { date: string; papers: readonly P[] }[]): (paper: P) => number | undefined {
+  let byDate: Map<string, readonly P[]> | undefined;
+  return (paper) => {
+    byDate ??= new Map(days.map((day) => [day.date, day.papers]));
+    const papers = byDate.get(paper.date);
+    const rank = papers ? papers.indexOf(paper) : -1;
+    // A copy of the paper (not the digest's object) is found by its id.
+    const at = rank !== -1 ? rank : (papers?.findIndex((other) => other.id === paper.id) ?? -1);
+    return at === -1 ? undefined : papers!.length - 1 - at;
+  };
 }
 
 /**

@@ -38,12 +38,6 @@ const sameEntry = (a: unknown, b: unknown): boolean => {
   return true;
 };
 
-/** How many entries a delta sets or removes. */
-export const deltaSize = (delta: ManifestDelta): number => manifestSections.reduce((n, s) => n + Object.keys(delta.set[s] ?? {}).length, 0);
-
-/** How many entries a manifest holds. */
-export const manifestSize = (manifest: Sections): number => manifestSections.reduce((n, s) => n + Object.keys(manifest[s] ?? {}).length, 0);
-
 /**
  * The delta that makes `next` of the manifest file with identity `base` plus `applied` (the delta read with it, if
  * any), which together made `previous`: `applied`'s entries with those that changed from `previous` to `next`.

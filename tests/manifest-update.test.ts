@@ -95,6 +95,28 @@ describe("the manifest of an output that took over the previous one's paper fold
     expect(changes.files.has("papers/__proto__/index.html")).toBe(false);
     expect([...changes.pages].sort()).toEqual(["date/y/index.html", "papers/a/index.html", "papers/b/index.html", "papers/d/index.html"]);
     expect(changes.files.has("papers/a/note.txt")).toBe(true);
+
+    // The same plan as planPages makes it when the worker found the reused pages as recorded: their stats and hashes
+    // are the manifest's own, not copied into the plan. The same manifest and the same changes.
+    const asRecorded = structuredClone(previous) as Required<PageManifest>;
+    const recordedPlan = {
+      keys: nextKeys,
+      site: "site 2",
+      hashes: new Map([...hashes].filter(([file]) => !reused.includes(file))),
+      recorded: { files: new Set(reused), pages: asRecorded.pages },
+      outputChanges,
+    };
+    const viaRecord = patchManifest(asRecorded, out, recordedPlan, { adopted: prune.adopted, linked: ["search/f/1.json"] });
+    expect(viaRecord.complete).toBe(true);
+    expect(asRecorded.pages).toEqual(patched.pages);
+    expect(asRecorded.files).toEqual(patched.files);
+    expect(asRecorded.folders).toEqual(patched.folders);
+    expect([...viaRecord.changes.pages].sort()).toEqual([...changes.pages].sort());
+    expect([...viaRecord.changes.files].sort()).toEqual([...changes.files].sort());
+    const walkedRecorded = structuredClone(previous);
+    const recordedWalk = pageManifest({ ...recordedPlan, recorded: { files: new Set(reused), pages: walkedRecorded.pages } }, out, prune, walkedRecorded, ["search/f/1.json"]);
+    expect(recordedWalk.pages).toEqual(expected.pages);
+    expect(recordedWalk.files).toEqual(expected.files);
   });
 
   it("is the previous manifest patched when the day and tag folders were taken over too", async () => {

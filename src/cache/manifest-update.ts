@@ -34,6 +34,19 @@ export interface ManifestChanges {
 
 const sameStats = (a: readonly unknown[] | undefined, b: readonly unknown[]) => !!a && a[0] === b[0] && a[1] === b[1];
 
+/** The pages a plan reused as the manifest records them (see PagePlan.recorded in src/cache/pages.ts). */
+export type RecordedPages = { files: ReadonlySet<string>; pages: Pages };
+
+/** The recorded size and modification time of `file` when the plan reused it as recorded, else undefined. */
+export function recordedStats(recorded: RecordedPages | undefined, file: string): [number, string] | undefined {
+  const entry = recorded?.files.has(file) ? recorded.pages[file] : undefined;
+  return entry && [entry[1], entry[2]];
+}
+
+/** The recorded hash of `file`'s bytes when the plan reused it as recorded, else undefined. */
+export const recordedHash = (recorded: RecordedPages | undefined, file: string): string | undefined =>
+  recorded?.files.has(file) ? recorded.pages[file]?.[3] : undefined;
+
 /**
  * Patches `previous`, the manifest of `outputDir` before the swap, into the manifest of `outputDir` now, in place, and
  * returns what changed, and whether every planned page is in the output (when one is not, the caller records the pages
@@ -50,6 +63,7 @@ export function patchManifest(
     site: string;
     hashes?: ReadonlyMap<string, string>;
     stats?: ReadonlyMap<string, [number, string]>;
+    recorded?: RecordedPages;
     outputChanges: OutputChanges;
   },
   options: {
@@ -86,7 +100,7 @@ export function patchManifest(
     const recorded = files[file];
     if (recorded && !changedFiles.has(file)) linkedStats.set(file, recorded);
   }
-  const known = { get: (file: string) => plan.stats?.get(file) ?? linkedStats.get(file) };
+  const known = { get: (file: string) => plan.stats?.get(file) ?? linkedStats.get(file) ?? recordedStats(plan.recorded, file) };
   // The entry a path is in (`<folder>/<entry>`, or the entry's folder itself) when it is one carried over, else undefined.
   const carriedEntry = (name: string): string | undefined => {
     const slash = name.indexOf("/");
@@ -120,6 +134,8 @@ export function patchManifest(
       if (walked.files[name] === undefined) gone.push(name);
       continue;
     }
+    // A page reused as recorded: its file's record is its page's (planPages checked they are the same).
+    if (plan.recorded?.files.has(name)) continue;
     const given = plan.stats?.get(name);
     if (given) setFile(name, given);
     else if (changedFiles.has(name)) {
@@ -163,7 +179,7 @@ export function patchManifest(
       }
       continue;
     }
-    const hash = plan.hashes?.get(file) ?? createHash("sha256").update(readFileSync(path.join(outputDir, file))).digest("hex");
+    const hash = plan.hashes?.get(file) ?? recordedHash(plan.recorded, file) ?? createHash("sha256").update(readFileSync(path.join(outputDir, file))).digest("hex");
     if (!old || old[0] !== key || old[1] !== stat[0] || old[2] !== stat[1] || old[3] !== hash) {
       pages[file] = [key, stat[0], stat[1], hash];
       changes.pages.add(file);

@@ -7,7 +7,7 @@ import type { OutputCheck } from "./output-check.ts";
 import { fileIdentity, readWithStat } from "./file-identity.ts";
 import { applyManifestDelta, deltaFileOf, deltaOfChanges, manifestDelta, parseManifestDelta, type ManifestDelta } from "./manifest-delta.ts";
 import { legacyManifestFile, manifestOutput, pageManifestFile, pruneManifests } from "./manifest-files.ts";
-import { patchManifest, type ManifestChanges } from "./manifest-update.ts";
+import { patchManifest, recordedHash, recordedStats, type ManifestChanges, type RecordedPages } from "./manifest-update.ts";
 import type { WrittenOutput } from "../output/recorded-writes.ts";
 import { outputStats, sameOutput, type FileStats, type FolderStats, type OutputChanges } from "./output-stats.ts";
 import { entryOf } from "../output/adopt.ts";
@@ -47,6 +47,13 @@ export interface PagePlan {
    * that adds a paper at 100,000 papers). A file changed since is recorded with its old times: rendered next time.
    */
   stats?: Map<string, [size: number, mtime: string]>;
+  /**
+   * The reused pages that a worker thread found as the manifest records them (see `outputChanges`), with that
+   * manifest's pages: their size, modification time and hash are those recorded (`pages[file]`), not copied into
+   * `stats` and `hashes` (100,000 arrays and two maps' entries at 100,000 papers, which the manifest's patch then only
+   * compared with the same values).
+   */
+  recorded?: RecordedPages;
   /**
    * What a worker thread found not as the manifest records it when it stat'ed the previous output during this build
    * (see planPages' `outputChanges`); the manifest then takes the change time of folders taken over as they were
@@ -232,19 +239,25 @@ export function planPages(
   const pages = allPages(digest);
   const outputChanges = usable === manifest?.pages && manifest.files ? options.outputChanges : undefined;
   const outputChanged = outputChanges?.files;
-  const recorded = outputChanged && manifest?.files;
+  const filesRecorded = outputChanged && manifest?.files;
   // A page the worker found as recorded: its file has the recorded size and modification time, as `unchanged` checks.
-  const asRecorded = (file: string, [, size, mtime]: PageManifest["pages"][string]): [number, string] | undefined => {
-    const stat = recorded?.[file];
-    return stat && stat[0] === size && stat[1] === mtime && !outputChanged!.has(file) ? [size, mtime] : undefined;
+  const asRecorded = (file: string, [, size, mtime]: PageManifest["pages"][string]): boolean => {
+    const stat = filesRecorded?.[file];
+    return !!stat && stat[0] === size && stat[1] === mtime && !outputChanged!.has(file);
   };
+  const recorded = new Set<string>();
   // Whether the previous output holds the file as this key would make it: then it is reused.
   const reusable = (file: string, key: string): boolean => {
     keys.set(file, key);
     const known = usable[file];
-    const checked =
-      known && known[0] === key && !rerender?.has(file) ? (asRecorded(file, known) ?? unchanged(path.join(previousDir, file), known)) : undefined;
-    if (!checked || !known) return false;
+    if (!known || known[0] !== key || rerender?.has(file)) return false;
+    if (asRecorded(file, known)) {
+      reuse.push(file);
+      recorded.add(file);
+      return true;
+    }
+    const checked = unchanged(path.join(previousDir, file), known);
+    if (!checked) return false;
     reuse.push(file);
     stats.set(file, checked);
     if (known[3]) hashes.set(file, known[3]);
@@ -273,7 +286,8 @@ export function planPages(
   const site = createHash("sha256").update([...keys.values()].join("\n")).digest("hex");
   const upToDate = manifest?.site === site && usable === manifest.pages && reuse.length === keys.size && sameOutput(previousDir, manifest);
   const feeds = options.feeds ? { feeds: { planned: options.feeds.length, reused: reusedFeeds } } : {};
-  return { render, reuse, keys, hashes, stats, site, upToDate, unplanned, ...(outputChanges ? { outputChanges } : {}), ...feeds };
+  const asRecordedPages = recorded.size ? { recorded: { files: recorded, pages: usable } } : {};
+  return { render, reuse, keys, hashes, stats, ...asRecordedPages, site, upToDate, unplanned, ...(outputChanges ? { outputChanges } : {}), ...feeds };
 }
 
 /**
@@ -397,7 +411,7 @@ const hashBytes = (bytes: Uint8Array) => createHash("sha256").update(bytes).dige
  * rendered next time too, and so is the whole site.
  */
 export function pageManifest(
-  plan: Pick<PagePlan, "keys" | "site"> & Partial<Pick<PagePlan, "hashes" | "stats" | "outputChanges" | "written">>,
+  plan: Pick<PagePlan, "keys" | "site"> & Partial<Pick<PagePlan, "hashes" | "stats" | "recorded" | "outputChanges" | "written">>,
   outputDir: string,
   prune?: Prune,
   /** The manifest of the previous build in this folder: folders it recorded that did not change are not listed again. */
@@ -431,8 +445,8 @@ export function pageManifest(
   }
   const written = prune ? undefined : plan.written;
   const known =
-    linkedStats.size || written
-      ? { get: (file: string) => plan.stats?.get(file) ?? linkedStats.get(file) ?? written?.files.get(file) }
+    linkedStats.size || written || plan.recorded
+      ? { get: (file: string) => plan.stats?.get(file) ?? recordedStats(plan.recorded, file) ?? linkedStats.get(file) ?? written?.files.get(file) }
       : plan.stats;
   const { files, folders } = outputStats(outputDir, { previous, drop: pruner(prune), known, knownFolders, described: written && describedFolders(plan.keys, written) });
   const pages: PageManifest["pages"] = {};
@@ -441,7 +455,7 @@ export function pageManifest(
     const stat = files[file];
     // A reused page keeps its hash (its file is a link to the bytes it was checked against), a page hashed as it was
     // written that hash; any other is read and hashed.
-    if (stat) pages[file] = [key, ...stat, plan.hashes?.get(file) ?? hashBytes(readFileSync(path.join(outputDir, file)))];
+    if (stat) pages[file] = [key, ...stat, plan.hashes?.get(file) ?? recordedHash(plan.recorded, file) ?? hashBytes(readFileSync(path.join(outputDir, file)))];
     else complete = false;
   }
   return { output: path.resolve(outputDir), pages, ...(complete ? { site: plan.site, files, folders } : {}) };

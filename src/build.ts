@@ -89,12 +89,18 @@ async function buildHeld(options: BuildOptions, site: SiteConfig, log: (line: st
   // For a big site a worker thread checks the output meanwhile (src/cache/output-check.ts); when a paper file changed
   // it goes on, and the page plan takes its stats of the output instead of stat-ing every page again.
   const checking = checkOutputInWorker(reuse.manifestFile, outputDir, options.outputCheckWorkerFrom);
-  // The search index's worker starts once the content is known to differ from the output's, and reads the previous
-  // index's state while the papers are loaded (src/search/build.ts, startSearchIndex): it is what the build waits for.
+  // The search index's worker starts once the content is known to differ from the output's (for a big site, at once:
+  // below), and reads the previous index's state while the papers are loaded (src/search/build.ts, startSearchIndex):
+  // it is what the build waits for.
   const cacheDir = path.resolve(options.root, site.cacheDir);
   let searchStart: Promise<SearchIndexStart<RenderedPaper>> | undefined;
   const startSearch = () =>
     (searchStart ??= import("./search/build.ts").then(({ startSearchIndex }) => startSearchIndex<RenderedPaper>(site, { cacheDir, previousSite: outputDir, keyOf: paperKeyOf })));
+  // A big site (its output checked on a worker) starts it now, before the paper files are walked: it reads its state at
+  // a lower priority in the first second, when a core is idle, rather than from 2.5 s on, when the walk finds the
+  // content changed and both cores are busy. One more paper at 100,000 papers: 4% faster (median of 13 alternating
+  // pairs); a build where nothing changed pays for the state it read in vain (3.1 -> 3.45 s).
+  if (checking) void startSearch().catch(() => {});
   try {
     return await build();
   } finally {

@@ -4,9 +4,11 @@
 import { createHash } from "node:crypto";
 import { readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { gunzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readManifest } from "../src/cache/pages.ts";
 import { pageManifestFile } from "../src/cache/manifest-files.ts";
+import { createEngine } from "../src/search/client/engine.js";
 import { fixtureSite, paper, repoRoot, type FixtureSite } from "./helpers/site.ts";
 
 /** Runs buildSite on `site` in a subprocess with the output checked on a worker thread; returns its summary line. */
@@ -41,6 +43,13 @@ function expectManifestTrue(site: FixtureSite): void {
     expect([size, mtime], file).toEqual(files[file]);
     expect(hash, file).toBe(createHash("sha256").update(readFileSync(path.join(site.outputDir, file))).digest("hex"));
   }
+}
+
+/** The URLs of the papers a search of the built site's index for `query` finds, read as a browser reads them. */
+async function search(site: FixtureSite, query: string): Promise<string[]> {
+  const engine = createEngine(async (file: string) => new Uint8Array(gunzipSync(readFileSync(path.join(site.outputDir, "search", file.split("?")[0]!)))));
+  const found = await engine.search(query);
+  return Promise.all(found.ids.map(async (id: number) => (await engine.result(id)).url));
 }
 
 describe("a build whose output is checked on a worker thread", () => {
@@ -80,7 +89,7 @@ describe("a build whose output is checked on a worker thread", () => {
     expect(site.exists("stray.html")).toBe(false);
   }, 240_000);
 
-  it("builds a new paper, and finds a page edited in the output meanwhile from the worker's stats", () => {
+  it("builds a new paper, and finds a page edited in the output meanwhile from the worker's stats", async () => {
     // Same size, another modification time: only a stat tells. The worker stat'ed the output; the plan trusts it.
     const edited = built.replace(/Beta/g, "BETA");
     expect(edited.length).toBe(built.length);
@@ -88,6 +97,9 @@ describe("a build whose output is checked on a worker thread", () => {
     site.write("2026-02-17/c.md", paper({ title: "Gamma", arxiv: "2602.00003", date: "2026-02-17" }));
     expect(buildWithWorker(site)).toMatch(/^Built 3 papers/);
     expect(site.exists("papers/2602.00003/index.html")).toBe(true);
+    // The search index's worker, started with the output check (before the walk found the new paper), indexed it.
+    expect(await search(site, "gamma")).toEqual(["/papers/2602.00003/"]);
+    expect(await search(site, "alpha")).toEqual(["/papers/2602.00001/"]);
     expect(site.read(page)).toBe(built);
     expect(buildWithWorker(site)).toMatch(/^Nothing changed since the last build/);
   }, 240_000);

@@ -60,6 +60,17 @@ describe("readPaperFiles", () => {
     ]);
   });
 
+  it("refuses names that differ only in how their accented letters are encoded, folders and files alike", () => {
+    // "é" as one code point (NFC) and as "e" with a combining accent (NFD): one name on macOS.
+    const dir = project({ "caf\u00e9/a.md": "a", "cafe\u0301/b.md": "b", "2026-02-16/r\u00e9sum\u00e9.md": "c", "2026-02-16/Re\u0301sume\u0301.md": "d" });
+    const { files, problems } = readPaperFiles(dir, "content/papers");
+    expect(files.map((f) => f.file)).toEqual(["content/papers/2026-02-16/Re\u0301sume\u0301.md", "content/papers/cafe\u0301/b.md"]);
+    expect(messages(problems)).toEqual([
+      "content/papers/2026-02-16/r\u00e9sum\u00e9.md: differs from content/papers/2026-02-16/Re\u0301sume\u0301.md only in how its accented letters are encoded; the two collide on macOS",
+      "content/papers/caf\u00e9: differs from content/papers/cafe\u0301 only in how its accented letters are encoded; the two collide on macOS",
+    ]);
+  });
+
   it("refuses symbolic links to files and to folders", () => {
     const dir = project({ "2026-02-16/a.md": "A" });
     const outside = path.join(dir, "secret.md");

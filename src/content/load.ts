@@ -114,7 +114,6 @@ export function readPaperFiles(
   const base = path.resolve(root, dir);
   const origin = paperFileOrigin(root, dir);
   const rel = (p: string) => path.relative(origin, p).split(path.sep).join("/");
-  const seen = new Map<string, string>();
   // An entry that cannot be read (permissions, a file removed while the folder is read) is a problem, not a crash.
   const unreadable = (file: string, error: unknown) =>
     problems.push({ file, message: `cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}): check the file's permissions` });
@@ -137,6 +136,10 @@ export function readPaperFiles(
     // A folder's entries are names, never "." or ".." nor holding a separator: their paths are the folder's and the
     // name (path.join and path.relative for each file: about 0.15 s at 100,000 files in a profile, load 5).
     const folderPath = rel(folder);
+    // Names that collide on a case-insensitive or normalising file system, by their folded form: only within a folder,
+    // since two paths that fold alike have folders that fold alike, and of two such folders the second is never walked.
+    // (One map for the whole walk, of whole paths, took 0.1 s more at 100,000 files.)
+    const seen = new Map<string, string>();
     for (const { entry, name } of named.sort((a, b) => (a.name.text < b.name.text ? -1 : a.name.text > b.name.text ? 1 : 0))) {
       const full = `${folder}${path.sep}${name.text}`;
       const file = folderPath ? `${folderPath}/${name.text}` : name.text;
@@ -150,7 +153,7 @@ export function readPaperFiles(
         continue;
       }
       // NFC too: macOS file systems treat "é" written as one or as two code points as the same name.
-      const folded = file.normalize("NFC").toLowerCase();
+      const folded = name.text.normalize("NFC").toLowerCase();
       const twin = seen.get(folded);
       if (twin) {
         problems.push({

@@ -193,6 +193,8 @@ describe("npm run dev", () => {
   });
 
   it("moves a renamed file's page, and takes down a deleted file's page, day and tag pages", async () => {
+    // Taken down at once by the server, ahead of the build that follows (its log says so).
+    const since = ((from) => () => output().slice(from))(output().length);
     // Renamed file, changed id: the page moves.
     const from = path.join(site.contentDir, "2026-02-18", "broken.md");
     const text = readFileSync(from, "utf8").replace('"2602.00004"', '"2602.00005"');
@@ -214,6 +216,20 @@ describe("npm run dev", () => {
       return page.status === 200 && !page.text.includes("Beta graph transformers") ? true : undefined;
     });
     expect(await status("/papers/2602.00001/")).toBe(200);
+    // A removed folder takes down the pages of every paper file in it.
+    site.write("2026-02-20/gone.md", paper({ title: "Folder paper", arxiv: "2602.00009", date: "2026-02-20" }));
+    await servedWith("/papers/2602.00009/", "Folder paper");
+    rmSync(path.join(site.contentDir, "2026-02-20"), { recursive: true });
+    await until("the removed folder's paper page to go", async () => ((await status("/papers/2602.00009/")) === 404 ? true : undefined));
+    await until("the server's word for each page taken down", () => {
+      const text = since();
+      const said = [
+        "Removed /papers/2602.00004/ (content/papers/2026-02-18/broken.md is gone)",
+        "Removed /papers/2602.00002/ (content/papers/2026-02-16/b.md is gone)",
+        "Removed /papers/2602.00009/ (content/papers/2026-02-20/gone.md is gone)",
+      ];
+      return said.every((line) => text.includes(line)) ? true : undefined;
+    });
   });
 
   it("ends with the pages, feeds and search index a cold npm run build makes of the same files", async () => {

@@ -44,13 +44,15 @@ export async function startDevServer(options: { root: string; port: number; log?
   const layoutsDir = path.join(root, "layouts");
 
   /**
-   * The served paper page of each paper file (its path as the papers give it, `content/papers/...` -> slug): from the
-   * last build, and pages served since. Made from the build's papers when first needed, not when a build ends: at
-   * 100,000 papers a map keyed by resolved paths held this thread for 0.25 to 0.35 s after each build, and a paper
-   * file written meanwhile waited that long to be served.
+   * The paper pages served or taken down since the last build, by paper file (its path as the papers give it,
+   * `content/papers/...` -> slug, undefined once taken down); every other paper file has the page the last build gave
+   * it (`served`). No map of the build's 100,000 papers is made: one keyed by resolved paths, made as each build
+   * ended, held this thread for 0.25 to 0.35 s, and a paper file written meanwhile waited that long to be served; a
+   * scan of the papers for one file takes about a millisecond.
    */
-  let madePages: Map<string, string> | undefined;
-  const pagesNow = () => (madePages ??= new Map((served ?? []).map((p) => [p.source.file, p.slug])));
+  let changedPages = new Map<string, string | undefined>();
+  /** The page served now for a paper file (see changedPages). */
+  const pageOf = (file: string) => (changedPages.has(file) ? changedPages.get(file) : served?.find((p) => p.source.file === file)?.slug);
   /** A watched path as the papers give theirs (see paperFileOrigin). */
   const paperPath = (file: string) => path.relative(origin, file).split(path.sep).join("/");
   /** Pages written since the last build began: it removes them when it does not make them. */
@@ -87,7 +89,7 @@ export async function startDevServer(options: { root: string; port: number; log?
           const reply = await thread.build({ root, site, written: since });
           if (!reply.ok) throw new Error(reply.message);
           served = reply.papers;
-          madePages = undefined;
+          changedPages = new Map();
           server?.reload();
         } catch (error) {
           for (const page of since) written.add(page);
@@ -117,13 +119,12 @@ export async function startDevServer(options: { root: string; port: number; log?
   const servePaperFirst = async (file: string) => {
     const started = performance.now();
     const one = checkOnePaper(root, site, file);
-    const pages = pagesNow();
     const key = paperPath(file);
-    const old = pages.get(key);
+    const old = pageOf(key);
     if (one.problems.length) {
       log(`${one.problems.map(formatProblem).join("\n")}\n(left out until fixed)`);
       if (old) removePaperPage(outputDir, old);
-      pages.delete(key);
+      changedPages.set(key, undefined);
       return;
     }
     if (!one.paper) return;
@@ -136,21 +137,22 @@ export async function startDevServer(options: { root: string; port: number; log?
     const relative = await writePaperPage({ root, site, page: placePaper(ordered, paper), outputDir });
     written.add(relative);
     if (old && old !== paper.slug) removePaperPage(outputDir, old);
-    // The map now: a build that ended while the page was written made the papers' anew.
-    pagesNow().set(key, paper.slug);
+    changedPages.set(key, paper.slug);
     log(`Served ${site.pathPrefix}papers/${paper.slug}/ in ${((performance.now() - started) / 1000).toFixed(2)} s (${path.relative(origin, file)}); updating the rest of the site.`);
     server?.reload();
   };
 
   /** Takes down the pages of paper files that are gone (a deleted or renamed file, a removed folder). */
   const removeGone = (gone: string) => {
-    const pages = pagesNow();
     const under = paperPath(gone);
-    for (const [file, slug] of pages) {
-      if (file !== under && under !== "" && !file.startsWith(`${under}/`)) continue;
+    const inside = (file: string) => file === under || under === "" || file.startsWith(`${under}/`);
+    const files = new Set([...(served ?? []).map((p) => p.source.file).filter(inside), ...[...changedPages.keys()].filter(inside)]);
+    for (const file of files) {
+      const slug = pageOf(file);
+      if (slug === undefined) continue;
       removePaperPage(outputDir, slug);
       written.delete(paperPagePath(slug));
-      pages.delete(file);
+      changedPages.set(file, undefined);
       log(`Removed ${site.pathPrefix}papers/${slug}/ (${file} is gone); updating the rest of the site.`);
     }
   };

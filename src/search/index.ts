@@ -103,9 +103,10 @@ const cutAfter = (stem: string, entryBytes: number, chunkBytes: number) =>
   chunkBytes >= postingsChunkMax || stemHash(stem) * postingsChunkTarget < entryBytes;
 /**
  * Papers per result file, and result files per folder. A result file holds what a result shows (page, title, authors,
- * day, upvotes; about 100 bytes a paper gzipped), so 16 papers make a file of about 1.7 KB: a results page of 20 fetches
- * 20 of them at most (34 KB, beside the 20 paper pages its excerpts are cut from, 7 KB each), and a 100,000-paper site
- * has 6,250 of them, not 25,000 of 4 papers: each is a file to link, stat and record in every build that adds a paper.
+ * day, upvotes; about 80 bytes a paper gzipped), so 16 papers make a file of about 1.3 KB: a results page of 20 fetches
+ * 20 of them at most (26 KB, beside the 20 paper pages its excerpts are cut from, 2.5 KB each with gzip), and a
+ * 100,000-paper site has 6,250 of them, not 25,000 of 4 papers: each is a file to link, stat and record in every build
+ * that adds a paper.
  */
 export const papersPerFragment = 16;
 const fragmentsPerFolder = 1000;

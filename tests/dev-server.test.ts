@@ -194,7 +194,8 @@ describe("npm run dev", () => {
 
   it("moves a renamed file's page, and takes down a deleted file's page, day and tag pages", async () => {
     // Taken down at once by the server, ahead of the build that follows (its log says so).
-    const since = ((from) => () => output().slice(from))(output().length);
+    const logStart = output().length;
+    const since = () => output().slice(logStart);
     // Renamed file, changed id: the page moves.
     const from = path.join(site.contentDir, "2026-02-18", "broken.md");
     const text = readFileSync(from, "utf8").replace('"2602.00004"', '"2602.00005"');

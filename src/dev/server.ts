@@ -146,9 +146,11 @@ export async function startDevServer(options: { root: string; port: number; log?
   const removeGone = (gone: string) => {
     const under = paperPath(gone);
     const inside = (file: string) => file === under || under === "" || file.startsWith(`${under}/`);
-    const files = new Set([...(served ?? []).map((p) => p.source.file).filter(inside), ...[...changedPages.keys()].filter(inside)]);
-    for (const file of files) {
-      const slug = pageOf(file);
+    // The build's pages there, then those served or taken down since over them (see changedPages).
+    const pages = new Map<string, string | undefined>();
+    for (const p of served ?? []) if (inside(p.source.file)) pages.set(p.source.file, p.slug);
+    for (const [file, slug] of changedPages) if (inside(file)) pages.set(file, slug);
+    for (const [file, slug] of pages) {
       if (slug === undefined) continue;
       removePaperPage(outputDir, slug);
       written.delete(paperPagePath(slug));

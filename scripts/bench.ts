@@ -96,9 +96,9 @@ const buildEnv = {
   SITE_OUTPUT_DIR: outputDir,
   SITE_CACHE_DIR: cacheDir,
 };
-// Node flags of `npm run build` (the heap limit), so the benchmark runs the build exactly as the script does.
+// Node flags of `npm run build` (the heap's sizes), so the benchmark runs the build exactly as the script does.
 const buildScript = (JSON.parse(readFileSync(path.join(repo, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts.build ?? "";
-const nodeFlags = buildScript.match(/--max-old-space-size=\d+/g) ?? [];
+const nodeFlags = heapFlags(buildScript);
 // When our last build's deletions ended (see outwaitDeletions).
 let deletedAt: number | undefined;
 const setAside = new SetAside(path.join(tmp, "set-aside"));
@@ -178,7 +178,7 @@ if (values.dev || (!values["no-dev"] && !reuse)) {
   // Started on the output and cache the last build left (a warm start), as a contributor's second `npm run dev` is.
   log("Dev server (npm run dev): start, then new paper files one at a time");
   const devScript = (JSON.parse(readFileSync(path.join(repo, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts.dev ?? "";
-  const devFlags = devScript.match(/--max-old-space-size=\d+/g) ?? [];
+  const devFlags = heapFlags(devScript);
   await outwaitDeletions(deletedAt);
   dev = await measureDev({ repo, env: buildEnv, nodeFlags: devFlags, contentDir, corpus, samples: 5, log });
 }
@@ -233,6 +233,11 @@ if (values.json) {
 setAside.empty();
 if (!values.keep) rmSync(tmp, { recursive: true, force: true });
 else log(`Kept ${tmp}`);
+
+/** The options of the heap's sizes in an npm script's `node` command (`--max-old-space-size=6144` and the like). */
+function heapFlags(script: string): string[] {
+  return script.match(/--max-[a-z-]+-size=\d+/g) ?? [];
+}
 
 function phasesOf(stdout: string): Map<string, number> {
   const match = /\(content ([\d.]+), group ([\d.]+), pages ([\d.]+), feeds and search ([\d.]+), swap ([\d.]+)\)/.exec(stdout);

@@ -1,5 +1,6 @@
 import { Worker } from "node:worker_threads";
 import { workerBundle } from "./bundle.ts";
+import { workersDefaultYoungGeneration } from "./young-generation.ts";
 
 /**
  * Starts a worker thread running the TypeScript module at `entry`: from its compiled file when one is up to date (see
@@ -9,6 +10,8 @@ import { workerBundle } from "./bundle.ts";
  * build thread).
  */
 export function startTypeScriptWorker(entry: URL, options: { bundled?: boolean } = {}): Worker {
+  // Whatever young generation the command gave its main thread (see the module).
+  workersDefaultYoungGeneration();
   const bundle = options.bundled === false ? undefined : workerBundle(entry);
   if (bundle) {
     // Plain JavaScript: without the TypeScript loader's flags it inherits (tsx's --require and --import, which would

@@ -3,10 +3,8 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { workerSemiSpaceFlag } from "../src/workers/young-generation.ts";
 
-// What a thread's young generation grows to: each thread allocates 3 million small objects it keeps, then says how big
-// its new space is (two semi-spaces).
-const grow = `const keep = []; for (let i = 0; i < 3e6; i++) keep.push({ i });
-  const newSpace = (await import("node:v8")).getHeapSpaceStatistics().find((space) => space.space_name === "new_space").space_size / 2 ** 20;`;
+// Grows a thread's young generation and gives its size: run as a worker, or imported by the main thread.
+const fixture = new URL("./fixtures/young-generation-worker.ts", import.meta.url).href;
 
 describe("the build's young generation (src/workers/young-generation.ts)", () => {
   it("names V8's default for Node 20 and 22, and nothing for a V8 that sizes it from the heap limit", () => {
@@ -24,8 +22,8 @@ describe("the build's young generation (src/workers/young-generation.ts)", () =>
   it("leaves the main thread's young generation as the command line set it, and gives a worker started after V8's default", () => {
     const code = `
       const { startTypeScriptWorker } = await import("./src/workers/typescript-worker.ts");
-      ${grow}
-      const worker = startTypeScriptWorker(new URL(${JSON.stringify(new URL("./fixtures/young-generation-worker.ts", import.meta.url).href)}));
+      const newSpace = (await import(${JSON.stringify(fixture)})).grownNewSpace();
+      const worker = startTypeScriptWorker(new URL(${JSON.stringify(fixture)}));
       worker.on("message", (inWorker) => { console.log(JSON.stringify({ main: newSpace, worker: inWorker })); worker.terminate(); });`;
     const run = spawnSync(process.execPath, ["--max-semi-space-size=64", "--import", "tsx", "--input-type=module", "--eval", code], { encoding: "utf8" });
     expect(run.stderr).toBe("");
